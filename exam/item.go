@@ -1,0 +1,36 @@
+package exam
+
+// Item is one exam question. Its JSON Lines form is the suite file format:
+//
+//	{"id":"quiz-capital-0001","question":"What is the capital of Chad?",
+//	 "choices":["N'Djamena","Niamey","Bamako","Bangui"],"answer":0,
+//	 "aliases":["Ndjamena"],"topic":"capital","weight":1,"source":"bsdgames:africa"}
+//
+// Answer is either an index into Choices (multiple choice) or the answer
+// text (open question); see Answer.
+type Item struct {
+	ID       string   `json:"id"`
+	Question string   `json:"question"`
+	Choices  []string `json:"choices,omitempty"`
+	Answer   Answer   `json:"answer"`
+	Aliases  []string `json:"aliases,omitempty"` // other accepted spellings of the answer
+	Topic    string   `json:"topic,omitempty"`
+	Weight   float64  `json:"weight,omitempty"` // business priority; 0 means 1
+	Source   string   `json:"source,omitempty"` // where the item came from
+	// Fact groups items that ask about the same fact (forward, reverse and
+	// paraphrased questions); splits keep a fact's items together or apart
+	// as the split asks, and heldout suites use it to find related items.
+	Fact string `json:"fact,omitempty"`
+	// Subject, Relation and Object describe the fact in structured form
+	// when the builder knows it (e.g. "Chad", "capital", "N'Djamena").
+	Subject  string `json:"subject,omitempty"`
+	Relation string `json:"relation,omitempty"`
+	Object   string `json:"object,omitempty"`
+}
+
+// Answer is the gold answer of an Item: an index into the item's choices
+// when Index >= 0, otherwise free Text. In JSON it is a number or a string.
+type Answer struct {
+	Index int    // -1 for open questions
+	Text  string // the answer text; for multiple choice, Choices[Index]
+}
