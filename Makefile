@@ -1,0 +1,29 @@
+# cem: the targets a developer and CI use.
+GO     ?= go
+TAGS   ?=
+DATA   ?=
+GOFLAGS_TAGS := $(if $(TAGS),-tags $(TAGS),)
+
+.PHONY: build demo test data bench vet fuzz
+
+build:
+	$(GO) build $(GOFLAGS_TAGS) -o cem ./cmd/cem
+
+# The full CEM demo on the embedded defaults.
+demo: build
+	./cem demo
+
+# Fetch the demo data (idempotent; needs the Debian archive once).
+data: build
+	./cem data fetch $(if $(DATA),--dir $(DATA),)
+
+# Tests run on the real demo data, fetched first.
+test: data
+	$(GO) vet $(GOFLAGS_TAGS) ./...
+	$(GO) test $(GOFLAGS_TAGS) -timeout 15m ./...
+
+bench: data
+	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchtime 1x ./...
+
+fuzz:
+	@echo "fuzz targets: go test ./exam -fuzz FuzzQuiz, ./knowledge -fuzz FuzzDictIndex, ..."
