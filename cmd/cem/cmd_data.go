@@ -1,18 +1,109 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"io"
 
+	"github.com/cemlab/cem/demodata"
 	"github.com/spf13/cobra"
 )
 
-// newDataCommand is a placeholder until the command lands.
+// dataOptions are the flags of `cem data`.
+type dataOptions struct {
+	Dir    string // data root; "" means demodata.Root()
+	From   string // copy from an existing system install instead of apt-get
+	DebDir string // folder for .deb files
+	Force  bool
+}
+
+func (o *dataOptions) addFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "data root (default $CEM_DATA or <user cache>/cem/data/root)")
+}
+
 func newDataCommand() *cobra.Command {
-	return &cobra.Command{
+	var opts dataOptions
+	data := &cobra.Command{
 		Use:   "data",
-		Short: "Fetch and inspect the demo data (not yet available)",
+		Short: "Fetch and inspect the demo data (WordNet, GCIDE, FOLDOC, elements, bsdgames quiz)",
+	}
+	fetch := &cobra.Command{
+		Use:   "fetch",
+		Short: "Download (apt-get) and unpack (dpkg-deb) the demo packages into the data root; idempotent",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("data: not yet available")
+			return runDataFetch(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
+	opts.addFlags(fetch)
+	fetch.Flags().StringVar(&opts.From, "from", "", "copy the files from this system install root (e.g. /) instead of downloading")
+	fetch.Flags().StringVar(&opts.DebDir, "debs", "", "folder for downloaded .deb files; .debs already there are used (default <dir>/../debs)")
+	fetch.Flags().BoolVar(&opts.Force, "force", false, "fetch again even when the manifest matches")
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show where the demo data is and whether it is complete",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDataStatus(opts, cmd.OutOrStdout())
+		},
+	}
+	opts.addFlags(status)
+	data.AddCommand(fetch, status)
+	return data
+}
+
+// runDataFetch fetches the demo data and prints progress lines to out.
+func runDataFetch(ctx context.Context, opts dataOptions, out io.Writer) error {
+	m, err := demodata.Fetch(ctx, demodata.Options{
+		Dir:      opts.Dir,
+		From:     opts.From,
+		DebDir:   opts.DebDir,
+		Force:    opts.Force,
+		Progress: func(line string) { fmt.Fprintln(out, line) },
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range m.Packages {
+		fmt.Fprintf(out, "  %-14s %-18s %d files\n", p.Name, p.Version, len(p.Files))
+	}
+	return nil
+}
+
+// runDataStatus prints the data root, the manifest and the Factbook folder.
+func runDataStatus(opts dataOptions, out io.Writer) error {
+	root := opts.Dir
+	if root == "" {
+		r, err := demodata.Root()
+		if err != nil {
+			return err
+		}
+		root = r
+	}
+	paths := demodata.NewPaths(root)
+	fmt.Fprintf(out, "data root: %s\n", root)
+	if err := paths.Check(); err != nil {
+		fmt.Fprintf(out, "status:    incomplete: %v\n", err)
+	} else {
+		fmt.Fprintln(out, "status:    complete")
+	}
+	if m, err := demodata.ReadManifest(paths.Manifest()); err != nil {
+		fmt.Fprintf(out, "manifest:  none (%v)\n", err)
+	} else {
+		state := "matches the files"
+		if err := m.Verify(root, demodata.Packages()); err != nil {
+			state = "stale: " + err.Error()
+		}
+		fmt.Fprintf(out, "manifest:  %s, method %s, %s\n", paths.Manifest(), m.Method, state)
+		for _, p := range m.Packages {
+			fmt.Fprintf(out, "  %-14s %-18s %d files\n", p.Name, p.Version, len(p.Files))
+		}
+	}
+	if fb, err := demodata.FactbookDir(); err != nil {
+		fmt.Fprintf(out, "factbook:  absent (%v)\n", err)
+	} else {
+		fmt.Fprintf(out, "factbook:  %s\n", fb)
+	}
+	fmt.Fprintf(out, "index dir: %s\n", paths.IndexDir())
+	return nil
 }

@@ -1,0 +1,130 @@
+package demodata
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Environment variables naming data locations.
+const (
+	// EnvData overrides the data root returned by Root.
+	EnvData = "CEM_DATA"
+	// EnvFactbook overrides the Factbook folder returned by FactbookDir.
+	EnvFactbook = "CEM_FACTBOOK"
+)
+
+// ErrNoData reports that a data folder does not exist; errors wrapping it
+// say which folder and what to run.
+var ErrNoData = errors.New("demo data not found")
+
+// Root returns the data root: $CEM_DATA when set, otherwise
+// <os.UserCacheDir()>/cem/data/root. It does not check that the folder
+// exists (see Paths.Check). It fails only when no cache folder is known.
+func Root() (string, error) {
+	if d := os.Getenv(EnvData); d != "" {
+		return d, nil
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("data root: %w (set %s)", err, EnvData)
+	}
+	return filepath.Join(c, "cem", "data", "root"), nil
+}
+
+// Paths gives the standard file locations under a data root. The zero
+// value is unusable; build one with NewPaths or DefaultPaths.
+type Paths struct {
+	Root string
+}
+
+// NewPaths returns the Paths of the data root root.
+func NewPaths(root string) Paths { return Paths{Root: root} }
+
+// DefaultPaths returns the Paths of Root().
+func DefaultPaths() (Paths, error) {
+	r, err := Root()
+	if err != nil {
+		return Paths{}, err
+	}
+	return Paths{Root: r}, nil
+}
+
+// WordNetDir is the folder holding WordNet 3.0's data.* and index.* files.
+func (p Paths) WordNetDir() string { return filepath.Join(p.Root, "usr", "share", "wordnet") }
+
+// DictDir is the folder holding the dictd dictionaries.
+func (p Paths) DictDir() string { return filepath.Join(p.Root, "usr", "share", "dictd") }
+
+// Dict returns the .index and .dict.dz files of the dictd dictionary name
+// ("gcide", "foldoc", "elements").
+func (p Paths) Dict(name string) (index, data string) {
+	d := p.DictDir()
+	return filepath.Join(d, name+".index"), filepath.Join(d, name+".dict.dz")
+}
+
+// QuizDir is the folder holding the bsdgames quiz files (index, africa,
+// europe, ...).
+func (p Paths) QuizDir() string {
+	return filepath.Join(p.Root, "usr", "share", "games", "bsdgames", "quiz")
+}
+
+// Copyright returns the Debian copyright file of package pkg.
+func (p Paths) Copyright(pkg string) string {
+	return filepath.Join(p.Root, "usr", "share", "doc", pkg, "copyright")
+}
+
+// Manifest is the manifest file Fetch writes.
+func (p Paths) Manifest() string { return filepath.Join(p.Root, ManifestName) }
+
+// IndexDir is the default folder for search indexes built from the data:
+// a sibling of the root, <root>/../index.
+func (p Paths) IndexDir() string { return filepath.Join(filepath.Dir(p.Root), "index") }
+
+// Check reports whether every file the demo packages provide is present
+// under the root. The error wraps ErrNoData, names the first missing file
+// and says to run "cem data fetch".
+func (p Paths) Check() error {
+	for _, pkg := range Packages() {
+		for _, rel := range pkg.Files {
+			if _, err := os.Stat(filepath.Join(p.Root, rel)); err != nil {
+				return fmt.Errorf("%w: %s (from package %s) is missing under %s; run `cem data fetch`",
+					ErrNoData, rel, pkg.Name, p.Root)
+			}
+		}
+	}
+	return nil
+}
+
+// FactbookDir returns the CIA World Factbook folder (one sub-folder per
+// region, one JSON file per country): $CEM_FACTBOOK when set, otherwise
+// ../shared/data/factbook relative to the repository root found by walking
+// up from the working directory to the first go.mod. The error wraps
+// ErrNoData when the folder does not exist.
+func FactbookDir() (string, error) {
+	if d := os.Getenv(EnvFactbook); d != "" {
+		if _, err := os.Stat(d); err != nil {
+			return "", fmt.Errorf("%w: %s=%s: %v", ErrNoData, EnvFactbook, d, err)
+		}
+		return d, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("factbook: %w", err)
+	}
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			fb := filepath.Join(filepath.Dir(dir), "shared", "data", "factbook")
+			if _, err := os.Stat(fb); err != nil {
+				return "", fmt.Errorf("%w: no Factbook at %s; set %s to its folder", ErrNoData, fb, EnvFactbook)
+			}
+			return fb, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("%w: no go.mod above %s to locate ../shared/data/factbook; set %s", ErrNoData, wd, EnvFactbook)
+		}
+		dir = parent
+	}
+}
