@@ -227,27 +227,7 @@ type IndexEntry struct {
 // ReadIndex parses an index.* file from r, calling fn for each entry.
 // Header lines (two leading spaces) are skipped. Errors are *ParseError.
 func ReadIndex(r io.Reader, name string, fn func(IndexEntry) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if strings.HasPrefix(text, "  ") || strings.TrimSpace(text) == "" {
-			continue
-		}
-		e, err := ParseIndexLine(text)
-		if err != nil {
-			return &ParseError{File: name, Line: line, Err: err}
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return &ParseError{File: name, Line: line + 1, Err: err}
-	}
-	return nil
+	return scanRecords(r, name, ParseIndexLine, fn)
 }
 
 // ParseIndexLine parses one index line:

@@ -28,6 +28,13 @@ const maxLine = 1 << 20
 // spaces (the license header) are skipped. Parsing stops at the first
 // syntax error, returned as a *ParseError, or at the first error from fn.
 func ReadData(r io.Reader, name string, fn func(*Synset) error) error {
+	return scanRecords(r, name, ParseDataLine, fn)
+}
+
+// scanRecords parses every non-header line of r with parse and hands the
+// record to fn. Syntax errors become *ParseError values naming name and
+// the line; fn's own errors are returned as they are.
+func scanRecords[T any](r io.Reader, name string, parse func(string) (T, error), fn func(T) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	line := 0
@@ -37,11 +44,11 @@ func ReadData(r io.Reader, name string, fn func(*Synset) error) error {
 		if strings.HasPrefix(text, "  ") || strings.TrimSpace(text) == "" {
 			continue
 		}
-		s, err := ParseDataLine(text)
+		rec, err := parse(text)
 		if err != nil {
 			return &ParseError{File: name, Line: line, Err: err}
 		}
-		if err := fn(s); err != nil {
+		if err := fn(rec); err != nil {
 			return err
 		}
 	}
