@@ -1,0 +1,294 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Suite roles. A run needs at least one exam suite; the others are
+// optional but make the measurements meaningful.
+const (
+	// RoleExam suites are examined and mined for mistakes every round.
+	RoleExam = "exam"
+	// RoleHeldout suites are never mined: reverse or paraphrased questions
+	// about the mined facts, plus items never mined at all.
+	RoleHeldout = "heldout"
+	// RoleOOD suites come from other domains; they show spill-over.
+	RoleOOD = "ood"
+	// RoleGeneral suites measure abilities that must not be forgotten; the
+	// gate watches them.
+	RoleGeneral = "general"
+)
+
+// Roles lists the valid suite roles in report order.
+func Roles() []string { return []string{RoleExam, RoleHeldout, RoleOOD, RoleGeneral} }
+
+// Baseline modes. The empty mode is the CEM method itself.
+const (
+	BaselineNone    = ""          // CEM: mined CPT + CIT + replay
+	BaselineRandom  = "random"    // the same number of CPT tokens drawn uniformly from the same corpora
+	BaselineCPTOnly = "cpt-only"  // CEM's evidence as CPT text only
+	BaselineCITOnly = "cit-only"  // CEM's instruction examples only
+	BaselineNoReply = "no-replay" // CEM without replay
+)
+
+// Baselines lists the valid baseline modes (the empty mode excluded).
+func Baselines() []string {
+	return []string{BaselineRandom, BaselineCPTOnly, BaselineCITOnly, BaselineNoReply}
+}
+
+// Backends of the model and trainer sections.
+const (
+	BackendNative  = "native"
+	BackendOpenAI  = "openai"
+	BackendCommand = "command"
+)
+
+// Config is one run. The zero value, after ApplyDefaults, describes a run
+// of the native backend with default settings but no suites; Validate
+// then asks for at least one exam suite.
+type Config struct {
+	// Name labels the run in reports and the index; default "cem".
+	Name string `yaml:"name"`
+	// Seed drives every random choice of the run; default 1.
+	Seed int64 `yaml:"seed"`
+	// Rounds is the number of CEM rounds after the round-0 exam; default 3.
+	Rounds int `yaml:"rounds"`
+	// Baseline selects a comparison mode instead of CEM; see Baselines.
+	Baseline string `yaml:"baseline"`
+
+	Model    ModelConfig    `yaml:"model"`
+	Trainer  TrainerConfig  `yaml:"trainer"`
+	Exam     ExamConfig     `yaml:"exam"`
+	Suites   []SuiteConfig  `yaml:"suites"`
+	Sources  SourcesConfig  `yaml:"sources"`
+	Mistakes MistakesConfig `yaml:"mistakes"`
+	Curation CurationConfig `yaml:"curation"`
+	Mix      MixConfig      `yaml:"mix"`
+	Gate     GateConfig     `yaml:"gate"`
+}
+
+// ModelConfig names the model examined in round 0 and how to open it.
+type ModelConfig struct {
+	// Backend is native (default), openai or command.
+	Backend string `yaml:"backend"`
+	// Path is the native checkpoint folder (relative paths are resolved
+	// against the config file's folder).
+	Path string `yaml:"path"`
+	// Name is the served model name (openai backend).
+	Name string `yaml:"name"`
+	// BaseURL is the OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.
+	BaseURL string `yaml:"base_url"`
+	// APIKeyEnv names the environment variable holding the API key; the
+	// key itself never goes in the file. Default OPENAI_API_KEY.
+	APIKeyEnv string `yaml:"api_key_env"`
+}
+
+// TrainerConfig says what trains the model each round.
+type TrainerConfig struct {
+	// Backend is native (default), openai (a fine-tuning API) or command.
+	Backend string `yaml:"backend"`
+	// Epochs over the round's training set; default 2.
+	Epochs int `yaml:"epochs"`
+	// LearningRate of the native trainer; default 1e-3.
+	LearningRate float64 `yaml:"learning_rate"`
+	// BatchSize in examples; default 16.
+	BatchSize int `yaml:"batch_size"`
+	// Command is the program run by the command backend: argv, with
+	// {data}, {from} and {out} replaced by the training-set folder, the
+	// input model and the output folder.
+	Command []string `yaml:"command"`
+}
+
+// ExamConfig controls how suites are examined.
+type ExamConfig struct {
+	// BatchSize is the number of score requests sent at once; default 64.
+	BatchSize int `yaml:"batch_size"`
+	// Limit, when > 0, keeps only the first Limit items of each suite
+	// (quick runs).
+	Limit int `yaml:"limit"`
+}
+
+// SuiteConfig is one exam suite file and its role.
+type SuiteConfig struct {
+	// Name labels the suite; default the role.
+	Name string `yaml:"name"`
+	// Path is the suite's JSON Lines file (relative to the config file).
+	Path string `yaml:"path"`
+	// Role is exam, heldout, ood or general.
+	Role string `yaml:"role"`
+}
+
+// SourcesConfig names the knowledge sources searched for evidence.
+type SourcesConfig struct {
+	// Index is the BM25 index folder (relative to the config file).
+	Index string `yaml:"index"`
+	// K is the number of passages kept per query; default 4.
+	K int `yaml:"k"`
+	// PerSource overrides K for named sources (e.g. wordnet: 2); a source
+	// named here with 0 is not searched.
+	PerSource map[string]int `yaml:"per_source"`
+}
+
+// MistakesConfig controls mining.
+type MistakesConfig struct {
+	// UncertainMargin mines items answered right with a margin (best minus
+	// second-best mean log-probability) below it; default 0.5; 0 disables
+	// only when Uncertain is false.
+	UncertainMargin float64 `yaml:"uncertain_margin"`
+	// MaxItems caps the mistakes mined per round (highest priority first);
+	// 0 means no cap.
+	MaxItems int `yaml:"max_items"`
+}
+
+// CurationConfig controls the filters between retrieval and training.
+type CurationConfig struct {
+	// MinSupport is the fraction of a mistake's answer and question terms a
+	// passage must contain to count as supporting it; default 0.5.
+	MinSupport float64 `yaml:"min_support"`
+	// Licenses is the licence allow-list; empty allows every licence.
+	Licenses []string `yaml:"licenses"`
+	// Decontaminate drops passages that quote a heldout item's question;
+	// default true (set false to disable).
+	Decontaminate *bool `yaml:"decontaminate"`
+	// MaxPerItem caps the passages kept per mistake; default 3.
+	MaxPerItem int `yaml:"max_per_item"`
+}
+
+// MixConfig sets the ratios of example kinds in a round's training set.
+// Ratios are relative to the number of CPT documents; they need not sum
+// to one.
+type MixConfig struct {
+	// CPT documents per evidence passage; default 1.
+	CPT float64 `yaml:"cpt"`
+	// Normative question-answer examples per mistake; default 1.
+	Normative float64 `yaml:"normative"`
+	// Extractive (passage, question) -> answer examples per mistake; default 1.
+	Extractive float64 `yaml:"extractive"`
+	// Review examples per mistake; default 0.5.
+	Review float64 `yaml:"review"`
+	// General instruction examples, relative to CIT examples; default 0.25.
+	General float64 `yaml:"general"`
+	// Replay of earlier rounds' examples, relative to the round's total;
+	// default 0.25.
+	Replay float64 `yaml:"replay"`
+}
+
+// GateConfig decides whether a round is accepted or rolled back.
+type GateConfig struct {
+	// MaxForgetting is the largest accuracy drop, in percentage points, on
+	// any general suite (versus round 0) that a round may cause; default 2.
+	// A negative value disables the check.
+	MaxForgetting *float64 `yaml:"max_forgetting"`
+	// MaxBroken is the largest number of items, over all suites, that were
+	// right before the round and wrong after it; default -1 (no limit).
+	MaxBroken *int `yaml:"max_broken"`
+}
+
+// ApplyDefaults fills every unset field with its default; see the field
+// comments for the values and reasons. It is idempotent.
+func (c *Config) ApplyDefaults() {
+	if c.Name == "" {
+		c.Name = "cem"
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Rounds == 0 {
+		c.Rounds = 3
+	}
+	if c.Model.Backend == "" {
+		c.Model.Backend = BackendNative
+	}
+	if c.Model.APIKeyEnv == "" {
+		c.Model.APIKeyEnv = "OPENAI_API_KEY"
+	}
+	if c.Trainer.Backend == "" {
+		c.Trainer.Backend = BackendNative
+	}
+	if c.Trainer.Epochs == 0 {
+		c.Trainer.Epochs = 2
+	}
+	if c.Trainer.LearningRate == 0 {
+		c.Trainer.LearningRate = 1e-3
+	}
+	if c.Trainer.BatchSize == 0 {
+		c.Trainer.BatchSize = 16
+	}
+	if c.Exam.BatchSize == 0 {
+		c.Exam.BatchSize = 64
+	}
+	for i := range c.Suites {
+		if c.Suites[i].Name == "" {
+			c.Suites[i].Name = c.Suites[i].Role
+		}
+	}
+	if c.Sources.K == 0 {
+		c.Sources.K = 4
+	}
+	if c.Mistakes.UncertainMargin == 0 {
+		c.Mistakes.UncertainMargin = 0.5
+	}
+	if c.Curation.MinSupport == 0 {
+		c.Curation.MinSupport = 0.5
+	}
+	if c.Curation.Decontaminate == nil {
+		c.Curation.Decontaminate = ptr(true)
+	}
+	if c.Curation.MaxPerItem == 0 {
+		c.Curation.MaxPerItem = 3
+	}
+	c.Mix.applyDefaults()
+	if c.Gate.MaxForgetting == nil {
+		c.Gate.MaxForgetting = ptr(2.0)
+	}
+	if c.Gate.MaxBroken == nil {
+		c.Gate.MaxBroken = ptr(-1)
+	}
+}
+
+// applyDefaults sets the default mix when no ratio is given at all; a mix
+// with any ratio set is taken as written, so unset kinds get ratio 0.
+func (m *MixConfig) applyDefaults() {
+	if *m != (MixConfig{}) {
+		return
+	}
+	*m = MixConfig{CPT: 1, Normative: 1, Extractive: 1, Review: 0.5, General: 0.25, Replay: 0.25}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// SuitesByRole returns the suites with the given role, in file order.
+func (c *Config) SuitesByRole(role string) []SuiteConfig {
+	var out []SuiteConfig
+	for _, s := range c.Suites {
+		if s.Role == role {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// FieldError is a bad value in a config file: the dotted key, the line
+// (0 when unknown) and what is wrong.
+type FieldError struct {
+	File string
+	Key  string
+	Line int
+	Msg  string
+}
+
+func (e *FieldError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	} else if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	fmt.Fprintf(&b, "%s: %s", e.Key, e.Msg)
+	return b.String()
+}

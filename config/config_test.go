@@ -1,0 +1,101 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExampleParses(t *testing.T) {
+	c, err := Parse(Example())
+	if err != nil {
+		t.Fatalf("Parse(Example()) = %v; want nil", err)
+	}
+	if c.Rounds != 3 || c.Seed != 1 || len(c.Suites) != 4 {
+		t.Errorf("example = rounds %d seed %d suites %d; want 3, 1, 4", c.Rounds, c.Seed, len(c.Suites))
+	}
+	if got := c.Sources.PerSource["wordnet"]; got != 2 {
+		t.Errorf("per_source.wordnet = %d; want 2", got)
+	}
+	if *c.Gate.MaxForgetting != 2 || *c.Gate.MaxBroken != -1 {
+		t.Errorf("gate = %v, %v; want 2, -1", *c.Gate.MaxForgetting, *c.Gate.MaxBroken)
+	}
+}
+
+func TestZeroValueDefaults(t *testing.T) {
+	var c Config
+	c.ApplyDefaults()
+	if c.Name != "cem" || c.Seed != 1 || c.Rounds != 3 || c.Model.Backend != BackendNative {
+		t.Errorf("defaults = %+v", c)
+	}
+	if c.Mix.CPT != 1 || c.Mix.Replay != 0.25 {
+		t.Errorf("default mix = %+v", c.Mix)
+	}
+	before := c
+	c.ApplyDefaults()
+	if before.Mix != c.Mix || before.Name != c.Name {
+		t.Errorf("ApplyDefaults is not idempotent")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	base := "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n"
+	tests := []struct {
+		name    string
+		yaml    string
+		key     string
+		line    int
+		msgPart string
+	}{
+		{"unknown top key", base + "roundz: 3\n", "roundz", 4, "unknown key"},
+		{"unknown nested key", "model:\n  path: m\n  colour: red\nsuites:\n  - {path: e.jsonl, role: exam}\n", "colour", 3, "unknown key"},
+		{"wrong type", base + "rounds: many\n", "config", 4, "cannot unmarshal"},
+		{"bad role", "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n  - path: x.jsonl\n    role: quiz\n", "suites[1].role", 5, "unknown role"},
+		{"no exam suite", "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: general}\n", "suites", 2, "role exam"},
+		{"bad baseline", base + "baseline: lucky\n", "baseline", 4, "unknown mode"},
+		{"bad backend", "model: {path: m, backend: gpt}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "model.backend", 1, "unknown backend"},
+		{"negative k", base + "sources:\n  k: -1\n", "sources.k", 5, ">= 0"},
+		{"support range", base + "curation:\n  min_support: 2\n", "curation.min_support", 5, "[0, 1]"},
+		{"native needs path", "suites:\n  - {path: e.jsonl, role: exam}\n", "model.path", 0, "checkpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml))
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Parse = %v; want *FieldError", err)
+			}
+			if fe.Key != tt.key || fe.Line != tt.line || !strings.Contains(fe.Msg, tt.msgPart) {
+				t.Errorf("error = key %q line %d msg %q; want key %q line %d msg containing %q",
+					fe.Key, fe.Line, fe.Msg, tt.key, tt.line, tt.msgPart)
+			}
+		})
+	}
+}
+
+func TestLoadResolvesPathsAndNamesFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.yaml")
+	if err := os.WriteFile(path, []byte("model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "e.jsonl"); c.Suites[0].Path != want {
+		t.Errorf("suite path = %q; want %q", c.Suites[0].Path, want)
+	}
+	if c.Suites[0].Name != "exam" {
+		t.Errorf("suite name = %q; want the role, exam", c.Suites[0].Name)
+	}
+	if err := os.WriteFile(path, []byte("rounds: -2\nmodel: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(path)
+	if err == nil || !strings.HasPrefix(err.Error(), path+":1: rounds:") {
+		t.Errorf("Load error = %v; want it to start with %s:1: rounds:", err, path)
+	}
+}

@@ -1,0 +1,243 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads, strictly decodes, defaults and validates the config file at
+// path. Relative paths inside it (model.path, suites[].path,
+// sources.index) are resolved against the file's folder. Errors name the
+// file, the line and the key: unknown keys, values of the wrong type and
+// invalid values are all *FieldError.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.File = path
+			return nil, fe
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c.Resolve(filepath.Dir(path))
+	return c, nil
+}
+
+// Parse decodes data strictly, applies defaults and validates. Errors are
+// *FieldError carrying the key and line; relative paths are left as
+// written (see Resolve).
+func Parse(data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(err)
+	}
+	var c Config
+	if len(bytes.TrimSpace(data)) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil {
+			return nil, yamlError(err)
+		}
+	}
+	c.ApplyDefaults()
+	if err := c.Validate(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.Line = lineOf(&root, fe.Key)
+		}
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Resolve makes the relative paths of c absolute against dir.
+func (c *Config) Resolve(dir string) {
+	abs := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Model.Path = abs(c.Model.Path)
+	c.Sources.Index = abs(c.Sources.Index)
+	for i := range c.Suites {
+		c.Suites[i].Path = abs(c.Suites[i].Path)
+	}
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`line (\d+): (.*)`)
+	unknownField = regexp.MustCompile(`field (\S+) not found`)
+)
+
+// yamlError turns a yaml.v3 error into a *FieldError for its first
+// problem, keeping the key named in the message.
+func yamlError(err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	fe := &FieldError{Key: "config", Msg: msg}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		fe.Line, _ = strconv.Atoi(m[1])
+		fe.Msg = m[2]
+		if f := unknownField.FindStringSubmatch(fe.Msg); f != nil {
+			fe.Key = f[1]
+			fe.Msg = "unknown key"
+		}
+	}
+	return fe
+}
+
+// Validate checks every value; the error is a *FieldError naming the
+// first bad key (its Line is filled in by Parse).
+func (c *Config) Validate() error {
+	bad := func(key, format string, args ...any) error {
+		return &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)}
+	}
+	if c.Rounds < 0 {
+		return bad("rounds", "must be >= 0, got %d", c.Rounds)
+	}
+	if c.Baseline != "" && !slices.Contains(Baselines(), c.Baseline) {
+		return bad("baseline", "unknown mode %q (want one of %s)", c.Baseline, strings.Join(Baselines(), ", "))
+	}
+	backends := []string{BackendNative, BackendOpenAI, BackendCommand}
+	if !slices.Contains(backends, c.Model.Backend) {
+		return bad("model.backend", "unknown backend %q (want %s)", c.Model.Backend, strings.Join(backends, ", "))
+	}
+	switch c.Model.Backend {
+	case BackendNative:
+		if c.Model.Path == "" {
+			return bad("model.path", "the native backend needs a checkpoint folder")
+		}
+	case BackendOpenAI:
+		if c.Model.BaseURL == "" || c.Model.Name == "" {
+			return bad("model.base_url", "the openai backend needs base_url and name")
+		}
+	}
+	if !slices.Contains(backends, c.Trainer.Backend) {
+		return bad("trainer.backend", "unknown backend %q (want %s)", c.Trainer.Backend, strings.Join(backends, ", "))
+	}
+	if c.Trainer.Backend == BackendCommand && len(c.Trainer.Command) == 0 {
+		return bad("trainer.command", "the command backend needs a command (argv list)")
+	}
+	if c.Trainer.Epochs < 0 || c.Trainer.BatchSize < 0 || c.Trainer.LearningRate < 0 {
+		return bad("trainer", "epochs, batch_size and learning_rate must be >= 0")
+	}
+	if c.Exam.BatchSize < 0 || c.Exam.Limit < 0 {
+		return bad("exam", "batch_size and limit must be >= 0")
+	}
+	if err := c.validateSuites(); err != nil {
+		return err
+	}
+	if c.Sources.K < 0 {
+		return bad("sources.k", "must be >= 0, got %d", c.Sources.K)
+	}
+	for name, k := range c.Sources.PerSource {
+		if k < 0 {
+			return bad("sources.per_source."+name, "must be >= 0, got %d", k)
+		}
+	}
+	if c.Mistakes.UncertainMargin < 0 || c.Mistakes.MaxItems < 0 {
+		return bad("mistakes", "uncertain_margin and max_items must be >= 0")
+	}
+	if c.Curation.MinSupport < 0 || c.Curation.MinSupport > 1 {
+		return bad("curation.min_support", "must be in [0, 1], got %g", c.Curation.MinSupport)
+	}
+	if c.Curation.MaxPerItem < 0 {
+		return bad("curation.max_per_item", "must be >= 0, got %d", c.Curation.MaxPerItem)
+	}
+	for key, v := range map[string]float64{"mix.cpt": c.Mix.CPT, "mix.normative": c.Mix.Normative,
+		"mix.extractive": c.Mix.Extractive, "mix.review": c.Mix.Review, "mix.general": c.Mix.General, "mix.replay": c.Mix.Replay} {
+		if v < 0 {
+			return bad(key, "must be >= 0, got %g", v)
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateSuites() error {
+	names := map[string]bool{}
+	exams := 0
+	for i, s := range c.Suites {
+		key := fmt.Sprintf("suites[%d]", i)
+		if !slices.Contains(Roles(), s.Role) {
+			return &FieldError{Key: key + ".role", Msg: fmt.Sprintf("unknown role %q (want %s)", s.Role, strings.Join(Roles(), ", "))}
+		}
+		if s.Path == "" {
+			return &FieldError{Key: key + ".path", Msg: "missing suite file"}
+		}
+		if names[s.Name] {
+			return &FieldError{Key: key + ".name", Msg: fmt.Sprintf("duplicate suite name %q", s.Name)}
+		}
+		names[s.Name] = true
+		if s.Role == RoleExam {
+			exams++
+		}
+	}
+	if exams == 0 {
+		return &FieldError{Key: "suites", Msg: "need at least one suite with role exam"}
+	}
+	return nil
+}
+
+var indexKey = regexp.MustCompile(`^(.*)\[(\d+)\]$`)
+
+// lineOf finds the line of a dotted key ("suites[1].role") in a decoded
+// document, falling back to the deepest parent found; 0 when none.
+func lineOf(doc *yaml.Node, key string) int {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := 0
+	for _, part := range strings.Split(key, ".") {
+		idx := -1
+		if m := indexKey.FindStringSubmatch(part); m != nil {
+			part = m[1]
+			idx, _ = strconv.Atoi(m[2])
+		}
+		k, v := mapEntry(n, part)
+		if k == nil {
+			return line
+		}
+		line, n = k.Line, v
+		if idx >= 0 {
+			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
+				return line
+			}
+			n = n.Content[idx]
+			line = n.Line
+		}
+	}
+	return line
+}
+
+// mapEntry returns the key and value nodes of key in mapping n, or nils.
+func mapEntry(n *yaml.Node, key string) (k, v *yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	return nil, nil
+}
