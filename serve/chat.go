@@ -1,0 +1,53 @@
+package serve
+
+import (
+	"net/http"
+
+	"github.com/cemlab/cem/model"
+)
+
+func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
+	var req chatRequest
+	if !s.decode(w, r, &req) {
+		return
+	}
+	if req.N != nil && *req.N != 1 {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "n must be 1")
+		return
+	}
+	prompt, err := s.opts.ChatPrompt(req.Messages)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
+		return
+	}
+	limit := req.MaxCompletionTokens
+	if limit == nil {
+		limit = req.MaxTokens
+	}
+	maxTokens, ok := s.maxTokens(w, limit, s.opts.ChatMaxTokens)
+	if !ok {
+		return
+	}
+	g, err := s.generate(r.Context(), model.GenerateRequest{
+		Prompt: prompt, MaxTokens: maxTokens, Temperature: deref(req.Temperature, 1),
+		Stop: req.Stop, Seed: deref(req.Seed, 0),
+	})
+	if err != nil {
+		s.engineError(w, err)
+		return
+	}
+	resp := chatResponse{
+		ID: s.id("chatcmpl"), Object: "chat.completion", Created: s.opts.Now().Unix(), Model: s.opts.ModelName,
+		Choices: []chatChoice{{
+			Message:      &chatMessageOut{Role: "assistant", Content: g.text},
+			FinishReason: ptr(g.finish),
+		}},
+		Usage: &usage{PromptTokens: g.promptTokens, CompletionTokens: g.completionTokens,
+			TotalTokens: g.promptTokens + g.completionTokens},
+	}
+	if req.Stream {
+		s.streamChat(w, resp, g)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
