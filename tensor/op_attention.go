@@ -1,0 +1,185 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/cemlab/cem/tensor/kernel"
+)
+
+// Segment is a run of Len tokens starting at row Start that attend only
+// to each other (one packed document). Positions restart at 0 in each
+// segment.
+type Segment struct{ Start, Len int }
+
+// AttnSpec describes a causal self-attention.
+type AttnSpec struct {
+	Heads    int // H, query heads
+	KVHeads  int // Hkv, key/value heads; H must be a multiple (grouped-query)
+	HeadDim  int // hd
+	Rope     *Rope
+	Segments []Segment // partition [0, N) in order; each Len <= Rope.MaxPos
+}
+
+func (a AttnSpec) check(n, width int) {
+	if a.Heads <= 0 || a.KVHeads <= 0 || a.Heads%a.KVHeads != 0 || a.Rope == nil || a.Rope.HeadDim != a.HeadDim {
+		panic(fmt.Sprintf("tensor.Attention: bad spec: %d heads, %d kv heads, head width %d", a.Heads, a.KVHeads, a.HeadDim))
+	}
+	if width != (a.Heads+2*a.KVHeads)*a.HeadDim {
+		panic(fmt.Sprintf("tensor.Attention: qkv width %d, want (%d+2·%d)·%d", width, a.Heads, a.KVHeads, a.HeadDim))
+	}
+	at := 0
+	for _, s := range a.Segments {
+		if s.Start != at || s.Len <= 0 || s.Len > a.Rope.MaxPos {
+			panic(fmt.Sprintf("tensor.Attention: segment %+v does not continue at %d or is longer than %d", s, at, a.Rope.MaxPos))
+		}
+		at += s.Len
+	}
+	if at != n {
+		panic(fmt.Sprintf("tensor.Attention: segments cover %d of %d rows", at, n))
+	}
+}
+
+// Attention is fused rotary causal self-attention over packed segments.
+//
+//	qkv: [N, (H + 2·Hkv)·hd]: per row the H query heads, then the Hkv key
+//	     heads, then the Hkv value heads, each hd wide (pre-rotation)
+//	y:   [N, H·hd]
+//
+// For token i in segment s at position p = i − s.Start, query and key
+// heads are rotated (Rope) at p, and query head h attends to keys
+// s.Start..i of key/value head h/(H/Hkv):
+//
+//	y_i,h = Σ_j softmax_j(q_i,h·k_j / sqrt(hd)) v_j
+//
+// The attention matrix is never stored: forward keeps each row's
+// log-sum-exp and backward recomputes the probabilities one (segment,
+// head) block at a time, as in FlashAttention. Work is split over
+// (segment, key/value head) blocks, which write disjoint memory.
+func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
+	n, width := qkv.rows(), qkv.cols()
+	spec.check(n, width)
+	h, hkv, hd := spec.Heads, spec.KVHeads, spec.HeadDim
+	c, r := h*hd, (h+hkv)*hd // output width, rotated q|k width
+	y := tp.out(false, []*Tensor{qkv}, n, c)
+	rot := tp.arena.alloc(n * r)
+	lse := tp.arena.alloc(n * h)
+	pos := tp.positions(spec.Segments, n)
+
+	// Rotate q and k heads into rot.
+	parallelRows(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for k := 0; k < h+hkv; k++ {
+				spec.Rope.Rotate(rot[i*r+k*hd:i*r+k*hd+hd], qkv.Data[i*width+k*hd:], int(pos[i]), false)
+			}
+		}
+	})
+
+	maxL := 0
+	for _, s := range spec.Segments {
+		maxL = max(maxL, s.Len)
+	}
+	items := len(spec.Segments) * hkv
+	workers := maxWorkers(items)
+	scratch := tp.arena.alloc(workers * 2 * maxL * maxL)
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	rep := h / hkv
+
+	parallelWorkers(items, func(w, it int) {
+		seg, g := spec.Segments[it/hkv], it%hkv
+		L, st := seg.Len, seg.Start
+		sc := scratch[w*2*maxL*maxL : w*2*maxL*maxL+L*L]
+		kRot := rot[st*r+(h+g)*hd:]
+		v := qkv.Data[st*width+(h+hkv+g)*hd:]
+		for hh := g * rep; hh < (g+1)*rep; hh++ {
+			kernel.Sgemm(false, true, L, L, hd, scale, rot[st*r+hh*hd:], r, kRot, r, 0, sc, L)
+			for i := range L {
+				row := sc[i*L : i*L+L]
+				m := row[0]
+				for _, s := range row[1 : i+1] {
+					m = max(m, s)
+				}
+				var sum float32
+				for j := 0; j <= i; j++ {
+					e := Expf(row[j] - m)
+					row[j] = e
+					sum += e
+				}
+				inv := 1 / sum
+				for j := 0; j <= i; j++ {
+					row[j] *= inv
+				}
+				clear(row[i+1:])
+				lse[(st+i)*h+hh] = m + float32(math.Log(float64(sum)))
+			}
+			kernel.Sgemm(false, false, L, hd, L, 1, sc, L, v, width, 0, y.Data[st*c+hh*hd:], c)
+		}
+	})
+
+	tp.record(y, func() {
+		dy := y.grad
+		if dy == nil || !qkv.needGrad {
+			return
+		}
+		dqkv := qkv.g()
+		drot := tp.arena.allocZero(n * r)
+		parallelWorkers(items, func(w, it int) {
+			seg, g := spec.Segments[it/hkv], it%hkv
+			L, st := seg.Len, seg.Start
+			p := scratch[w*2*maxL*maxL : w*2*maxL*maxL+L*L]
+			dp := scratch[w*2*maxL*maxL+maxL*maxL : w*2*maxL*maxL+maxL*maxL+L*L]
+			kRot := rot[st*r+(h+g)*hd:]
+			v := qkv.Data[st*width+(h+hkv+g)*hd:]
+			for hh := g * rep; hh < (g+1)*rep; hh++ {
+				qRot := rot[st*r+hh*hd:]
+				dO := dy[st*c+hh*hd:]
+				kernel.Sgemm(false, true, L, L, hd, scale, qRot, r, kRot, r, 0, p, L)
+				kernel.Sgemm(false, true, L, L, hd, 1, dO, c, v, width, 0, dp, L)
+				for i := range L {
+					pr, dpr := p[i*L:i*L+L], dp[i*L:i*L+L]
+					l := lse[(st+i)*h+hh]
+					o := y.Data[(st+i)*c+hh*hd : (st+i)*c+hh*hd+hd]
+					d := dot(dy[(st+i)*c+hh*hd:(st+i)*c+hh*hd+hd], o)
+					for j := 0; j <= i; j++ {
+						pj := Expf(pr[j] - l)
+						pr[j] = pj
+						dpr[j] = pj * (dpr[j] - d)
+					}
+					clear(pr[i+1:])
+					clear(dpr[i+1:])
+				}
+				kernel.Sgemm(true, false, L, hd, L, 1, p, L, dO, c, 1, dqkv[st*width+(h+hkv+g)*hd:], width)
+				kernel.Sgemm(false, false, L, hd, L, scale, dp, L, kRot, r, 1, drot[st*r+hh*hd:], r)
+				kernel.Sgemm(true, false, L, hd, L, scale, dp, L, qRot, r, 1, drot[st*r+(h+g)*hd:], r)
+			}
+		})
+		// Rotate the q and k gradients back and add them to dqkv.
+		parallelRows(n, func(lo, hi int) {
+			var tmp [512]float32
+			buf := tmp[:0]
+			if hd > len(tmp) {
+				buf = make([]float32, hd)
+			} else {
+				buf = tmp[:hd]
+			}
+			for i := lo; i < hi; i++ {
+				for k := 0; k < h+hkv; k++ {
+					spec.Rope.Rotate(buf, drot[i*r+k*hd:], int(pos[i]), true)
+					axpy(1, buf, dqkv[i*width+k*hd:])
+				}
+			}
+		})
+	})
+	return y
+}
+
+// positions returns each row's position within its segment.
+func (tp *Tape) positions(segs []Segment, n int) []int32 {
+	pos := make([]int32, n)
+	for _, s := range segs {
+		for i := range s.Len {
+			pos[s.Start+i] = int32(i)
+		}
+	}
+	return pos
+}
