@@ -1,0 +1,254 @@
+package curate
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+)
+
+func cand(id, source, text string, claim Claim) Candidate {
+	return Candidate{Passage: knowledge.Passage{ID: id, Source: source, Text: text, License: "WordNet-3.0"}, Claim: claim}
+}
+
+var chad = Claim{ItemID: "q-chad", Answer: "N'Djamena", Aliases: []string{"Ndjamena"}, KeyTerms: []string{"Chad", "capital"}}
+
+// ids returns the passage ids of cs.
+func ids(cs []Candidate) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Passage.ID)
+	}
+	return out
+}
+
+// checkResult compares a filter result's kept ids and rejected ids.
+func checkResult(t *testing.T, res Result, kept, rejected []string) {
+	t.Helper()
+	if got := ids(res.Kept); !slices.Equal(got, kept) {
+		t.Errorf("kept = %v; want %v", got, kept)
+	}
+	var got []string
+	for _, r := range res.Rejects {
+		got = append(got, r.PassageID)
+		if r.Reason == "" || r.Filter == "" {
+			t.Errorf("reject %+v has no reason or filter", r)
+		}
+	}
+	if !slices.Equal(got, rejected) {
+		t.Errorf("rejected = %v; want %v", got, rejected)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"N'Djamena", "ndjamena"},
+		{"  Yaoundé, Cameroon!  ", "yaounde cameroon"},
+		{"Guinea-Bissau", "guinea bissau"},
+		{"São Tomé and Príncipe", "sao tome and principe"},
+		{"Straße", "strasse"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDecontaminator(t *testing.T) {
+	items := []exam.Item{
+		{ID: "short", Question: "What is the capital of Chad?", Answer: exam.Answer{Index: -1, Text: "N'Djamena"}},
+		{ID: "tiny", Question: "Chad?", Answer: exam.Answer{Index: -1, Text: "N'Djamena"}},
+		{ID: "long", Question: "Which element, discovered by Marie and Pierre Curie in 1898 and named after her homeland, has symbol Po?",
+			Choices: []string{"Radium", "Polonium"}, Answer: exam.Answer{Index: 1}},
+	}
+	d := NewDecontaminator(0)
+	d.AddItems(items)
+	if d.Skipped != 1 {
+		t.Errorf("Skipped = %d; want 1 (the two-word question)", d.Skipped)
+	}
+	tests := []struct {
+		name, text, id string
+	}{
+		{"short question contained", "Quiz: what is the CAPITAL of Chad? Answer: N'Djamena", "short"},
+		{"paraphrase passes", "Which city is the capital of Chad?", ""},
+		{"passage naming the subject passes", "Chad: a landlocked republic; capital N'Djamena", ""},
+		{"13-gram of question and answer", "discovered by marie and pierre curie in 1898 and named after her homeland has symbol po polonium", "long"},
+		{"12 words are not enough", "discovered by Marie and Pierre Curie in 1898 and named after her", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id, ok := d.Match(tt.text)
+			if id != tt.id || ok != (tt.id != "") {
+				t.Errorf("Match(%q) = %q, %v; want %q", tt.text, id, ok, tt.id)
+			}
+		})
+	}
+	res, err := d.Apply(context.Background(), []Candidate{
+		cand("p1", "x", "what is the capital of chad", chad),
+		cand("p2", "x", "Chad, capital N'Djamena", chad),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res, []string{"p2"}, []string{"p1"})
+	if !strings.Contains(res.Rejects[0].Reason, "short") {
+		t.Errorf("reason = %q; want it to name item short", res.Rejects[0].Reason)
+	}
+}
+
+func TestSupport(t *testing.T) {
+	in := []Candidate{
+		cand("both", "wordnet", "Chad: a landlocked republic in north central Africa; capital N'Djamena", chad),
+		cand("alias", "gcide", "Ndjamena, the capitals' city of the republic of Chad", chad),
+		cand("answer-only", "gcide", "N'Djamena is a city on the Chari river", chad),
+		cand("terms-only", "wordnet", "Chad has its capital in the south", chad),
+		cand("no-key-terms", "wordnet", "Ndjamena", Claim{ItemID: "x", Answer: "N'Djamena"}),
+		cand("no-answer", "wordnet", "anything", Claim{ItemID: "y"}),
+	}
+	res, _ := Support{}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"both", "alias", "no-key-terms"}, []string{"answer-only", "terms-only", "no-answer"})
+}
+
+func TestDedupe(t *testing.T) {
+	base := "Chad is a landlocked republic in north central Africa with its capital at N'Djamena on the Chari river"
+	in := []Candidate{
+		cand("a", "wordnet", base, chad),
+		cand("b", "gcide", base+" today", chad),
+		cand("c", "factbook", "Chad borders Libya, Sudan, the Central African Republic, Cameroon, Nigeria and Niger", chad),
+		cand("a", "wordnet", base, chad),
+		cand("d", "wordnet", base, Claim{ItemID: "other", Answer: "Chad"}),
+	}
+	for _, seed := range []int64{1, 2} {
+		res, _ := Dedupe{Seed: seed}.Apply(context.Background(), in)
+		checkResult(t, res, []string{"a", "c", "d"}, []string{"b", "a"})
+	}
+	res, _ := Dedupe{Global: true}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"a", "c"}, []string{"b", "a", "d"})
+}
+
+func TestAgreement(t *testing.T) {
+	single := Claim{ItemID: "q-niger", Answer: "Niamey", KeyTerms: []string{"Niger"}}
+	in := []Candidate{
+		cand("n1", "wordnet", "Niger: capital Niamey", single),
+		cand("c1", "wordnet", "Chad: capital N'Djamena", chad),
+		cand("c2", "gcide", "Ndjamena, capital of Chad", chad),
+		cand("c3", "gcide", "Chad, a republic", chad),
+	}
+	res, _ := Agreement{}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"c1", "c2", "c3", "n1"}, nil)
+	if got := res.Kept[0].Sources; !slices.Equal(got, []string{"gcide", "wordnet"}) {
+		t.Errorf("Sources = %v; want [gcide wordnet]", got)
+	}
+	res, _ = Agreement{MinSources: 2}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"c1", "c2", "c3"}, []string{"n1"})
+	res, _ = Agreement{MinSources: 2, Groups: map[string]string{"gcide": "wordnet"}}.Apply(context.Background(), in)
+	checkResult(t, res, nil, []string{"n1", "c1", "c2", "c3"})
+}
+
+func TestRedact(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"email", "write to jane.doe+cem@example.co.uk today", "write to [EMAIL] today"},
+		{"phone nanp", "call 555-867-5309 or (212) 555-1234", "call [PHONE] or [PHONE]"},
+		{"phone international", "tel: +44 20 7946 0958.", "tel: [PHONE]."},
+		{"ipv4", "host 192.168.0.1 answered", "host [IP] answered"},
+		{"card with spaces", "card 4111 1111 1111 1111 expired", "card [CARD] expired"},
+		{"card contiguous", "pan 5500005555555559", "pan [CARD]"},
+		{"ssn", "SSN 078-05-1120", "SSN [SSN]"},
+		{"luhn-invalid digits kept", "id 4111 1111 1111 1112", "id 4111 1111 1111 1112"},
+		{"years kept", "from 1939 to 1945, and 1914-1918", "from 1939 to 1945, and 1914-1918"},
+		{"isbn-10 kept", "ISBN 0-306-40615-2", "ISBN 0-306-40615-2"},
+		{"isbn-13 kept", "ISBN 978-0-306-40615-7 or 9780306406157", "ISBN 978-0-306-40615-7 or 9780306406157"},
+		{"version with five parts kept", "release 1.2.3.4.5", "release 1.2.3.4.5"},
+		{"bad octet kept", "value 300.1.1.1", "value 300.1.1.1"},
+		{"population kept", "population 12,345,678 (2021)", "population 12,345,678 (2021)"},
+		{"atomic weight kept", "atomic weight 208.9824", "atomic weight 208.9824"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, _ := Redact(tt.in); got != tt.want {
+				t.Errorf("Redact(%q) = %q; want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	in := []Candidate{cand("p", "x", "mail a@b.org or c@d.org", chad), cand("q", "x", "clean", chad)}
+	res, _ := Redactor{}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"p", "q"}, nil)
+	if len(res.Events) != 1 || res.Events[0].Detail != "email x2" || res.Kept[0].Passage.Text != "mail [EMAIL] or [EMAIL]" {
+		t.Errorf("events = %+v, text %q; want one event \"email x2\"", res.Events, res.Kept[0].Passage.Text)
+	}
+	if in[0].Passage.Text != "mail a@b.org or c@d.org" {
+		t.Errorf("input modified: %q", in[0].Passage.Text)
+	}
+}
+
+func TestLicenses(t *testing.T) {
+	in := []Candidate{cand("wn", "wordnet", "x", chad), cand("none", "web", "x", chad), cand("prop", "web", "x", chad)}
+	in[1].Passage.License = ""
+	in[2].Passage.License = "Proprietary"
+	res, _ := Licenses{}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"wn"}, []string{"none", "prop"})
+	res, _ = Licenses{Allow: []string{"proprietary"}}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"prop"}, []string{"wn", "none"})
+}
+
+func TestReviewList(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "review.txt")
+	text := "# reviewed by ana\napprove p1\nreject p2 outdated figure\napprove p3\nreject p3\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := LoadReviewList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []Candidate{cand("p1", "x", "", chad), cand("p2", "x", "", chad), cand("p3", "x", "", chad), cand("p4", "x", "", chad)}
+	res, _ := Review{Reviewer: l}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"p1", "p4"}, []string{"p2", "p3"})
+	if res.Rejects[0].Reason != "outdated figure" {
+		t.Errorf("reason = %q; want the reviewer's note", res.Rejects[0].Reason)
+	}
+	res, _ = Review{Reviewer: l, RejectPending: true}.Apply(context.Background(), in)
+	checkResult(t, res, []string{"p1"}, []string{"p2", "p3", "p4"})
+
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	os.WriteFile(bad, []byte("approve p1\nmaybe p2\n"), 0o644)
+	if _, err := LoadReviewList(bad); err == nil || !strings.Contains(err.Error(), "bad.txt:2") {
+		t.Errorf("LoadReviewList(bad) error = %v; want one naming bad.txt:2", err)
+	}
+}
+
+func TestPipeline(t *testing.T) {
+	exams := []exam.Item{{ID: "q-chad", Question: "What is the capital of Chad?", Answer: exam.Answer{Index: -1, Text: "N'Djamena"}}}
+	p, d := NewPipeline(Config{}, exams)
+	if d == nil || len(p.Filters) != 6 {
+		t.Fatalf("NewPipeline: %d filters; want 6", len(p.Filters))
+	}
+	in := []Candidate{
+		cand("good", "wordnet", "Chad: a republic in Africa; capital N'Djamena; mail x@y.org", chad),
+		cand("copy", "web", "What is the capital of Chad? N'Djamena", chad),
+		cand("off", "wordnet", "Chad: a republic in Africa", chad),
+	}
+	rep, err := p.Run(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(rep.Kept); !slices.Equal(got, []string{"good"}) {
+		t.Errorf("kept = %v; want [good]", got)
+	}
+	want := []Count{
+		{"license", 3, 3, 0, 0}, {"decontaminate", 3, 2, 1, 0}, {"support", 2, 1, 1, 0},
+		{"pii", 1, 1, 0, 1}, {"dedupe", 1, 1, 0, 0}, {"agreement", 1, 1, 0, 0},
+	}
+	if !slices.Equal(rep.Counts, want) {
+		t.Errorf("counts = %+v; want %+v", rep.Counts, want)
+	}
+}

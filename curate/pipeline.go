@@ -1,0 +1,44 @@
+package curate
+
+import "github.com/cemlab/cem/exam"
+
+// Config sets up the default pipeline. Its zero value works: n-gram 13,
+// dedupe threshold 0.8 per item, one source required, the default licence
+// allow-list, no human review.
+type Config struct {
+	NGram           int      // decontamination n-gram length; default DefaultNGram
+	DedupeThreshold float64  // default DefaultDedupeThreshold
+	DedupeGlobal    bool     // compare across items, not only within one
+	MinSources      int      // Agreement minimum; default 1
+	Licenses        []string // nil means DefaultLicenses
+	Seed            int64    // MinHash seed
+	// Reviewer, when set, adds the Review filter last.
+	Reviewer      Reviewer
+	RejectPending bool
+}
+
+// NewPipeline returns the default pipeline, decontaminating against the
+// items of every suite given (exam, heldout, ood, general):
+//
+//	license, decontaminate, support, pii, dedupe, agreement[, review]
+//
+// It also returns the Decontaminator so that the caller can check
+// generated training examples against the same protected texts.
+func NewPipeline(cfg Config, suites ...[]exam.Item) (Pipeline, *Decontaminator) {
+	d := NewDecontaminator(cfg.NGram)
+	for _, s := range suites {
+		d.AddItems(s)
+	}
+	p := Pipeline{Filters: []Filter{
+		Licenses{Allow: cfg.Licenses},
+		d,
+		Support{},
+		Redactor{},
+		Dedupe{Threshold: cfg.DedupeThreshold, Seed: cfg.Seed, Global: cfg.DedupeGlobal},
+		Agreement{MinSources: cfg.MinSources},
+	}}
+	if cfg.Reviewer != nil {
+		p.Filters = append(p.Filters, Review{Reviewer: cfg.Reviewer, RejectPending: cfg.RejectPending})
+	}
+	return p, d
+}
