@@ -1,0 +1,254 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/model"
+)
+
+// Options configure Run.
+type Options struct {
+	// Dir is the run folder; it is created when missing and resumed when
+	// it holds artifacts of an earlier, interrupted run.
+	Dir string
+	// Config is the run's configuration, defaulted and validated.
+	Config *config.Config
+	// Suites are the loaded suites, one per Config.Suites entry, same order.
+	Suites []Suite
+	// Base is the model examined in round 0 and trained in round 1.
+	Base model.Ref
+	// Stages do the work.
+	Stages Stages
+	// Observer receives progress events; nil discards them.
+	Observer Observer
+	// Index, when set, is updated after every round (see the store package).
+	Index Indexer
+}
+
+// Indexer records a run's rounds in a queryable index; it is called once
+// per round, after the round's metrics are written, and must be
+// idempotent (a resumed run records a round again).
+type Indexer interface {
+	IndexRound(ctx context.Context, dir string, s *Summary, r int, answers []Answer) error
+}
+
+// state is the accepted trajectory while rounds run.
+type state struct {
+	ref        model.Ref // model in force
+	refHash    string
+	answers    []Answer   // its answers on every suite
+	history    [][]Answer // accepted answers after each round (row r)
+	replay     []model.Example
+	mined      [][]string // mistakes trained at each round (keys), round 0 empty
+	summary    *Summary
+	suitesHash string
+}
+
+// Run runs (or resumes) the rounds of opts.Config in opts.Dir and returns
+// the run's Summary, also written to <Dir>/metrics.json (and wall times to
+// <Dir>/timings.json). Each round's stages are skipped when their inputs
+// and settings are unchanged, so calling Run again on a finished run only
+// recomputes the metrics. A cancelled ctx stops Run at the next stage
+// boundary (or inside a stage that honours ctx) with ctx's error; the
+// artifacts written so far are complete and reused by the next Run.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	cfg := opts.Config
+	obs := opts.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
+	if err := writeRunFiles(opts); err != nil {
+		return nil, err
+	}
+	st := &stepper{dir: opts.Dir, obs: obs}
+	suites := limitSuites(opts.Suites, cfg.Exam.Limit)
+	s := &state{ref: opts.Base, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
+	for _, su := range suites {
+		s.summary.Roles[su.Name] = su.Role
+	}
+	s.suitesHash = hashOf(suites)
+	var err error
+	if s.refHash, err = hashRef(opts.Base, opts.Dir); err != nil {
+		return nil, fmt.Errorf("base model: %w", err)
+	}
+
+	// Round 0: the base model on every suite.
+	answers, _, err := examStep(ctx, st, opts, suites, 0, opts.Base, s.refHash)
+	if err != nil {
+		return nil, err
+	}
+	s.answers = answers
+	s.history = [][]Answer{answers}
+	s.mined = [][]string{nil}
+	m0 := roundMetrics(0, suites, s, answers, nil, trainStats{}, opts)
+	m0.Gate = Gate{Accepted: true}
+	if err := s.finishRound(ctx, st, opts, m0, answers); err != nil {
+		return nil, err
+	}
+
+	for r := 1; r <= cfg.Rounds; r++ {
+		if err := runRound(ctx, st, opts, suites, s, r); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeJSON(filepath.Join(opts.Dir, "timings.json"), st.timings); err != nil {
+		return nil, err
+	}
+	return s.summary, nil
+}
+
+func (o *Options) check() error {
+	var missing []string
+	if o.Dir == "" {
+		missing = append(missing, "Dir")
+	}
+	if o.Config == nil {
+		missing = append(missing, "Config")
+	}
+	st := o.Stages
+	for name, v := range map[string]any{"Examiner": st.Examiner, "Miner": st.Miner, "Planner": st.Planner,
+		"Retriever": st.Retriever, "Curator": st.Curator, "Builder": st.Builder, "Trainer": st.Trainer, "Opener": st.Opener} {
+		if v == nil {
+			missing = append(missing, "Stages."+name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("loop: missing %s", strings.Join(missing, ", "))
+	}
+	if o.Config != nil && len(o.Suites) != len(o.Config.Suites) {
+		return fmt.Errorf("loop: %d suites loaded for %d configured", len(o.Suites), len(o.Config.Suites))
+	}
+	return nil
+}
+
+// writeRunFiles writes config.yaml and run.json into the run folder.
+func writeRunFiles(opts Options) error {
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return fmt.Errorf("run folder: %w", err)
+	}
+	data, err := yaml.Marshal(opts.Config)
+	if err != nil {
+		return fmt.Errorf("encode config: %w", err)
+	}
+	if err := writeAtomic(filepath.Join(opts.Dir, "config.yaml"), data); err != nil {
+		return err
+	}
+	c := opts.Config
+	return writeJSON(filepath.Join(opts.Dir, "run.json"), RunInfo{Name: c.Name, Seed: c.Seed, Rounds: c.Rounds, Baseline: c.Baseline})
+}
+
+// RunInfo is a run's run.json.
+type RunInfo struct {
+	Name     string `json:"name"`
+	Seed     int64  `json:"seed"`
+	Rounds   int    `json:"rounds"`
+	Baseline string `json:"baseline,omitempty"`
+}
+
+// limitSuites keeps the first limit items of each suite (limit > 0).
+func limitSuites(in []Suite, limit int) []Suite {
+	out := make([]Suite, len(in))
+	for i, s := range in {
+		out[i] = s
+		if limit > 0 && len(s.Items) > limit {
+			out[i].Items = s.Items[:limit]
+		}
+	}
+	return out
+}
+
+// hashRef identifies a model's weights: the tree hash of a local
+// checkpoint (path relative to dir is allowed), else the ref itself.
+func hashRef(ref model.Ref, dir string) (string, error) {
+	if ref.Path == "" {
+		return hashOf(ref), nil
+	}
+	p := ref.Path
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	h, err := hashTree(p)
+	if err != nil {
+		return "", fmt.Errorf("hash %s: %w", p, err)
+	}
+	return hashOf(ref.Backend, ref.Name, h), nil
+}
+
+// examStep examines ref on every suite at round r.
+func examStep(ctx context.Context, st *stepper, opts Options, suites []Suite, r int, ref model.Ref, refHash string) ([]Answer, string, error) {
+	in := hashOf(StageExam, refHash, ref.Backend, ref.Name, suitesKey(suites), opts.Config.Exam)
+	total := 0
+	for _, s := range suites {
+		total += len(s.Items)
+	}
+	answers, h, _, err := runStep(ctx, st, r, StageExam, in, func(ctx context.Context) (stepOut[Answer], error) {
+		m, err := opts.Stages.Opener.Open(ctx, absRef(ref, opts.Dir))
+		if err != nil {
+			return stepOut[Answer]{}, fmt.Errorf("open model: %w", err)
+		}
+		if c, ok := m.(io.Closer); ok {
+			defer c.Close()
+		}
+		var all []Answer
+		base := 0
+		for _, s := range suites {
+			progress := func(done int) {
+				st.obs.Event(Event{Kind: StageProgress, Round: r, Stage: StageExam, Done: base + done, Total: total})
+			}
+			a, err := opts.Stages.Examiner.Exam(ctx, m, s, progress)
+			if err != nil {
+				return stepOut[Answer]{}, fmt.Errorf("suite %s: %w", s.Name, err)
+			}
+			for i := range a {
+				a[i].Suite = s.Name
+			}
+			all = append(all, a...)
+			base += len(s.Items)
+		}
+		return stepOut[Answer]{records: all}, nil
+	})
+	return answers, h, err
+}
+
+// suitesKey hashes suites cheaply enough to repeat per stage.
+func suitesKey(suites []Suite) string { return hashOf(suites) }
+
+// absRef resolves a relative checkpoint path against the run folder.
+func absRef(ref model.Ref, dir string) model.Ref {
+	if ref.Path != "" && !filepath.IsAbs(ref.Path) {
+		ref.Path = filepath.Join(dir, ref.Path)
+	}
+	return ref
+}
+
+// relRef makes a checkpoint path under dir relative to it, so that run
+// records do not depend on where the run folder lives.
+func relRef(ref model.Ref, dir string) model.Ref {
+	if ref.Path == "" || !filepath.IsAbs(ref.Path) {
+		return ref
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return ref
+	}
+	if rel, err := filepath.Rel(absDir, ref.Path); err == nil && !strings.HasPrefix(rel, "..") {
+		ref.Path = filepath.ToSlash(rel)
+	}
+	return ref
+}
+
+var errNoModel = errors.New("trainer returned no model")

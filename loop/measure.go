@@ -1,0 +1,121 @@
+package loop
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/metrics"
+	"github.com/cemlab/cem/model"
+)
+
+// trainStats is what a round trained on, for its metrics.
+type trainStats struct {
+	examples []model.Example
+	manifest json.RawMessage
+	verdicts []Verdict
+	mistakes []Mistake
+	tokens   func(string) int
+}
+
+// outcomes groups answers into per-suite outcomes.
+func outcomes(answers []Answer) metrics.Snapshot {
+	snap := metrics.Snapshot{}
+	for _, a := range answers {
+		o := snap[a.Suite]
+		if o == nil {
+			o = metrics.Outcomes{}
+			snap[a.Suite] = o
+		}
+		o[a.ID] = a.Correct
+	}
+	return snap
+}
+
+// matrixOf is the accuracy matrix of the accepted answers per round.
+func matrixOf(history [][]Answer) metrics.Matrix {
+	snaps := make([]metrics.Snapshot, len(history))
+	for r, h := range history {
+		snaps[r] = outcomes(h)
+	}
+	return metrics.NewMatrix(snaps)
+}
+
+// roundMetrics measures the candidate answers of round r against the
+// accepted state s (which does not yet include round r).
+func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []Mistake, ts trainStats, opts Options) RoundMetrics {
+	cur := outcomes(answers)
+	prev := outcomes(s.answers)
+	base := outcomes(s.history[0])
+	m := RoundMetrics{Round: r, Mined: len(mistakes)}
+	var general []string
+	for _, su := range suites {
+		acc := metrics.Accuracy(cur[su.Name])
+		sm := SuiteMetrics{Name: su.Name, Role: su.Role, Acc: acc,
+			Gain: 100 * (acc.P - metrics.Accuracy(base[su.Name]).P)}
+		if r > 0 {
+			c := metrics.NewChurn(prev[su.Name], cur[su.Name])
+			sm.Fixed, sm.Broken = len(c.Fixed), len(c.Broken)
+			sm.McNemar = metrics.McNemar(prev[su.Name], cur[su.Name])
+		}
+		if su.Role == config.RoleGeneral {
+			general = append(general, su.Name)
+		}
+		m.Suites = append(m.Suites, sm)
+	}
+	if r == 0 {
+		return m
+	}
+
+	// Targeted fix rate over the mined items.
+	flat := metrics.Outcomes{}
+	for _, a := range answers {
+		flat[itemKey(a.Suite, a.ID)] = a.Correct
+	}
+	targets := make([]string, len(mistakes))
+	for i, mi := range mistakes {
+		targets[i] = itemKey(mi.Suite, mi.Item.ID)
+	}
+	m.Targeted = metrics.TargetedFixRate(targets, flat)
+
+	// Forgetting on the general suites, with the candidate as row r.
+	rows := append(append([][]Answer(nil), s.history...), answers)
+	if f, ok := matrixOf(rows).Forgetting(r, general...); ok {
+		m.Forgetting = 100 * f
+	}
+	// BWT on the mined items: do later rounds undo earlier fixes?
+	hist := make([]metrics.Outcomes, len(rows))
+	for i, row := range rows {
+		o := metrics.Outcomes{}
+		for _, a := range row {
+			o[itemKey(a.Suite, a.ID)] = a.Correct
+		}
+		hist[i] = o
+	}
+	tasks := append(append([][]string(nil), s.mined...), targets)
+	if b, ok := metrics.BWT(hist, tasks); ok {
+		m.BWT = 100 * b
+	}
+
+	count := ts.tokens
+	if count == nil {
+		count = func(s string) int { return len(strings.Fields(s)) }
+	}
+	m.Tokens, m.Examples = map[string]int{}, map[string]int{}
+	for _, e := range ts.examples {
+		m.Tokens[e.Kind] += count(e.Prompt) + count(e.Text)
+		m.Examples[e.Kind]++
+	}
+	m.Candidates = len(ts.verdicts)
+	for _, v := range ts.verdicts {
+		if v.Keep {
+			m.Evidence++
+			continue
+		}
+		if m.Rejects == nil {
+			m.Rejects = map[string]int{}
+		}
+		m.Rejects[v.Filter]++
+	}
+	return m
+}

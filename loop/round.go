@@ -1,0 +1,182 @@
+package loop
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/model"
+)
+
+// roundSeed derives the seed of round r from the run's seed, so that a
+// rolled-back round is not simply repeated.
+func roundSeed(seed int64, r int) int64 { return seed*1_000_003 + int64(r) }
+
+// runRound runs round r >= 1 from the accepted state s and updates s.
+func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s *state, r int) error {
+	cfg := opts.Config
+	stg := opts.Stages
+	seed := roundSeed(cfg.Seed, r)
+	prevHash := hashOf(s.answers)
+
+	var examSuites []Suite
+	for _, su := range suites {
+		if su.Role == config.RoleExam {
+			examSuites = append(examSuites, su)
+		}
+	}
+	mistakes, mh, _, err := runStep(ctx, st, r, StageMistakes, hashOf(StageMistakes, prevHash, s.suitesHash, cfg.Mistakes),
+		func(ctx context.Context) (stepOut[Mistake], error) {
+			var examAnswers []Answer
+			for _, a := range s.answers {
+				if s.summary.Roles[a.Suite] == config.RoleExam {
+					examAnswers = append(examAnswers, a)
+				}
+			}
+			ms, err := stg.Miner.Mine(ctx, examSuites, examAnswers)
+			return stepOut[Mistake]{records: ms}, err
+		})
+	if err != nil {
+		return err
+	}
+	queries, qh, _, err := runStep(ctx, st, r, StageQueries, hashOf(StageQueries, mh, cfg.Sources),
+		func(ctx context.Context) (stepOut[Query], error) {
+			qs, err := stg.Planner.Plan(ctx, mistakes)
+			return stepOut[Query]{records: qs}, err
+		})
+	if err != nil {
+		return err
+	}
+	cands, ch, _, err := runStep(ctx, st, r, StageRetrieval, hashOf(StageRetrieval, qh, cfg.Sources),
+		func(ctx context.Context) (stepOut[Candidate], error) {
+			cs, err := stg.Retriever.Retrieve(ctx, queries)
+			return stepOut[Candidate]{records: cs}, err
+		})
+	if err != nil {
+		return err
+	}
+	verdicts, vh, _, err := runStep(ctx, st, r, StageCuration, hashOf(StageCuration, ch, mh, s.suitesHash, cfg.Curation),
+		func(ctx context.Context) (stepOut[Verdict], error) {
+			vs, err := stg.Curator.Curate(ctx, mistakes, cands, suites)
+			if err == nil && len(vs) != len(cands) {
+				err = fmt.Errorf("curator gave %d verdicts for %d candidates", len(vs), len(cands))
+			}
+			return stepOut[Verdict]{records: vs}, err
+		})
+	if err != nil {
+		return err
+	}
+	var evidence []Candidate
+	for _, v := range verdicts {
+		if v.Keep {
+			evidence = append(evidence, v.Candidate)
+		}
+	}
+	replayHash := hashOf(s.replay)
+	examples, th, tman, err := runStep(ctx, st, r, StageTrainset,
+		hashOf(StageTrainset, vh, mh, replayHash, cfg.Mix, cfg.Baseline, seed),
+		func(ctx context.Context) (stepOut[model.Example], error) {
+			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline,
+				Mistakes: mistakes, Evidence: evidence, Replay: s.replay})
+			return stepOut[model.Example]{records: set.Examples, extra: set.Manifest}, err
+		})
+	if err != nil {
+		return err
+	}
+	from := s.ref
+	trained, _, _, err := runStep(ctx, st, r, StageTrain, hashOf(StageTrain, th, s.refHash, cfg.Trainer, seed),
+		func(ctx context.Context) (stepOut[TrainResult], error) {
+			dir := filepath.Join(st.roundDir(r), "train")
+			to, err := stg.Trainer.Train(ctx, absRef(from, opts.Dir), model.TrainSet{Dir: dir, Examples: examples, Seed: seed})
+			if err != nil {
+				return stepOut[TrainResult]{}, err
+			}
+			if to == (model.Ref{}) {
+				return stepOut[TrainResult]{}, errNoModel
+			}
+			return stepOut[TrainResult]{records: []TrainResult{{From: relRef(from, opts.Dir), To: relRef(to, opts.Dir)}}}, nil
+		})
+	if err != nil {
+		return err
+	}
+	if len(trained) != 1 {
+		return fmt.Errorf("round %d train: artifact holds %d records, want 1", r, len(trained))
+	}
+	to := trained[0].To
+	toHash, err := hashRef(to, opts.Dir)
+	if err != nil {
+		return fmt.Errorf("round %d trained model: %w", r, err)
+	}
+	answers, _, err := examStep(ctx, st, opts, suites, r, to, toHash)
+	if err != nil {
+		return err
+	}
+
+	ts := trainStats{examples: examples, manifest: tman.Extra, verdicts: verdicts, mistakes: mistakes, tokens: stg.Tokens}
+	m := roundMetrics(r, suites, s, answers, mistakes, ts, opts)
+	m.Model = to
+	m.Gate = gate(cfg.Gate, m)
+	if m.Gate.Accepted {
+		s.ref, s.refHash, s.answers = to, toHash, answers
+		for _, e := range examples {
+			if e.Kind != "replay" {
+				s.replay = append(s.replay, e)
+			}
+		}
+	}
+	s.history = append(s.history, s.answers)
+	keys := make([]string, len(mistakes))
+	for i, mi := range mistakes {
+		keys[i] = itemKey(mi.Suite, mi.Item.ID)
+	}
+	if !m.Gate.Accepted {
+		keys = nil
+	}
+	s.mined = append(s.mined, keys)
+	return s.finishRound(ctx, st, opts, m, answers)
+}
+
+// finishRound records round metrics m (whose candidate answers are
+// answers): the round's metrics.json, the run's metrics.json and the index.
+func (s *state) finishRound(ctx context.Context, st *stepper, opts Options, m RoundMetrics, answers []Answer) error {
+	s.summary.Rounds = append(s.summary.Rounds, m)
+	s.summary.Matrix = matrixOf(s.history)
+	if err := writeJSON(filepath.Join(st.roundDir(m.Round), StageMetrics+".json"), m); err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
+		return err
+	}
+	if opts.Index != nil {
+		if err := opts.Index.IndexRound(ctx, opts.Dir, s.summary, m.Round, answers); err != nil {
+			return fmt.Errorf("round %d index: %w", m.Round, err)
+		}
+	}
+	st.obs.Event(Event{Kind: RoundFinished, Round: m.Round, Metrics: &m})
+	return nil
+}
+
+// gate decides whether round metrics m pass the configured limits.
+func gate(g config.GateConfig, m RoundMetrics) Gate {
+	out := Gate{Accepted: true}
+	for _, sm := range m.Suites {
+		if sm.Role == config.RoleGeneral && -sm.Gain > out.Forgetting {
+			out.Forgetting = -sm.Gain
+		}
+		out.Broken += sm.Broken
+	}
+	if g.MaxForgetting != nil && *g.MaxForgetting >= 0 && out.Forgetting > *g.MaxForgetting {
+		out.Accepted = false
+		out.Reasons = append(out.Reasons, fmt.Sprintf("forgetting %.1f points on a general suite > %.1f allowed", out.Forgetting, *g.MaxForgetting))
+	}
+	if g.MaxBroken != nil && *g.MaxBroken >= 0 && out.Broken > *g.MaxBroken {
+		out.Accepted = false
+		out.Reasons = append(out.Reasons, fmt.Sprintf("%d items broken > %d allowed", out.Broken, *g.MaxBroken))
+	}
+	slices.Sort(out.Reasons)
+	return out
+}
+
+func itemKey(suite, id string) string { return suite + "/" + id }

@@ -1,0 +1,122 @@
+package loop
+
+import (
+	"context"
+	"time"
+
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/model"
+)
+
+// Suite is a loaded exam suite.
+type Suite struct {
+	Name  string
+	Role  string
+	Items []exam.Item
+}
+
+// Examiner grades a model on a suite's items. progress, when not nil, is
+// called with the number of items done so far.
+type Examiner interface {
+	Exam(ctx context.Context, m model.Model, s Suite, progress func(done int)) ([]Answer, error)
+}
+
+// Miner selects the mistakes to train on from a round's answers on the
+// exam suites (never heldout, ood or general ones).
+type Miner interface {
+	Mine(ctx context.Context, suites []Suite, answers []Answer) ([]Mistake, error)
+}
+
+// Planner turns mistakes into search queries (knowledge points).
+type Planner interface {
+	Plan(ctx context.Context, mistakes []Mistake) ([]Query, error)
+}
+
+// Retriever searches the knowledge sources for each query.
+type Retriever interface {
+	Retrieve(ctx context.Context, queries []Query) ([]Candidate, error)
+}
+
+// Curator filters candidates, giving a verdict for each (in input order).
+// suites holds every suite, so that curation can decontaminate against
+// the items that are never mined.
+type Curator interface {
+	Curate(ctx context.Context, mistakes []Mistake, cands []Candidate, suites []Suite) ([]Verdict, error)
+}
+
+// BuildInput is what a training set is built from.
+type BuildInput struct {
+	Round    int
+	Seed     int64
+	Baseline string // config.Baseline* mode
+	Mistakes []Mistake
+	Evidence []Candidate
+	// Replay holds the examples of earlier accepted rounds, oldest first.
+	Replay []model.Example
+}
+
+// Builder builds a round's training set.
+type Builder interface {
+	Build(ctx context.Context, in BuildInput) (TrainSet, error)
+}
+
+// Opener opens a model for inference.
+type Opener interface {
+	Open(ctx context.Context, ref model.Ref) (model.Model, error)
+}
+
+// Stages are the round's workers. Every field is required.
+type Stages struct {
+	Examiner  Examiner
+	Miner     Miner
+	Planner   Planner
+	Retriever Retriever
+	Curator   Curator
+	Builder   Builder
+	Trainer   model.Trainer
+	Opener    Opener
+	// Tokens counts the tokens of a text for the tokens-per-kind metric;
+	// nil counts whitespace-separated words.
+	Tokens func(string) int
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Event kinds.
+const (
+	StageStarted  EventKind = iota // a stage begins; Total may be set
+	StageProgress                  // Done of Total units are finished
+	StageFinished                  // the stage wrote its artifact; Elapsed is set
+	StageSkipped                   // the stage's artifact was reused
+	RoundFinished                  // Metrics holds the round's measurements
+	Note                           // Msg is a line for the user
+)
+
+// Event is one progress report of a run.
+type Event struct {
+	Kind    EventKind
+	Round   int
+	Stage   string
+	Done    int
+	Total   int
+	Elapsed time.Duration
+	Msg     string
+	Metrics *RoundMetrics
+}
+
+// Observer receives a run's events, in order, from the goroutine that
+// calls Run. It must not block for long.
+type Observer interface {
+	Event(Event)
+}
+
+// ObserverFunc adapts a function to Observer.
+type ObserverFunc func(Event)
+
+// Event calls f(e).
+func (f ObserverFunc) Event(e Event) { f(e) }
+
+type nopObserver struct{}
+
+func (nopObserver) Event(Event) {}

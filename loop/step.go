@@ -1,0 +1,77 @@
+package loop
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+)
+
+// stepper runs stages with skip-if-unchanged bookkeeping.
+type stepper struct {
+	dir     string
+	obs     Observer
+	timings []Timing
+}
+
+func (s *stepper) roundDir(r int) string { return filepath.Join(s.dir, fmt.Sprintf("round-%d", r)) }
+
+// stepOut is what a stage produced: its records and optional extra data
+// for the manifest.
+type stepOut[T any] struct {
+	records []T
+	extra   any
+}
+
+// runStep returns the records of stage at round r: read back from its
+// artifact when the manifest's input hash equals inHash and the artifact
+// is intact, otherwise produced, written (artifact first, then manifest,
+// each atomically) and returned. The second result is the artifact's hash,
+// which later stages fold into their input hashes; the third is the
+// manifest.
+func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string,
+	produce func(ctx context.Context) (stepOut[T], error)) ([]T, string, Manifest, error) {
+	art := filepath.Join(s.roundDir(r), stage+".jsonl")
+	man := filepath.Join(s.roundDir(r), stage+".manifest.json")
+	if m, ok := fresh(man, art, inHash); ok {
+		recs, err := ReadJSONL[T](art)
+		if err == nil {
+			s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: m.Seconds, Skipped: true})
+			s.obs.Event(Event{Kind: StageSkipped, Round: r, Stage: stage, Elapsed: seconds(m.Seconds)})
+			return recs, m.OutputHash, m, nil
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, "", Manifest{}, err
+	}
+	s.obs.Event(Event{Kind: StageStarted, Round: r, Stage: stage})
+	start := time.Now()
+	out, err := produce(ctx)
+	if err != nil {
+		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
+	}
+	data, err := encodeJSONL(out.records)
+	if err != nil {
+		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
+	}
+	if err := writeAtomic(art, data); err != nil {
+		return nil, "", Manifest{}, err
+	}
+	elapsed := time.Since(start)
+	m := Manifest{Stage: stage, Round: r, InputHash: inHash, OutputHash: hashBytes(data),
+		Records: len(out.records), Seconds: elapsed.Seconds()}
+	if out.extra != nil {
+		if m.Extra, err = json.Marshal(out.extra); err != nil {
+			return nil, "", Manifest{}, fmt.Errorf("round %d %s manifest: %w", r, stage, err)
+		}
+	}
+	if err := writeJSON(man, m); err != nil {
+		return nil, "", Manifest{}, err
+	}
+	s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: elapsed.Seconds()})
+	s.obs.Event(Event{Kind: StageFinished, Round: r, Stage: stage, Elapsed: elapsed, Done: len(out.records)})
+	return out.records, m.OutputHash, m, nil
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
