@@ -26,6 +26,11 @@ type Item struct {
 	Subject  string `json:"subject,omitempty"`
 	Relation string `json:"relation,omitempty"`
 	Object   string `json:"object,omitempty"`
+	// Variant says how the item asks about its Fact: "forward" (subject
+	// given, object asked), "reverse" (object given, subject asked) or
+	// another paraphrase name; "" when the builder does not say. Variant
+	// splits send forward items to one suite and the others to another.
+	Variant string `json:"variant,omitempty"`
 }
 
 // Answer is the gold answer of an Item: an index into the item's choices
