@@ -1,7 +1,6 @@
 package exam
 
 import (
-
 	"fmt"
 	"strings"
 )
@@ -327,8 +326,8 @@ func literalOf(n pnode) (string, bool) {
 var accents = func() map[string]string {
 	m := map[string]string{}
 	table := []struct {
-		mark    byte
-		letters string
+		mark     byte
+		letters  string
 		composed string
 	}{
 		{'\'', "aeiouyAEIOUY", "áéíóúýÁÉÍÓÚÝ"},
@@ -348,4 +347,3 @@ var accents = func() map[string]string {
 	}
 	return m
 }()
-
