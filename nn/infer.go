@@ -1,0 +1,395 @@
+package nn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/cemlab/cem/tensor"
+	"github.com/cemlab/cem/tensor/kernel"
+)
+
+// KVCache holds the rotated keys and the values of past tokens for every
+// layer, Cap tokens at most.
+type KVCache struct {
+	k, v [][]float32 // per layer: [Cap, Hkv·hd]
+	Len  int         // tokens stored
+	Cap  int
+}
+
+// NewCache returns an empty cache for up to capacity tokens.
+func (m *Model) NewCache(capacity int) *KVCache {
+	w := m.Config.KVHeads * m.Config.HeadDim()
+	c := &KVCache{Cap: capacity}
+	for range m.Config.Layers {
+		c.k = append(c.k, make([]float32, capacity*w))
+		c.v = append(c.v, make([]float32, capacity*w))
+	}
+	return c
+}
+
+// TokSpec places one new token: its rotary position and the cache
+// indices it attends to, [PrefixStart, PrefixEnd) and SelfStart up to
+// and including its own index (Len + its offset in the call).
+type TokSpec struct {
+	Pos                    int32
+	PrefixStart, PrefixEnd int32
+	SelfStart              int32
+}
+
+// Forward appends tokens to the cache and returns the logits of the new
+// tokens at offsets need, [len(need), V] row-major. It fails when the
+// cache is too small, an id is outside the vocabulary, or a spec points
+// outside the cache or past the model's positions.
+func (m *Model) Forward(c *KVCache, tokens []int32, spec []TokSpec, need []int) ([]float32, error) {
+	n := len(tokens)
+	cfg := m.Config
+	if len(spec) != n {
+		return nil, fmt.Errorf("nn: %d tokens with %d specs", n, len(spec))
+	}
+	if c.Len+n > c.Cap {
+		return nil, fmt.Errorf("nn: cache of %d tokens cannot take %d more after %d", c.Cap, n, c.Len)
+	}
+	for i, t := range tokens {
+		s := spec[i]
+		self := int32(c.Len + i)
+		if t < 0 || int(t) >= cfg.Vocab {
+			return nil, fmt.Errorf("nn: token id %d at %d outside vocabulary of %d", t, i, cfg.Vocab)
+		}
+		if s.Pos < 0 || int(s.Pos) >= cfg.MaxSeq || s.PrefixStart < 0 || s.PrefixEnd < s.PrefixStart || s.PrefixEnd > self || s.SelfStart < 0 || s.SelfStart > self {
+			return nil, fmt.Errorf("nn: bad token spec %+v at cache index %d (max position %d)", s, self, cfg.MaxSeq-1)
+		}
+	}
+	for _, k := range need {
+		if k < 0 || k >= n {
+			return nil, fmt.Errorf("nn: logits wanted at %d of %d tokens", k, n)
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	tp := tensor.NewTape()
+	tp.NoGrad = true
+	emb, outNorm, layers := m.tensors(false)
+	eps := float32(cfg.NormEps)
+	x := tp.Embedding(emb, tokens) // [n, D]
+	for li, l := range layers {
+		h := tp.RMSNorm(x, l.attnNorm, eps) // [n, D]
+		qkv := tp.Linear(h, l.wqkv)         // [n, (H+2Hkv)·hd]
+		a := m.cachedAttention(tp, c, li, qkv, spec)
+		x = tp.Add(x, tp.Linear(a, l.wo)) // [n, D]
+		h = tp.RMSNorm(x, l.ffnNorm, eps) // [n, D]
+		s := tp.SwiGLU(tp.Linear(h, l.w13))
+		x = tp.Add(x, tp.Linear(s, l.w2))
+	}
+	c.Len += n
+	if len(need) == 0 {
+		return nil, nil
+	}
+	d := cfg.Dim
+	sel := tp.New(len(need), d)
+	for k, i := range need {
+		copy(sel.Data[k*d:k*d+d], x.Data[i*d:i*d+d])
+	}
+	sel = tp.RMSNorm(sel, outNorm, eps)
+	logits := make([]float32, len(need)*cfg.Vocab)
+	kernel.Sgemm(false, true, len(need), cfg.Vocab, d, 1, sel.Data, d, emb.Data, d, 0, logits, cfg.Vocab)
+	return logits, nil
+}
+
+// cachedAttention rotates the new queries and keys, appends keys and
+// values to layer li of the cache and attends each new token to its
+// allowed cache range.
+//
+//	qkv: [n, (H+2Hkv)·hd] → y: [n, H·hd]
+func (m *Model) cachedAttention(tp *tensor.Tape, c *KVCache, li int, qkv *tensor.Tensor, spec []TokSpec) *tensor.Tensor {
+	cfg := m.Config
+	h, hkv, hd := cfg.Heads, cfg.KVHeads, cfg.HeadDim()
+	n, width, kvw := len(spec), (h+2*hkv)*hd, hkv*hd
+	rep := h / hkv
+	y := tp.New(n, h*hd)
+	kc, vc := c.k[li], c.v[li]
+	parallelChunks(n, func(i int) {
+		row := qkv.Data[i*width : (i+1)*width]
+		for k := range h + hkv {
+			m.rope.Rotate(row[k*hd:k*hd+hd], row[k*hd:k*hd+hd], int(spec[i].Pos), false)
+		}
+		at := (c.Len + i) * kvw
+		copy(kc[at:at+kvw], row[h*hd:h*hd+kvw])
+		copy(vc[at:at+kvw], row[h*hd+kvw:h*hd+2*kvw])
+	})
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	const tokChunk = 8
+	parallelChunks((n+tokChunk-1)/tokChunk, func(ch int) {
+		scores := make([]float32, c.Len+n)
+		idx := make([]int32, 0, c.Len+n)
+		for i := ch * tokChunk; i < min((ch+1)*tokChunk, n); i++ {
+			s := spec[i]
+			idx = idx[:0]
+			for j := s.PrefixStart; j < s.PrefixEnd; j++ {
+				idx = append(idx, j)
+			}
+			for j := max(s.SelfStart, s.PrefixEnd); j <= int32(c.Len+i); j++ {
+				idx = append(idx, j)
+			}
+			for hh := range h {
+				g := hh / rep
+				q := qkv.Data[i*width+hh*hd : i*width+hh*hd+hd]
+				sc := scores[:len(idx)]
+				mx := float32(math.Inf(-1))
+				for k, j := range idx {
+					v := dotf(q, kc[int(j)*kvw+g*hd:int(j)*kvw+g*hd+hd]) * scale
+					sc[k] = v
+					mx = max(mx, v)
+				}
+				var sum float32
+				for k := range sc {
+					sc[k] = tensor.Expf(sc[k] - mx)
+					sum += sc[k]
+				}
+				o := y.Data[i*h*hd+hh*hd : i*h*hd+hh*hd+hd]
+				clear(o)
+				inv := 1 / sum
+				for k, j := range idx {
+					p := sc[k] * inv
+					vv := vc[int(j)*kvw+g*hd : int(j)*kvw+g*hd+hd]
+					for e := range o {
+						o[e] += p * vv[e]
+					}
+				}
+			}
+		}
+	})
+	return y
+}
+
+func dotf(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// logSoftmaxAt returns log softmax(row)[t].
+func logSoftmaxAt(row []float32, t int32) float32 {
+	mx := row[0]
+	for _, v := range row[1:] {
+		mx = max(mx, v)
+	}
+	var sum float32
+	for _, v := range row {
+		sum += tensor.Expf(v - mx)
+	}
+	return row[t] - mx - float32(math.Log(float64(sum)))
+}
+
+// ScoreItem is a prompt with candidate continuations (token ids). The
+// prompt must not be empty.
+type ScoreItem struct {
+	Prompt []int32
+	Conts  [][]int32
+}
+
+// ScoreTokens returns, for every item and continuation, the natural-log
+// probability of each continuation token given the prompt and the
+// continuation tokens before it. The prompt is computed once per item and
+// every continuation attends to it (a tree mask), and items are packed
+// into forward passes of about batchTokens tokens [2048].
+//
+// When prompt plus the longest continuation exceed MaxSeq, the prompt's
+// first tokens are dropped. It fails for an empty prompt, a continuation
+// longer than MaxSeq−1, an id outside the vocabulary, or a cancelled ctx.
+func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens int) ([][][]float32, error) {
+	if batchTokens <= 0 {
+		batchTokens = 2048
+	}
+	out := make([][][]float32, len(items))
+	for lo := 0; lo < len(items); {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var tokens []int32
+		var spec []TokSpec
+		var need []int
+		type pick struct{ item, cont, tok int }
+		var picks []pick // per need row: which log-prob it gives
+		var targets []int32
+		hi := lo
+		for hi < len(items) && (hi == lo || len(tokens) < batchTokens) {
+			it := items[hi]
+			prompt, err := m.fitPrompt(it)
+			if err != nil {
+				return nil, fmt.Errorf("nn: score item %d: %w", hi, err)
+			}
+			if len(tokens) > 0 && len(tokens)+itemLen(prompt, it.Conts) > batchTokens {
+				break
+			}
+			start := int32(len(tokens))
+			for i, t := range prompt {
+				tokens = append(tokens, t)
+				spec = append(spec, TokSpec{Pos: int32(i), SelfStart: start})
+			}
+			pend := int32(len(tokens))
+			out[hi] = make([][]float32, len(it.Conts))
+			for ci, cont := range it.Conts {
+				out[hi][ci] = make([]float32, len(cont))
+				cstart := int32(len(tokens))
+				for j, t := range cont {
+					from := int(cstart) + j - 1 // the row whose logits predict token j
+					if j == 0 {
+						from = int(pend) - 1
+					}
+					need = append(need, from)
+					picks = append(picks, pick{hi, ci, j})
+					targets = append(targets, t)
+					if j < len(cont)-1 { // the last token predicts nothing we need
+						tokens = append(tokens, t)
+						spec = append(spec, TokSpec{Pos: int32(len(prompt) + j), PrefixStart: start, PrefixEnd: pend, SelfStart: cstart})
+					}
+				}
+			}
+			hi++
+		}
+		cache := m.NewCache(len(tokens))
+		logits, err := m.Forward(cache, tokens, spec, need)
+		if err != nil {
+			return nil, fmt.Errorf("nn: score items %d..%d: %w", lo, hi-1, err)
+		}
+		v := m.Config.Vocab
+		parallelChunks(len(need), func(k int) {
+			p := picks[k]
+			out[p.item][p.cont][p.tok] = logSoftmaxAt(logits[k*v:k*v+v], targets[k])
+		})
+		lo = hi
+	}
+	return out, nil
+}
+
+func itemLen(prompt []int32, conts [][]int32) int {
+	n := len(prompt)
+	for _, c := range conts {
+		n += len(c)
+	}
+	return n
+}
+
+// fitPrompt checks an item and drops the prompt's first tokens so that
+// prompt plus the longest continuation fit in MaxSeq positions.
+func (m *Model) fitPrompt(it ScoreItem) ([]int32, error) {
+	if len(it.Prompt) == 0 {
+		return nil, fmt.Errorf("empty prompt")
+	}
+	longest := 0
+	for _, c := range it.Conts {
+		longest = max(longest, len(c))
+	}
+	if longest > m.Config.MaxSeq-1 {
+		return nil, fmt.Errorf("continuation of %d tokens exceeds the model's %d positions", longest, m.Config.MaxSeq-1)
+	}
+	p := it.Prompt
+	if over := len(p) + longest - m.Config.MaxSeq; over > 0 {
+		p = p[over:]
+	}
+	return p, nil
+}
+
+// GenConfig controls Generate.
+type GenConfig struct {
+	MaxTokens   int     // tokens to generate at most [64]
+	Temperature float64 // 0: greedy (argmax); > 0: sample from softmax(logits/T)
+	Seed        uint64  // sampling seed
+	EOS         int32   // generation stops before this id; negative: never
+	// Stop, when set, is called after each token with all generated ids;
+	// true stops generation (the ids are returned as they are).
+	Stop func(generated []int32) bool
+}
+
+// Generate continues prompt (left-truncated to leave room for MaxTokens
+// within MaxSeq) and returns the generated ids, without EOS. It stops at
+// EOS, when Stop says so, after MaxTokens, or when positions run out.
+func (m *Model) Generate(ctx context.Context, prompt []int32, g GenConfig) ([]int32, error) {
+	if len(prompt) == 0 {
+		return nil, fmt.Errorf("nn: generate from an empty prompt")
+	}
+	if g.MaxTokens <= 0 {
+		g.MaxTokens = 64
+	}
+	maxSeq := m.Config.MaxSeq
+	g.MaxTokens = min(g.MaxTokens, maxSeq-1)
+	if over := len(prompt) + g.MaxTokens - maxSeq; over > 0 {
+		prompt = prompt[over:]
+	}
+	cache := m.NewCache(len(prompt) + g.MaxTokens)
+	spec := make([]TokSpec, len(prompt))
+	for i := range spec {
+		spec[i] = TokSpec{Pos: int32(i)}
+	}
+	logits, err := m.Forward(cache, prompt, spec, []int{len(prompt) - 1})
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(g.Seed, 0x67656e))
+	var out []int32
+	for len(out) < g.MaxTokens {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		next := pickToken(logits, g.Temperature, rng)
+		if next == g.EOS {
+			break
+		}
+		out = append(out, next)
+		if g.Stop != nil && g.Stop(out) {
+			break
+		}
+		if cache.Len >= cache.Cap {
+			break
+		}
+		pos := int32(cache.Len)
+		logits, err = m.Forward(cache, []int32{next}, []TokSpec{{Pos: pos}}, []int{0})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// pickToken is argmax (lowest id on ties) for temperature <= 0, else a
+// sample from softmax(logits/temperature).
+func pickToken(logits []float32, temperature float64, rng *rand.Rand) int32 {
+	best := 0
+	for i, v := range logits {
+		if v > logits[best] {
+			best = i
+		}
+	}
+	if temperature <= 0 {
+		return int32(best)
+	}
+	inv := 1 / temperature
+	mx := float64(logits[best])
+	var sum float64
+	p := make([]float64, len(logits))
+	for i, v := range logits {
+		p[i] = math.Exp((float64(v) - mx) * inv)
+		sum += p[i]
+	}
+	u := rng.Float64() * sum
+	for i, w := range p {
+		u -= w
+		if u < 0 {
+			return int32(i)
+		}
+	}
+	return int32(best)
+}
