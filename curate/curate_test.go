@@ -52,6 +52,7 @@ func TestNormalize(t *testing.T) {
 		{"Guinea-Bissau", "guinea bissau"},
 		{"São Tomé and Príncipe", "sao tome and principe"},
 		{"Straße", "strasse"},
+		{"Bogota\u0301", "bogota"},
 		{"", ""},
 	}
 	for _, tt := range tests {

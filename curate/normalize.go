@@ -24,7 +24,7 @@ var foldTable = func() map[rune]string {
 }()
 
 // Normalize returns s lower-cased, with accents folded (é -> e, ß -> ss),
-// apostrophes removed (N'Djamena -> ndjamena), every other run of
+// apostrophes and combining accents removed (N'Djamena -> ndjamena), every other run of
 // non-letters and non-digits turned into one space, and no leading or
 // trailing space. All text comparisons in this package use it.
 func Normalize(s string) string {
@@ -33,8 +33,8 @@ func Normalize(s string) string {
 	space := true // suppress leading space
 	for _, r := range s {
 		switch {
-		case r == '\'' || r == '’' || r == '‘' || r == '`':
-			continue
+		case r == '\'' || r == '’' || r == '‘' || r == '`' || unicode.Is(unicode.Mn, r):
+			continue // apostrophes and combining accents join the word
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)
 			if f, ok := foldTable[r]; ok {

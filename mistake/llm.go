@@ -1,0 +1,121 @@
+package mistake
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cemlab/cem/model"
+)
+
+// Generator is what LLM needs of a model; model.Model satisfies it.
+type Generator interface {
+	Generate(ctx context.Context, reqs []model.GenerateRequest) ([]string, error)
+}
+
+var _ Generator = model.Model(nil)
+
+// DefaultTemplate is the prompt LLM sends. Placeholders: {question},
+// {answer}, {choices} (comma-separated, or "none") and {topic}.
+const DefaultTemplate = `A student answered this exam question wrongly.
+Question: {question}
+Options: {choices}
+Correct answer: {answer}
+Topic: {topic}
+
+Write up to {max} short search queries (2 to 8 words each), one per line,
+that would find reference text explaining the correct answer. No numbering.
+Queries:
+`
+
+// LLM is an Extractor that asks a model for search queries. The point's
+// answer, aliases, key terms and text come from Points (the heuristic);
+// the model's lines replace the heuristic queries. Each non-empty line of
+// the reply, stripped of bullets, numbering and quotes, is a query when it
+// has 1 to 12 words; at most MaxQueries are kept, repeats dropped. When
+// the reply holds no usable line the heuristic queries are kept, so a
+// weak model never leaves a mistake without queries.
+type LLM struct {
+	Model    Generator
+	Template string // default DefaultTemplate
+	// MaxQueries caps the queries kept (default 5); MaxTokens caps the
+	// reply (default 96).
+	MaxQueries int
+	MaxTokens  int
+	Seed       int64
+	Options    PointOptions // for the heuristic parts
+}
+
+var _ Extractor = LLM{}
+
+// Extract asks the model once (greedy, seeded) and parses its reply. It
+// fails only when the model call fails; the error names the item.
+func (l LLM) Extract(ctx context.Context, m Mistake) ([]KnowledgePoint, error) {
+	maxQ := l.MaxQueries
+	if maxQ <= 0 {
+		maxQ = 5
+	}
+	maxTok := l.MaxTokens
+	if maxTok <= 0 {
+		maxTok = 96
+	}
+	kps := Points(m, l.Options)
+	req := model.GenerateRequest{Prompt: l.Prompt(m, maxQ), MaxTokens: maxTok, Seed: l.Seed}
+	out, err := l.Model.Generate(ctx, []model.GenerateRequest{req})
+	if err != nil {
+		return nil, fmt.Errorf("extract knowledge points of item %s: %w", m.Item.ID, err)
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("extract knowledge points of item %s: model returned %d replies, want 1", m.Item.ID, len(out))
+	}
+	if lines := ParseQueries(out[0], maxQ); len(lines) > 0 {
+		kps[0].Queries = queries(l.Options.Sources, lines...)
+	}
+	return kps, nil
+}
+
+// Prompt fills the template for m.
+func (l LLM) Prompt(m Mistake, maxQueries int) string {
+	tpl := l.Template
+	if tpl == "" {
+		tpl = DefaultTemplate
+	}
+	choices := "none"
+	if len(m.Item.Choices) > 0 {
+		choices = strings.Join(m.Item.Choices, ", ")
+	}
+	topic := m.Item.Topic
+	if topic == "" {
+		topic = "general"
+	}
+	return strings.NewReplacer(
+		"{question}", m.Item.Question, "{answer}", AnswerText(m.Item),
+		"{choices}", choices, "{topic}", topic, "{max}", fmt.Sprint(maxQueries),
+	).Replace(tpl)
+}
+
+var bulletRE = regexp.MustCompile(`^\s*(?:[-*•]+|\d+[.)]|query\s*\d*\s*:)\s*`)
+
+// ParseQueries extracts up to max query lines from a model reply: each
+// line is stripped of bullets ("-", "*", "1.", "2)", "Query 1:") and
+// surrounding quotes; lines that are then empty or longer than 12 words
+// are skipped, as are repeats (case-insensitive).
+func ParseQueries(reply string, max int) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(reply, "\n") {
+		line = bulletRE.ReplaceAllString(strings.TrimSpace(line), "")
+		line = strings.TrimSpace(strings.Trim(line, "\"'`“”"))
+		n := len(strings.Fields(line))
+		if n == 0 || n > 12 || seen[strings.ToLower(line)] {
+			continue
+		}
+		seen[strings.ToLower(line)] = true
+		out = append(out, line)
+		if len(out) == max {
+			break
+		}
+	}
+	return out
+}
