@@ -12,6 +12,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/store"
 )
 
 // fixture builds a config, suites and a base model where the base knows
@@ -195,5 +196,39 @@ func TestGateRollsBack(t *testing.T) {
 	}
 	if tr[0].From.Path != base {
 		t.Errorf("round 2 trained from %q; want the base %q", tr[0].From.Path, base)
+	}
+}
+
+func TestIndexAndReindex(t *testing.T) {
+	ctx := context.Background()
+	cfg, suites, base := fixture(t, 1)
+	dir := t.TempDir()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "runs.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := Run(ctx, Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
+		Stages: fakeStages(fakeTrainer{}), Index: StoreIndex{DB: db}}); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := db.Count(ctx, "items")
+	if n != 2*17 {
+		t.Errorf("items indexed = %d; want 34 (17 items x 2 rounds)", n)
+	}
+	db2, err := store.Open(ctx, filepath.Join(t.TempDir(), "rebuilt.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if err := Reindex(ctx, dir, db2); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"runs", "rounds", "items", "metrics"} {
+		a, _ := db.Count(ctx, table)
+		b, _ := db2.Count(ctx, table)
+		if a != b || a == 0 {
+			t.Errorf("%s rows: live %d, rebuilt %d; want equal and > 0", table, a, b)
+		}
 	}
 }

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+func TestPutRoundIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "runs.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	run := Run{Run: "/runs/a", Name: "a", Seed: 1}
+	items := []Item{{Suite: "exam", ID: "q1", Correct: true}, {Suite: "exam", ID: "q2"}}
+	ms := []Metric{{Suite: "exam", Name: "acc", Value: 0.5}, {Name: "mined", Value: 1}}
+	for range 2 {
+		if err := db.PutRound(ctx, run, Round{Round: 0, Accepted: true}, items, ms); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.PutRound(ctx, run, Round{Round: 1, Reasons: []string{"forgot"}}, items[:1], ms[:1]); err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]int{"runs": 1, "rounds": 2, "items": 3, "metrics": 3} {
+		if got, err := db.Count(ctx, table); err != nil || got != want {
+			t.Errorf("Count(%s) = %d, %v; want %d", table, got, err, want)
+		}
+	}
+	acc, err := db.Metric(ctx, "acc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acc) != 2 || acc[1].Round != 1 || acc[1].Value != 0.5 {
+		t.Errorf("Metric(acc) = %+v; want rounds 0 and 1 at 0.5", acc)
+	}
+	if _, err := db.Count(ctx, "users"); err == nil {
+		t.Errorf("Count(users) = nil error; want unknown table")
+	}
+}
