@@ -2,6 +2,7 @@ package exam
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -116,6 +117,28 @@ func quizLines(r io.Reader, name string, fn func(line int, text string) error) e
 	}
 	if buf.Len() > 0 {
 		return emit() // a continuation on the last line: take what is there
+	}
+	return nil
+}
+
+// quizLinesRaw calls fn with every physical line, blank ones included, and
+// its number; fn's errors are wrapped in a *LineError at that line.
+func quizLinesRaw(r io.Reader, name string, fn func(line int, text string) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		if err := fn(line, strings.TrimSuffix(sc.Text(), "\r")); err != nil {
+			var le *LineError
+			if errors.As(err, &le) {
+				return err
+			}
+			return &LineError{File: name, Line: line, Err: err}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return &LineError{File: name, Line: line + 1, Err: err}
 	}
 	return nil
 }

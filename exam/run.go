@@ -1,0 +1,277 @@
+package exam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/cemlab/cem/model"
+)
+
+// Mode says how multiple-choice items are answered.
+type Mode string
+
+// Modes of Run.
+const (
+	// ModeLikelihood scores every choice as the continuation of the prompt
+	// and picks the most likely (needs a model that returns log-probs).
+	ModeLikelihood Mode = "likelihood"
+	// ModeLetter lists the choices with letters, generates, and extracts
+	// the letter (for servers without log-probs), as the CEM paper does.
+	ModeLetter Mode = "letter"
+)
+
+// Norm says how a choice's token log-probs are combined.
+type Norm string
+
+// Norms of Run.
+const (
+	NormMean Norm = "mean" // per-token mean log-prob: fair to long choices
+	NormSum  Norm = "sum"  // total log-prob
+)
+
+// Options configure Run. The zero value works.
+type Options struct {
+	Mode Mode // default ModeLikelihood
+	Norm Norm // default NormMean
+	// Batch is the number of items per model call (default 32): each
+	// chunk makes at most one Score call and one Generate call.
+	Batch int
+	// MaxTokens bounds a generated answer (default 32 for open items, and
+	// at most that for letters).
+	MaxTokens int
+	// Seed is passed to Generate requests (greedy decoding ignores it).
+	Seed int64
+	// NoOpenConfidence skips scoring generated open answers; by default
+	// each is scored once to give its Confidence.
+	NoOpenConfidence bool
+	// Progress, when set, is called after each chunk with the items done
+	// and the total.
+	Progress func(done, total int)
+}
+
+// applyDefaults fills zero fields with their defaults.
+func (o *Options) applyDefaults() {
+	if o.Mode == "" {
+		o.Mode = ModeLikelihood
+	}
+	if o.Norm == "" {
+		o.Norm = NormMean
+	}
+	if o.Batch <= 0 {
+		o.Batch = 32
+	}
+	if o.MaxTokens <= 0 {
+		o.MaxTokens = 32
+	}
+}
+
+// validate rejects unknown modes and norms.
+func (o *Options) validate() error {
+	if o.Mode != ModeLikelihood && o.Mode != ModeLetter {
+		return fmt.Errorf("exam: unknown mode %q (want %s or %s)", o.Mode, ModeLikelihood, ModeLetter)
+	}
+	if o.Norm != NormMean && o.Norm != NormSum {
+		return fmt.Errorf("exam: unknown norm %q (want %s or %s)", o.Norm, NormMean, NormSum)
+	}
+	return nil
+}
+
+// Run gives the exam: it asks m every item and grades the answers,
+// returning one Result per item in item order.
+//
+// Multiple-choice items are graded in ModeLikelihood by the log-likelihood
+// of each choice (Continuation(choice) after Prompt(item), combined per
+// Norm); the prediction is the best-scoring choice, Confidence its softmax
+// probability over the choice scores and Margin its lead in probability
+// over the runner-up. In ModeLetter the model generates after
+// LetterPrompt and ExtractLetter picks the choice; Scores is then nil and
+// Confidence and Margin are 0.
+//
+// Open items are answered by greedy generation after Prompt (stopping at a
+// newline), cleaned by CleanGeneration and graded by MatchOpen against the
+// answer and aliases. Unless NoOpenConfidence, each answer is then scored
+// and Confidence is exp of its mean token log-prob.
+//
+// Items are sent in chunks of opts.Batch with one Score and one Generate
+// call per chunk. Run stops at the first model error, returning the
+// results of the chunks finished so far with the error, and honours ctx
+// between chunks. Items are validated first; an invalid item fails the
+// run before the model is called.
+func Run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Result, error) {
+	opts.applyDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errors.New("exam: no model")
+	}
+	for i := range items {
+		it := items[i]
+		if err := it.Validate(); err != nil {
+			return nil, fmt.Errorf("exam: item %d: %w", i+1, err)
+		}
+	}
+	results := make([]Result, 0, len(items))
+	for start := 0; start < len(items); start += opts.Batch {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		chunk := items[start:min(start+opts.Batch, len(items))]
+		rs, err := runChunk(ctx, m, chunk, &opts)
+		if err != nil {
+			return results, fmt.Errorf("exam: items %d-%d: %w", start+1, start+len(chunk), err)
+		}
+		results = append(results, rs...)
+		if opts.Progress != nil {
+			opts.Progress(len(results), len(items))
+		}
+	}
+	return results, nil
+}
+
+// runChunk answers and grades one chunk of items.
+func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]Result, error) {
+	rs := make([]Result, len(items))
+	var scoreReqs []model.ScoreRequest
+	var genReqs []model.GenerateRequest
+	type span struct{ item, first, n int }
+	var scored []span
+	var generated []int
+	for i := range items {
+		it := &items[i]
+		rs[i] = Result{ID: it.ID, PredIndex: -1, Weight: it.Weight, Topic: it.Topic}
+		switch {
+		case it.Answer.IsOpen():
+			generated = append(generated, i)
+			genReqs = append(genReqs, model.GenerateRequest{Prompt: Prompt(it), MaxTokens: o.MaxTokens, Stop: []string{"\n"}, Seed: o.Seed})
+		case o.Mode == ModeLetter:
+			generated = append(generated, i)
+			genReqs = append(genReqs, model.GenerateRequest{Prompt: LetterPrompt(it), MaxTokens: min(o.MaxTokens, 8), Stop: []string{"\n"}, Seed: o.Seed})
+		default:
+			scored = append(scored, span{i, len(scoreReqs), len(it.Choices)})
+			for _, c := range it.Choices {
+				scoreReqs = append(scoreReqs, model.ScoreRequest{Prompt: Prompt(it), Continuation: Continuation(c)})
+			}
+		}
+	}
+	if len(scoreReqs) > 0 {
+		scores, err := m.Score(ctx, scoreReqs)
+		if err != nil {
+			return nil, fmt.Errorf("score: %w", err)
+		}
+		if len(scores) != len(scoreReqs) {
+			return nil, fmt.Errorf("score: model returned %d scores for %d requests", len(scores), len(scoreReqs))
+		}
+		for _, s := range scored {
+			gradeChoices(&rs[s.item], &items[s.item], scores[s.first:s.first+s.n], o.Norm)
+		}
+	}
+	if len(genReqs) == 0 {
+		return rs, nil
+	}
+	gens, err := m.Generate(ctx, genReqs)
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	if len(gens) != len(genReqs) {
+		return nil, fmt.Errorf("generate: model returned %d texts for %d requests", len(gens), len(genReqs))
+	}
+	var confReqs []model.ScoreRequest
+	var confItems []int
+	for j, i := range generated {
+		it, r := &items[i], &rs[i]
+		if !it.Answer.IsOpen() { // letter mode
+			r.PredIndex = ExtractLetter(gens[j], it.Choices)
+			r.Prediction = gens[j]
+			if r.PredIndex >= 0 {
+				r.Prediction = it.Choices[r.PredIndex]
+			}
+			r.Correct = r.PredIndex == it.Answer.Index
+			continue
+		}
+		r.Prediction = CleanGeneration(gens[j])
+		r.Correct = MatchOpen(r.Prediction, it)
+		if !o.NoOpenConfidence && r.Prediction != "" {
+			confItems = append(confItems, i)
+			confReqs = append(confReqs, model.ScoreRequest{Prompt: Prompt(it), Continuation: Continuation(r.Prediction)})
+		}
+	}
+	if len(confReqs) > 0 {
+		scores, err := m.Score(ctx, confReqs)
+		if err != nil {
+			return nil, fmt.Errorf("score answers: %w", err)
+		}
+		if len(scores) != len(confReqs) {
+			return nil, fmt.Errorf("score answers: model returned %d scores for %d requests", len(scores), len(confReqs))
+		}
+		for j, i := range confItems {
+			rs[i].Confidence = math.Exp(scores[j].Mean())
+			rs[i].Scores = []float64{scores[j].Mean()}
+		}
+	}
+	return rs, nil
+}
+
+// gradeChoices fills a multiple-choice result from its choice scores.
+func gradeChoices(r *Result, it *Item, scores []model.Score, norm Norm) {
+	r.Scores = make([]float64, len(scores))
+	for i, s := range scores {
+		if norm == NormSum {
+			r.Scores[i] = s.LogProb
+		} else {
+			r.Scores[i] = s.Mean()
+		}
+	}
+	probs := Softmax(r.Scores)
+	best, second := -1, -1
+	for i := range probs {
+		switch {
+		case best < 0 || probs[i] > probs[best]:
+			best, second = i, best
+		case second < 0 || probs[i] > probs[second]:
+			second = i
+		}
+	}
+	r.PredIndex = best
+	r.Prediction = it.Choices[best]
+	r.Correct = best == it.Answer.Index
+	r.Confidence = probs[best]
+	if second >= 0 {
+		r.Margin = probs[best] - probs[second]
+	} else {
+		r.Margin = probs[best]
+	}
+}
+
+// Softmax returns exp(x_i)/sum exp(x_j), computed stably. Non-finite
+// inputs (a -Inf log-prob) get probability 0 unless all are -Inf, when the
+// result is uniform.
+func Softmax(x []float64) []float64 {
+	out := make([]float64, len(x))
+	mx := math.Inf(-1)
+	for _, v := range x {
+		if v > mx && !math.IsNaN(v) {
+			mx = v
+		}
+	}
+	if math.IsInf(mx, -1) {
+		for i := range out {
+			out[i] = 1 / float64(len(x))
+		}
+		return out
+	}
+	sum := 0.0
+	for i, v := range x {
+		if math.IsNaN(v) {
+			continue
+		}
+		out[i] = math.Exp(v - mx)
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
+}
