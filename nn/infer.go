@@ -139,7 +139,7 @@ func (m *Model) cachedAttention(tp *tensor.Tape, c *KVCache, li int, qkv *tensor
 				sc := scores[:len(idx)]
 				mx := float32(math.Inf(-1))
 				for k, j := range idx {
-					v := dotf(q, kc[int(j)*kvw+g*hd:int(j)*kvw+g*hd+hd]) * scale
+					v := kernel.Dot(q, kc[int(j)*kvw+g*hd:int(j)*kvw+g*hd+hd]) * scale
 					sc[k] = v
 					mx = max(mx, v)
 				}
@@ -164,33 +164,21 @@ func (m *Model) cachedAttention(tp *tensor.Tape, c *KVCache, li int, qkv *tensor
 	return y
 }
 
-func dotf(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// logSoftmaxAt returns log softmax(row)[t].
-func logSoftmaxAt(row []float32, t int32) float32 {
+// logSoftmaxAt returns log softmax(row)[t] and whether row[t] is the
+// maximum (first maximum on ties).
+func logSoftmaxAt(row []float32, t int32) (float32, bool) {
 	mx := row[0]
-	for _, v := range row[1:] {
-		mx = max(mx, v)
+	top := 0
+	for i, v := range row {
+		if v > mx {
+			mx, top = v, i
+		}
 	}
 	var sum float32
 	for _, v := range row {
 		sum += tensor.Expf(v - mx)
 	}
-	return row[t] - mx - float32(math.Log(float64(sum)))
+	return row[t] - mx - float32(math.Log(float64(sum))), top == int(t)
 }
 
 // ScoreItem is a prompt with candidate continuations (token ids). The
@@ -200,20 +188,28 @@ type ScoreItem struct {
 	Conts  [][]int32
 }
 
+// ContScore is the teacher-forced result for one continuation: per token,
+// the natural-log probability given everything before it, and whether it
+// was the most likely token there (greedy decoding would produce it).
+type ContScore struct {
+	LogProbs []float32
+	Greedy   []bool
+}
+
 // ScoreTokens returns, for every item and continuation, the natural-log
 // probability of each continuation token given the prompt and the
-// continuation tokens before it. The prompt is computed once per item and
+// continuation tokens before it, and whether it was the argmax. The prompt is computed once per item and
 // every continuation attends to it (a tree mask), and items are packed
 // into forward passes of about batchTokens tokens [2048].
 //
 // When prompt plus the longest continuation exceed MaxSeq, the prompt's
 // first tokens are dropped. It fails for an empty prompt, a continuation
 // longer than MaxSeq−1, an id outside the vocabulary, or a cancelled ctx.
-func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens int) ([][][]float32, error) {
+func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens int) ([][]ContScore, error) {
 	if batchTokens <= 0 {
 		batchTokens = 2048
 	}
-	out := make([][][]float32, len(items))
+	out := make([][]ContScore, len(items))
 	for lo := 0; lo < len(items); {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -240,9 +236,9 @@ func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens 
 				spec = append(spec, TokSpec{Pos: int32(i), SelfStart: start})
 			}
 			pend := int32(len(tokens))
-			out[hi] = make([][]float32, len(it.Conts))
+			out[hi] = make([]ContScore, len(it.Conts))
 			for ci, cont := range it.Conts {
-				out[hi][ci] = make([]float32, len(cont))
+				out[hi][ci] = ContScore{LogProbs: make([]float32, len(cont)), Greedy: make([]bool, len(cont))}
 				cstart := int32(len(tokens))
 				for j, t := range cont {
 					from := int(cstart) + j - 1 // the row whose logits predict token j
@@ -268,7 +264,8 @@ func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens 
 		v := m.Config.Vocab
 		parallelChunks(len(need), func(k int) {
 			p := picks[k]
-			out[p.item][p.cont][p.tok] = logSoftmaxAt(logits[k*v:k*v+v], targets[k])
+			cs := out[p.item][p.cont]
+			cs.LogProbs[p.tok], cs.Greedy[p.tok] = logSoftmaxAt(logits[k*v:k*v+v], targets[k])
 		})
 		lo = hi
 	}

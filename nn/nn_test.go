@@ -70,7 +70,7 @@ func TestForwardMatchesLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sum float64
-	for _, lp := range got[0][1] {
+	for _, lp := range got[0][1].LogProbs {
 		sum += float64(lp)
 	}
 	doc := Doc{Tokens: append(append([]int32{}, prompt...), cont...)}

@@ -2,6 +2,8 @@ package tensor
 
 import (
 	"math"
+
+	"github.com/cemlab/cem/tensor/kernel"
 )
 
 // Expf returns e**x in float32 with a relative error of about 2 ulp. It
@@ -36,31 +38,9 @@ func Expf(x float32) float32 {
 	return p * math.Float32frombits(uint32(k+127)<<23)
 }
 
-// dot returns Σ a[i]·b[i] over len(a) elements, with four running sums
-// (fixed order, so deterministic).
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// axpy computes y[i] += alpha·x[i] over len(x) elements.
-func axpy(alpha float32, x, y []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += alpha * v
-	}
-}
+// dot and axpy are kernel.Dot and kernel.Axpy (equal lengths).
+func dot(a, b []float32) float32         { return kernel.Dot(a, b) }
+func axpy(alpha float32, x, y []float32) { kernel.Axpy(alpha, x, y) }
 
 // sigmoid returns 1/(1+e**-x) in float32.
 func sigmoid(x float32) float32 { return 1 / (1 + Expf(-x)) }

@@ -165,7 +165,7 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 			for i := lo; i < hi; i++ {
 				for k := 0; k < h+hkv; k++ {
 					spec.Rope.Rotate(buf, drot[i*r+k*hd:], int(pos[i]), true)
-					axpy(1, buf, dqkv[i*width+k*hd:])
+					axpy(1, buf, dqkv[i*width+k*hd:i*width+k*hd+hd])
 				}
 			}
 		})

@@ -1,0 +1,208 @@
+package native
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/nn"
+)
+
+// Backend is the model.Ref backend name of this package.
+const Backend = "native"
+
+// Model is a loaded checkpoint ready for inference. It is safe for
+// concurrent use.
+type Model struct {
+	ck *Checkpoint
+	// BatchTokens is the number of tokens per scoring forward pass [2048].
+	BatchTokens int
+}
+
+var _ model.Model = (*Model)(nil)
+
+// Open loads the checkpoint folder at dir for inference.
+func Open(dir string) (*Model, error) {
+	ck, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	ck.Opt, ck.State = nil, nil // inference needs no optimiser state
+	return &Model{ck: ck}, nil
+}
+
+// OpenRef opens a model.Ref of backend "native" (or empty) by its Path.
+func OpenRef(ref model.Ref) (*Model, error) {
+	if ref.Backend != "" && ref.Backend != Backend {
+		return nil, fmt.Errorf("native: cannot open a %q model", ref.Backend)
+	}
+	if ref.Path == "" {
+		return nil, fmt.Errorf("native: model reference has no path")
+	}
+	return Open(ref.Path)
+}
+
+// Checkpoint returns the loaded checkpoint (shared, do not modify).
+func (m *Model) Checkpoint() *Checkpoint { return m.ck }
+
+// promptIDs is <bos> <inst> prompt <resp>.
+func (m *Model) promptIDs(prompt string) []int32 {
+	t := m.ck.Tok
+	ids := []int32{int32(t.BOS()), int32(t.Inst())}
+	ids = appendIDs(ids, t.Encode(prompt))
+	return append(ids, int32(t.Resp()))
+}
+
+func appendIDs(dst []int32, ids []int) []int32 {
+	for _, id := range ids {
+		dst = append(dst, int32(id))
+	}
+	return dst
+}
+
+// Score returns the log-probability of each request's continuation after
+// its templated prompt. Requests sharing a prompt share one computation.
+// An empty continuation scores 0 over 0 tokens. It fails only when ctx is
+// cancelled or a continuation is longer than the model's context.
+func (m *Model) Score(ctx context.Context, reqs []model.ScoreRequest) ([]model.Score, error) {
+	lps, err := m.scoreTokens(ctx, reqs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Score, len(reqs))
+	for i, lp := range lps {
+		var s float64
+		for _, v := range lp.logProbs {
+			s += float64(v)
+		}
+		out[i] = model.Score{LogProb: s, Tokens: len(lp.logProbs)}
+	}
+	return out, nil
+}
+
+type tokenScores struct {
+	ids      []int32
+	logProbs []float32
+}
+
+func (m *Model) scoreTokens(ctx context.Context, reqs []model.ScoreRequest) ([]tokenScores, error) {
+	type slot struct{ item, cont int }
+	var items []nn.ScoreItem
+	byPrompt := map[string]int{}
+	slots := make([]slot, len(reqs))
+	out := make([]tokenScores, len(reqs))
+	for i, r := range reqs {
+		it, ok := byPrompt[r.Prompt]
+		if !ok {
+			it = len(items)
+			byPrompt[r.Prompt] = it
+			items = append(items, nn.ScoreItem{Prompt: m.promptIDs(r.Prompt)})
+		}
+		cont := appendIDs(nil, m.ck.Tok.Encode(r.Continuation))
+		out[i].ids = cont
+		slots[i] = slot{it, len(items[it].Conts)}
+		items[it].Conts = append(items[it].Conts, cont)
+	}
+	res, err := m.ck.Net.ScoreTokens(ctx, items, m.BatchTokens)
+	if err != nil {
+		return nil, fmt.Errorf("native: score: %w", err)
+	}
+	for i, s := range slots {
+		out[i].logProbs = res[s.item][s.cont].LogProbs
+	}
+	return out, nil
+}
+
+// TokenLogProbs returns the continuation's token ids and the natural-log
+// probability of each given the templated prompt and the tokens before it.
+func (m *Model) TokenLogProbs(ctx context.Context, prompt, continuation string) ([]int, []float64, error) {
+	r, err := m.scoreTokens(ctx, []model.ScoreRequest{{Prompt: prompt, Continuation: continuation}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return toInts(r[0].ids), toFloat64(r[0].logProbs), nil
+}
+
+// RawLogProbs returns the token ids of text (no template) and the
+// log-probability of each after <bos> and the tokens before it, for
+// echo-style scoring of plain text.
+func (m *Model) RawLogProbs(ctx context.Context, text string) ([]int, []float64, error) {
+	ids := appendIDs(nil, m.ck.Tok.Encode(text))
+	res, err := m.ck.Net.ScoreTokens(ctx, []nn.ScoreItem{{Prompt: []int32{int32(m.ck.Tok.BOS())}, Conts: [][]int32{ids}}}, m.BatchTokens)
+	if err != nil {
+		return nil, nil, fmt.Errorf("native: log-probs: %w", err)
+	}
+	return toInts(ids), toFloat64(res[0][0].LogProbs), nil
+}
+
+func toInts(ids []int32) []int {
+	out := make([]int, len(ids))
+	for i, id := range ids {
+		out[i] = int(id)
+	}
+	return out
+}
+
+func toFloat64(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// Generate completes each request's templated prompt: greedy when
+// Temperature is 0, else sampled with Seed. Generation ends at <eos>,
+// after MaxTokens (0 means 64), when the context is full, or at the first
+// stop string, which is cut from the text together with what follows.
+func (m *Model) Generate(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
+	return m.generate(ctx, reqs, m.promptIDs)
+}
+
+// GenerateRaw is Generate without the instruction template: the prompt
+// text follows <bos> directly, for plain completion.
+func (m *Model) GenerateRaw(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
+	return m.generate(ctx, reqs, func(p string) []int32 {
+		return appendIDs([]int32{int32(m.ck.Tok.BOS())}, m.ck.Tok.Encode(p))
+	})
+}
+
+func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, template func(string) []int32) ([]string, error) {
+	out := make([]string, len(reqs))
+	tok := m.ck.Tok
+	for i, r := range reqs {
+		cfg := nn.GenConfig{MaxTokens: r.MaxTokens, Temperature: r.Temperature, Seed: uint64(r.Seed), EOS: int32(tok.EOS())}
+		if len(r.Stop) > 0 {
+			cfg.Stop = func(gen []int32) bool {
+				s := tok.Decode(toInts(gen))
+				for _, stop := range r.Stop {
+					if stop != "" && strings.Contains(s, stop) {
+						return true
+					}
+				}
+				return false
+			}
+		}
+		ids, err := m.ck.Net.Generate(ctx, template(r.Prompt), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("native: generate request %d: %w", i, err)
+		}
+		out[i] = cutAtStop(tok.Decode(toInts(ids)), r.Stop)
+	}
+	return out, nil
+}
+
+// cutAtStop truncates s at the earliest occurrence of any stop string.
+func cutAtStop(s string, stops []string) string {
+	cut := len(s)
+	for _, st := range stops {
+		if st == "" {
+			continue
+		}
+		if i := strings.Index(s, st); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	return s[:cut]
+}
