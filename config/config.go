@@ -132,9 +132,10 @@ type SourcesConfig struct {
 
 // MistakesConfig controls mining.
 type MistakesConfig struct {
-	// UncertainMargin mines items answered right with a margin (best minus
-	// second-best mean log-probability) below it; default 0.5; 0 disables
-	// only when Uncertain is false.
+	// UncertainMargin mines items answered right with a margin (the
+	// probability of the best choice minus the second best) below it;
+	// 0 means the miner's default (0.2), a negative value disables
+	// uncertain mining.
 	UncertainMargin float64 `yaml:"uncertain_margin"`
 	// MaxItems caps the mistakes mined per round (highest priority first);
 	// 0 means no cap.
@@ -225,9 +226,6 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Sources.K == 0 {
 		c.Sources.K = 4
-	}
-	if c.Mistakes.UncertainMargin == 0 {
-		c.Mistakes.UncertainMargin = 0.5
 	}
 	if c.Curation.MinSupport == 0 {
 		c.Curation.MinSupport = 0.5

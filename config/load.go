@@ -154,8 +154,8 @@ func (c *Config) Validate() error {
 			return bad("sources.per_source."+name, "must be >= 0, got %d", k)
 		}
 	}
-	if c.Mistakes.UncertainMargin < 0 || c.Mistakes.MaxItems < 0 {
-		return bad("mistakes", "uncertain_margin and max_items must be >= 0")
+	if c.Mistakes.MaxItems < 0 {
+		return bad("mistakes.max_items", "must be >= 0, got %d", c.Mistakes.MaxItems)
 	}
 	if c.Curation.MinSupport < 0 || c.Curation.MinSupport > 1 {
 		return bad("curation.min_support", "must be in [0, 1], got %g", c.Curation.MinSupport)

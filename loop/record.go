@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/metrics"
@@ -44,17 +45,21 @@ type Mistake struct {
 	Prediction string    `json:"prediction,omitempty"`
 }
 
-// Query is a search request made for one mistake.
+// Query is a search request made for one mistake's knowledge point.
 type Query struct {
 	MistakeID string `json:"mistake_id"` // the item id
-	Point     string `json:"point,omitempty"`
+	// Point states the knowledge point; Claim is what evidence for it must
+	// support (the answer, its aliases and the question's key terms).
+	Point string       `json:"point,omitempty"`
+	Claim curate.Claim `json:"claim"`
 	knowledge.Query
 }
 
 // Candidate is a retrieved passage for one mistake.
 type Candidate struct {
-	MistakeID string `json:"mistake_id"`
-	Query     string `json:"query"`
+	MistakeID string       `json:"mistake_id"`
+	Query     string       `json:"query"`
+	Claim     curate.Claim `json:"claim"`
 	knowledge.Hit
 }
 

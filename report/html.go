@@ -1,0 +1,213 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cemlab/cem/loop"
+)
+
+// Target is a goal the run is measured against, shown beside the
+// measured value.
+type Target struct {
+	Name     string
+	Goal     string
+	Measured string
+	Met      bool
+}
+
+// Options tune Write. The zero value writes <run>/report.html.
+type Options struct {
+	// Out is the HTML file to write; "" means <run>/report.html.
+	Out string
+	// Compare are other run folders (baselines) shown side by side.
+	Compare []string
+	// Targets are listed at the top with their measured values.
+	Targets []Target
+	// TopEvidence is the number of evidence passages shown per round; default 8.
+	TopEvidence int
+}
+
+// Write renders the run folder dir as one self-contained HTML file
+// (inline CSS and SVG, no external assets), written atomically, and
+// returns its path. It fails when dir (or a compared folder) has no
+// metrics.json; missing optional artifacts are left out of the page.
+func Write(dir string, opts Options) (string, error) {
+	if opts.Out == "" {
+		opts.Out = filepath.Join(dir, "report.html")
+	}
+	if opts.TopEvidence == 0 {
+		opts.TopEvidence = 8
+	}
+	page, err := build(dir, opts)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := pageTemplate.Execute(&buf, page); err != nil {
+		return "", fmt.Errorf("report %s: %w", dir, err)
+	}
+	if err := writeFile(opts.Out, buf.Bytes()); err != nil {
+		return "", err
+	}
+	return opts.Out, nil
+}
+
+type page struct {
+	S        *loop.Summary
+	Table    string
+	Compare  string
+	Targets  []Target
+	AccChart template.HTML
+	TokChart template.HTML
+	Churn    template.HTML
+	Rounds   []roundView
+	Timings  []loop.Timing
+}
+
+type roundView struct {
+	M        loop.RoundMetrics
+	Mix      string
+	Evidence []loop.Verdict
+	Rejects  []kv
+}
+
+type kv struct {
+	K string
+	V int
+}
+
+func build(dir string, opts Options) (*page, error) {
+	s, err := loop.ReadSummary(dir)
+	if err != nil {
+		return nil, err
+	}
+	p := &page{S: s, Targets: opts.Targets, AccChart: accuracyChart(s), TokChart: tokensChart(s), Churn: churnChart(s)}
+	var tb strings.Builder
+	if err := Table(&tb, s); err != nil {
+		return nil, err
+	}
+	p.Table = tb.String()
+	if len(opts.Compare) > 0 {
+		runs := []*loop.Summary{s}
+		for _, d := range opts.Compare {
+			o, err := loop.ReadSummary(d)
+			if err != nil {
+				return nil, err
+			}
+			runs = append(runs, o)
+		}
+		var cb strings.Builder
+		if err := Compare(&cb, runs); err != nil {
+			return nil, err
+		}
+		p.Compare = cb.String()
+	}
+	if p.Timings, err = loop.ReadTimings(dir); err != nil {
+		return nil, err
+	}
+	for _, m := range s.Rounds {
+		if m.Round == 0 {
+			continue
+		}
+		rv := roundView{M: m}
+		if man, err := loop.ReadManifest(dir, m.Round, loop.StageTrainset); err == nil && len(man.Extra) > 0 {
+			var v any
+			if json.Unmarshal(man.Extra, &v) == nil {
+				b, _ := json.MarshalIndent(v, "", "  ")
+				rv.Mix = string(b)
+			}
+		}
+		if vs, err := loop.ReadJSONL[loop.Verdict](filepath.Join(dir, fmt.Sprintf("round-%d", m.Round), loop.StageCuration+".jsonl")); err == nil {
+			var kept []loop.Verdict
+			for _, v := range vs {
+				if v.Keep {
+					kept = append(kept, v)
+				}
+			}
+			slices.SortStableFunc(kept, func(a, b loop.Verdict) int { return cmp.Compare(b.Score, a.Score) })
+			rv.Evidence = kept[:min(len(kept), opts.TopEvidence)]
+		}
+		for k, v := range m.Rejects {
+			rv.Rejects = append(rv.Rejects, kv{k, v})
+		}
+		slices.SortFunc(rv.Rejects, func(a, b kv) int { return cmp.Or(cmp.Compare(b.V, a.V), cmp.Compare(a.K, b.K)) })
+		p.Rounds = append(p.Rounds, rv)
+	}
+	return p, nil
+}
+
+func writeFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pct":     func(p float64) string { return fmt.Sprintf("%.1f", 100*p) },
+	"snippet": func(s string) string { return snippet(s, 240) },
+	"gate":    gateWord,
+}).Parse(pageHTML))
+
+func snippet(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+const pageHTML = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>cem report: {{.S.Name}}</title>
+<style>
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.5em 0;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
+th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}
+.ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}.small{font-size:.85em;color:#555}
+</style></head><body>
+<h1>cem report: {{.S.Name}}</h1>
+<p class="small">mode: {{if .S.Baseline}}{{.S.Baseline}} baseline{{else}}CEM{{end}} · seed {{.S.Seed}} · {{len .S.Rounds}} rows (round 0 = base model)</p>
+{{if .Targets}}<h2>Targets</h2><table><tr><th class="l">target</th><th>goal</th><th>measured</th><th>met</th></tr>
+{{range .Targets}}<tr><td class="l">{{.Name}}</td><td>{{.Goal}}</td><td>{{.Measured}}</td><td>{{if .Met}}<span class="ok">yes</span>{{else}}<span class="bad">no</span>{{end}}</td></tr>{{end}}</table>{{end}}
+<h2>Per round</h2>
+<table><tr><th>round</th><th>gate</th>{{range (index .S.Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th>forgetting</th><th>BWT</th><th>evidence</th></tr>
+{{range .S.Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}</span></td>{{end}}
+<td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td></tr>
+{{end}}</table>
+<p class="small">Cells: accuracy % [95% Wilson interval] and change since round 0 in points, for the round's candidate model. Hover a cell for McNemar p and items fixed/broken.</p>
+{{if .Compare}}<h2>Runs side by side</h2><pre>{{.Compare}}</pre>{{end}}
+<h2>Accuracy per suite (accepted model after each round, 95% Wilson intervals)</h2>{{.AccChart}}
+<h2>Tokens trained per kind</h2>{{.TokChart}}
+<h2>Churn (items fixed and broken versus the previous model)</h2>{{.Churn}}
+<h2>Gate decisions</h2><table><tr><th>round</th><th class="l">decision</th><th>forgetting (pts)</th><th>broken</th><th class="l">reasons</th></tr>
+{{range .S.Rounds}}{{if .Round}}<tr><td>{{.Round}}</td><td class="l">{{if .Gate.Accepted}}<span class="ok">accepted</span>{{else}}<span class="bad">rolled back</span>{{end}}</td><td>{{printf "%.1f" .Gate.Forgetting}}</td><td>{{.Gate.Broken}}</td><td class="l">{{range .Gate.Reasons}}{{.}}; {{end}}</td></tr>{{end}}{{end}}</table>
+{{range .Rounds}}<h2>Round {{.M.Round}}</h2>
+<p>{{.M.Mined}} mistakes mined, {{.M.Candidates}} passages retrieved, {{.M.Evidence}} kept as evidence.</p>
+{{if .Rejects}}<table><tr><th class="l">filter</th><th>rejected</th></tr>{{range .Rejects}}<tr><td class="l">{{.K}}</td><td>{{.V}}</td></tr>{{end}}</table>{{end}}
+{{if .Mix}}<details><summary>Training-set mix manifest</summary><pre>{{.Mix}}</pre></details>{{end}}
+{{if .Evidence}}<table><tr><th class="l">item</th><th class="l">source</th><th class="l">id</th><th class="l">licence</th><th>score</th><th class="l">text</th></tr>
+{{range .Evidence}}<tr><td class="l">{{.MistakeID}}</td><td class="l">{{.Source}}</td><td class="l">{{if .URL}}<a href="{{.URL}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td class="l">{{.License}}</td><td>{{printf "%.2f" .Score}}</td><td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
+{{end}}
+{{if .Timings}}<h2>Wall time per stage</h2><table><tr><th>round</th><th class="l">stage</th><th>seconds</th><th class="l">note</th></tr>
+{{range .Timings}}<tr><td>{{.Round}}</td><td class="l">{{.Stage}}</td><td>{{printf "%.1f" .Seconds}}</td><td class="l">{{if .Skipped}}reused{{end}}</td></tr>{{end}}</table>{{end}}
+<p class="small">Written by cem report. Self-contained: no external assets.</p>
+</body></html>
+`

@@ -1,0 +1,96 @@
+package report
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/metrics"
+)
+
+// writeRun writes a two-round run folder by hand.
+func writeRun(t *testing.T, name, baseline string, examAfter float64) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	mk := func(k, n int) metrics.Interval { return metrics.Wilson95(k, n) }
+	s := loop.Summary{Name: name, Baseline: baseline, Seed: 1, Roles: map[string]string{"exam": "exam", "general": "general"},
+		Matrix: metrics.NewMatrix([]metrics.Snapshot{
+			{"exam": {"a": false, "b": false}, "general": {"g": true}},
+			{"exam": {"a": examAfter > 0, "b": examAfter > 0.5}, "general": {"g": true}},
+		}),
+		Rounds: []loop.RoundMetrics{
+			{Round: 0, Gate: loop.Gate{Accepted: true}, Suites: []loop.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(0, 2)}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
+			{Round: 1, Gate: loop.Gate{Accepted: true}, Mined: 2, Targeted: mk(2, 2), Candidates: 3, Evidence: 2,
+				Rejects: map[string]int{"support": 1}, Tokens: map[string]int{"cpt": 120, "normative": 30},
+				Suites: []loop.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(2, 2), Gain: 100, Fixed: 2}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
+		}}
+	data, _ := json.Marshal(s)
+	if err := os.MkdirAll(filepath.Join(dir, "round-1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "metrics.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v := loop.Verdict{Keep: true, Candidate: loop.Candidate{MistakeID: "a", Hit: knowledge.Hit{Score: 3,
+		Passage: knowledge.Passage{ID: "wordnet:1", Source: "wordnet", URL: "https://wordnet.princeton.edu", License: "WordNet", Text: "Chad <capital> N'Djamena"}}}}
+	line, _ := json.Marshal(v)
+	if err := os.WriteFile(filepath.Join(dir, "round-1", "curation.jsonl"), append(line, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestWriteHTML(t *testing.T) {
+	dir := writeRun(t, "cem", "", 1)
+	other := writeRun(t, "rand", "random", 0.25)
+	out, err := Write(dir, Options{Compare: []string{other},
+		Targets: []Target{{Name: "exam gain", Goal: "+30", Measured: "+100", Met: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	for _, want := range []string{"<svg", "wordnet:1", "https://wordnet.princeton.edu", "N&#39;Djamena",
+		"support", "exam gain", "random", "Runs side by side"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script src", "<link ", "http://cdn", "@import"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("report references external assets: %q", bad)
+		}
+	}
+}
+
+func TestTableAndCompare(t *testing.T) {
+	a := writeRun(t, "cem", "", 1)
+	b := writeRun(t, "rand", "random", 0.25)
+	sa, _ := loop.ReadSummary(a)
+	sb, _ := loop.ReadSummary(b)
+	var tb strings.Builder
+	if err := Table(&tb, sa); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tb.String(), "100.0 (+100.0)") || !strings.Contains(tb.String(), "accepted") {
+		t.Errorf("Table =\n%s\nwant exam at 100.0 (+100.0) and an accepted round", tb.String())
+	}
+	var cb strings.Builder
+	if err := Compare(&cb, []*loop.Summary{sa, sb}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(cb.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[2], "random") || !strings.Contains(lines[2], "+50.0") {
+		t.Errorf("Compare =\n%s\nwant a header and two runs, random at +50.0 on exam", cb.String())
+	}
+	if acc, gain, ok := Final(sb, "exam"); !ok || acc != 0.5 || gain != 50 {
+		t.Errorf("Final(rand, exam) = %v, %v, %v; want 0.5, 50, true", acc, gain, ok)
+	}
+}

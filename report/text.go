@@ -1,0 +1,137 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cemlab/cem/loop"
+)
+
+// Table writes the per-round table of s: for every round its gate
+// decision, each suite's accuracy (with the change since round 0), the
+// number of mistakes mined and the share of them fixed, general-suite
+// forgetting and the tokens trained.
+func Table(w io.Writer, s *loop.Summary) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	var head []string
+	head = append(head, "round", "gate")
+	if len(s.Rounds) > 0 {
+		for _, sm := range s.Rounds[0].Suites {
+			head = append(head, sm.Name)
+		}
+	}
+	head = append(head, "mined", "fixed", "forget", "tokens")
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, m := range s.Rounds {
+		row := []string{fmt.Sprint(m.Round), gateWord(m)}
+		for _, sm := range m.Suites {
+			cell := fmt.Sprintf("%.1f", 100*sm.Acc.P)
+			if m.Round > 0 {
+				cell += fmt.Sprintf(" (%+.1f)", sm.Gain)
+			}
+			row = append(row, cell)
+		}
+		if m.Round == 0 {
+			row = append(row, "-", "-", "-", "-")
+		} else {
+			row = append(row, fmt.Sprint(m.Mined), pct(m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprint(total(m.Tokens)))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	return tw.Flush()
+}
+
+func gateWord(m loop.RoundMetrics) string {
+	switch {
+	case m.Round == 0:
+		return "base"
+	case m.Gate.Accepted:
+		return "accepted"
+	default:
+		return "ROLLED BACK"
+	}
+}
+
+func pct(p float64) string { return fmt.Sprintf("%.0f%%", 100*p) }
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// Final returns the accuracy (0-1) of suite in the accepted trajectory's
+// last row and its gain over round 0 in points; ok is false when absent.
+func Final(s *loop.Summary, suite string) (acc, gain float64, ok bool) {
+	last := len(s.Matrix.Cells) - 1
+	c, ok := s.Matrix.At(last, suite)
+	if !ok {
+		return 0, 0, false
+	}
+	g, _ := s.Matrix.Gain(last, suite)
+	return c.P, 100 * g, true
+}
+
+// TrainedTokens sums the tokens trained by the accepted rounds, per kind.
+func TrainedTokens(s *loop.Summary) map[string]int {
+	out := map[string]int{}
+	for _, m := range s.Rounds {
+		if m.Round == 0 || !m.Gate.Accepted {
+			continue
+		}
+		for k, v := range m.Tokens {
+			out[k] += v
+		}
+	}
+	return out
+}
+
+// Compare writes runs side by side: per suite the final accuracy of the
+// accepted trajectory and its gain over round 0, then the rounds accepted
+// and the tokens trained.
+func Compare(w io.Writer, runs []*loop.Summary) error {
+	var suites []string
+	for _, s := range runs {
+		for _, name := range s.Matrix.Suites {
+			if !slices.Contains(suites, name) {
+				suites = append(suites, name)
+			}
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := []string{"run", "mode"}
+	for _, su := range suites {
+		head = append(head, su, "Δ"+su)
+	}
+	head = append(head, "accepted", "tokens")
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, s := range runs {
+		mode := s.Baseline
+		if mode == "" {
+			mode = "cem"
+		}
+		row := []string{s.Name, mode}
+		for _, su := range suites {
+			acc, gain, ok := Final(s, su)
+			if !ok {
+				row = append(row, "-", "-")
+				continue
+			}
+			row = append(row, fmt.Sprintf("%.1f", 100*acc), fmt.Sprintf("%+.1f", gain))
+		}
+		accepted := 0
+		for _, m := range s.Rounds {
+			if m.Round > 0 && m.Gate.Accepted {
+				accepted++
+			}
+		}
+		row = append(row, fmt.Sprintf("%d/%d", accepted, len(s.Rounds)-1), fmt.Sprint(total(TrainedTokens(s))))
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	return tw.Flush()
+}
