@@ -1,0 +1,191 @@
+package exam
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/cemlab/cem/corpus/factbook"
+	"github.com/cemlab/cem/corpus/wordnet"
+)
+
+// Source names of BuildOptions.Sources.
+const (
+	SourceQuiz     = "quiz"
+	SourceWordNet  = "wordnet"
+	SourceFactbook = "factbook"
+)
+
+// BuildOptions configure BuildSuites.
+type BuildOptions struct {
+	// Sources to draw items from, in this order: SourceQuiz, SourceWordNet,
+	// SourceFactbook. Each needs its folder below.
+	Sources                          []string
+	QuizDir, WordNetDir, FactbookDir string
+	// MC, when >= 2, replaces every open item that has enough distractors
+	// by its multiple-choice version with MC choices (see MultipleChoice);
+	// KeepOpen keeps the open items as well.
+	MC       int
+	KeepOpen bool
+	// Split cuts the items by fact (see SplitByFact). When empty, and
+	// Variants is not set either, all items go to one suite named "exam".
+	Split []SplitPart
+	// Variants, when both names are set, splits by variant instead (see
+	// SplitByVariant): [0] gets forward items, [1] the other variants.
+	Variants [2]string
+	Seed     uint64
+}
+
+// ParseSplitSpec parses the --split syntax: "exam=0.8,heldout=0.2" (by
+// fact, see ParseSplit) or "exam=forward,heldout=reverse" (by variant:
+// the part set to "forward" gets forward items, the other the rest).
+func ParseSplitSpec(s string) (parts []SplitPart, variants [2]string, err error) {
+	if strings.Contains(s, "=forward") {
+		fields := strings.Split(s, ",")
+		if len(fields) != 2 {
+			return nil, variants, fmt.Errorf("split %q: a variant split names two suites, name=forward,name=reverse", s)
+		}
+		for _, f := range fields {
+			name, kind, _ := strings.Cut(strings.TrimSpace(f), "=")
+			switch {
+			case name == "":
+				return nil, variants, fmt.Errorf("split %q: empty suite name", s)
+			case kind == VariantForward:
+				variants[0] = name
+			case kind == VariantReverse || kind == "others":
+				variants[1] = name
+			default:
+				return nil, variants, fmt.Errorf("split %q: want forward or reverse after %s=", s, name)
+			}
+		}
+		if variants[0] == "" || variants[1] == "" || variants[0] == variants[1] {
+			return nil, variants, fmt.Errorf("split %q: want one forward and one reverse suite", s)
+		}
+		return nil, variants, nil
+	}
+	parts, err = ParseSplit(s)
+	return parts, variants, err
+}
+
+// BuildSuites builds items from the chosen sources, merges repeats across
+// sources (MergeDuplicates), adds multiple-choice versions and splits the
+// result into named suites. It fails when a source is unknown or its
+// folder cannot be read.
+func BuildSuites(o BuildOptions) (map[string][]Item, error) {
+	if len(o.Sources) == 0 {
+		return nil, errors.New("exam: no sources")
+	}
+	var items []Item
+	for _, src := range o.Sources {
+		got, err := sourceItems(src, o)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, got...)
+	}
+	items = MergeDuplicates(items)
+	if o.MC >= 2 {
+		mc := MultipleChoice(items, o.MC, o.Seed)
+		made := map[string]bool{}
+		for _, it := range mc {
+			made[strings.TrimSuffix(it.ID, fmt.Sprintf("-mc%d", o.MC))] = true
+		}
+		var out []Item
+		for _, it := range items {
+			if o.KeepOpen || !made[it.ID] {
+				out = append(out, it)
+			}
+		}
+		items = append(out, mc...)
+	}
+	switch {
+	case o.Variants[0] != "" && o.Variants[1] != "":
+		return SplitByVariant(items, o.Variants[0], o.Variants[1]), nil
+	case len(o.Split) > 0:
+		return SplitByFact(items, o.Split, o.Seed), nil
+	}
+	return map[string][]Item{RoleExam: items}, nil
+}
+
+// sourceItems builds the items of one source.
+func sourceItems(src string, o BuildOptions) ([]Item, error) {
+	switch src {
+	case SourceQuiz:
+		return QuizItems(o.QuizDir)
+	case SourceWordNet:
+		db, err := wordnet.Open(o.WordNetDir)
+		if err != nil {
+			return nil, err
+		}
+		return WordNetItems(db), nil
+	case SourceFactbook:
+		cs, err := factbook.Open(o.FactbookDir)
+		if err != nil {
+			return nil, err
+		}
+		return FactbookItems(cs), nil
+	}
+	return nil, fmt.Errorf("exam: unknown source %q (want %s, %s or %s)", src, SourceQuiz, SourceWordNet, SourceFactbook)
+}
+
+// StatRow counts the items of one suite and topic.
+type StatRow struct {
+	Suite, Topic   string
+	Items          int
+	Open, Choice   int // open questions and multiple-choice items
+	Facts          int // distinct facts
+	Forward, Other int // items by variant: forward (or none) and the rest
+}
+
+// Stats counts the items of each suite by topic, sorted by suite then
+// topic, with a row of topic "(all)" closing each suite.
+func Stats(suites []*Suite) []StatRow {
+	var rows []StatRow
+	sorted := slices.Clone(suites)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	for _, s := range sorted {
+		byTopic := map[string]*StatRow{}
+		facts := map[string]map[string]bool{}
+		total := StatRow{Suite: s.Name, Topic: "(all)"}
+		allFacts := map[string]bool{}
+		for i := range s.Items {
+			it := &s.Items[i]
+			r := byTopic[it.Topic]
+			if r == nil {
+				r = &StatRow{Suite: s.Name, Topic: it.Topic}
+				byTopic[it.Topic] = r
+				facts[it.Topic] = map[string]bool{}
+			}
+			for _, x := range []*StatRow{r, &total} {
+				x.Items++
+				if it.Answer.IsOpen() {
+					x.Open++
+				} else {
+					x.Choice++
+				}
+				if it.Variant == "" || it.Variant == VariantForward {
+					x.Forward++
+				} else {
+					x.Other++
+				}
+			}
+			facts[it.Topic][factOf(it)] = true
+			allFacts[factOf(it)] = true
+		}
+		topics := make([]string, 0, len(byTopic))
+		for t := range byTopic {
+			topics = append(topics, t)
+		}
+		sort.Strings(topics)
+		for _, t := range topics {
+			r := byTopic[t]
+			r.Facts = len(facts[t])
+			rows = append(rows, *r)
+		}
+		total.Facts = len(allFacts)
+		rows = append(rows, total)
+	}
+	return rows
+}
