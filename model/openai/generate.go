@@ -1,0 +1,105 @@
+package openai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	sdk "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/shared"
+
+	"github.com/cemlab/cem/model"
+)
+
+// Generate implements model.Model. In chat mode each request's Prompt is
+// one user message to /v1/chat/completions and the server applies its chat
+// template; in completions mode the Prompt goes through PromptTemplate to
+// /v1/completions. MaxTokens 0 leaves the limit to the server; Temperature
+// is always sent (0 is greedy); Seed 0 is not sent; Stop is passed as is.
+//
+// Outcomes: the texts in request order, or an error naming the request
+// index when the server fails after retries or answers without a choice.
+func (m *Model) Generate(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
+	out := make([]string, len(reqs))
+	err := m.parallel(ctx, len(reqs), func(ctx context.Context, i int) error {
+		var text string
+		var err error
+		if m.cfg.GenerateMode == GenerateCompletions {
+			text, err = m.generateCompletion(ctx, reqs[i])
+		} else {
+			text, err = m.generateChat(ctx, reqs[i])
+		}
+		if err != nil {
+			return fmt.Errorf("openai: generate request %d: %w", i, err)
+		}
+		out[i] = text
+		return nil
+	})
+	if err != nil {
+		return nil, m.clean(err)
+	}
+	return out, nil
+}
+
+func (m *Model) generateChat(ctx context.Context, r model.GenerateRequest) (string, error) {
+	params := sdk.ChatCompletionNewParams{
+		Model:       shared.ChatModel(m.cfg.Model),
+		Messages:    []sdk.ChatCompletionMessageParamUnion{sdk.UserMessage(r.Prompt)},
+		Temperature: sdk.Float(r.Temperature),
+	}
+	if r.MaxTokens > 0 {
+		params.MaxTokens = sdk.Int(int64(r.MaxTokens))
+	}
+	if r.Seed != 0 {
+		params.Seed = sdk.Int(r.Seed)
+	}
+	if len(r.Stop) > 0 {
+		params.Stop = sdk.ChatCompletionNewParamsStopUnion{OfStringArray: r.Stop}
+	}
+	res, err := call(ctx, m, "chat/completions", params,
+		func(ctx context.Context) (*sdk.ChatCompletion, error) { return m.client.Chat.Completions.New(ctx, params) },
+		func(raw []byte) (*sdk.ChatCompletion, error) {
+			var c sdk.ChatCompletion
+			err := json.Unmarshal(raw, &c)
+			return &c, err
+		},
+		func(c *sdk.ChatCompletion) (int64, int64) { return c.Usage.PromptTokens, c.Usage.CompletionTokens },
+	)
+	if err != nil {
+		return "", err
+	}
+	if len(res.Choices) == 0 {
+		return "", errors.New("chat/completions: malformed response: no choices")
+	}
+	return res.Choices[0].Message.Content, nil
+}
+
+func (m *Model) generateCompletion(ctx context.Context, r model.GenerateRequest) (string, error) {
+	prompt, err := m.prompt(r.Prompt)
+	if err != nil {
+		return "", err
+	}
+	params := sdk.CompletionNewParams{
+		Model:       sdk.CompletionNewParamsModel(m.cfg.Model),
+		Prompt:      sdk.CompletionNewParamsPromptUnion{OfString: sdk.String(prompt)},
+		Temperature: sdk.Float(r.Temperature),
+	}
+	if r.MaxTokens > 0 {
+		params.MaxTokens = sdk.Int(int64(r.MaxTokens))
+	}
+	if r.Seed != 0 {
+		params.Seed = sdk.Int(r.Seed)
+	}
+	if len(r.Stop) > 0 {
+		params.Stop = sdk.CompletionNewParamsStopUnion{OfStringArray: r.Stop}
+	}
+	res, err := m.complete(ctx, params)
+	if err != nil {
+		return "", err
+	}
+	if len(res.Choices) == 0 {
+		return "", errors.New("completions: malformed response: no choices")
+	}
+	return res.Choices[0].Text, nil
+}
