@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	sdk "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/packages/param"
 	"github.com/openai/openai-go/v3/shared"
 
 	"github.com/cemlab/cem/model"
@@ -48,17 +49,14 @@ func (m *Model) generateChat(ctx context.Context, r model.GenerateRequest) (stri
 		Messages:    []sdk.ChatCompletionMessageParamUnion{sdk.UserMessage(r.Prompt)},
 		Temperature: sdk.Float(r.Temperature),
 	}
-	if r.MaxTokens > 0 {
-		params.MaxTokens = sdk.Int(int64(r.MaxTokens))
-	}
-	if r.Seed != 0 {
-		params.Seed = sdk.Int(r.Seed)
-	}
+	params.MaxTokens, params.Seed = limits(r)
 	if len(r.Stop) > 0 {
 		params.Stop = sdk.ChatCompletionNewParamsStopUnion{OfStringArray: r.Stop}
 	}
 	res, err := call(ctx, m, "chat/completions", params,
-		func(ctx context.Context) (*sdk.ChatCompletion, error) { return m.client.Chat.Completions.New(ctx, params) },
+		func(ctx context.Context) (*sdk.ChatCompletion, error) {
+			return m.client.Chat.Completions.New(ctx, params)
+		},
 		func(raw []byte) (*sdk.ChatCompletion, error) {
 			var c sdk.ChatCompletion
 			err := json.Unmarshal(raw, &c)
@@ -85,12 +83,7 @@ func (m *Model) generateCompletion(ctx context.Context, r model.GenerateRequest)
 		Prompt:      sdk.CompletionNewParamsPromptUnion{OfString: sdk.String(prompt)},
 		Temperature: sdk.Float(r.Temperature),
 	}
-	if r.MaxTokens > 0 {
-		params.MaxTokens = sdk.Int(int64(r.MaxTokens))
-	}
-	if r.Seed != 0 {
-		params.Seed = sdk.Int(r.Seed)
-	}
+	params.MaxTokens, params.Seed = limits(r)
 	if len(r.Stop) > 0 {
 		params.Stop = sdk.CompletionNewParamsStopUnion{OfStringArray: r.Stop}
 	}
@@ -102,4 +95,15 @@ func (m *Model) generateCompletion(ctx context.Context, r model.GenerateRequest)
 		return "", errors.New("completions: malformed response: no choices")
 	}
 	return res.Choices[0].Text, nil
+}
+
+// limits returns the max_tokens and seed fields of r, omitted when zero.
+func limits(r model.GenerateRequest) (maxTokens, seed param.Opt[int64]) {
+	if r.MaxTokens > 0 {
+		maxTokens = sdk.Int(int64(r.MaxTokens))
+	}
+	if r.Seed != 0 {
+		seed = sdk.Int(r.Seed)
+	}
+	return maxTokens, seed
 }
