@@ -274,6 +274,9 @@ func accentGroup(n pnode) (string, bool) {
 		s = strings.ReplaceAll(s, "\b", "") // overstrike: 'e written as ' BS e
 		switch len(s) {
 		case 1:
+			if bare != "" {
+				return "", false // [z|c]: two letters, not an accent
+			}
 			bare = s
 		case 2:
 			marked = append(marked, s)

@@ -1,0 +1,172 @@
+package exam
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cemlab/cem/demodata"
+)
+
+func TestPattern(t *testing.T) {
+	tests := []struct {
+		raw       string
+		canonical string
+		expand    []string // expected to be contained, in this order
+	}{
+		{"cap{ital}", "capital", []string{"capital", "cap"}},
+		{"N'Djamena|Ndjamena", "N'Djamena", []string{"N'Djamena", "Ndjamena"}},
+		{"Central Africa{n Rep{ublic}}", "Central African Republic", []string{"Central African Republic", "Central African Rep", "Central Africa"}},
+		{"Yaound['e|e'|e]", "Yaoundé", []string{"Yaoundé", "Yaound'e", "Yaounde'", "Yaounde"}},
+		{"C[^\bo|o\b^|o]te d'Ivoire", "Côte d'Ivoire", []string{"Côte d'Ivoire", "Cote d'Ivoire"}},
+		{"K[o|o/|/o]benhavn", "København", []string{"København", "Kobenhavn"}},
+		{"Mo[z|,\bc|c\b,|c]ambique", "Mozambique", []string{"Mozambique", "Moçambique", "Mocambique"}},
+		{"{G{eorge} }Washington", "George Washington", []string{"George Washington", "G Washington", "Washington"}},
+		{`a\:b\|c`, "a:b|c", []string{"a:b|c"}},
+		{"M[iddle{-}Earth|E]", "Middle-Earth", []string{"Middle-Earth", "MiddleEarth", "ME"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			p, err := ParsePattern(tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Canonical(); got != tt.canonical {
+				t.Errorf("Canonical() = %q; want %q", got, tt.canonical)
+			}
+			got := p.Expand(0)
+			last := -1
+			for _, w := range tt.expand {
+				i := slices.Index(got, w)
+				if i <= last {
+					t.Errorf("Expand() = %q; want %q after position %d", got, w, last)
+				}
+				last = i
+			}
+		})
+	}
+	for _, bad := range []string{"{a", "a]", "[a|b", "x{y[z}]"} {
+		if _, err := ParsePattern(bad); err == nil {
+			t.Errorf("ParsePattern(%q) succeeded; want an error", bad)
+		}
+	}
+}
+
+func TestParseQuiz(t *testing.T) {
+	in := "Chad:N'Djamena|Ndjamena\n\n{J{ames} }Madison:1809-{18}17:{G{eorge} }Clinton:\\\n{J{ames} }Monroe\nbad:{x\n"
+	_, err := ParseQuiz(strings.NewReader(in), "pres")
+	if err == nil || !strings.HasPrefix(err.Error(), "pres:5: ") {
+		t.Fatalf("error = %v; want it at pres:5", err)
+	}
+	recs, err := ParseQuiz(strings.NewReader(in[:strings.LastIndex(in, "bad")]), "pres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[1].Line != 3 || len(recs[1].Fields) != 4 {
+		t.Fatalf("records = %+v; want 2, the second at line 3 with 4 fields", recs)
+	}
+	if got := recs[1].Fields[3].Canonical(); got != "James Monroe" {
+		t.Errorf("continued field = %q; want James Monroe", got)
+	}
+}
+
+func TestParseQuizIndex(t *testing.T) {
+	f, err := os.Open("testdata/quiz_index_snippet.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	subs, err := ParseQuizIndex(f, "index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subs[0].Name != "africa" || len(subs[0].Categories) != 2 || subs[0].Categories[1].Canonical() != "capital" {
+		t.Errorf("first subject = %+v; want africa with Africa{n}:cap{ital}", subs[0])
+	}
+	if _, err := ParseQuizIndex(strings.NewReader("/x/only\n"), "index"); err == nil || !strings.Contains(err.Error(), "index:1:") {
+		t.Errorf("index without categories: error = %v; want index:1: ...", err)
+	}
+}
+
+// quizDir returns the real quiz folder or skips.
+func quizDir(t *testing.T) string {
+	t.Helper()
+	p, err := demodata.DefaultPaths()
+	if err != nil {
+		t.Skipf("no data root: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(p.QuizDir(), "africa")); err != nil {
+		t.Skipf("bsdgames quiz files not found under %s (run `cem data fetch`)", p.QuizDir())
+	}
+	return p.QuizDir()
+}
+
+func TestQuizItemsReal(t *testing.T) {
+	items, err := QuizItems(quizDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	capitals, withAliases := 0, 0
+	ids := map[string]bool{}
+	byID := map[string]Item{}
+	for _, it := range items {
+		if ids[it.ID] {
+			t.Fatalf("duplicate id %s", it.ID)
+		}
+		ids[it.ID] = true
+		byID[it.ID] = it
+		if err := it.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if it.Topic == "capital" {
+			capitals++
+			if len(it.Aliases) > 0 {
+				withAliases++
+			}
+		}
+	}
+	if capitals < 200 || withAliases < 50 {
+		t.Errorf("capital items = %d (%d with aliases); want >= 200 (>= 50)", capitals, withAliases)
+	}
+	tests := []struct {
+		id, question, answer string
+		aliases              []string
+	}{
+		{"quiz-capital-chad-fwd", "What is the capital of Chad?", "N'Djamena", []string{"Ndjamena"}},
+		{"quiz-capital-chad-rev", "N'Djamena is the capital of which country?", "Chad", nil},
+		{"quiz-capital-cameroon-fwd", "What is the capital of Cameroon?", "Yaoundé", []string{"Yaounde"}},
+		{"quiz-capital-denmark-fwd", "What is the capital of Denmark?", "Copenhagen", []string{"København", "Kobenhavn"}},
+		{"quiz-capital-united-states-rev", "Washington DC is the capital of which country?", "United States", []string{"US", "USA"}},
+		{"quiz-successor-george-washington-fwd", "Who succeeded George Washington as President of the United States?", "John Adams", []string{"Adams"}},
+	}
+	for _, tt := range tests {
+		it, ok := byID[tt.id]
+		if !ok {
+			t.Errorf("item %s missing", tt.id)
+			continue
+		}
+		if it.Question != tt.question || it.Answer.Text != tt.answer {
+			t.Errorf("%s = %q -> %q; want %q -> %q", tt.id, it.Question, it.Answer.Text, tt.question, tt.answer)
+		}
+		for _, a := range tt.aliases {
+			if !slices.Contains(it.Aliases, a) {
+				t.Errorf("%s aliases = %q; want %q among them", tt.id, it.Aliases, a)
+			}
+		}
+	}
+	// Egypt is in both africa and asia: one fact, one forward item.
+	fwd, rev := byID["quiz-capital-egypt-fwd"], byID["quiz-capital-egypt-rev"]
+	if fwd.Fact != "capital/egypt" || rev.Fact != fwd.Fact || fwd.Subject != "Egypt" || fwd.Object != "Cairo" {
+		t.Errorf("Egypt items = %+v / %+v; want one fact capital/egypt", fwd, rev)
+	}
+	// "herd" is the collective of buffaloes and of elephants: no reverse
+	// question; "pride" names lions only.
+	if _, ok := byID["quiz-collective-noun-elephants-rev"]; ok {
+		t.Error("ambiguous reverse question quiz-collective-noun-elephants-rev was made")
+	}
+	if it := byID["quiz-collective-noun-lions-rev"]; it.Question != "A pride is a group of what?" || it.Answer.Text != "lions" {
+		t.Errorf("lions reverse = %q -> %q; want A pride is a group of what? -> lions", it.Question, it.Answer.Text)
+	}
+}
