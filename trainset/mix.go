@@ -1,0 +1,127 @@
+package trainset
+
+import "fmt"
+
+// Example kinds.
+const (
+	KindCPT        = "cpt"
+	KindNormative  = "normative"
+	KindExtractive = "extractive"
+	KindReview     = "review"
+	KindGeneral    = "general"
+	KindReplay     = "replay"
+)
+
+// Kinds lists the example kinds in manifest order.
+var Kinds = []string{KindCPT, KindNormative, KindExtractive, KindReview, KindGeneral, KindReplay}
+
+// Mix sets the composition of a training set.
+//
+// CPT, Normative, Extractive, Review and General are relative ratios of
+// the non-replay part (they need not sum to 1). Replay is the share of
+// the whole set given to replay text, in [0, 0.9]. When all six are zero
+// the DefaultMix ratios are used.
+//
+// Size: with Budget > 0 the set has about Budget examples; with
+// BudgetTokens > 0 (which wins) the shares are of tokens instead. With
+// neither, the evidence sets the size: the evidence kinds (cpt,
+// normative, extractive) together use all their examples Epochs times,
+// and the other kinds get their ratio's share of that.
+//
+// Epochs is how many times each evidence-derived example may appear
+// (default 1); review, general and replay examples appear at most once.
+type Mix struct {
+	CPT          float64 `json:"cpt"`
+	Normative    float64 `json:"normative"`
+	Extractive   float64 `json:"extractive"`
+	Review       float64 `json:"review"`
+	General      float64 `json:"general"`
+	Replay       float64 `json:"replay"`
+	Budget       int     `json:"budget,omitempty"`
+	BudgetTokens int     `json:"budget_tokens,omitempty"`
+	Epochs       int     `json:"epochs,omitempty"`
+	Seed         int64   `json:"seed"`
+}
+
+// DefaultMix is the mix used when none is set: 40 % CPT, 25 % normative,
+// 15 % extractive, 10 % review and 10 % general, plus 10 % replay, two
+// epochs over the evidence.
+func DefaultMix() Mix {
+	return Mix{CPT: 0.4, Normative: 0.25, Extractive: 0.15, Review: 0.1, General: 0.1, Replay: 0.1, Epochs: 2}
+}
+
+// ratio returns the mix ratio of kind (replay excluded).
+func (m Mix) ratio(kind string) float64 {
+	switch kind {
+	case KindCPT:
+		return m.CPT
+	case KindNormative:
+		return m.Normative
+	case KindExtractive:
+		return m.Extractive
+	case KindReview:
+		return m.Review
+	case KindGeneral:
+		return m.General
+	}
+	return 0
+}
+
+// withDefaults fills unset fields and validates.
+func (m Mix) withDefaults() (Mix, error) {
+	if m.CPT == 0 && m.Normative == 0 && m.Extractive == 0 && m.Review == 0 && m.General == 0 && m.Replay == 0 {
+		d := DefaultMix()
+		d.Budget, d.BudgetTokens, d.Seed = m.Budget, m.BudgetTokens, m.Seed
+		if m.Epochs > 0 {
+			d.Epochs = m.Epochs
+		}
+		m = d
+	}
+	if m.Epochs <= 0 {
+		m.Epochs = 1
+	}
+	for _, k := range Kinds[:5] {
+		if m.ratio(k) < 0 {
+			return m, fmt.Errorf("mix: %s ratio %v is negative", k, m.ratio(k))
+		}
+	}
+	if m.Replay < 0 || m.Replay > 0.9 {
+		return m, fmt.Errorf("mix: replay share %v outside [0, 0.9]", m.Replay)
+	}
+	if m.Budget < 0 || m.BudgetTokens < 0 {
+		return m, fmt.Errorf("mix: negative budget")
+	}
+	return m, nil
+}
+
+// Ablation names a change to a mix for ablation studies.
+type Ablation string
+
+// Ablations.
+const (
+	CPTOnly  Ablation = "cpt-only"  // only CPT text: no instruction examples, no replay
+	CITOnly  Ablation = "cit-only"  // only instruction examples: no CPT, no replay text
+	NoReplay Ablation = "no-replay" // no replay text (review examples kept)
+	Full     Ablation = ""          // the mix unchanged
+)
+
+// Ablate returns m transformed by a. Unknown names are an error.
+func (m Mix) Ablate(a Ablation) (Mix, error) {
+	if m.CPT == 0 && m.Normative == 0 && m.Extractive == 0 && m.Review == 0 && m.General == 0 && m.Replay == 0 {
+		d := DefaultMix()
+		d.Budget, d.BudgetTokens, d.Seed, d.Epochs = m.Budget, m.BudgetTokens, m.Seed, max(m.Epochs, d.Epochs)
+		m = d
+	}
+	switch a {
+	case Full:
+	case CPTOnly:
+		m.Normative, m.Extractive, m.Review, m.General, m.Replay = 0, 0, 0, 0, 0
+	case CITOnly:
+		m.CPT, m.Replay = 0, 0
+	case NoReplay:
+		m.Replay = 0
+	default:
+		return m, fmt.Errorf("unknown ablation %q (want cpt-only, cit-only or no-replay)", a)
+	}
+	return m, nil
+}
