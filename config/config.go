@@ -156,23 +156,30 @@ type CurationConfig struct {
 	MaxPerItem int `yaml:"max_per_item"`
 }
 
-// MixConfig sets the ratios of example kinds in a round's training set.
-// Ratios are relative to the number of CPT documents; they need not sum
-// to one.
+// MixConfig sets the composition of a round's training set (see the
+// trainset package). CPT, Normative, Extractive, Review and General are
+// relative ratios of the non-replay part; Replay is the share of the whole
+// set given to general replay text, in [0, 0.9]. When every ratio is zero
+// the trainset package's default mix applies.
 type MixConfig struct {
-	// CPT documents per evidence passage; default 1.
+	// CPT: evidence passages as plain text.
 	CPT float64 `yaml:"cpt"`
-	// Normative question-answer examples per mistake; default 1.
+	// Normative: questions in the exam's format written from the evidence.
 	Normative float64 `yaml:"normative"`
-	// Extractive (passage, question) -> answer examples per mistake; default 1.
+	// Extractive: a passage plus a question, answered from it.
 	Extractive float64 `yaml:"extractive"`
-	// Review examples per mistake; default 0.5.
+	// Review: examples replayed from earlier accepted rounds.
 	Review float64 `yaml:"review"`
-	// General instruction examples, relative to CIT examples; default 0.25.
+	// General: general instruction examples (word definitions).
 	General float64 `yaml:"general"`
-	// Replay of earlier rounds' examples, relative to the round's total;
-	// default 0.25.
+	// Replay: share of plain general-corpus text against forgetting.
 	Replay float64 `yaml:"replay"`
+	// Epochs: how often each evidence example may appear; 0 means the
+	// trainset default.
+	Epochs int `yaml:"epochs"`
+	// BudgetTokens, when > 0, sizes the set in tokens instead of letting
+	// the evidence set it.
+	BudgetTokens int `yaml:"budget_tokens"`
 }
 
 // GateConfig decides whether a round is accepted or rolled back.
@@ -236,22 +243,12 @@ func (c *Config) ApplyDefaults() {
 	if c.Curation.MaxPerItem == 0 {
 		c.Curation.MaxPerItem = 3
 	}
-	c.Mix.applyDefaults()
 	if c.Gate.MaxForgetting == nil {
 		c.Gate.MaxForgetting = ptr(2.0)
 	}
 	if c.Gate.MaxBroken == nil {
 		c.Gate.MaxBroken = ptr(-1)
 	}
-}
-
-// applyDefaults sets the default mix when no ratio is given at all; a mix
-// with any ratio set is taken as written, so unset kinds get ratio 0.
-func (m *MixConfig) applyDefaults() {
-	if *m != (MixConfig{}) {
-		return
-	}
-	*m = MixConfig{CPT: 1, Normative: 1, Extractive: 1, Review: 0.5, General: 0.25, Replay: 0.25}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -30,12 +30,12 @@ func TestZeroValueDefaults(t *testing.T) {
 	if c.Name != "cem" || c.Seed != 1 || c.Rounds != 3 || c.Model.Backend != BackendNative {
 		t.Errorf("defaults = %+v", c)
 	}
-	if c.Mix.CPT != 1 || c.Mix.Replay != 0.25 {
-		t.Errorf("default mix = %+v", c.Mix)
+	if c.Mix != (MixConfig{}) {
+		t.Errorf("default mix = %+v; want zero (the trainset default)", c.Mix)
 	}
 	before := c
 	c.ApplyDefaults()
-	if before.Mix != c.Mix || before.Name != c.Name {
+	if before.Gate.MaxForgetting != c.Gate.MaxForgetting || before.Name != c.Name {
 		t.Errorf("ApplyDefaults is not idempotent")
 	}
 }
@@ -58,6 +58,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad backend", "model: {path: m, backend: gpt}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "model.backend", 1, "unknown backend"},
 		{"negative k", base + "sources:\n  k: -1\n", "sources.k", 5, ">= 0"},
 		{"support range", base + "curation:\n  min_support: 2\n", "curation.min_support", 5, "[0, 1]"},
+		{"replay share", base + "mix:\n  replay: 0.95\n", "mix.replay", 5, "[0, 0.9]"},
 		{"native needs path", "suites:\n  - {path: e.jsonl, role: exam}\n", "model.path", 0, "checkpoint"},
 	}
 	for _, tt := range tests {

@@ -163,11 +163,18 @@ func (c *Config) Validate() error {
 	if c.Curation.MaxPerItem < 0 {
 		return bad("curation.max_per_item", "must be >= 0, got %d", c.Curation.MaxPerItem)
 	}
-	for key, v := range map[string]float64{"mix.cpt": c.Mix.CPT, "mix.normative": c.Mix.Normative,
-		"mix.extractive": c.Mix.Extractive, "mix.review": c.Mix.Review, "mix.general": c.Mix.General, "mix.replay": c.Mix.Replay} {
-		if v < 0 {
-			return bad(key, "must be >= 0, got %g", v)
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"mix.cpt", c.Mix.CPT}, {"mix.normative", c.Mix.Normative}, {"mix.extractive", c.Mix.Extractive},
+		{"mix.review", c.Mix.Review}, {"mix.general", c.Mix.General}, {"mix.epochs", float64(c.Mix.Epochs)},
+		{"mix.budget_tokens", float64(c.Mix.BudgetTokens)}} {
+		if f.v < 0 {
+			return bad(f.key, "must be >= 0, got %g", f.v)
 		}
+	}
+	if c.Mix.Replay < 0 || c.Mix.Replay > 0.9 {
+		return bad("mix.replay", "must be in [0, 0.9], got %g", c.Mix.Replay)
 	}
 	return nil
 }

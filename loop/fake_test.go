@@ -65,7 +65,7 @@ func (fakeExaminer) Exam(ctx context.Context, m model.Model, s Suite, progress f
 		if ok {
 			conf = 0.9
 		}
-		out = append(out, Answer{ID: it.ID, Correct: ok, Confidence: conf, Margin: conf - 0.5})
+		out = append(out, Answer{Result: exam.Result{ID: it.ID, Correct: ok, Confidence: conf, Margin: conf - 0.5}})
 		progress(i + 1)
 	}
 	return out, nil
@@ -133,11 +133,13 @@ func (fakeBuilder) Build(ctx context.Context, in BuildInput) (TrainSet, error) {
 	for _, e := range in.Evidence {
 		ex = append(ex, model.Example{ID: "cpt:" + e.ID, Kind: "cpt", Text: e.Text})
 	}
-	for _, r := range in.Replay {
-		r.Kind = "replay"
-		ex = append(ex, r)
+	for _, r := range in.Previous {
+		if r.Kind == "cpt" {
+			r.Kind = "review"
+			ex = append(ex, r)
+		}
 	}
-	return TrainSet{Examples: ex, Manifest: map[string]int{"cpt": len(in.Evidence), "replay": len(in.Replay)}}, nil
+	return TrainSet{Examples: ex, Manifest: map[string]int{"cpt": len(in.Evidence), "review": len(in.Previous)}}, nil
 }
 
 // fakeTrainer learns the text of every cpt example; with forget set it

@@ -46,10 +46,10 @@ type Indexer interface {
 type state struct {
 	ref        model.Ref // model in force
 	refHash    string
-	answers    []Answer   // its answers on every suite
-	history    [][]Answer // accepted answers after each round (row r)
-	replay     []model.Example
-	mined      [][]string // mistakes trained at each round (keys), round 0 empty
+	answers    []Answer        // its answers on every suite
+	history    [][]Answer      // accepted answers after each round (row r)
+	previous   []model.Example // examples of the accepted rounds
+	mined      [][]string      // mistakes trained at each round (keys), round 0 empty
 	summary    *Summary
 	suitesHash string
 }

@@ -92,8 +92,8 @@ func TestRunLearnsAndRecords(t *testing.T) {
 	if !r1.Gate.Accepted || r1.Model.Path != "round-1/train/model" {
 		t.Errorf("round 1 gate %+v model %+v; want accepted, round-1/train/model", r1.Gate, r1.Model)
 	}
-	if r2 := sum.Rounds[2]; r2.Mined != 0 || r2.Examples["replay"] != 7 {
-		t.Errorf("round 2 = mined %d, replay %d; want 0 and 7", r2.Mined, r2.Examples["replay"])
+	if r2 := sum.Rounds[2]; r2.Mined != 0 || r2.Examples["review"] != 7 {
+		t.Errorf("round 2 = mined %d, review %d; want 0 and 7", r2.Mined, r2.Examples["review"])
 	}
 	for _, f := range []string{"config.yaml", "run.json", "metrics.json", "timings.json",
 		"round-0/exam.jsonl", "round-1/mistakes.jsonl", "round-1/queries.jsonl", "round-1/retrieval.jsonl",

@@ -22,12 +22,8 @@ const (
 
 // Answer is one graded item of one suite.
 type Answer struct {
-	Suite      string  `json:"suite"`
-	ID         string  `json:"id"`
-	Correct    bool    `json:"correct"`
-	Prediction string  `json:"prediction,omitempty"`
-	Confidence float64 `json:"confidence"`
-	Margin     float64 `json:"margin"`
+	Suite string `json:"suite"`
+	exam.Result
 }
 
 // Mistake kinds.

@@ -74,12 +74,12 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 			evidence = append(evidence, v.Candidate)
 		}
 	}
-	replayHash := hashOf(s.replay)
+	prevHash2 := hashOf(s.previous)
 	examples, th, tman, err := runStep(ctx, st, r, StageTrainset,
-		hashOf(StageTrainset, vh, mh, replayHash, cfg.Mix, cfg.Baseline, seed),
+		hashOf(StageTrainset, vh, mh, prevHash2, cfg.Mix, cfg.Baseline, seed),
 		func(ctx context.Context) (stepOut[model.Example], error) {
 			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline,
-				Mistakes: mistakes, Evidence: evidence, Replay: s.replay})
+				Mistakes: mistakes, Evidence: evidence, Previous: s.previous})
 			return stepOut[model.Example]{records: set.Examples, extra: set.Manifest}, err
 		})
 	if err != nil {
@@ -120,11 +120,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	m.Gate = gate(cfg.Gate, m)
 	if m.Gate.Accepted {
 		s.ref, s.refHash, s.answers = to, toHash, answers
-		for _, e := range examples {
-			if e.Kind != "replay" {
-				s.replay = append(s.replay, e)
-			}
-		}
+		s.previous = append(s.previous, examples...)
 	}
 	s.history = append(s.history, s.answers)
 	keys := make([]string, len(mistakes))

@@ -51,8 +51,9 @@ type BuildInput struct {
 	Baseline string // config.Baseline* mode
 	Mistakes []Mistake
 	Evidence []Candidate
-	// Replay holds the examples of earlier accepted rounds, oldest first.
-	Replay []model.Example
+	// Previous holds the examples of earlier accepted rounds, oldest
+	// first (the pool for review examples).
+	Previous []model.Example
 }
 
 // Builder builds a round's training set.
