@@ -65,7 +65,8 @@ var (
 // ExtractLetter finds the choice a generated letter-mode answer picks,
 // returning its index or -1. It tries, in order: a letter at the start
 // ("B", "(B)", "B. N'Djamena"); a letter after a cue ("The answer is B");
-// the text of exactly one choice; a lone capital letter. Letters beyond
+// the text of exactly one choice, alone or within the first line ("I think
+// it is Pius"); a lone capital letter. Letters beyond
 // the n choices are ignored. The pronoun "I" and article "A" followed by a
 // lower-case word are not taken as letters by the last rule.
 func ExtractLetter(gen string, choices []string) int {
@@ -115,20 +116,31 @@ func followedByWord(s string) bool {
 	return len(s) >= 2 && s[0] == ' ' && s[1] >= 'a' && s[1] <= 'z'
 }
 
-// matchChoiceText returns the index of the only choice whose normalised
-// text equals the generation's first line, or -1.
+// matchChoiceText returns the index of the choice the generation's first
+// line names: the only choice equal to it after Normalize, or else the
+// only choice contained in it as whole words; -1 when none or several.
 func matchChoiceText(gen string, choices []string) int {
 	line := Normalize(firstLine(gen))
-	found := -1
-	for i, c := range choices {
-		if line != "" && Normalize(c) == line {
+	if line == "" {
+		return -1
+	}
+	for _, exact := range []bool{true, false} {
+		found := -1
+		for i, c := range choices {
+			n := Normalize(c)
+			if n == "" || !(exact && n == line || !exact && strings.Contains(" "+line+" ", " "+n+" ")) {
+				continue
+			}
 			if found >= 0 {
 				return -1
 			}
 			found = i
 		}
+		if found >= 0 {
+			return found
+		}
 	}
-	return found
+	return -1
 }
 
 // firstLine returns s up to its first newline.

@@ -1,0 +1,221 @@
+package exam
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cemlab/cem/model"
+)
+
+// fakeModel is a scripted model: Score gives each continuation the
+// log-prob listed for it in logp (per token, with one token per word),
+// and -5 per token otherwise; Generate returns the answer listed for the
+// prompt in gen, or "I do not know". It counts calls.
+type fakeModel struct {
+	logp        map[string]float64
+	gen         map[string]string
+	scoreCalls  int
+	genCalls    int
+	failOnScore bool
+	prompts     []string
+}
+
+var _ model.Model = (*fakeModel)(nil)
+
+func (f *fakeModel) Score(ctx context.Context, reqs []model.ScoreRequest) ([]model.Score, error) {
+	f.scoreCalls++
+	if f.failOnScore {
+		return nil, errors.New("server down")
+	}
+	out := make([]model.Score, len(reqs))
+	for i, r := range reqs {
+		words := len(strings.Fields(r.Continuation))
+		lp, ok := f.logp[strings.TrimSpace(r.Continuation)]
+		if !ok {
+			lp = -5
+		}
+		out[i] = model.Score{LogProb: lp * float64(words), Tokens: words}
+	}
+	return out, nil
+}
+
+func (f *fakeModel) Generate(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
+	f.genCalls++
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		f.prompts = append(f.prompts, r.Prompt)
+		out[i] = "I do not know"
+		for k, v := range f.gen {
+			if strings.Contains(r.Prompt, k) {
+				out[i] = v
+			}
+		}
+	}
+	return out, nil
+}
+
+func chadItems() []Item {
+	return []Item{
+		{ID: "mc1", Question: "What is the capital of Chad?", Choices: []string{"Niamey", "N'Djamena", "Bamako", "Bangui"}, Answer: Answer{Index: 1}, Topic: "capital", Weight: 3},
+		{ID: "mc2", Question: "What is the capital of Mali?", Choices: []string{"Niamey", "N'Djamena", "Bamako", "Bangui"}, Answer: Answer{Index: 2}, Topic: "capital"},
+		{ID: "open1", Question: "What is the capital of Chad?", Answer: OpenAnswer("N'Djamena"), Aliases: []string{"Fort-Lamy"}, Topic: "capital"},
+		{ID: "open2", Question: "What is the capital of Niger?", Answer: OpenAnswer("Niamey"), Topic: "capital"},
+		{ID: "mc3", Question: "Who was the Pope in 2000?", Choices: []string{"John Paul II", "Pius"}, Answer: Answer{Index: 0}, Topic: "people"},
+	}
+}
+
+func TestRunLikelihoodAndOpen(t *testing.T) {
+	m := &fakeModel{
+		// N'Djamena is likeliest for every capital question: right for
+		// mc1, wrong for mc2. "John Paul II" has a better sum but a worse
+		// mean than "Pius".
+		logp: map[string]float64{"N'Djamena": -0.1, "Bamako": -1, "John Paul II": -0.9, "Pius": -2},
+		gen:  map[string]string{"Chad": " Ndjamena.\nQuestion: next", "Niger": "Answer: Bamako"},
+	}
+	var progress []int
+	items := chadItems()
+	rs, err := Run(context.Background(), m, items, Options{Batch: 2, Progress: func(done, total int) {
+		if total != 5 {
+			t.Errorf("progress total = %d; want 5", total)
+		}
+		progress = append(progress, done)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		pred    string
+		idx     int
+		correct bool
+	}{
+		{"N'Djamena", 1, true}, {"N'Djamena", 1, false}, {"Ndjamena", -1, true}, {"Bamako", -1, false}, {"John Paul II", 0, true},
+	}
+	for i, w := range want {
+		r := rs[i]
+		if r.ID != items[i].ID || r.Prediction != w.pred || r.PredIndex != w.idx || r.Correct != w.correct {
+			t.Errorf("result %d = %+v; want prediction %q index %d correct %v", i, r, w.pred, w.idx, w.correct)
+		}
+	}
+	if !reflect.DeepEqual(progress, []int{2, 4, 5}) {
+		t.Errorf("progress = %v; want [2 4 5]", progress)
+	}
+	// Chunks of 2: mc1+mc2 (one score call), open1+open2 (generate plus
+	// a confidence score call), mc3 (score).
+	if m.scoreCalls != 3 || m.genCalls != 1 {
+		t.Errorf("calls = %d score, %d generate; want 3 and 1", m.scoreCalls, m.genCalls)
+	}
+	// Confidence is the softmax over mean scores [-5 -0.1 -1 -5].
+	p := Softmax([]float64{-5, -0.1, -1, -5})
+	if r := rs[0]; math.Abs(r.Confidence-p[1]) > 1e-12 || math.Abs(r.Margin-(p[1]-p[2])) > 1e-12 {
+		t.Errorf("mc1 confidence, margin = %g, %g; want %g, %g", r.Confidence, r.Margin, p[1], p[1]-p[2])
+	}
+	if r := rs[2]; math.Abs(r.Confidence-math.Exp(-5)) > 1e-12 {
+		t.Errorf("open confidence = %g; want exp(-5) for an unlisted answer", r.Confidence)
+	}
+	if got := Accuracy(rs); got != 0.6 {
+		t.Errorf("Accuracy = %g; want 0.6", got)
+	}
+	if got := WeightedAccuracy(rs); math.Abs(got-5.0/7) > 1e-12 {
+		t.Errorf("WeightedAccuracy = %g; want 5/7", got)
+	}
+	if got := AccuracyByTopic(rs); got["capital"] != 0.5 || got["people"] != 1 {
+		t.Errorf("AccuracyByTopic = %v; want capital 0.5, people 1", got)
+	}
+
+	// With sums, "John Paul II" (3 x -0.9) loses to "Pius" (-2).
+	rs, err = Run(context.Background(), m, items[4:], Options{Norm: NormSum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs[0].PredIndex != 1 || rs[0].Correct {
+		t.Errorf("sum-norm result = %+v; want Pius chosen, wrong", rs[0])
+	}
+}
+
+func TestRunLetter(t *testing.T) {
+	m := &fakeModel{gen: map[string]string{"Chad": "The answer is (B).", "Mali": "A", "Pope": "I think it is Pius"}}
+	rs, err := Run(context.Background(), m, chadItems(), Options{Mode: ModeLetter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{1, 0, -1, -1, 1} {
+		if rs[i].PredIndex != want {
+			t.Errorf("result %s index = %d; want %d", rs[i].ID, rs[i].PredIndex, want)
+		}
+	}
+	if !rs[0].Correct || rs[1].Correct || rs[4].Correct || rs[0].Scores != nil {
+		t.Errorf("letter grading = %+v; want mc1 right, mc2 and mc3 wrong, no scores", rs)
+	}
+	if !strings.Contains(m.prompts[0], "\nB. N'Djamena\n") {
+		t.Errorf("letter prompt = %q; want the choices listed", m.prompts[0])
+	}
+}
+
+func TestExtractLetter(t *testing.T) {
+	choices := []string{"Niamey", "N'Djamena", "Bamako", "Bangui"}
+	tests := map[string]int{
+		"B": 1, " (C) Bamako": 2, "D.": 3, "Answer: A": 0, "The correct answer is C": 2,
+		"N'Djamena": 1, "A city in Chad": -1, "I think D": 3, "E": -1, "": -1, "bamako\nmore": 2,
+	}
+	for gen, want := range tests {
+		if got := ExtractLetter(gen, choices); got != want {
+			t.Errorf("ExtractLetter(%q) = %d; want %d", gen, got, want)
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	items := chadItems()
+	if _, err := Run(context.Background(), &fakeModel{failOnScore: true}, items, Options{}); err == nil || !strings.Contains(err.Error(), "server down") {
+		t.Errorf("error = %v; want the model's error", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, &fakeModel{}, items, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v; want context.Canceled", err)
+	}
+	if _, err := Run(context.Background(), &fakeModel{}, items, Options{Mode: "guess"}); err == nil {
+		t.Error("unknown mode accepted")
+	}
+	bad := []Item{{ID: "x", Question: "q", Choices: []string{"a", "b"}, Answer: Answer{Index: 5}}}
+	if _, err := Run(context.Background(), &fakeModel{}, bad, Options{}); err == nil {
+		t.Error("invalid item accepted")
+	}
+}
+
+func TestResultsRoundTrip(t *testing.T) {
+	m := &fakeModel{logp: map[string]float64{"N'Djamena": -0.1}}
+	rs, err := Run(context.Background(), m, chadItems(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "results.jsonl")
+	if err := WriteResults(path, rs); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadResults(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, rs) {
+		t.Errorf("round trip = %+v; want %+v", back, rs)
+	}
+	if _, err := DecodeResults(strings.NewReader(`{"id":"a","confidence":2}`), "r.jsonl"); err == nil || !strings.HasPrefix(err.Error(), "r.jsonl:1: ") {
+		t.Errorf("error = %v; want r.jsonl:1: confidence outside [0,1]", err)
+	}
+}
+
+func TestPrompt(t *testing.T) {
+	it := &chadItems()[0]
+	if got := Prompt(it); got != "Question: What is the capital of Chad?\nAnswer:" {
+		t.Errorf("Prompt = %q", got)
+	}
+	if got := Continuation(" N'Djamena "); got != " N'Djamena" {
+		t.Errorf("Continuation = %q; want one leading space", got)
+	}
+}
