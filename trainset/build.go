@@ -45,7 +45,7 @@ type QuestionWriter interface {
 }
 
 // Builder builds training sets. The zero value works: approximate token
-// counts, no decontamination, questions formatted as their bare text.
+// counts, no decontamination, questions in the exam's prompt format.
 type Builder struct {
 	// Tokens counts the tokens of a text; nil means ApproxTokens. Pass a
 	// tokenizer's count for exact budgets.
@@ -54,9 +54,13 @@ type Builder struct {
 	// overlap a protected exam item (build it with curate.NewPipeline or
 	// curate.NewDecontaminator over every suite).
 	Decontam *curate.Decontaminator
-	// Format renders a generated question in the exam's own prompt format
-	// (pass exam.Prompt); nil uses the question text.
-	Format func(exam.Item) string
+	// Format renders a generated question in the exam's own prompt
+	// format; nil means exam.Prompt ("Question: ...\nAnswer:"). The
+	// response of normative and extractive examples is always
+	// exam.Continuation(answer) (the answer after one space), the text the
+	// exam scores, so Format must be an answer-text format, not the
+	// letter-mode one.
+	Format func(*exam.Item) string
 	// Writer, when set, adds its questions to the normative pool.
 	Writer QuestionWriter
 }

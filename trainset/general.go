@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/model"
 )
@@ -29,8 +30,9 @@ type GeneralOptions struct {
 
 // GeneralPool builds a general instruction pool from dictionary-like
 // passages (WordNet synsets, GCIDE or FOLDOC entries): a question asking
-// what the passage's Title means, answered with its Text (cut to
-// MaxWords words at a clause end when possible). Passages without a title
+// what the passage's Title means ("What does \"kettle\" mean?", in the
+// exam's prompt schema), answered with its Text (cut to MaxWords words at
+// a clause end when possible, after one space as exam.Continuation does). Passages without a title
 // or text, those mentioning an Avoid term and those overlapping an exam
 // item are skipped, so the pool teaches general ability, not exam facts.
 // Passages are visited in a seeded random order; ids are
@@ -62,7 +64,8 @@ func GeneralPool(passages []knowledge.Passage, opts GeneralOptions) []model.Exam
 			}
 		}
 		q := fmt.Sprintf(generalTemplates[rng.IntN(len(generalTemplates))], title)
-		out = append(out, model.Example{ID: "general:" + p.ID, Kind: KindGeneral, Prompt: q, Text: cutWords(text, opts.MaxWords), Origin: p.ID})
+		out = append(out, model.Example{ID: "general:" + p.ID, Kind: KindGeneral, Prompt: exam.Prompt(&exam.Item{Question: q}),
+			Text: exam.Continuation(cutWords(text, opts.MaxWords)), Origin: p.ID})
 	}
 	return out
 }

@@ -44,13 +44,13 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 		for i, qa := range qas {
 			add(model.Example{
 				ID: fmt.Sprintf("normative:%s:%d", base, i), Kind: KindNormative,
-				Prompt: b.format(ev.Item, qa, rng), Text: qa.Answer, Origin: p.ID,
+				Prompt: b.format(ev.Item, qa, rng), Text: exam.Continuation(qa.Answer), Origin: p.ID,
 			}, ev.Item.ID, p.Source)
 		}
 		if len(qas) > 0 {
 			add(model.Example{
 				ID: "extractive:" + base, Kind: KindExtractive,
-				Prompt: ExtractivePrompt(passageText(p.Title, p.Text), qas[0].Question), Text: qas[0].Answer, Origin: p.ID,
+				Prompt: ExtractivePrompt(passageText(p.Title, p.Text), qas[0].Question), Text: exam.Continuation(qas[0].Answer), Origin: p.ID,
 			}, ev.Item.ID, p.Source)
 		}
 	}
@@ -82,8 +82,9 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 // of the mined item with the new question and, for multiple choice, the
 // item's choices in a seeded random order.
 func (b Builder) format(it exam.Item, qa QA, rng *rand.Rand) string {
-	if b.Format == nil {
-		return qa.Question
+	format := b.Format
+	if format == nil {
+		format = exam.Prompt
 	}
 	g := exam.Item{ID: it.ID + "~gen", Question: qa.Question, Topic: it.Topic, Answer: exam.Answer{Index: -1, Text: qa.Answer}}
 	if len(it.Choices) > 0 {
@@ -98,7 +99,7 @@ func (b Builder) format(it exam.Item, qa QA, rng *rand.Rand) string {
 			g.Choices[0], g.Answer.Index = qa.Answer, 0
 		}
 	}
-	return b.Format(g)
+	return format(&g)
 }
 
 // passageText is the CPT form of a passage: "Title: text" unless the text
@@ -110,7 +111,9 @@ func passageText(title, text string) string {
 	return title + ": " + text
 }
 
-// ExtractivePrompt is the prompt of an extractive example.
+// ExtractivePrompt is the prompt of an extractive example: an
+// instruction, the passage, and the question in the exam's schema.
 func ExtractivePrompt(passage, question string) string {
-	return "Read the passage and answer the question.\n\nPassage: " + passage + "\n\nQuestion: " + question
+	return "Read the passage and answer the question.\n\nPassage: " + passage + "\n\n" +
+		exam.Prompt(&exam.Item{Question: question})
 }

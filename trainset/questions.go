@@ -86,8 +86,8 @@ const (
 
 // Cloze turns the clause of ev's passage that names the answer (or an
 // alias) into a fill-in-the-blank question: the clause (split at ';', '.'
-// followed by a space, or a newline), joined with the clauses before it
-// while it has fewer than clozeMinWords words, cut to clozeMaxWords words
+// followed by a space, or a newline), joined with the clauses before it,
+// then after it, while it has fewer than clozeMinWords words, cut to clozeMaxWords words
 // around the answer, with every mention of the answer and its aliases
 // replaced by "____". ok is false when no clause names the answer.
 func Cloze(ev Evidence) (QA, bool) {

@@ -152,6 +152,10 @@ func TestBuild(t *testing.T) {
 		if id, hit := d.Match(e.Prompt + "\n" + e.Text); hit {
 			t.Errorf("example %s overlaps exam item %s", e.ID, id)
 		}
+		if e.Kind == KindNormative && (!strings.HasPrefix(e.Prompt, "Question: ") || !strings.HasSuffix(e.Prompt, "\nAnswer:") ||
+			(e.Text != " N'Djamena" && e.Text != " Chad")) {
+			t.Errorf("normative example %s = %q -> %q; want the exam schema and the answer after a space", e.ID, e.Prompt, e.Text)
+		}
 	}
 	// Evidence-sized: 2 epochs of (2 + 14 + 3) = 38 evidence examples carry 0.8 of the ratio mass
 	// -> 47.5 non-replay: cpt 19 (capped at 2 docs x 2 epochs), normative 11.9, extractive 7.1
