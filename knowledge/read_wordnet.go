@@ -14,10 +14,11 @@ import (
 // The passage's Title is the synset's lemmas joined with ", "; its Text
 // is "<lemmas> (<part of speech>): <gloss>" followed by one line per
 // relation: "Instance of: ...", "Kind of: ..." (hypernyms of non-instances),
-// "Part of: ..." (part holonyms) and "Member of: ...", each target written
+// "Part of: ..." (part holonyms), "Member of: ..." and "Has part: ..."
+// (part meronyms: a country's capital and regions), each target written
 // as its lemmas. Fields holds "lemmas", "pos", "lexfile", and
-// "instance_of", "kind_of", "part_of", "member_of" (first lemma of each
-// target, joined with "|") when present. IDs are "wordnet:<synset id>",
+// "instance_of", "kind_of", "part_of", "member_of", "has_part" (first
+// lemma of each target, joined with "|") when present. IDs are "wordnet:<synset id>",
 // e.g. "wordnet:n08953655"; URL is "data.<pos>:<offset>".
 func ReadWordNet(ctx context.Context, dir string) (*Corpus, error) {
 	db, err := wordnet.Open(dir)
@@ -71,6 +72,7 @@ func synsetPassage(db *wordnet.DB, s *wordnet.Synset) Passage {
 	}
 	relation("Part of", "part_of", db.PartHolonyms(s))
 	relation("Member of", "member_of", db.MemberHolonyms(s))
+	relation("Has part", "has_part", db.PartMeronyms(s))
 	return Passage{
 		ID:      "wordnet:" + s.ID(),
 		Source:  "wordnet",
