@@ -1,0 +1,91 @@
+package trainset
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/model"
+)
+
+// DefaultWriterTemplate is LLMWriter's prompt. Placeholders: {passage},
+// {answer}, {topic} and {max}.
+const DefaultWriterTemplate = `Passage: {passage}
+
+Write {max} different exam questions on the topic "{topic}" whose correct
+answer is "{answer}" and that the passage answers. One question per line,
+each starting with "Q:". Do not put the answer in the question.
+`
+
+// LLMWriter is a QuestionWriter that asks a model for questions about a
+// passage whose answer is the evidence's gold answer. Every reply line
+// that (after an optional "Q:", bullet or number) has 3 to 40 words is a
+// question, unless it names the answer or an alias (which would give the
+// answer away) or repeats an earlier one; at most Max are kept. The
+// answer of every QA is the gold answer: the model writes questions only.
+type LLMWriter struct {
+	Model     mistake.Generator
+	Template  string // default DefaultWriterTemplate
+	Max       int    // questions per passage; default 3
+	MaxTokens int    // reply cap; default 160
+	Seed      int64
+}
+
+var _ QuestionWriter = LLMWriter{}
+
+// lineLead matches what may precede a question on a reply line: spaces,
+// bullets, numbering and a "Q:" label.
+var lineLead = regexp.MustCompile(`^\s*(?:[-*•]+|\d+[.)])?\s*(?:[Qq](?:uestion)?\s*\d*\s*:)?\s*`)
+
+// Write asks the model once (greedy, seeded). It fails only when the
+// model fails; the error names the passage.
+func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
+	maxQ, maxTok := w.Max, w.MaxTokens
+	if maxQ <= 0 {
+		maxQ = 3
+	}
+	if maxTok <= 0 {
+		maxTok = 160
+	}
+	tpl := w.Template
+	if tpl == "" {
+		tpl = DefaultWriterTemplate
+	}
+	topic := ev.Item.Topic
+	if topic == "" {
+		topic = ev.Item.Relation
+	}
+	prompt := strings.NewReplacer("{passage}", passageText(ev.Passage.Title, ev.Passage.Text),
+		"{answer}", ev.Answer, "{topic}", topic, "{max}", fmt.Sprint(maxQ)).Replace(tpl)
+	out, err := w.Model.Generate(ctx, []model.GenerateRequest{{Prompt: prompt, MaxTokens: maxTok, Seed: w.Seed}})
+	if err != nil {
+		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("write questions for passage %s: model returned %d replies, want 1", ev.Passage.ID, len(out))
+	}
+	var answers [][]string
+	for _, a := range append([]string{ev.Answer}, ev.Aliases...) {
+		if aw := curate.Words(a); len(aw) > 0 {
+			answers = append(answers, aw)
+		}
+	}
+	var qas []QA
+	seen := map[string]bool{}
+	for _, line := range strings.Split(out[0], "\n") {
+		q := strings.TrimSpace(lineLead.ReplaceAllString(line, ""))
+		n := len(strings.Fields(q))
+		if n < 3 || n > 40 || seen[curate.Normalize(q)] || hasAny(strings.Fields(q), answers) {
+			continue
+		}
+		seen[curate.Normalize(q)] = true
+		qas = append(qas, QA{Question: q, Answer: ev.Answer})
+		if len(qas) == maxQ {
+			break
+		}
+	}
+	return qas, nil
+}

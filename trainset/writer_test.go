@@ -1,0 +1,56 @@
+package trainset
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cemlab/cem/model"
+)
+
+type scripted struct {
+	reply string
+	err   error
+}
+
+func (s scripted) Generate(_ context.Context, reqs []model.GenerateRequest) ([]string, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	return []string{s.reply}, nil
+}
+
+func TestLLMWriter(t *testing.T) {
+	e := ev("wordnet:chad", "wordnet", "Chad: a landlocked republic in north central Africa; capital N'Djamena", chadItem)
+	reply := "Q: Which city on the Chari river governs the landlocked republic in north central Africa?\n" +
+		"1. Is N'Djamena the capital of Chad?\n" +
+		"- Question 2: Which city is the seat of Chad's government?\n" +
+		"Q: Which city is the seat of Chad's government?\n" +
+		"Q: Why?\n" +
+		"Question: Where does the president of Chad work?\n"
+	qas, err := LLMWriter{Model: scripted{reply: reply}, Max: 3}.Write(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, qa := range qas {
+		got = append(got, qa.Question)
+		if qa.Answer != "N'Djamena" {
+			t.Errorf("answer = %q; want the gold answer", qa.Answer)
+		}
+	}
+	want := []string{
+		"Which city on the Chari river governs the landlocked republic in north central Africa?",
+		"Which city is the seat of Chad's government?",
+		"Where does the president of Chad work?",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("questions = %q; want %q", got, want)
+	}
+	_, err = LLMWriter{Model: scripted{err: errors.New("down")}}.Write(context.Background(), e)
+	if err == nil || !strings.Contains(err.Error(), "wordnet:chad") {
+		t.Errorf("error = %v; want one naming the passage", err)
+	}
+}
