@@ -30,10 +30,19 @@ import (
 // The order follows the database.
 func WordNetItems(db *wordnet.DB) []Item {
 	names, defs := map[string]int{}, map[string]int{}
+	lemmas := map[string]int{} // lemmas of the wholes capitals are part of
+	wholes := map[wordnet.Key]bool{}
 	for _, s := range db.Synsets {
-		if s.IsInstance() {
-			names[Normalize(instanceName(s))]++
-			defs[Normalize(s.Definition)]++
+		if !s.IsInstance() {
+			continue
+		}
+		names[Normalize(instanceName(s))]++
+		defs[Normalize(s.Definition)]++
+		if w := capitalOf(db, s); w != nil && !wholes[w.Key()] {
+			wholes[w.Key()] = true
+			for _, l := range w.Lemmas {
+				lemmas[Normalize(l)]++
+			}
 		}
 	}
 	var items []Item
@@ -78,7 +87,7 @@ func WordNetItems(db *wordnet.DB) []Item {
 			it.Variant = VariantReverse
 			items = append(items, it)
 		}
-		items = append(items, capitalItems(db, s, classes, name)...)
+		items = append(items, capitalItems(db, s, name, lemmas)...)
 	}
 	return items
 }
@@ -106,7 +115,7 @@ func glossQuestion(s *wordnet.Synset, topic string) (string, bool) {
 	}
 	nd := " " + Normalize(def) + " "
 	for _, l := range s.Lemmas {
-		if nl := Normalize(l); len(nl) >= 3 && strings.Contains(nd, " "+nl+" ") {
+		if nl := Normalize(l); nl != "" && strings.Contains(nd, " "+nl+" ") {
 			return "", false
 		}
 	}
@@ -122,7 +131,7 @@ func glossQuestion(s *wordnet.Synset, topic string) (string, bool) {
 	switch topic {
 	case "person":
 		verb := "was"
-		if strings.Contains(def, "(born ") {
+		if bornRe.MatchString(def) {
 			verb = "is"
 		}
 		return fmt.Sprintf("Who %s %s?", verb, withArticle(def)), true
@@ -137,6 +146,9 @@ func glossQuestion(s *wordnet.Synset, topic string) (string, bool) {
 // minGlossWords is the fewest words, outside parentheses, a definition
 // needs to make a question with one answer.
 const minGlossWords = 5
+
+// bornRe matches the life span of a living person: "(born 1946)".
+var bornRe = regexp.MustCompile(`\(born (in )?\d`)
 
 // parenthetical matches a parenthesised remark such as a life span.
 var parenthetical = regexp.MustCompile(`\([^)]*\)`)
@@ -165,11 +177,11 @@ func kindQuestion(topic, name string) string {
 	return fmt.Sprintf("What kind of thing is %s?", name)
 }
 
-// capitalItems makes capital questions when s is a capital that is part
-// of another instance (its country or state).
-func capitalItems(db *wordnet.DB, s *wordnet.Synset, classes []*wordnet.Synset, name string) []Item {
+// capitalKind says whether s is a national capital ("country"), a state
+// capital ("state") or neither ("").
+func capitalKind(db *wordnet.DB, s *wordnet.Synset) string {
 	kind := ""
-	for _, c := range classes {
+	for _, c := range db.InstanceHypernyms(s) {
 		switch {
 		case slices.Contains(c.Lemmas, "national capital"):
 			kind = "country"
@@ -177,40 +189,60 @@ func capitalItems(db *wordnet.DB, s *wordnet.Synset, classes []*wordnet.Synset, 
 			kind = "state"
 		}
 	}
-	if kind == "" {
+	return kind
+}
+
+// capitalOf returns the instance a capital is part of (its country or
+// state), or nil when s is not a capital or is part of no instance.
+func capitalOf(db *wordnet.DB, s *wordnet.Synset) *wordnet.Synset {
+	if capitalKind(db, s) == "" {
 		return nil
 	}
-	var items []Item
-	for _, whole := range db.PartHolonyms(s) {
-		if !whole.IsInstance() {
-			continue
+	for _, w := range db.PartHolonyms(s) {
+		if w.IsInstance() {
+			return w
 		}
-		country := whole.Lemmas[0]
-		base := Item{
-			Topic:    "capital",
-			Source:   "wordnet:" + s.ID(),
-			Fact:     FactID("capital", country),
-			Subject:  country,
-			Relation: "capital",
-			Object:   name,
-		}
-		fwd := base
-		fwd.ID = "wordnet-capital-" + slug(country) + "-fwd"
-		fwd.Question = fmt.Sprintf("What is the capital of %s?", country)
-		fwd.Answer = OpenAnswer(name)
-		fwd.Aliases = without(s.Lemmas, name)
-		fwd.Variant = VariantForward
-		items = append(items, fwd)
-		if kind == "country" {
-			rev := base
-			rev.ID = "wordnet-capital-" + slug(country) + "-rev"
-			rev.Question = fmt.Sprintf("%s is the capital of which country?", name)
-			rev.Answer = OpenAnswer(country)
-			rev.Aliases = without(whole.Lemmas, country)
-			rev.Variant = VariantReverse
-			items = append(items, rev)
-		}
-		break // the first whole is the country or state
+	}
+	return nil
+}
+
+// capitalItems makes capital questions when s is a capital that is part
+// of another instance (its country or state). The country is named by its
+// first lemma no other capital-holding instance has (two countries are
+// "Congo"); without one no question is asked.
+func capitalItems(db *wordnet.DB, s *wordnet.Synset, name string, lemmas map[string]int) []Item {
+	whole := capitalOf(db, s)
+	if whole == nil {
+		return nil
+	}
+	i := slices.IndexFunc(whole.Lemmas, func(l string) bool { return lemmas[Normalize(l)] == 1 })
+	if i < 0 {
+		return nil
+	}
+	country := whole.Lemmas[i]
+	base := Item{
+		Topic:    "capital",
+		Source:   "wordnet:" + s.ID(),
+		Fact:     FactID("capital", country),
+		Subject:  country,
+		Relation: "capital",
+		Object:   name,
+	}
+	fwd := base
+	fwd.ID = "wordnet-capital-" + slug(country) + "-fwd"
+	fwd.Question = fmt.Sprintf("What is the capital of %s?", country)
+	fwd.Answer = OpenAnswer(name)
+	fwd.Aliases = without(s.Lemmas, name)
+	fwd.Variant = VariantForward
+	items := []Item{fwd}
+	if capitalKind(db, s) == "country" {
+		rev := base
+		rev.ID = "wordnet-capital-" + slug(country) + "-rev"
+		rev.Question = fmt.Sprintf("%s is the capital of which country?", name)
+		rev.Answer = OpenAnswer(country)
+		rev.Aliases = without(whole.Lemmas, country)
+		rev.Variant = VariantReverse
+		items = append(items, rev)
 	}
 	return items
 }
