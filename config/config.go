@@ -80,7 +80,7 @@ type ModelConfig struct {
 	// BaseURL is the OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.
 	BaseURL string `yaml:"base_url"`
 	// APIKeyEnv names the environment variable holding the API key; the
-	// key itself never goes in the file. Default OPENAI_API_KEY.
+	// key itself never goes in the file. Empty means no key (local servers).
 	APIKeyEnv string `yaml:"api_key_env"`
 }
 
@@ -92,8 +92,9 @@ type TrainerConfig struct {
 	Epochs int `yaml:"epochs"`
 	// LearningRate of the native trainer; default 1e-3.
 	LearningRate float64 `yaml:"learning_rate"`
-	// BatchSize in examples; default 16.
-	BatchSize int `yaml:"batch_size"`
+	// BatchTokens is the number of token positions per optimiser step;
+	// 0 means the trainer's default.
+	BatchTokens int `yaml:"batch_tokens"`
 	// Command is the program run by the command backend: argv, with
 	// {data}, {from} and {out} replaced by the training-set folder, the
 	// input model and the output folder.
@@ -208,9 +209,6 @@ func (c *Config) ApplyDefaults() {
 	if c.Model.Backend == "" {
 		c.Model.Backend = BackendNative
 	}
-	if c.Model.APIKeyEnv == "" {
-		c.Model.APIKeyEnv = "OPENAI_API_KEY"
-	}
 	if c.Trainer.Backend == "" {
 		c.Trainer.Backend = BackendNative
 	}
@@ -219,9 +217,6 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Trainer.LearningRate == 0 {
 		c.Trainer.LearningRate = 1e-3
-	}
-	if c.Trainer.BatchSize == 0 {
-		c.Trainer.BatchSize = 16
 	}
 	if c.Exam.BatchSize == 0 {
 		c.Exam.BatchSize = 64

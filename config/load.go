@@ -137,8 +137,8 @@ func (c *Config) Validate() error {
 	if c.Trainer.Backend == BackendCommand && len(c.Trainer.Command) == 0 {
 		return bad("trainer.command", "the command backend needs a command (argv list)")
 	}
-	if c.Trainer.Epochs < 0 || c.Trainer.BatchSize < 0 || c.Trainer.LearningRate < 0 {
-		return bad("trainer", "epochs, batch_size and learning_rate must be >= 0")
+	if c.Trainer.Epochs < 0 || c.Trainer.BatchTokens < 0 || c.Trainer.LearningRate < 0 {
+		return bad("trainer", "epochs, batch_tokens and learning_rate must be >= 0")
 	}
 	if c.Exam.BatchSize < 0 || c.Exam.Limit < 0 {
 		return bad("exam", "batch_size and limit must be >= 0")

@@ -1,0 +1,126 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/native"
+	"github.com/cemlab/cem/nn"
+	"github.com/cemlab/cem/trainset"
+)
+
+// Builder builds rounds' training sets with the trainset package and
+// makes the baselines: random (the same number of tokens as the CEM set
+// would have, drawn uniformly from Corpus as CPT text) and the
+// cpt-only, cit-only and no-replay ablations of the mix.
+type Builder struct {
+	Mix      config.MixConfig
+	Corpus   []knowledge.Passage
+	Tokens   func(string) int
+	Trainset trainset.Builder
+	// GeneralN caps the general instruction pool; default 2000.
+	GeneralN int
+
+	general []model.Example // built on first use
+}
+
+var _ loop.Builder = (*Builder)(nil)
+
+// generalSources are the dictionary-like corpora general examples come from.
+var generalSources = map[string]bool{"wordnet": true, "gcide": true, "foldoc": true}
+
+// Build makes the round's set. The manifest is the trainset.Manifest.
+func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet, error) {
+	mix := trainset.Mix{CPT: b.Mix.CPT, Normative: b.Mix.Normative, Extractive: b.Mix.Extractive,
+		Review: b.Mix.Review, General: b.Mix.General, Replay: b.Mix.Replay,
+		Epochs: b.Mix.Epochs, BudgetTokens: b.Mix.BudgetTokens, Seed: in.Seed}
+	if in.Baseline != config.BaselineNone && in.Baseline != config.BaselineRandom {
+		var err error
+		if mix, err = mix.Ablate(trainset.Ablation(in.Baseline)); err != nil {
+			return loop.TrainSet{}, err
+		}
+	}
+	inputs := trainset.Inputs{Round: in.Round, Previous: in.Previous, General: b.generalPool(in), Replay: b.Corpus}
+	for _, e := range in.Evidence {
+		var item exam.Item
+		for _, m := range in.Mistakes {
+			if m.Item.ID == e.MistakeID {
+				item = m.Item
+				break
+			}
+		}
+		inputs.Evidence = append(inputs.Evidence, trainset.Evidence{Passage: e.Passage, Item: item,
+			Answer: e.Claim.Answer, Aliases: e.Claim.Aliases, KeyTerms: e.Claim.KeyTerms})
+	}
+	set, man, err := b.Trainset.Build(ctx, inputs, mix)
+	if err != nil {
+		return loop.TrainSet{}, err
+	}
+	if in.Baseline == config.BaselineRandom {
+		// Equal training tokens: the random text replaces the whole CEM set.
+		set, man = b.Trainset.Random(b.Corpus, man.Total.Tokens, in.Seed)
+		man.Round = in.Round
+	}
+	return loop.TrainSet{Examples: set.Examples, Manifest: man}, nil
+}
+
+// generalPool builds (once) the general instruction pool, avoiding the
+// mistakes' answers and subjects.
+func (b *Builder) generalPool(in loop.BuildInput) []model.Example {
+	if b.general != nil {
+		return b.general
+	}
+	var dict []knowledge.Passage
+	for _, p := range b.Corpus {
+		if generalSources[p.Source] {
+			dict = append(dict, p)
+		}
+	}
+	var avoid []string
+	for _, m := range in.Mistakes {
+		avoid = append(avoid, m.Item.Subject, m.Item.Object)
+	}
+	n := b.GeneralN
+	if n == 0 {
+		n = 2000
+	}
+	b.general = trainset.GeneralPool(dict, trainset.GeneralOptions{N: n, Seed: in.Seed, Avoid: nonEmpty(avoid), Decontam: b.Trainset.Decontam})
+	if b.general == nil {
+		b.general = []model.Example{}
+	}
+	return b.general
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// nativeOptions maps the trainer config to the native trainer's options.
+func nativeOptions(t config.TrainerConfig, progress func(step, steps int, loss float64)) native.Options {
+	o := native.Options{LR: t.LearningRate, Epochs: t.Epochs, BatchTokens: t.BatchTokens}
+	if progress != nil {
+		o.Progress = func(s nn.StepInfo) error {
+			progress(s.Step, s.Steps, s.Loss)
+			return nil
+		}
+	}
+	return o
+}
+
+// Describe summarises a stage set-up for logs.
+func Describe(cfg *config.Config) string {
+	return fmt.Sprintf("model %s, trainer %s (lr %g, %d epochs), mix %+v", cfg.Model.Backend, cfg.Trainer.Backend,
+		cfg.Trainer.LearningRate, cfg.Trainer.Epochs, cfg.Mix)
+}

@@ -1,0 +1,137 @@
+package stages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/native"
+	"github.com/cemlab/cem/model/openai"
+	"github.com/cemlab/cem/trainset"
+)
+
+// ErrNotImplemented reports a configured backend this build cannot use yet.
+var ErrNotImplemented = errors.New("not implemented")
+
+// Options are what New needs besides the config.
+type Options struct {
+	Config *config.Config
+	// Source is searched for evidence (usually a *knowledge.Index).
+	Source knowledge.Source
+	// Corpus is the general text: the pool of replay text, of the random
+	// baseline's text and (its dictionary-like passages) of general
+	// instruction examples. Nil reads every passage of Source when it is
+	// a *knowledge.Index.
+	Corpus []knowledge.Passage
+	// Suites are every suite of the run (for decontamination).
+	Suites []loop.Suite
+	// Tokens counts tokens for budgets and metrics; nil approximates.
+	Tokens func(string) int
+	// TrainProgress, when set, receives one call per native training step.
+	TrainProgress func(step, steps int, loss float64)
+}
+
+// New returns the stages of a run described by opts.Config.
+func New(opts Options) (loop.Stages, error) {
+	cfg := opts.Config
+	if cfg == nil || opts.Source == nil {
+		return loop.Stages{}, fmt.Errorf("stages: need a config and a knowledge source")
+	}
+	corpus := opts.Corpus
+	if corpus == nil {
+		if ix, ok := opts.Source.(*knowledge.Index); ok {
+			var err error
+			if corpus, err = allPassages(ix); err != nil {
+				return loop.Stages{}, err
+			}
+		}
+	}
+	var protected [][]exam.Item
+	for _, s := range opts.Suites {
+		protected = append(protected, s.Items)
+	}
+	pipe, decon := curate.NewPipeline(curate.Config{Licenses: cfg.Curation.Licenses, Seed: cfg.Seed}, protected...)
+	if !*cfg.Curation.Decontaminate {
+		pipe = withoutFilter(pipe, decon.Name())
+	}
+	tokens := opts.Tokens
+	if tokens == nil {
+		tokens = trainset.ApproxTokens
+	}
+	st := loop.Stages{
+		Examiner:  Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed},
+		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
+		Planner:   Planner{},
+		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource},
+		Curator:   Curator{Pipeline: pipe, MaxPerItem: cfg.Curation.MaxPerItem},
+		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens,
+			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
+		Opener: Opener{Config: cfg.Model},
+		Tokens: tokens,
+	}
+	switch cfg.Trainer.Backend {
+	case config.BackendNative:
+		st.Trainer = &native.Trainer{Options: nativeOptions(cfg.Trainer, opts.TrainProgress)}
+	default:
+		return loop.Stages{}, fmt.Errorf("stages: trainer backend %q: %w in this build (use native)", cfg.Trainer.Backend, ErrNotImplemented)
+	}
+	return st, nil
+}
+
+// Opener opens models by backend.
+type Opener struct {
+	Config config.ModelConfig
+}
+
+var _ loop.Opener = Opener{}
+
+// Open opens ref: a native checkpoint folder, or the configured
+// OpenAI-compatible server (the ref's Name overriding the config's).
+func (o Opener) Open(ctx context.Context, ref model.Ref) (model.Model, error) {
+	switch ref.Backend {
+	case config.BackendNative, "":
+		return native.OpenRef(ref)
+	case config.BackendOpenAI:
+		name := ref.Name
+		if name == "" {
+			name = o.Config.Name
+		}
+		return openai.New(openai.Config{BaseURL: o.Config.BaseURL, Model: name, APIKeyEnv: o.Config.APIKeyEnv})
+	}
+	return nil, fmt.Errorf("open model: backend %q: %w", ref.Backend, ErrNotImplemented)
+}
+
+// BaseRef is the round-0 model of a config.
+func BaseRef(m config.ModelConfig) model.Ref {
+	return model.Ref{Backend: m.Backend, Path: m.Path, Name: m.Name}
+}
+
+// allPassages reads every passage of an index.
+func allPassages(ix *knowledge.Index) ([]knowledge.Passage, error) {
+	out := make([]knowledge.Passage, 0, ix.Len())
+	for i := range ix.Len() {
+		p, err := ix.Passage(i)
+		if err != nil {
+			return nil, fmt.Errorf("index %s: passage %d: %w", ix.Path(), i, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// withoutFilter drops the named filter from p.
+func withoutFilter(p curate.Pipeline, name string) curate.Pipeline {
+	var fs []curate.Filter
+	for _, f := range p.Filters {
+		if f.Name() != name {
+			fs = append(fs, f)
+		}
+	}
+	return curate.Pipeline{Filters: fs}
+}
