@@ -204,25 +204,18 @@ func FactbookItems(countries []*factbook.Country) []Item {
 				Relation: rel.relation,
 				Object:   r.answer,
 			}
-			fwd := base
-			fwd.ID = "factbook-" + slug(rel.relation) + "-" + r.c.Code + "-fwd"
-			fwd.Question = fmt.Sprintf(rel.forward, r.c.Name)
-			fwd.Answer = OpenAnswer(r.answer)
-			fwd.Aliases = without(dedupeFold(r.aliases), r.answer)
-			fwd.Variant = VariantForward
-			items = append(items, fwd)
+			id := "factbook-" + slug(rel.relation) + "-" + r.c.Code
+			items = append(items, ask(base, id+"-fwd", VariantForward,
+				fmt.Sprintf(rel.forward, r.c.Name), r.answer, without(dedupeFold(r.aliases), r.answer)))
 			if rel.reverse == "" || owners[Normalize(r.answer)] != 1 {
 				continue
 			}
-			rev := base
-			rev.ID = "factbook-" + slug(rel.relation) + "-" + r.c.Code + "-rev"
-			rev.Question = fmt.Sprintf(rel.reverse, r.answer)
-			rev.Answer = OpenAnswer(r.c.Name)
+			var longName []string
 			if long, ok := r.c.Get("Government", "Country name", "conventional long form"); ok && usable(long) && long != r.c.Name {
-				rev.Aliases = []string{long}
+				longName = []string{long}
 			}
-			rev.Variant = VariantReverse
-			items = append(items, rev)
+			items = append(items, ask(base, id+"-rev", VariantReverse,
+				fmt.Sprintf(rel.reverse, r.answer), r.c.Name, longName))
 		}
 	}
 	return items

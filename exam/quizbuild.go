@@ -173,23 +173,11 @@ func relationItems(rel quizRelation, recs []QuizRecord) []Item {
 			Relation: rel.relation,
 			Object:   o,
 		}
-		fwd := base
-		fwd.ID = "quiz-" + slug(rel.relation) + "-" + slug(s) + "-fwd"
-		fwd.Question = fmt.Sprintf(rel.forward, s)
-		fwd.Answer = OpenAnswer(o)
-		fwd.Aliases = obj.Expand(0)[1:]
-		fwd.Variant = VariantForward
-		items = append(items, fwd)
-		if rel.reverse == "" || len(subjectsOf[Normalize(o)]) != 1 {
-			continue
+		id := "quiz-" + slug(rel.relation) + "-" + slug(s)
+		items = append(items, ask(base, id+"-fwd", VariantForward, fmt.Sprintf(rel.forward, s), o, obj.Expand(0)[1:]))
+		if rel.reverse != "" && len(subjectsOf[Normalize(o)]) == 1 {
+			items = append(items, ask(base, id+"-rev", VariantReverse, fmt.Sprintf(rel.reverse, o), s, subj.Expand(0)[1:]))
 		}
-		rev := base
-		rev.ID = "quiz-" + slug(rel.relation) + "-" + slug(s) + "-rev"
-		rev.Question = fmt.Sprintf(rel.reverse, o)
-		rev.Answer = OpenAnswer(s)
-		rev.Aliases = subj.Expand(0)[1:]
-		rev.Variant = VariantReverse
-		items = append(items, rev)
 	}
 	return items
 }

@@ -65,27 +65,16 @@ func WordNetItems(db *wordnet.DB) []Item {
 			Object:   classes[0].Lemmas[0],
 		}
 		if q, ok := glossQuestion(s, topic); ok && defs[Normalize(s.Definition)] == 1 {
-			it := base
-			it.ID = "wordnet-" + s.ID() + "-fwd"
-			it.Question = q
-			it.Answer = OpenAnswer(name)
-			it.Aliases = without(s.Lemmas, name)
-			it.Variant = VariantForward
-			items = append(items, it)
+			items = append(items, ask(base, "wordnet-"+s.ID()+"-fwd", VariantForward, q, name, without(s.Lemmas, name)))
 		}
 		if names[Normalize(name)] == 1 {
-			it := base
-			it.ID = "wordnet-" + s.ID() + "-rev"
-			it.Question = kindQuestion(topic, name)
 			var golds []string
 			for _, c := range classes {
 				golds = append(golds, c.Lemmas...)
 			}
 			golds = dedupeFold(golds)
-			it.Answer = OpenAnswer(golds[0])
-			it.Aliases = golds[1:]
-			it.Variant = VariantReverse
-			items = append(items, it)
+			items = append(items, ask(base, "wordnet-"+s.ID()+"-rev", VariantReverse,
+				kindQuestion(topic, name), golds[0], golds[1:]))
 		}
 		items = append(items, capitalItems(db, s, name, lemmas)...)
 	}
@@ -228,21 +217,12 @@ func capitalItems(db *wordnet.DB, s *wordnet.Synset, name string, lemmas map[str
 		Relation: "capital",
 		Object:   name,
 	}
-	fwd := base
-	fwd.ID = "wordnet-capital-" + slug(country) + "-fwd"
-	fwd.Question = fmt.Sprintf("What is the capital of %s?", country)
-	fwd.Answer = OpenAnswer(name)
-	fwd.Aliases = without(s.Lemmas, name)
-	fwd.Variant = VariantForward
-	items := []Item{fwd}
+	id := "wordnet-capital-" + slug(country)
+	items := []Item{ask(base, id+"-fwd", VariantForward,
+		fmt.Sprintf("What is the capital of %s?", country), name, without(s.Lemmas, name))}
 	if capitalKind(db, s) == "country" {
-		rev := base
-		rev.ID = "wordnet-capital-" + slug(country) + "-rev"
-		rev.Question = fmt.Sprintf("%s is the capital of which country?", name)
-		rev.Answer = OpenAnswer(country)
-		rev.Aliases = without(whole.Lemmas, country)
-		rev.Variant = VariantReverse
-		items = append(items, rev)
+		items = append(items, ask(base, id+"-rev", VariantReverse,
+			fmt.Sprintf("%s is the capital of which country?", name), country, without(whole.Lemmas, country)))
 	}
 	return items
 }
