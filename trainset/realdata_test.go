@@ -1,0 +1,135 @@
+package trainset
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/mistake"
+)
+
+// dataRoot returns the demo data root ($CEM_DATA or the user cache) or
+// skips the test when a file under it is missing.
+func dataRoot(t *testing.T, rel string) string {
+	t.Helper()
+	root := os.Getenv("CEM_DATA")
+	if root == "" {
+		c, err := os.UserCacheDir()
+		if err != nil {
+			t.Skip("no user cache dir; set CEM_DATA")
+		}
+		root = filepath.Join(c, "cem", "data", "root")
+	}
+	if _, err := os.Stat(filepath.Join(root, rel)); err != nil {
+		t.Skipf("demo data absent (%v); run `cem data fetch` or set CEM_DATA", err)
+	}
+	return root
+}
+
+// wordnetCapitals reads the noun synsets of WordNet 3.0 whose gloss says
+// "capital", as passages shaped like knowledge.ReadWordNet's, keyed by
+// each normalised lemma.
+func wordnetCapitals(t *testing.T, path string) map[string][]knowledge.Passage {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string][]knowledge.Passage{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		data, gloss, ok := strings.Cut(line, " | ")
+		if !ok || !strings.Contains(gloss, "capital") {
+			continue
+		}
+		fs := strings.Fields(data)
+		n, err := strconv.ParseInt(fs[3], 16, 0)
+		if err != nil || len(fs) < 4+2*int(n) {
+			continue
+		}
+		var lemmas []string
+		for i := range int(n) {
+			lemmas = append(lemmas, strings.ReplaceAll(fs[4+2*i], "_", " "))
+		}
+		title := strings.Join(lemmas, ", ")
+		p := knowledge.Passage{ID: "wordnet:n" + fs[0], Source: "wordnet", Title: title,
+			Text: title + " (noun): " + strings.TrimSpace(gloss), License: knowledge.LicenseWordNet}
+		for _, l := range lemmas {
+			out[curate.Normalize(l)] = append(out[curate.Normalize(l)], p)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestWordNetCapitals runs mining output through curation and the
+// builder on real data: the bsdgames Africa capitals against WordNet.
+func TestWordNetCapitals(t *testing.T) {
+	root := dataRoot(t, "usr/share/wordnet/data.noun")
+	dataRoot(t, "usr/share/games/bsdgames/quiz/africa")
+	byLemma := wordnetCapitals(t, filepath.Join(root, "usr/share/wordnet/data.noun"))
+	quiz, err := os.ReadFile(filepath.Join(root, "usr/share/games/bsdgames/quiz/africa"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []exam.Item
+	var ms []mistake.Mistake
+	var cands []curate.Candidate
+	for _, line := range strings.Split(string(quiz), "\n") {
+		country, capital, ok := strings.Cut(line, ":")
+		if !ok || strings.ContainsAny(line, "{[|") || country == capital {
+			continue // quiz patterns are the exam package's job; plain lines suffice here
+		}
+		it := exam.Item{ID: "capital/" + curate.Normalize(country), Question: "What is the capital of " + country + "?",
+			Answer: exam.OpenAnswer(capital), Subject: country, Relation: "capital", Object: capital, Topic: "capital"}
+		items = append(items, it)
+		m := mistake.Mistake{Item: it, Reason: mistake.Wrong, Priority: 1}
+		ms = append(ms, m)
+		kp := mistake.Points(m, mistake.PointOptions{})[0]
+		for _, p := range byLemma[curate.Normalize(capital)] {
+			cands = append(cands, curate.Candidate{Passage: p, Claim: curate.Claim{ItemID: it.ID, Answer: kp.Answer, KeyTerms: kp.KeyTerms}})
+		}
+	}
+	pipe, decon := curate.NewPipeline(curate.Config{}, items)
+	rep, err := pipe.Run(context.Background(), cands)
+	if err != nil {
+		t.Fatal(err)
+	}
+	supported := map[string]bool{}
+	for _, c := range rep.Kept {
+		supported[c.Claim.ItemID] = true
+	}
+	if len(items) < 35 || len(supported) < len(items)*2/3 {
+		t.Fatalf("%d of %d capitals have a supporting WordNet passage; want at least two thirds", len(supported), len(items))
+	}
+	evidence := FromCandidates(rep.Kept, ms)
+	set, man, err := Builder{Decontam: decon}.Build(context.Background(), Inputs{Round: 1, Evidence: evidence}, Mix{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkManifest(t, set, man)
+	if man.Count(KindNormative).Examples < len(supported) || man.Count(KindCPT).Examples < len(supported) {
+		t.Errorf("counts %+v; want at least one CPT and one normative example per supported capital (%d)", man.Kinds, len(supported))
+	}
+	for _, e := range set.Examples {
+		if id, hit := decon.Match(e.Prompt + "\n" + e.Text); hit {
+			t.Errorf("example %s overlaps exam item %s", e.ID, id)
+		}
+	}
+	for _, ev := range evidence {
+		if _, ok := Cloze(ev); !ok {
+			t.Errorf("no cloze from supporting passage %s for %s", ev.Passage.ID, ev.Item.ID)
+		}
+	}
+}
