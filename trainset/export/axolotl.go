@@ -35,20 +35,7 @@ merged, shuffled set keeps the round's mix. Edit base_model and the optimiser.`
 
 // axolotl writes text.jsonl, chat.jsonl and axolotl.yaml.
 func (w *writer) axolotl(examples []model.Example, o Options) error {
-	if err := w.jsonl("text.jsonl", examples, func(e model.Example) any {
-		if !isText(e) {
-			return nil
-		}
-		return map[string]string{"text": e.Text}
-	}); err != nil {
-		return err
-	}
-	if err := w.jsonl("chat.jsonl", examples, func(e model.Example) any {
-		if isText(e) {
-			return nil
-		}
-		return map[string]any{"messages": chat(e)}
-	}); err != nil {
+	if err := w.textAndChat("chat.jsonl", examples); err != nil {
 		return err
 	}
 	var ds []axDataset
@@ -83,4 +70,23 @@ func total(counts map[string]int) int {
 		n += c
 	}
 	return n
+}
+
+// textAndChat writes text.jsonl ({"text"}: the text examples) and chatName
+// ({"messages"}: the instruction examples).
+func (w *writer) textAndChat(chatName string, examples []model.Example) error {
+	if err := w.jsonl("text.jsonl", examples, func(e model.Example) any {
+		if !isText(e) {
+			return nil
+		}
+		return map[string]string{"text": e.Text}
+	}); err != nil {
+		return err
+	}
+	return w.jsonl(chatName, examples, func(e model.Example) any {
+		if isText(e) {
+			return nil
+		}
+		return map[string]any{"messages": chat(e)}
+	})
 }

@@ -29,20 +29,7 @@ conversational formats, for scripts that train on them separately.`
 
 // trl writes text.jsonl, messages.jsonl, prompt_completion.jsonl and sft.yaml.
 func (w *writer) trl(examples []model.Example, o Options) error {
-	if err := w.jsonl("text.jsonl", examples, func(e model.Example) any {
-		if !isText(e) {
-			return nil
-		}
-		return map[string]string{"text": e.Text}
-	}); err != nil {
-		return err
-	}
-	if err := w.jsonl("messages.jsonl", examples, func(e model.Example) any {
-		if isText(e) {
-			return nil
-		}
-		return map[string]any{"messages": chat(e)}
-	}); err != nil {
+	if err := w.textAndChat("messages.jsonl", examples); err != nil {
 		return err
 	}
 	if err := w.jsonl("prompt_completion.jsonl", examples, func(e model.Example) any {
@@ -51,8 +38,8 @@ func (w *writer) trl(examples []model.Example, o Options) error {
 		return err
 	}
 	return w.yaml("sft.yaml", trlHeader, trlConfig{
-		ModelNameOrPath: o.BaseModel,
-		Datasets:        []trlDataset{{Path: "json", DataFiles: w.path("prompt_completion.jsonl"), Split: "train"}},
+		ModelNameOrPath:    o.BaseModel,
+		Datasets:           []trlDataset{{Path: "json", DataFiles: w.path("prompt_completion.jsonl"), Split: "train"}},
 		CompletionOnlyLoss: true, MaxLength: o.CutoffLen, NumTrainEpochs: o.Epochs, LearningRate: 1e-5,
 		BatchSize: 1, GradAccum: 8, Seed: o.Seed, OutputDir: o.OutputDir,
 	})
