@@ -18,21 +18,15 @@ const (
 // F32 returns an F32 tensor holding a copy of data. The shape is not
 // checked against len(data) until the tensor is written.
 func F32(name string, shape []int, data []float32) Tensor {
-	b := make([]byte, 4*len(data))
-	for i, v := range data {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-	}
-	return Tensor{Name: name, Type: TypeF32, Shape: slices.Clone(shape), Data: b}
+	t := safetensors.F32Tensor(name, shape, data)
+	return Tensor{Name: name, Type: TypeF32, Shape: t.Shape, Data: t.Data}
 }
 
 // F16 returns an F16 tensor holding data rounded to half precision (round
 // to nearest even; beyond ±65504 becomes ±Inf).
 func F16(name string, shape []int, data []float32) Tensor {
-	b := make([]byte, 2*len(data))
-	for i, v := range data {
-		binary.LittleEndian.PutUint16(b[2*i:], safetensors.Float32ToF16(v))
-	}
-	return Tensor{Name: name, Type: TypeF16, Shape: slices.Clone(shape), Data: b}
+	t := safetensors.F16Tensor(name, shape, data)
+	return Tensor{Name: name, Type: TypeF16, Shape: t.Shape, Data: t.Data}
 }
 
 // Q8_0 returns a Q8_0 tensor of data, quantised as ggml's reference
