@@ -139,3 +139,15 @@ func (it *Item) Golds() []string {
 	}
 	return out
 }
+
+// MarshalJSONLine returns the item as one JSON Lines record (with the
+// trailing newline), HTML characters unescaped.
+func (it *Item) MarshalJSONLine() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(it); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
