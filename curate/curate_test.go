@@ -253,3 +253,16 @@ func TestPipeline(t *testing.T) {
 		t.Errorf("counts = %+v; want %+v", rep.Counts, want)
 	}
 }
+
+// TestDefaultLicensesCoverCorpora guards the allow-list against the
+// licence names the knowledge readers give the demo corpora.
+func TestDefaultLicensesCoverCorpora(t *testing.T) {
+	for _, lic := range []string{knowledge.LicenseWordNet, knowledge.LicenseGCIDE, knowledge.LicenseFOLDOC,
+		knowledge.LicenseElements, knowledge.LicenseFactbook} {
+		c := cand("p", "x", "text", chad)
+		c.Passage.License = lic
+		if res, _ := (Licenses{}).Apply(context.Background(), []Candidate{c}); len(res.Kept) != 1 {
+			t.Errorf("default allow-list rejects %q: %+v", lic, res.Rejects)
+		}
+	}
+}
