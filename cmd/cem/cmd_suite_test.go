@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/exam"
+)
+
+func TestSuiteBuildAndStats(t *testing.T) {
+	p, err := demodata.DefaultPaths()
+	if err != nil {
+		t.Skipf("no data root: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(p.QuizDir(), "africa")); err != nil {
+		t.Skipf("bsdgames quiz files not found under %s (run `cem data fetch`)", p.QuizDir())
+	}
+	out := t.TempDir()
+	var buf bytes.Buffer
+	err = runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{exam.SourceQuiz}, sourcesSet: true,
+		MC: 4, Split: "exam=0.75,heldout=0.25", Seed: 2, DataRoot: p.Root}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "exam.jsonl") || !strings.Contains(buf.String(), "heldout.jsonl") {
+		t.Errorf("build output = %q; want both suites written", buf.String())
+	}
+	ex, err := exam.ReadSuite(filepath.Join(out, "exam.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Role != exam.RoleExam || len(ex.Items) < 1000 || !ex.Items[0].IsMultipleChoice() {
+		t.Errorf("exam suite: role %q, %d items; want a multiple-choice exam of >= 1000", ex.Role, len(ex.Items))
+	}
+	buf.Reset()
+	if err := runSuiteStats([]string{out}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if s := buf.String(); !strings.Contains(s, "capital") || !strings.Contains(s, "(all)") || !strings.Contains(s, "heldout") {
+		t.Errorf("stats = %q; want per-topic rows for both suites", s)
+	}
+	if err := runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{exam.SourceQuiz}, Split: "exam=0.5", DataRoot: p.Root}, &buf); err == nil {
+		t.Error("a split whose fractions do not sum to 1 was accepted")
+	}
+}
