@@ -25,6 +25,7 @@ const (
 	firstMerge  = firstSpec + len(specialNames) // id of the first merged token
 	maxVocabLen = 1 << 24                       // sanity bound on vocabulary size
 	maxCached   = 1 << 16                       // word cache entries before it is reset
+	maxCacheKey = 256                           // longer words are not cached
 	longWord    = 48                            // words longer than this use the heap merger
 )
 
@@ -138,6 +139,9 @@ func (t *Tokenizer) appendWord(out []int, w string) []int {
 	t.mu.RUnlock()
 	if !ok {
 		ids = t.bpe(w)
+		if len(w) > maxCacheKey {
+			return appendIDs(out, ids)
+		}
 		t.mu.Lock()
 		if len(t.cache) >= maxCached {
 			clear(t.cache)
@@ -145,6 +149,10 @@ func (t *Tokenizer) appendWord(out []int, w string) []int {
 		t.cache[strings.Clone(w)] = ids
 		t.mu.Unlock()
 	}
+	return appendIDs(out, ids)
+}
+
+func appendIDs(out []int, ids []int32) []int {
 	for _, id := range ids {
 		out = append(out, int(id))
 	}

@@ -394,3 +394,28 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+func TestEncodeConcurrent(t *testing.T) {
+	tok := trained(t)
+	lines := corpus(t, 7<<20, 1<<15)
+	want := make([][]int, len(lines))
+	for i, l := range lines {
+		want[i] = tok.Encode(l)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := g; i < len(lines); i += 2 {
+				if got := tok.Encode(lines[i]); !slices.Equal(got, want[i]) {
+					t.Errorf("concurrent Encode(%q) = %v; want %v", lines[i], got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	long := strings.Repeat("ab ", 1000) + strings.Repeat(" ", 500) + "x"
+	if got := tok.Decode(tok.Encode(long)); got != long {
+		t.Error("round trip of a long text failed")
+	}
+}
