@@ -1,0 +1,239 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/trainset"
+	"github.com/cemlab/cem/trainset/export"
+)
+
+// FormatJSONL is cem's own training-set format: model.Example per line.
+const FormatJSONL = "jsonl"
+
+// Config configures a Trainer. Command is required; every other zero value
+// means the documented default.
+type Config struct {
+	// Command is the command line, a text/template over Fields, e.g.
+	// "cem model train --from {{.From}} --data {{.Data}} --out {{.OutDir}}".
+	Command string `json:"command"`
+	// Format is how the set is written for the command: "jsonl" (default;
+	// {{.Data}} is a JSON Lines file of model.Example) or an export format
+	// (llamafactory, axolotl, trl, openai; {{.Data}} is the export folder
+	// and {{.Config}} the trainer config inside it).
+	Format string `json:"format,omitempty"`
+	// OutDir is a template for the folder the new model goes to. Default
+	// "{{.Dir}}/model", inside the training set's folder. It must not exist
+	// yet. The command writes to OutDir + ".partial" (that is what
+	// {{.OutDir}} expands to), renamed to OutDir on success.
+	OutDir string `json:"out_dir,omitempty"`
+	// Backend is the Backend of the returned Ref. Default "native".
+	Backend string `json:"backend,omitempty"`
+	// Name is a template for the returned Ref's Name, for trainers whose
+	// result is a served model (e.g. "cem-round-{{.Round}}"). Default none.
+	Name string `json:"name,omitempty"`
+	// Env adds KEY=VALUE pairs to the command's environment (which is
+	// otherwise cem's own).
+	Env []string `json:"env,omitempty"`
+	// Dir is the working directory. Default: the training set's folder.
+	Dir string `json:"dir,omitempty"`
+	// TailLines is how many of the last output lines a failure reports.
+	// Default 20.
+	TailLines int `json:"tail_lines,omitempty"`
+	// KillGrace is how long a cancelled command has between SIGTERM and
+	// SIGKILL (sent to its whole process group). Default 5s.
+	KillGrace time.Duration `json:"kill_grace,omitempty"`
+}
+
+// Fields are what the templates see.
+type Fields struct {
+	Config   string // the trainer config written by the export ("" for jsonl)
+	Data     string // the training data: a JSONL file, or the export folder
+	OutDir   string // where the command must write the new model (staging folder)
+	From     string // the base model: Ref.Path, or Ref.Name when there is no path
+	FromName string // Ref.Name of the base model
+	Round    int    // from a training-set folder named round-<r>, else 0
+	Dir      string // the training set's folder
+	Seed     int64  // the training set's seed
+}
+
+// Line is one line of the command's output.
+type Line struct {
+	Stream string // "stdout" or "stderr"
+	Text   string
+}
+
+// Trainer runs an external command to train. It is safe for concurrent
+// use if the commands it runs are.
+type Trainer struct {
+	cfg    Config
+	words  []*template.Template
+	out    *template.Template
+	name   *template.Template
+	onLine func(Line)
+}
+
+var _ model.Trainer = (*Trainer)(nil)
+
+// New parses cfg's templates. onLine receives every output line as it
+// arrives (from two goroutines, one per stream, never concurrently); nil
+// discards them. It fails on an empty or unparsable command or template,
+// or an unknown format.
+func New(cfg Config, onLine func(Line)) (*Trainer, error) {
+	if cfg.Format == "" {
+		cfg.Format = FormatJSONL
+	}
+	if cfg.Format != FormatJSONL {
+		if _, err := export.ParseFormat(cfg.Format); err != nil {
+			return nil, fmt.Errorf("command: format: %w", err)
+		}
+	}
+	if cfg.OutDir == "" {
+		cfg.OutDir = "{{.Dir}}/model"
+	}
+	if cfg.Backend == "" {
+		cfg.Backend = "native"
+	}
+	if cfg.TailLines <= 0 {
+		cfg.TailLines = 20
+	}
+	if cfg.KillGrace <= 0 {
+		cfg.KillGrace = 5 * time.Second
+	}
+	words, err := splitWords(cfg.Command)
+	if err != nil {
+		return nil, fmt.Errorf("command: %q: %w", cfg.Command, err)
+	}
+	if len(words) == 0 {
+		return nil, errors.New("command: empty command")
+	}
+	t := &Trainer{cfg: cfg, onLine: onLine}
+	for i, w := range words {
+		tmpl, err := parse(fmt.Sprintf("word %d", i+1), w)
+		if err != nil {
+			return nil, fmt.Errorf("command: %q: %w", cfg.Command, err)
+		}
+		t.words = append(t.words, tmpl)
+	}
+	if t.out, err = parse("out_dir", cfg.OutDir); err != nil {
+		return nil, fmt.Errorf("command: %w", err)
+	}
+	if cfg.Name != "" {
+		if t.name, err = parse("name", cfg.Name); err != nil {
+			return nil, fmt.Errorf("command: %w", err)
+		}
+	}
+	return t, nil
+}
+
+func parse(name, text string) (*template.Template, error) {
+	t, err := template.New(name).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return t, nil
+}
+
+func expand(t *template.Template, f Fields) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+var roundDir = regexp.MustCompile(`^round-(\d+)$`)
+
+// Train exports set, runs the command and returns the new model's Ref.
+// Outcomes: the Ref (Backend from the config, Path the output folder if
+// the command wrote one, Name from the name template); or an *ExitError
+// when the command exits non-zero; or an error when set has no folder,
+// the output folder already exists, the export or a template fails, the
+// command cannot start, or ctx is cancelled (the process group is killed).
+// from is never modified.
+func (t *Trainer) Train(ctx context.Context, from model.Ref, set model.TrainSet) (model.Ref, error) {
+	if set.Dir == "" {
+		return model.Ref{}, errors.New("command: the training set has no folder (TrainSet.Dir)")
+	}
+	f := Fields{From: from.Path, FromName: from.Name, Dir: set.Dir, Seed: set.Seed}
+	if f.From == "" {
+		f.From = from.Name
+	}
+	if m := roundDir.FindStringSubmatch(filepath.Base(set.Dir)); m != nil {
+		f.Round, _ = strconv.Atoi(m[1])
+	}
+	final, err := expand(t.out, f)
+	if err != nil {
+		return model.Ref{}, fmt.Errorf("command: out_dir: %w", err)
+	}
+	final = filepath.Clean(final)
+	if from.Path != "" && filepath.Clean(from.Path) == final {
+		return model.Ref{}, fmt.Errorf("command: out_dir %s is the base model's folder; it would be overwritten", final)
+	}
+	if _, err := os.Stat(final); err == nil {
+		return model.Ref{}, fmt.Errorf("command: out_dir %s already exists; remove it or choose another out_dir", final)
+	}
+	f.OutDir = final + ".partial"
+	if err := os.RemoveAll(f.OutDir); err != nil { // left by an earlier failed attempt
+		return model.Ref{}, fmt.Errorf("command: %w", err)
+	}
+	if err := t.export(&f, set); err != nil {
+		return model.Ref{}, err
+	}
+	argv := make([]string, len(t.words))
+	for i, w := range t.words {
+		if argv[i], err = expand(w, f); err != nil {
+			return model.Ref{}, fmt.Errorf("command: %w", err)
+		}
+	}
+	if err := t.run(ctx, argv, set.Dir); err != nil {
+		return model.Ref{}, err
+	}
+	ref := model.Ref{Backend: t.cfg.Backend}
+	if _, err := os.Stat(f.OutDir); err == nil {
+		if err := os.Rename(f.OutDir, final); err != nil {
+			return model.Ref{}, fmt.Errorf("command: %w", err)
+		}
+		ref.Path = final
+	}
+	if t.name != nil {
+		if ref.Name, err = expand(t.name, f); err != nil {
+			return model.Ref{}, fmt.Errorf("command: name: %w", err)
+		}
+	}
+	if ref.Path == "" && ref.Name == "" {
+		return model.Ref{}, fmt.Errorf("command: %s succeeded but wrote no %s and no name template is set", argv[0], f.OutDir)
+	}
+	return ref, nil
+}
+
+// export writes the set where the command expects it and fills Data and
+// Config.
+func (t *Trainer) export(f *Fields, set model.TrainSet) error {
+	if t.cfg.Format == FormatJSONL {
+		f.Data = filepath.Join(set.Dir, "command", "trainset.jsonl")
+		if err := os.MkdirAll(filepath.Dir(f.Data), 0o755); err != nil {
+			return fmt.Errorf("command: %w", err)
+		}
+		if err := trainset.WriteExamples(f.Data, set.Examples); err != nil {
+			return fmt.Errorf("command: %w", err)
+		}
+		return nil
+	}
+	res, err := export.Write(filepath.Join(set.Dir, "export-"+t.cfg.Format), export.Format(t.cfg.Format), set.Examples,
+		export.Options{BaseModel: f.From, OutputDir: f.OutDir, Round: f.Round, Seed: set.Seed})
+	if err != nil {
+		return fmt.Errorf("command: %w", err)
+	}
+	f.Data, f.Config = res.Dir, res.Config
+	return nil
+}
