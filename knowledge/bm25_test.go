@@ -210,3 +210,13 @@ func TestBuildDeterministic(t *testing.T) {
 		t.Error("index built with 1 worker differs from one built with 3")
 	}
 }
+
+// factbookDir returns the Factbook folder or skips.
+func factbookDir(t *testing.T) string {
+	t.Helper()
+	dir, err := demodata.FactbookDir()
+	if err != nil {
+		t.Skipf("Factbook absent (set %s): %v", demodata.EnvFactbook, err)
+	}
+	return dir
+}

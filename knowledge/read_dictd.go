@@ -13,7 +13,8 @@ import (
 // ReadDict reads the dictd dictionary name ("gcide", "foldoc", "elements"
 // or any other) from its index and data files into one passage per
 // distinct entry text: headwords pointing at the same text share a
-// passage whose Title lists them. Markup is cleaned by the dictionary's
+// passage titled with the entry's own headword, the others listed in
+// Fields["headwords"]. Markup is cleaned by the dictionary's
 // own rules (GCIDE pronunciations, entity codes such as [ae], source tags
 // such as [1913 Webster], cross-reference braces; FOLDOC categories and
 // dates; the elements' "Key: value" lines become Fields); other
@@ -53,15 +54,22 @@ func ReadDict(name, indexPath, dataPath string) (*Corpus, error) {
 			c.skip(where, "entry %q is empty after cleaning", s.Headwords[0])
 			continue
 		}
-		id := strings.ReplaceAll(s.Headwords[0], " ", "_")
+		head := primaryHeadword(string(raw), s.Headwords)
+		id := strings.ReplaceAll(head, " ", "_")
 		used[id]++
 		if n := used[id]; n > 1 {
 			id += "." + strconv.Itoa(n)
 		}
+		if others := otherHeadwords(head, s.Headwords); others != "" {
+			if fields == nil {
+				fields = map[string]string{}
+			}
+			fields["headwords"] = others
+		}
 		c.Passages = append(c.Passages, Passage{
 			ID:      name + ":" + id,
 			Source:  name,
-			Title:   joinHeadwords(s.Headwords),
+			Title:   head,
 			Text:    text,
 			URL:     where,
 			License: license,
@@ -83,9 +91,29 @@ var dictCleaners = map[string]func(string) (string, map[string]string){
 	"elements": cleanElements,
 }
 
-// joinHeadwords lists headwords once each, ignoring case, in order.
-func joinHeadwords(hw []string) string {
-	var out []string
+// primaryHeadword returns the word an entry's text starts with (up to a
+// GCIDE pronunciation or a comma) when it is one of the entry's headwords,
+// spelled as in the text; otherwise the first headword. Indexes often
+// lower-case headwords and point sub-entries ("Apple blight") at the main
+// entry ("Apple").
+func primaryHeadword(raw string, headwords []string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(raw), "\n")
+	if i := strings.IndexAny(first, "\\,"); i >= 0 {
+		first = first[:i]
+	}
+	first = strings.Join(strings.Fields(first), " ")
+	for _, h := range headwords {
+		if strings.EqualFold(h, first) {
+			return first
+		}
+	}
+	return headwords[0]
+}
+
+// otherHeadwords lists the headwords other than head once each, ignoring
+// case, joined with "|".
+func otherHeadwords(head string, hw []string) string {
+	out := []string{head}
 	for _, h := range hw {
 		dup := false
 		for _, o := range out {
@@ -98,7 +126,7 @@ func joinHeadwords(hw []string) string {
 			out = append(out, h)
 		}
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(out[1:], "|")
 }
 
 // paragraphs splits text at blank lines and joins each paragraph's lines
