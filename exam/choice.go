@@ -5,41 +5,42 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // MultipleChoice returns a multiple-choice version of every open item in
 // items that has enough distractors: k choices (k >= 2), the gold answer
 // at a seeded random position and k-1 distractors drawn, seeded, from the
-// answers of other items of the same pool: the same Relation (or Topic
-// when Relation is empty) and Variant, so capitals compete with capitals
-// and countries with countries. A distractor never equals the answer or
-// one of its aliases after Normalize, and never repeats. Items already
-// multiple choice, and open items whose pool is too small, are left out.
+// answers of other items, finest pool first (see poolKeys): items asked
+// the same way ("_ is the capital of which country?"), then items about
+// the same class (other chemists for Marie Curie), then the same topic,
+// then the same relation and variant. So a country competes with
+// countries, not with U.S. states, while a pool too small is filled from
+// the next. A distractor never equals the answer or one of its aliases
+// after Normalize, and never repeats. Items already multiple choice, and
+// open items for which fewer than k-1 distractors exist, are left out.
 //
 // The new item has ID "<id>-mc<k>", the same Fact, Subject, Relation,
 // Object and Variant, and no aliases. The result is the same for the same
-// items, k and seed.
+// items, k and seed, whatever their order.
 func MultipleChoice(items []Item, k int, seed uint64) []Item {
 	if k < 2 {
 		return nil
 	}
 	pools := map[string][]string{}
-	seen := map[string]map[string]bool{}
+	seen := map[string]bool{}
 	for i := range items {
 		it := &items[i]
-		if !it.Answer.IsOpen() {
-			continue
-		}
-		key := poolKey(it)
 		n := Normalize(it.Answer.Text)
-		if seen[key] == nil {
-			seen[key] = map[string]bool{}
-		}
-		if n == "" || seen[key][n] {
+		if !it.Answer.IsOpen() || n == "" {
 			continue
 		}
-		seen[key][n] = true
-		pools[key] = append(pools[key], it.Answer.Text)
+		for _, key := range poolKeys(it) {
+			if !seen[key+"\x00"+n] {
+				seen[key+"\x00"+n] = true
+				pools[key] = append(pools[key], it.Answer.Text)
+			}
+		}
 	}
 	for _, p := range pools {
 		sort.Strings(p) // independent of item order
@@ -50,42 +51,61 @@ func MultipleChoice(items []Item, k int, seed uint64) []Item {
 		if !it.Answer.IsOpen() {
 			continue
 		}
-		if mc, ok := makeChoice(it, pools[poolKey(it)], k, seed); ok {
+		if mc, ok := makeChoice(it, pools, k, seed); ok {
 			out = append(out, mc)
 		}
 	}
 	return out
 }
 
-// poolKey groups items whose answers can stand in for each other.
-func poolKey(it *Item) string {
-	r := it.Relation
-	if r == "" {
-		r = it.Topic
+// poolKeys returns the distractor pools of an item, finest first: the
+// question's shape (the question with the fact's given side, Subject for
+// forward items and Object for the others, replaced by "_"), the class
+// (Object, when it is not the answer), the topic, and the relation (or
+// topic) with the variant.
+func poolKeys(it *Item) []string {
+	rel := it.Relation
+	if rel == "" {
+		rel = it.Topic
 	}
-	return r + "\x00" + it.Variant
+	base := rel + "\x00" + it.Variant
+	given := it.Subject
+	if it.Variant != "" && it.Variant != VariantForward {
+		given = it.Object
+	}
+	var keys []string
+	if given != "" && strings.Contains(it.Question, given) {
+		keys = append(keys, base+"\x00shape\x00"+strings.ReplaceAll(it.Question, given, "_"))
+	}
+	if it.Object != "" && !sameAnswer(it.Object, it.Answer.Text) {
+		keys = append(keys, base+"\x00class\x00"+Normalize(it.Object))
+	}
+	return append(keys, base+"\x00topic\x00"+it.Topic, base)
 }
 
 // makeChoice builds the multiple-choice version of one item.
-func makeChoice(it *Item, pool []string, k int, seed uint64) (Item, bool) {
+func makeChoice(it *Item, pools map[string][]string, k int, seed uint64) (Item, bool) {
 	golds := map[string]bool{}
 	for _, g := range it.Golds() {
 		golds[Normalize(g)] = true
 	}
 	rng := rand.New(rand.NewPCG(seed, hashString(it.ID)))
-	// Draw without replacement by walking a seeded permutation.
 	choices := make([]string, 0, k)
 	used := map[string]bool{}
-	for _, j := range rng.Perm(len(pool)) {
-		c := pool[j]
-		n := Normalize(c)
-		if golds[n] || used[n] {
-			continue
-		}
-		used[n] = true
-		choices = append(choices, c)
-		if len(choices) == k-1 {
-			break
+	for _, key := range poolKeys(it) {
+		pool := pools[key]
+		// Draw without replacement by walking a seeded permutation.
+		for _, j := range rng.Perm(len(pool)) {
+			if len(choices) == k-1 {
+				break
+			}
+			c := pool[j]
+			n := Normalize(c)
+			if golds[n] || used[n] {
+				continue
+			}
+			used[n] = true
+			choices = append(choices, c)
 		}
 	}
 	if len(choices) < k-1 {
