@@ -302,3 +302,31 @@ func TestBuildSuitesReal(t *testing.T) {
 		t.Error("unknown source accepted")
 	}
 }
+
+func TestMultipleChoicePools(t *testing.T) {
+	items := sampleItems()
+	var states []string
+	for _, s := range [][2]string{{"Iowa", "Des Moines"}, {"Ohio", "Columbus"}, {"Utah", "Salt Lake City"}, {"Texas", "Austin"}} {
+		states = append(states, s[0])
+		items = append(items, Item{ID: "rev-" + s[0], Question: s[1] + " is the capital of which U.S. state?", Answer: OpenAnswer(s[0]),
+			Topic: "capital", Fact: FactID("capital", s[0]), Subject: s[0], Object: s[1], Relation: "capital", Variant: VariantReverse})
+	}
+	for i := range items { // sampleItems leaves Subject and Object empty
+		if strings.HasPrefix(items[i].ID, "rev-") && items[i].Object == "" {
+			items[i].Subject = items[i].Answer.Text
+			items[i].Object, _, _ = strings.Cut(items[i].Question, " is the capital")
+		}
+	}
+	for _, it := range MultipleChoice(items, 4, 1) {
+		if !strings.HasPrefix(it.ID, "rev-") {
+			continue
+		}
+		isState := slices.Contains(states, it.Answer.Text)
+		for _, c := range it.Choices {
+			if slices.Contains(states, c) != isState {
+				t.Errorf("%s: choices %q mix states and countries", it.ID, it.Choices)
+				break
+			}
+		}
+	}
+}
