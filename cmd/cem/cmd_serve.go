@@ -1,18 +1,196 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/native"
+	"github.com/cemlab/cem/nn"
+	"github.com/cemlab/cem/serve"
+	"github.com/cemlab/cem/tokenizer"
 )
 
-// newServeCommand is a placeholder until the command lands.
+// serveOptions are the flags of `cem serve`.
+type serveOptions struct {
+	Addr          string
+	Name          string
+	ChatMaxTokens int
+}
+
 func newServeCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "serve",
-		Short: "Serve a built-in model over the OpenAI API (not yet available)",
+	var opts serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve CKPT",
+		Short: "Serve a built-in model checkpoint over the OpenAI API",
+		Long: `Serve answers GET /v1/models, POST /v1/completions (echo, logprobs,
+max_tokens, temperature, stop, seed, stream) and POST /v1/chat/completions
+(streaming too) with the checkpoint folder CKPT, so that evaluation
+harnesses, the openai client libraries and cem's own openai backend can use
+it. Special token names in prompts (<|inst|>, <|resp|>, <|end|>) are read as
+the special tokens: the completions prompt "<|inst|>Q<|resp|>" is the
+model's instruction format, and chat requests are put in it. Stop with
+Ctrl-C.`,
+		Args: cobra.ExactArgs(1),
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Addr == "" {
+				return usagef("serve: --addr is required")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("serve: not yet available")
+			return runServe(cmd.Context(), args[0], opts, cmd.OutOrStdout())
 		},
 	}
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; \":8080\" listens on all interfaces)")
+	cmd.Flags().StringVar(&opts.Name, "name", "cem", "model name reported by /v1/models")
+	cmd.Flags().IntVar(&opts.ChatMaxTokens, "chat-max-tokens", 256, "generation budget of chat requests that name none")
+	return cmd
 }
+
+func runServe(ctx context.Context, ckpt string, opts serveOptions, out io.Writer) error {
+	m, err := native.Open(ckpt)
+	if err != nil {
+		return usageError{fmt.Errorf("serve: %w", err)}
+	}
+	srv, err := newNativeServer(m, opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return usageError{fmt.Errorf("serve: %w", err)}
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "serving %s as %q on http://%s/v1\n", ckpt, opts.Name, ln.Addr())
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+		return ctx.Err()
+	}
+}
+
+// newNativeServer wraps a native model in the OpenAI API.
+func newNativeServer(m *native.Model, opts serveOptions) (*serve.Server, error) {
+	return serve.New(&nativeEngine{m: m}, serve.Options{
+		ModelName:     opts.Name,
+		ChatMaxTokens: opts.ChatMaxTokens,
+		ChatPrompt: func(msgs []serve.Message) (string, error) {
+			p, err := serve.DefaultChatPrompt(msgs)
+			return tokenizer.InstToken + p + tokenizer.RespToken, err
+		},
+	})
+}
+
+// nativeEngine adapts a native model to serve.Engine. Texts start after
+// <|begin|>; special token names in a text are the special tokens.
+type nativeEngine struct{ m *native.Model }
+
+var _ serve.Engine = (*nativeEngine)(nil)
+
+var specials = []string{tokenizer.BeginToken, tokenizer.EndToken, tokenizer.PadToken, tokenizer.InstToken, tokenizer.RespToken}
+
+// encode tokenizes text, reading special token names as special tokens.
+func (e *nativeEngine) encode(text string) []int32 {
+	tok := e.m.Checkpoint().Tok
+	ids := map[string]int{tokenizer.BeginToken: tok.BOS(), tokenizer.EndToken: tok.EOS(),
+		tokenizer.PadToken: tok.Pad(), tokenizer.InstToken: tok.Inst(), tokenizer.RespToken: tok.Resp()}
+	var out []int32
+	for text != "" {
+		at, name := len(text), ""
+		for _, s := range specials {
+			if i := strings.Index(text, s); i >= 0 && i < at {
+				at, name = i, s
+			}
+		}
+		for _, id := range tok.Encode(text[:at]) {
+			out = append(out, int32(id))
+		}
+		if name == "" {
+			break
+		}
+		out = append(out, int32(ids[name]))
+		text = text[at+len(name):]
+	}
+	return out
+}
+
+// Tokens implements serve.Engine: every token of text scored after <|begin|>.
+func (e *nativeEngine) Tokens(ctx context.Context, text string) ([]serve.Token, error) {
+	ids := e.encode(text)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ck := e.m.Checkpoint()
+	res, err := ck.Net.ScoreTokens(ctx, []nn.ScoreItem{{Prompt: []int32{int32(ck.Tok.BOS())}, Conts: [][]int32{ids}}}, e.m.BatchTokens)
+	if err != nil {
+		return nil, err
+	}
+	lps := res[0][0].LogProbs
+	out := make([]serve.Token, len(ids))
+	at := 0
+	for i, id := range ids {
+		s := ck.Tok.Decode([]int{int(id)})
+		out[i] = serve.Token{Text: s, Offset: at, LogProb: float64(lps[i]), HasLogProb: true}
+		at += len(s)
+	}
+	if at != len(text) {
+		return nil, fmt.Errorf("serve: tokens of the text do not spell it (%d bytes of %d)", at, len(text))
+	}
+	return out, nil
+}
+
+// Complete implements serve.Engine: generation after <|begin|> and prompt.
+func (e *nativeEngine) Complete(ctx context.Context, req model.GenerateRequest) (string, error) {
+	ck := e.m.Checkpoint()
+	prompt := append([]int32{int32(ck.Tok.BOS())}, e.encode(req.Prompt)...)
+	cfg := nn.GenConfig{MaxTokens: req.MaxTokens, Temperature: req.Temperature, Seed: uint64(req.Seed), EOS: int32(ck.Tok.EOS())}
+	if len(req.Stop) > 0 {
+		cfg.Stop = func(gen []int32) bool {
+			_, stopped := cutAtStops(decode32(ck.Tok, gen), req.Stop)
+			return stopped
+		}
+	}
+	ids, err := ck.Net.Generate(ctx, prompt, cfg)
+	if err != nil {
+		return "", err
+	}
+	text, _ := cutAtStops(decode32(ck.Tok, ids), req.Stop)
+	return text, nil
+}
+
+func decode32(tok *tokenizer.Tokenizer, ids []int32) string {
+	v := make([]int, len(ids))
+	for i, id := range ids {
+		v[i] = int(id)
+	}
+	return tok.Decode(v)
+}
+
+// cutAtStops cuts s before the earliest stop string.
+func cutAtStops(s string, stops []string) (string, bool) {
+	cut := -1
+	for _, st := range stops {
+		if i := strings.Index(s, st); st != "" && i >= 0 && (cut < 0 || i < cut) {
+			cut = i
+		}
+	}
+	if cut < 0 {
+		return s, false
+	}
+	return s[:cut], true
+}
+
