@@ -193,4 +193,3 @@ func cutAtStops(s string, stops []string) (string, bool) {
 	}
 	return s[:cut], true
 }
-
