@@ -120,18 +120,17 @@ func (w *fileWriter) bytes() ([]byte, error) {
 		secs[secPostOffs] = binary.LittleEndian.AppendUint64(secs[secPostOffs], o)
 	}
 	secs[secPostings] = w.postings
+	w.postings = nil
 
-	var storeOffs, store []byte
+	var storeOffs []byte
+	storeLen := uint64(0)
 	for _, r := range w.results {
-		base := uint64(len(store))
 		for _, o := range r.storeOffs[:len(r.storeOffs)-1] {
-			storeOffs = binary.LittleEndian.AppendUint64(storeOffs, base+o)
+			storeOffs = binary.LittleEndian.AppendUint64(storeOffs, storeLen+o)
 		}
-		store = append(store, r.store...)
-		r.store = nil
+		storeLen += uint64(len(r.store))
 	}
-	secs[secStoreOffs] = binary.LittleEndian.AppendUint64(storeOffs, uint64(len(store)))
-	secs[secStore] = store
+	secs[secStoreOffs] = binary.LittleEndian.AppendUint64(storeOffs, storeLen)
 
 	order := make([]uint32, len(w.passages))
 	for i := range order {
@@ -142,7 +141,10 @@ func (w *fileWriter) bytes() ([]byte, error) {
 		secs[secIDOrder] = binary.LittleEndian.AppendUint32(secs[secIDOrder], d)
 	}
 
-	total := headerSize + 4
+	// Lay the sections out in one buffer of the final size, dropping each
+	// section (and the chunks' passage records) once copied, so the file
+	// image does not coexist with a second copy of everything.
+	total := headerSize + 4 + int(storeLen)
 	for _, s := range secs {
 		total += len(s)
 	}
@@ -158,11 +160,21 @@ func (w *fileWriter) bytes() ([]byte, error) {
 	le.PutUint32(out[24:], uint32(len(srcNames)))
 	le.PutUint64(out[32:], sumBody)
 	le.PutUint64(out[40:], sumTitle)
-	for i, s := range secs {
-		le.PutUint64(out[48+16*i:], uint64(len(out)))
-		le.PutUint64(out[56+16*i:], uint64(len(s)))
-		out = append(out, s...)
+	for i := range secs {
+		start := len(out)
+		if i == secStore {
+			for _, r := range w.results {
+				out = append(out, r.store...)
+				r.store = nil
+			}
+		} else {
+			out = append(out, secs[i]...)
+			secs[i] = nil
+		}
+		le.PutUint64(out[48+16*i:], uint64(start))
+		le.PutUint64(out[56+16*i:], uint64(len(out)-start))
 	}
+	w.postings = nil
 	return le.AppendUint32(out, crc32.Checksum(out, crcTable)), nil
 }
 
