@@ -39,6 +39,8 @@ var avx512Set = &kernelSet{
 		micro: func(k int, a, b, c []float32, ldc int, beta float32) {
 			sgemm14x32AVX512(k, &a[0], &b[0], &c[0], ldc, beta)
 		},
+		packA: packA14,
+		packB: packB32,
 	},
 	vec: avx512Vec,
 }
@@ -52,6 +54,8 @@ var avx2Set = &kernelSet{
 		micro: func(k int, a, b, c []float32, ldc int, beta float32) {
 			sgemm6x16AVX2(k, &a[0], &b[0], &c[0], ldc, beta)
 		},
+		packA: packAGo,
+		packB: packBGo,
 	},
 	vec: avx2Vec,
 }

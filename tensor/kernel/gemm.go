@@ -18,6 +18,8 @@ type gemmKernel struct {
 	mr, nr     int // register tile
 	mc, kc, nc int // cache blocks; mc is a multiple of mr, nc of nr
 	micro      func(k int, a, b, c []float32, ldc int, beta float32)
+	packA      func(dst []float32, trans bool, a []float32, lda, i0, p0, mb, kb, mr int, alpha float32)
+	packB      func(dst []float32, trans bool, b []float32, ldb, p0, j0, kb, nb, nr int)
 }
 
 // gemmArgs are the arguments of one Sgemm call, already validated.
@@ -62,14 +64,14 @@ func gemmSerial(kn *gemmKernel, ws *workspace, g *gemmArgs) {
 		nb := min(nc, g.n-jc)
 		for pc := 0; pc < g.k; pc += kc {
 			kb := min(kc, g.k-pc)
-			packB(bp, g.transB, g.b, g.ldb, pc, jc, kb, nb, nr)
+			kn.packB(bp, g.transB, g.b, g.ldb, pc, jc, kb, nb, nr)
 			beta := g.beta
 			if pc > 0 {
 				beta = 1
 			}
 			for ic := 0; ic < g.m; ic += mc {
 				mb := min(mc, g.m-ic)
-				packA(ap, g.transA, g.a, g.lda, ic, pc, mb, kb, mr, g.alpha)
+				kn.packA(ap, g.transA, g.a, g.lda, ic, pc, mb, kb, mr, g.alpha)
 				macroKernel(kn, ap, bp, tile, mb, nb, kb, g.c[ic*g.ldc+jc:], g.ldc, beta)
 			}
 		}
@@ -107,10 +109,10 @@ func macroKernel(kn *gemmKernel, ap, bp, tile []float32, mb, nb, kb int, c []flo
 	}
 }
 
-// packA copies alpha*op(A)[i0:i0+mb, p0:p0+kb] into dst as mr-row slivers:
+// packAGo copies alpha*op(A)[i0:i0+mb, p0:p0+kb] into dst as mr-row slivers:
 // sliver s holds element (s*mr+i, p) at s*mr*kb + p*mr + i. Rows past mb
 // are zero.
-func packA(dst []float32, trans bool, a []float32, lda, i0, p0, mb, kb, mr int, alpha float32) {
+func packAGo(dst []float32, trans bool, a []float32, lda, i0, p0, mb, kb, mr int, alpha float32) {
 	for s := 0; s*mr < mb; s++ {
 		d := dst[s*mr*kb : (s+1)*mr*kb]
 		rows := min(mr, mb-s*mr)
@@ -140,10 +142,10 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, p0, mb, kb, mr int, 
 	}
 }
 
-// packB copies op(B)[p0:p0+kb, j0:j0+nb] into dst as nr-column slivers:
+// packBGo copies op(B)[p0:p0+kb, j0:j0+nb] into dst as nr-column slivers:
 // sliver s holds element (p, s*nr+j) at s*nr*kb + p*nr + j. Columns past
 // nb are zero.
-func packB(dst []float32, trans bool, b []float32, ldb, p0, j0, kb, nb, nr int) {
+func packBGo(dst []float32, trans bool, b []float32, ldb, p0, j0, kb, nb, nr int) {
 	for s := 0; s*nr < nb; s++ {
 		d := dst[s*nr*kb : (s+1)*nr*kb]
 		cols := min(nr, nb-s*nr)

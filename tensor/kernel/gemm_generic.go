@@ -7,6 +7,8 @@ var genericGemm = &gemmKernel{
 	mr:   4, nr: 4,
 	mc: 64, kc: 256, nc: 1024,
 	micro: micro4x4,
+	packA: packAGo,
+	packB: packBGo,
 }
 
 // micro4x4 is the pure-Go 4x4 micro-kernel; see gemmKernel for its
