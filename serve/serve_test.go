@@ -19,6 +19,11 @@ func newServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newServerFor(t, s)
+}
+
+func newServerFor(t *testing.T, s *serve.Server) *httptest.Server {
+	t.Helper()
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)
 	return hs
