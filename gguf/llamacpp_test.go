@@ -92,8 +92,9 @@ func TestLlamaCpp(t *testing.T) {
 		{"wrong-rope", gguf.ExportOptions{Type: gguf.TypeF32, Rope: gguf.RopeHalves}, -0.1},
 	}
 	type model struct {
-		Path string `json:"path"`
-		Eval bool   `json:"eval"`
+		Path  string   `json:"path"`
+		Eval  bool     `json:"eval"`
+		Texts []string `json:"texts,omitempty"`
 	}
 	var models []model
 	for _, v := range variants {
@@ -101,7 +102,19 @@ func TestLlamaCpp(t *testing.T) {
 		if err := gguf.WriteLlama(p, lc, m, tok, v.opt); err != nil {
 			t.Fatal(err)
 		}
-		models = append(models, model{p, true})
+		models = append(models, model{Path: p, Eval: true})
+	}
+
+	probeTok, probeTexts := probeTokenizer(t, dir)
+	pcfg := nn.Config{Vocab: probeTok.VocabSize(), Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 16}
+	pm, err := nn.NewModel(pcfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probePath := filepath.Join(dir, "probe.gguf")
+	err = gguf.WriteLlama(probePath, gguf.LlamaConfig{Vocab: pcfg.Vocab, Dim: pcfg.Dim, Layers: pcfg.Layers, Heads: pcfg.Heads, FFN: pcfg.FFN, MaxSeq: pcfg.MaxSeq}, pm, probeTok, gguf.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	eval := tok.Encode("The cat's hat, 42 times: a  flat\nmat!")
@@ -109,7 +122,7 @@ func TestLlamaCpp(t *testing.T) {
 		eval = append(eval, eval...)
 	}
 	eval = eval[:24]
-	in := map[string]any{"models": models, "texts": texts, "eval": eval, "vocab": cfg.Vocab, "context": cfg.MaxSeq}
+	in := map[string]any{"models": append(models, model{Path: probePath, Texts: probeTexts}), "texts": texts, "eval": eval, "vocab": cfg.Vocab, "context": cfg.MaxSeq}
 	inPath, outPath := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.json")
 	b, _ := json.Marshal(in)
 	if err := os.WriteFile(inPath, b, 0o644); err != nil {
@@ -156,6 +169,23 @@ func TestLlamaCpp(t *testing.T) {
 	}
 	t.Logf("tokenisation: %d texts, %d mismatches", len(texts), mismatches)
 
+	// Unicode classes: the probe model's tokens reveal every pre-token
+	// boundary next to each swept code point.
+	probe := got.Models[len(got.Models)-1]
+	var differ []string
+	for i, text := range probeTexts {
+		if fmt.Sprint(probe.Tokens[i]) != fmt.Sprint(probeTok.Encode(text)) {
+			r, _ := utf8.DecodeRuneInString(text[1:]) // after the probe's "a"
+			differ = append(differ, fmt.Sprintf("%U", r))
+		}
+	}
+	// Go 1.26 has Unicode 15.0 tables, llama.cpp its own; blocks that
+	// differ would hold code points the two class differently.
+	if len(differ) > 0 {
+		t.Errorf("Unicode sweep: %d of %d blocks of %d code points split differently, starting at %v", len(differ), len(probeTexts), sweepBlock, differ)
+	}
+	t.Logf("Unicode sweep: %d blocks of %d code points, %d split differently", len(probeTexts), sweepBlock, len(differ))
+
 	// Probabilities along eval, against cem's own forward pass.
 	cache := m.NewCache(len(eval))
 	ids := make([]int32, len(eval))
@@ -178,6 +208,96 @@ func TestLlamaCpp(t *testing.T) {
 			t.Errorf("%s: a deliberately wrong RoPE layout matched within %.3g; the check is not sensitive", v.name, worst)
 		}
 	}
+}
+
+const sweepBlock = 64
+
+// probeTokenizer builds a tokenizer whose merges expose pre-token
+// boundaries around any code point c: besides the bytes it only merges
+// 'a', '1' or ' ' with the first byte of c (a byte in a lead-byte position)
+// and the last byte of c with 'a' or '1'. In the probe "a" c "a 1" c "1 " c "!"
+// those merges apply exactly where the pre-tokenizer keeps c in one word
+// with its neighbour, so llama.cpp's tokens equal cem's only when both
+// class c alike (letter: joined with a; number: with 1; other: with the
+// space before it; whitespace: with nothing). It returns the probes for
+// planes 0-3 and E0000-E01FF, sweepBlock code points per text.
+func probeTokenizer(t *testing.T, dir string) (*tokenizer.Tokenizer, []string) {
+	t.Helper()
+	var tokens []string
+	for b := range 256 {
+		tokens = append(tokens, tokenizer.ByteToUnicode(string([]byte{byte(b)})))
+	}
+	tokens = append(tokens, tokenizer.BeginToken, tokenizer.EndToken, tokenizer.PadToken, tokenizer.InstToken, tokenizer.RespToken)
+	var merges []string
+	merge := func(l, r byte) {
+		ls, rs := tokenizer.ByteToUnicode(string([]byte{l})), tokenizer.ByteToUnicode(string([]byte{r}))
+		merges = append(merges, ls+" "+rs)
+		tokens = append(tokens, ls+rs)
+	}
+	for b := 0x80; b < 0x100; b++ { // multi-byte characters
+		if b >= 0xC2 && b <= 0xF4 {
+			merge('a', byte(b))
+			merge('1', byte(b))
+			merge(' ', byte(b))
+		}
+		if b < 0xC0 {
+			merge(byte(b), 'a')
+			merge(byte(b), '1')
+		}
+	}
+	// Single-byte characters other than the probe's own a, 1 and space.
+	for b := 0; b < 0x80; b++ {
+		if b == 'a' || b == '1' || b == ' ' {
+			continue
+		}
+		merge('a', byte(b))
+		merge('1', byte(b))
+		merge(' ', byte(b))
+		merge(byte(b), 'a')
+		merge(byte(b), '1')
+	}
+	specials := map[string]int{}
+	for i, name := range []string{tokenizer.BeginToken, tokenizer.EndToken, tokenizer.PadToken, tokenizer.InstToken, tokenizer.RespToken} {
+		specials[name] = 256 + i
+	}
+	b, err := json.Marshal(map[string]any{"format": tokenizer.FileFormat, "version": tokenizer.FileVersion,
+		"pretokenizer": tokenizer.PreTokenizer, "specials": specials, "tokens": tokens, "merges": merges})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "probe-tokenizer.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := tokenizer.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var texts []string
+	var sb strings.Builder
+	n := 0
+	add := func(r rune) {
+		if r == 'a' || r == '1' || r == ' ' || (r >= 0xD800 && r < 0xE000) {
+			return // the probe's own characters; surrogates are not UTF-8
+		}
+		fmt.Fprintf(&sb, "a%ca 1%c1 %c! ", r, r, r)
+		if n++; n == sweepBlock {
+			texts = append(texts, sb.String())
+			sb.Reset()
+			n = 0
+		}
+	}
+	for r := rune(0); r < 0x32000; r++ {
+		add(r)
+	}
+	for r := rune(0xE0000); r < 0xE0200; r++ {
+		add(r)
+	}
+	if sb.Len() > 0 {
+		texts = append(texts, sb.String())
+	}
+	return tok, texts
 }
 
 // unspaced drops the spaces before ? ! . , and around apostrophes.

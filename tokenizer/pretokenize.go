@@ -25,8 +25,14 @@ var asciiClass = func() [utf8.RuneSelf]class {
 	return t
 }()
 
+// CJK Unified Ideographs Extension I (Lo), new in Unicode 15.1: letters
+// in llama.cpp's tables, unassigned in Go's Unicode 15.0 tables.
+const extIFirst, extILast = 0x2EBF0, 0x2EE5D
+
 func runeClass(r rune) class {
 	switch {
+	case r >= extIFirst && r <= extILast:
+		return classLetter
 	case unicode.IsSpace(r):
 		return classSpace
 	case unicode.IsLetter(r):

@@ -50,6 +50,7 @@ func TestWords(t *testing.T) {
 		{"a\x1fb", []string{"a", "\x1f", "b"}}, // not White_Space: other
 		{"a\xffb\xfe\xfd", []string{"a", "\xff", "b", "\xfe\xfd"}},
 		{"<|end|>", []string{"<|", "end", "|>"}},
+		{"x𮯰𮹝 y𮹞", []string{"x𮯰𮹝", " y", "𮹞"}}, // CJK Ext. I letters
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -64,7 +65,10 @@ func TestWords(t *testing.T) {
 // \s spelled as llama.cpp's whitespace set (RE2's \s is ASCII only).
 const refSpace = `\t-\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}`
 
-var refPattern = regexp.MustCompile(`^(?:'s|'t|'re|'ve|'m|'ll|'d| ?\pL+| ?\pN+| ?[^` + refSpace + `\pL\pN]+)`)
+// refLetter adds CJK Extension I (Unicode 15.1) to Go's Unicode 15.0 \pL.
+const refLetter = `\pL\x{2EBF0}-\x{2EE5D}`
+
+var refPattern = regexp.MustCompile(`^(?:'s|'t|'re|'ve|'m|'ll|'d| ?[` + refLetter + `]+| ?\pN+| ?[^` + refSpace + refLetter + `\pN]+)`)
 var refSpaceRun = regexp.MustCompile(`^[` + refSpace + `]+`)
 
 // refWords is an independent reference split: RE2 for the alternatives it
@@ -93,7 +97,7 @@ func refWords(s string) []string {
 
 func TestWordsMatchReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", "Z", "é", "日", "1", "½", " ", " ", "\n", "\t", "\u3000", "'", "s", "ll", "re", "!", "-", "\xff", "\x1f", "😀"}
+	alphabet := []string{"a", "Z", "é", "日", "\U0002EBF0", "1", "½", " ", " ", "\n", "\t", "\u3000", "'", "s", "ll", "re", "!", "-", "\xff", "\x1f", "😀"}
 	for i := range 3000 {
 		var sb strings.Builder
 		for range rng.IntN(20) {

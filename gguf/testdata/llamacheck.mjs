@@ -5,8 +5,9 @@
 //
 // Usage: CEM_NODE_LLAMA=<node_modules folder> node llamacheck.mjs in.json out.json
 //
-// in.json:  {"models": [{"path": "m.gguf", "eval": true}], "texts": ["..."],
+// in.json:  {"models": [{"path": "m.gguf", "eval": true, "texts": [...]}], "texts": ["..."],
 //            "eval": [token ids], "vocab": V, "context": N}
+//           (a model's own "texts", when given, replace the shared ones)
 // out.json: {"models": [{"path", "tokens": [[ids] per text],
 //            "text": [detokenised text], "probs": [[V probabilities] per eval position]}]}
 import fs from "node:fs";
@@ -28,7 +29,7 @@ const out = { models: [] };
 for (const m of req.models) {
   const model = await llama.loadModel({ modelPath: m.path, gpuLayers: 0 });
   const res = { path: m.path, tokens: [], text: [] };
-  for (const t of req.texts) {
+  for (const t of m.texts ?? req.texts) {
     const ids = model.tokenize(t, false);
     res.tokens.push(Array.from(ids));
     res.text.push(model.detokenize(ids, false));
