@@ -1,18 +1,91 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cemlab/cem/loop/demo"
+	"github.com/cemlab/cem/report"
 )
 
-// newDemoCommand is a placeholder until the command lands.
+// demoOptions are the flags of `cem demo`.
+type demoOptions struct {
+	Dir        string
+	Quick      bool
+	Rounds     int
+	Seed       int64
+	NoBaseline bool
+}
+
+func (o *demoOptions) AddFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.Dir, "dir", "", "workspace for suites, index, models and runs (default <data root>/../demo)")
+	f.BoolVar(&o.Quick, "quick", false, "tiny model, few items, one round (about a minute)")
+	f.IntVar(&o.Rounds, "rounds", 0, "CEM rounds (default 3, or 1 with --quick)")
+	f.Int64Var(&o.Seed, "seed", 1, "seed of every random choice")
+	f.BoolVar(&o.NoBaseline, "no-baseline", false, "skip the random baseline")
+}
+
 func newDemoCommand() *cobra.Command {
-	return &cobra.Command{
+	var opts demoOptions
+	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the CEM demo end to end (not yet available)",
+		Short: "Run the CEM demo end to end: data, suites, index, base model, rounds, baseline, report",
+		Long: `Fetch the demo data if missing, build the exam, heldout, ood and general suites,
+the search index and a small native base model (all cached), run CEM rounds and
+the random baseline, print the per-round table and the targets, and write an
+HTML report. Running it again reuses everything already built.`,
+		Args: cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Rounds < 0 {
+				return usagef("demo: --rounds must be >= 0")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("demo: not yet available")
+			return runDemo(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
+	opts.AddFlags(cmd)
+	return cmd
+}
+
+// runDemo runs the demo and prints its tables and targets.
+func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
+	pr := newPrinter(out)
+	res, err := demo.Run(ctx, demo.Options{Dir: opts.Dir, Quick: opts.Quick, Rounds: opts.Rounds, Seed: opts.Seed,
+		NoBaseline: opts.NoBaseline, Observer: pr, Log: pr.line,
+		TrainProgress: func(what string, step, steps int, loss float64) { pr.progressNamed(what, step, steps, loss) }})
+	pr.finish()
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(out, "interrupted; run `cem demo` again to resume")
+		}
+		return err
+	}
+	fmt.Fprintln(out, "\nCEM, per round (accuracy %, change since round 0 in points):")
+	if err := report.Table(out, res.CEM); err != nil {
+		return err
+	}
+	if res.Random != nil {
+		fmt.Fprintln(out, "\nRandom baseline (same training tokens, random corpus text):")
+		if err := report.Table(out, res.Random); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(out, "\nTargets:")
+	for _, t := range res.Targets {
+		mark := "MISSED"
+		if t.Met {
+			mark = "met"
+		}
+		fmt.Fprintf(out, "  %-28s goal %-22s measured %-8s %s\n", t.Name, t.Goal, t.Measured, mark)
+	}
+	fmt.Fprintf(out, "\nreport: %s\ntotal wall time: %s\n", res.Report, res.Elapsed.Round(time.Second))
+	return nil
 }

@@ -1,0 +1,126 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/native"
+	"github.com/cemlab/cem/nn"
+)
+
+// baseSpec says how the demo's base model is made; its hash names the
+// cached checkpoint.
+type baseSpec struct {
+	Arch   nn.Config `json:"arch"`
+	Epochs int       `json:"epochs"`
+	LR     float64   `json:"lr"`
+	Texts  []string  `json:"texts"`
+	Tuning []model.Example
+	Seed   uint64 `json:"seed"`
+}
+
+// quickArch is the tiny architecture of --quick runs.
+var quickArch = nn.Config{Vocab: 1024, Dim: 64, Layers: 2, Heads: 2, FFN: 192, MaxSeq: 128}
+
+// demoArch is the architecture of the full demo.
+var demoArch = nn.Config{Vocab: 2048, Dim: 128, Layers: 4, Heads: 4, FFN: 384, MaxSeq: 128}
+
+// baseTexts picks the pre-training texts: WordNet passages in a seeded
+// order, leaving out every passage that names a withheld fact's subject
+// or answer, up to n; plus every passage about a known fact and the
+// definitions behind the instruction-tuning questions.
+func baseTexts(dict []knowledge.Passage, set *suiteSet, n int, seed uint64) []string {
+	withheld := factTerms(set.withheld)
+	known := factTerms(set.known)
+	order := make([]int, len(dict))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xba5e))
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	var texts []string
+	taken := map[int]bool{}
+	for _, i := range order {
+		w := " " + strings.Join(curate.Words(dict[i].Text), " ") + " "
+		if mentions(w, withheld) {
+			continue
+		}
+		if mentions(w, known) || len(texts) < n {
+			texts = append(texts, dict[i].Text)
+			taken[i] = true
+		}
+	}
+	for _, it := range set.instruct {
+		texts = append(texts, fmt.Sprintf("%s: %s.", strings.TrimPrefix(it.Fact, "define/"), it.Answer.Text))
+	}
+	return texts
+}
+
+// factTerms returns the normalised subjects and answers of items, padded
+// with spaces for whole-word matching.
+func factTerms(items []exam.Item) []string {
+	var out []string
+	for _, it := range items {
+		for _, s := range []string{it.Subject, it.Object, it.Answer.Text} {
+			if w := curate.Words(s); len(w) > 0 {
+				out = append(out, " "+strings.Join(w, " ")+" ")
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func mentions(words string, terms []string) bool {
+	for _, t := range terms {
+		if strings.Contains(words, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// tuningExamples are the instruction-tuning examples: every definition
+// question with its answer, in the exam's prompt format.
+func tuningExamples(set *suiteSet) []model.Example {
+	var out []model.Example
+	for _, it := range set.instruct {
+		out = append(out, model.Example{ID: "tune:" + it.ID, Kind: "general", Prompt: exam.Prompt(&it),
+			Text: exam.Continuation(it.Answer.Text), Origin: it.Source})
+	}
+	return out
+}
+
+// buildBase returns the cached base model of spec under dir, pre-training
+// it first when missing.
+func buildBase(ctx context.Context, dir string, spec baseSpec, progress func(nn.StepInfo) error) (model.Ref, bool, error) {
+	out := filepath.Join(dir, "base-"+hashOf(spec)[:12])
+	ref := model.Ref{Backend: "native", Path: out}
+	if _, err := os.Stat(filepath.Join(out, "model.safetensors")); err == nil {
+		return ref, true, nil
+	}
+	tmp := out + ".partial"
+	if err := os.RemoveAll(tmp); err != nil {
+		return ref, false, err
+	}
+	cfg := spec.Arch
+	_, err := native.Pretrain(ctx, spec.Texts, spec.Tuning, native.PretrainOptions{Config: &cfg, InitSeed: spec.Seed,
+		TokenizerBytes: 1 << 20,
+		Train:          native.Options{Out: tmp, Epochs: spec.Epochs, LR: spec.LR, Seed: spec.Seed, BatchTokens: 2048, Progress: progress}})
+	if err != nil {
+		return ref, false, fmt.Errorf("demo: base model: %w", err)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return ref, false, fmt.Errorf("demo: base model: %w", err)
+	}
+	return ref, false, nil
+}

@@ -1,0 +1,264 @@
+package demo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/loop/stages"
+	"github.com/cemlab/cem/nn"
+	"github.com/cemlab/cem/report"
+	"github.com/cemlab/cem/store"
+)
+
+// Options configure Run. The zero value runs the full demo in the default
+// workspace.
+type Options struct {
+	// Dir is the workspace holding the suites, index, models and runs;
+	// "" means <data root>/../demo.
+	Dir string
+	// Quick runs a tiny model on a few items for one round (tests).
+	Quick bool
+	// Rounds overrides the number of CEM rounds (default 3, quick 1).
+	Rounds int
+	// Seed drives every random choice; default 1.
+	Seed int64
+	// NoBaseline skips the random baseline.
+	NoBaseline bool
+	// Observer receives the rounds' progress events.
+	Observer loop.Observer
+	// Log receives one line per preparation step; nil discards them.
+	Log func(string)
+	// TrainProgress receives pre-training and training steps.
+	TrainProgress func(what string, step, steps int, loss float64)
+}
+
+// Result is what a demo run produced.
+type Result struct {
+	CEM, Random       *loop.Summary
+	CEMDir, RandomDir string
+	Report            string
+	Targets           []report.Target
+	Elapsed           time.Duration
+}
+
+func (o *Options) applyDefaults() error {
+	if o.Dir == "" {
+		root, err := demodata.Root()
+		if err != nil {
+			return err
+		}
+		o.Dir = filepath.Join(filepath.Dir(root), "demo")
+	}
+	if o.Rounds == 0 {
+		o.Rounds = 3
+		if o.Quick {
+			o.Rounds = 1
+		}
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.Log == nil {
+		o.Log = func(string) {}
+	}
+	if o.TrainProgress == nil {
+		o.TrainProgress = func(string, int, int, float64) {}
+	}
+	return nil
+}
+
+// Run prepares what is missing and runs the demo; see the package doc.
+// A cancelled ctx stops it; running it again resumes.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	if err := opts.applyDefaults(); err != nil {
+		return nil, err
+	}
+	log := opts.Log
+	sz, arch, mode := fullSizes, demoArch, "full"
+	if opts.Quick {
+		sz, arch, mode = quickSizes, quickArch, "quick"
+	}
+	seed := uint64(opts.Seed)
+
+	// 1. Data.
+	root, err := demodata.Root()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := demodata.Fetch(ctx, demodata.Options{Dir: root, Progress: log}); err != nil {
+		return nil, fmt.Errorf("demo: fetch data: %w", err)
+	}
+	paths := demodata.NewPaths(root)
+
+	// 2. Corpora and the index.
+	names := []string{"wordnet", "elements"}
+	if _, err := demodata.FactbookDir(); err == nil {
+		names = append(names, "factbook")
+	} else {
+		log("factbook left out: " + err.Error())
+	}
+	t0 := time.Now()
+	corpora, _, err := knowledge.LoadDemo(ctx, paths, names)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	passages := knowledge.Concat(corpora)
+	log(fmt.Sprintf("read %d passages from %v in %s", len(passages), names, time.Since(t0).Round(time.Millisecond)))
+	ix, err := openIndex(ctx, filepath.Join(opts.Dir, "index", "demo-"+hashOf(names)[:8]+".idx"), passages, log)
+	if err != nil {
+		return nil, err
+	}
+
+	// 3. Suites.
+	quiz, err := exam.QuizItems(paths.QuizDir())
+	if err != nil {
+		return nil, fmt.Errorf("demo: suites: %w", err)
+	}
+	set, err := buildSuites(quiz, corpora[0].Passages, sz, seed)
+	if err != nil {
+		return nil, err
+	}
+	ws := filepath.Join(opts.Dir, mode)
+	cfg := demoConfig(opts, ws)
+	if err := os.MkdirAll(filepath.Join(ws, "suites"), 0o755); err != nil {
+		return nil, err
+	}
+	for _, s := range set.suites {
+		if err := exam.WriteSuite(filepath.Join(ws, "suites", s.Name+".jsonl"), s.Items); err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	log(fmt.Sprintf("suites: exam %d, heldout %d, ood %d, general %d items (%d exam facts withheld from the base model)",
+		len(set.suites[0].Items), len(set.suites[1].Items), len(set.suites[2].Items), len(set.suites[3].Items), len(set.withheld)))
+
+	// 4. Base model.
+	spec := baseSpec{Arch: arch, Epochs: 2, LR: 3e-3, Texts: baseTexts(corpora[0].Passages, set, sz.pretrainTexts, seed),
+		Tuning: tuningExamples(set), Seed: seed}
+	t0 = time.Now()
+	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(s nn.StepInfo) error {
+		opts.TrainProgress("pre-train base model", s.Step, s.Steps, s.Loss)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cached {
+		log("base model: cached at " + base.Path)
+	} else {
+		log(fmt.Sprintf("base model: pre-trained on %d texts + %d instruction examples in %s", len(spec.Texts), len(spec.Tuning), time.Since(t0).Round(time.Second)))
+	}
+	cfg.Model.Path = base.Path
+	if err := writeConfig(filepath.Join(ws, "cem.yaml"), cfg); err != nil {
+		return nil, err
+	}
+
+	// 5. Runs.
+	db, err := store.Open(ctx, filepath.Join(ws, "runs.sqlite"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
+	run := func(c *config.Config, dir string) (*loop.Summary, error) {
+		st, err := stages.New(stages.Options{Config: c, Source: ix, Corpus: passages, Suites: set.suites,
+			TrainProgress: func(step, steps int, loss float64) { opts.TrainProgress("train", step, steps, loss) }})
+		if err != nil {
+			return nil, err
+		}
+		log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
+		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Stages: st,
+			Observer: opts.Observer, Index: loop.StoreIndex{DB: db}})
+	}
+	if res.CEM, err = run(cfg, res.CEMDir); err != nil {
+		return nil, err
+	}
+	var compare []string
+	if !opts.NoBaseline {
+		rc := *cfg
+		rc.Name, rc.Baseline = "random", config.BaselineRandom
+		res.RandomDir = filepath.Join(ws, "runs", "random")
+		if res.Random, err = run(&rc, res.RandomDir); err != nil {
+			return nil, err
+		}
+		compare = append(compare, res.RandomDir)
+	}
+	res.Targets = Targets(res.CEM, res.Random)
+	if res.Report, err = report.Write(res.CEMDir, report.Options{Compare: compare, Targets: res.Targets}); err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// demoConfig is the run configuration of the demo.
+func demoConfig(opts Options, ws string) *config.Config {
+	c := &config.Config{Name: "cem", Seed: opts.Seed, Rounds: opts.Rounds,
+		Model:   config.ModelConfig{Backend: config.BackendNative},
+		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 3, LearningRate: 2e-3, BatchTokens: 2048},
+		Sources: config.SourcesConfig{K: 3},
+		Exam:    config.ExamConfig{BatchSize: 64},
+	}
+	for _, r := range config.Roles() {
+		c.Suites = append(c.Suites, config.SuiteConfig{Name: r, Role: r, Path: filepath.Join(ws, "suites", r+".jsonl")})
+	}
+	c.ApplyDefaults()
+	return c
+}
+
+// openIndex opens the index at path, building and saving it first when missing.
+func openIndex(ctx context.Context, path string, passages []knowledge.Passage, log func(string)) (*knowledge.Index, error) {
+	if ix, err := knowledge.Open(path, knowledge.Options{}); err == nil {
+		log(fmt.Sprintf("index: %s (%d passages)", path, ix.Len()))
+		return ix, nil
+	}
+	t0 := time.Now()
+	ix, err := knowledge.Build(ctx, passages, knowledge.Options{Name: "demo"})
+	if err != nil {
+		return nil, fmt.Errorf("demo: index: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	if err := ix.Save(path); err != nil {
+		return nil, fmt.Errorf("demo: index: %w", err)
+	}
+	log(fmt.Sprintf("index: built %d passages in %s", ix.Len(), time.Since(t0).Round(time.Millisecond)))
+	return knowledge.Open(path, knowledge.Options{})
+}
+
+// writeConfig writes c as YAML (for `cem run` to replay the demo).
+func writeConfig(path string, c *config.Config) error {
+	data, err := yaml.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// hashOf is the hex SHA-256 of v's JSON encoding.
+func hashOf(v any) string {
+	data, _ := json.Marshal(v)
+	s := sha256.Sum256(data)
+	return hex.EncodeToString(s[:])
+}

@@ -1,0 +1,21 @@
+// Package demo runs cem's demonstration end to end on the demo data: it
+// fetches the data when missing, builds the four suites (exam, heldout,
+// ood, general), the BM25 index and a small native base model (each
+// cached in the workspace), runs CEM rounds and the random baseline, and
+// writes the report. `cem demo` is a thin shell around Run.
+//
+// The set-up, and why:
+//
+//   - exam: forward multiple-choice questions about capitals ("What is the
+//     capital of Chad?"), the facts the base model mostly lacks;
+//   - heldout: the reverse questions about the same facts ("N'Djamena is
+//     the capital of which country?"), never mined, so gains there are
+//     knowledge, not memorised questions;
+//   - ood: chemical-element symbols, another domain;
+//   - general: word-definition questions the base model was instruction
+//     tuned on, which must not be forgotten.
+//
+// The base model is pre-trained on WordNet glosses from which every
+// passage naming a withheld fact (most exam facts) has been removed, then
+// instruction-tuned on definition questions in the exam's prompt format.
+package demo

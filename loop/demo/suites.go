@@ -1,0 +1,147 @@
+package demo
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/loop"
+)
+
+// sizes are the numbers of items and training data of a demo mode.
+type sizes struct {
+	facts, ood, general int // items per suite (facts: exam and heldout each)
+	known               float64
+	pretrainTexts       int // general passages in pre-training
+	instruct            int // definition examples in instruction tuning
+}
+
+var (
+	fullSizes  = sizes{facts: 80, ood: 40, general: 80, known: 0.2, pretrainTexts: 4000, instruct: 800}
+	quickSizes = sizes{facts: 16, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120}
+)
+
+// suiteSet are the demo suites plus what the base model is built from.
+type suiteSet struct {
+	suites []loop.Suite
+	// known are the exam facts the base model may learn in pre-training;
+	// withheld are the others.
+	known, withheld []exam.Item
+	// instruct are the definition questions of instruction tuning (the
+	// general suite is a subset).
+	instruct []exam.Item
+}
+
+// buildSuites makes the suites from the quiz items and WordNet passages.
+func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint64) (*suiteSet, error) {
+	mc := exam.MultipleChoice(quiz, 4, seed)
+	forward := map[string]exam.Item{}
+	reverse := map[string]exam.Item{}
+	var symbols []exam.Item
+	for _, it := range mc {
+		switch {
+		case it.Relation == "capital" && it.Variant == exam.VariantForward:
+			forward[it.Fact] = it
+		case it.Relation == "capital" && it.Variant == exam.VariantReverse:
+			reverse[it.Fact] = it
+		case it.Relation == "chemical symbol" && it.Variant == exam.VariantForward:
+			symbols = append(symbols, it)
+		}
+	}
+	var facts []string
+	for f := range forward {
+		if _, ok := reverse[f]; ok {
+			facts = append(facts, f)
+		}
+	}
+	slices.Sort(facts)
+	rng := rand.New(rand.NewPCG(seed, 0xde30))
+	rng.Shuffle(len(facts), func(i, j int) { facts[i], facts[j] = facts[j], facts[i] })
+	if len(facts) < sz.facts || len(symbols) < sz.ood {
+		return nil, fmt.Errorf("demo: the quiz data has %d capital facts with both directions and %d element symbols; need %d and %d",
+			len(facts), len(symbols), sz.facts, sz.ood)
+	}
+	facts = facts[:sz.facts]
+	s := &suiteSet{}
+	var examItems, heldout []exam.Item
+	nKnown := int(sz.known * float64(len(facts)))
+	for i, f := range facts {
+		examItems = append(examItems, forward[f])
+		heldout = append(heldout, reverse[f])
+		if i < nKnown {
+			s.known = append(s.known, forward[f])
+		} else {
+			s.withheld = append(s.withheld, forward[f])
+		}
+	}
+	slices.SortFunc(symbols, func(a, b exam.Item) int { return strings.Compare(a.ID, b.ID) })
+	rng.Shuffle(len(symbols), func(i, j int) { symbols[i], symbols[j] = symbols[j], symbols[i] })
+	s.instruct = definitionItems(dict, max(sz.instruct, sz.general), seed)
+	if len(s.instruct) < sz.general {
+		return nil, fmt.Errorf("demo: only %d definition questions could be made from WordNet; need %d", len(s.instruct), sz.general)
+	}
+	s.suites = []loop.Suite{
+		{Name: "exam", Role: config.RoleExam, Items: examItems},
+		{Name: "heldout", Role: config.RoleHeldout, Items: heldout},
+		{Name: "ood", Role: config.RoleOOD, Items: symbols[:sz.ood]},
+		{Name: "general", Role: config.RoleGeneral, Items: s.instruct[:sz.general]},
+	}
+	return s, nil
+}
+
+// definitionItems makes multiple-choice questions 'What does "word"
+// mean?' from WordNet noun passages, the distractors being other
+// passages' glosses. Passages are chosen in a seeded order among single
+// lower-case words with a short gloss.
+func definitionItems(dict []knowledge.Passage, n int, seed uint64) []exam.Item {
+	var pool []knowledge.Passage
+	seen := map[string]bool{}
+	for _, p := range dict {
+		word := strings.TrimSpace(p.Title)
+		if i := strings.IndexAny(word, ",;"); i >= 0 {
+			word = strings.TrimSpace(word[:i])
+		}
+		gloss := gloss(p.Text)
+		if p.Fields["pos"] != "noun" || word == "" || strings.ContainsAny(word, " _-'") || strings.ToLower(word) != word || seen[word] ||
+			len(strings.Fields(gloss)) < 3 || len(strings.Fields(gloss)) > 12 {
+			continue
+		}
+		seen[word] = true
+		q := p
+		q.Title, q.Text = word, gloss
+		pool = append(pool, q)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xdef1))
+	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	pool = pool[:min(len(pool), n)]
+	var items []exam.Item
+	for i, p := range pool {
+		choices := []string{p.Text}
+		for k := 1; len(choices) < 4 && k < len(pool); k++ {
+			choices = append(choices, pool[(i+k*7)%len(pool)].Text)
+		}
+		slices.Sort(choices[1:])
+		choices = slices.Compact(choices)
+		at := rng.IntN(len(choices))
+		choices[0], choices[at] = choices[at], choices[0]
+		items = append(items, exam.Item{ID: fmt.Sprintf("define-%s", p.Title), Question: fmt.Sprintf("What does %q mean?", p.Title),
+			Choices: choices, Answer: exam.Answer{Index: at, Text: choices[at]}, Topic: "definition",
+			Fact: "define/" + p.Title, Source: p.ID})
+	}
+	return items
+}
+
+// gloss returns the definition of a WordNet passage: the first line
+// after "<lemmas> (<pos>): ", up to the first ';' (before the examples).
+func gloss(text string) string {
+	text, _, _ = strings.Cut(text, "\n")
+	if _, after, ok := strings.Cut(text, "): "); ok {
+		text = after
+	}
+	text, _, _ = strings.Cut(text, ";")
+	return strings.TrimSpace(text)
+}
