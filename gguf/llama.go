@@ -49,6 +49,7 @@ const PreTokenizerGPT2 = "gpt-2"
 const (
 	TokenNormal  int32 = 1
 	TokenControl int32 = 3
+	TokenUnused  int32 = 5
 )
 
 // RopeLayout says how the rows of each attention head in the query and key
@@ -185,16 +186,23 @@ func (c LlamaConfig) withDefaults() LlamaConfig {
 // hyper-parameters, the file type and the tokenizer (model "gpt2",
 // pre-tokenizer "gpt-2", tokens, token types with special tokens as
 // CONTROL, merges, BOS/EOS/padding ids, add_bos_token = addBOS,
-// add_eos_token = false).
+// add_eos_token = false). When cfg.Vocab exceeds the tokenizer's
+// vocabulary (a model with padded embedding rows), the extra ids get
+// UNUSED tokens "<|unused0|>", "<|unused1|>", ..., which llama.cpp never
+// produces from text and skips when detokenising.
 func LlamaMetadata(cfg LlamaConfig, tok *tokenizer.Tokenizer, fileType Type, addBOS bool) []KV {
 	c := cfg.withDefaults()
 	tokens := tok.Tokens()
-	types := make([]int32, len(tokens))
+	types := make([]int32, len(tokens), max(len(tokens), c.Vocab))
 	for id := range types {
 		types[id] = TokenNormal
 		if tok.IsSpecial(id) {
 			types[id] = TokenControl
 		}
+	}
+	for i := 0; len(tokens) < c.Vocab; i++ {
+		tokens = append(tokens, fmt.Sprintf("<|unused%d|>", i))
+		types = append(types, TokenUnused)
 	}
 	ft := uint32(0) // LLAMA_FTYPE_ALL_F32
 	switch fileType {
@@ -237,8 +245,9 @@ func LlamaMetadata(cfg LlamaConfig, tok *tokenizer.Tokenizer, fileType Type, add
 // output.weight only when w has one (otherwise llama.cpp ties the output
 // to token_embd). This is the function the native backend calls.
 //
-// It fails, writing nothing, when the configuration is inconsistent, the
-// tokenizer's vocabulary size differs from cfg.Vocab, a weight is missing
+// It fails, writing nothing, when the configuration is inconsistent,
+// cfg.Vocab is below the tokenizer's vocabulary size (above it, the extra
+// ids become unused tokens, see LlamaMetadata), a weight is missing
 // or has the wrong shape, or opt.Type is not F32, F16 or Q8_0.
 func WriteLlama(path string, cfg LlamaConfig, w Weights, tok *tokenizer.Tokenizer, opt ExportOptions) error {
 	c := cfg.withDefaults()
@@ -315,8 +324,8 @@ func (c LlamaConfig) validate(tok *tokenizer.Tokenizer) error {
 	switch {
 	case tok == nil:
 		return errors.New("no tokenizer")
-	case c.Vocab != tok.VocabSize():
-		return fmt.Errorf("model vocabulary %d differs from the tokenizer's %d", c.Vocab, tok.VocabSize())
+	case c.Vocab < tok.VocabSize():
+		return fmt.Errorf("model vocabulary %d is smaller than the tokenizer's %d", c.Vocab, tok.VocabSize())
 	case c.Dim <= 0 || c.Layers <= 0 || c.Heads <= 0 || c.FFN <= 0 || c.MaxSeq <= 0:
 		return fmt.Errorf("dim %d, layers %d, heads %d, ffn %d and context %d must be positive", c.Dim, c.Layers, c.Heads, c.FFN, c.MaxSeq)
 	case c.Dim%c.Heads != 0 || (c.Dim/c.Heads)%2 != 0:

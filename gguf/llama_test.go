@@ -138,6 +138,28 @@ func TestWriteLlama(t *testing.T) {
 	}
 }
 
+func TestWriteLlamaPaddedVocab(t *testing.T) {
+	tok := smallTokenizer(t)
+	cfg := LlamaConfig{Vocab: tok.VocabSize() + 3, Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 8}
+	path := filepath.Join(t.TempDir(), "pad.gguf")
+	if err := WriteLlama(path, cfg, randomLlama(cfg, 8), tok, ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, _ := f.Value(KeyTokens)
+	types, _ := f.Value(KeyTokenType)
+	ts, ty := tokens.([]string), types.([]int32)
+	if len(ts) != cfg.Vocab || ts[cfg.Vocab-1] != "<|unused2|>" || ty[cfg.Vocab-1] != TokenUnused || ty[tok.VocabSize()-1] != TokenNormal {
+		t.Errorf("padded vocabulary: %d tokens, last %q type %d", len(ts), ts[len(ts)-1], ty[len(ty)-1])
+	}
+	if v, _ := f.Value(KeyVocabSize); v != uint32(cfg.Vocab) {
+		t.Errorf("%s = %v; want %d", KeyVocabSize, v, cfg.Vocab)
+	}
+}
+
 func TestWriteLlamaErrors(t *testing.T) {
 	tok := smallTokenizer(t)
 	cfg := LlamaConfig{Vocab: tok.VocabSize(), Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 8}
@@ -147,7 +169,7 @@ func TestWriteLlamaErrors(t *testing.T) {
 	wrong := randomLlama(cfg, 3)
 	wrong["norm.weight"] = weight{make([]float32, 31), []int{31}}
 	badCfg := cfg
-	badCfg.Vocab++
+	badCfg.Vocab--
 	oddHeads := cfg
 	oddHeads.Heads = 3
 	tests := []struct {

@@ -105,8 +105,9 @@ func TestLlamaCpp(t *testing.T) {
 		models = append(models, model{Path: p, Eval: true})
 	}
 
+	// The probe model also pads its vocabulary: five unused ids.
 	probeTok, probeTexts := probeTokenizer(t, dir)
-	pcfg := nn.Config{Vocab: probeTok.VocabSize(), Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 16}
+	pcfg := nn.Config{Vocab: probeTok.VocabSize() + 5, Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 16}
 	pm, err := nn.NewModel(pcfg, 2)
 	if err != nil {
 		t.Fatal(err)
