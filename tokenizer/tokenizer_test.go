@@ -423,3 +423,17 @@ func TestEncodeConcurrent(t *testing.T) {
 		t.Error("round trip of a long text failed")
 	}
 }
+
+func TestTrainLongWords(t *testing.T) {
+	long := strings.Repeat("abcdefghij", 1000) // one 10 kB pre-token
+	tok, err := Train([]string{long + " " + long + " the the the"}, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tok.Encode(" the"); len(got) != 1 {
+		t.Errorf("Encode(\" the\") = %v; want one token", got)
+	}
+	if got := tok.Decode(tok.Encode(long)); got != long {
+		t.Error("round trip of a long word failed")
+	}
+}

@@ -9,10 +9,16 @@ import (
 // seen once teaches nothing and would only waste a vocabulary slot.
 const minPairCount = 2
 
+// maxTrainWord is the longest pre-token training learns from: longer ones
+// (long runs of letters, spaces or symbols) are rare, teach little and
+// would make every merge that touches them cost their length.
+const maxTrainWord = 256
+
 // Train learns a byte-level BPE vocabulary of at most vocabSize tokens
 // (256 bytes + 5 special tokens + merges) from texts.
 //
-// Texts are split into pre-tokens (see package doc) and counted; then the
+// Texts are split into pre-tokens (see package doc) and counted, leaving
+// out pre-tokens longer than 256 bytes; then the
 // most frequent adjacent pair of tokens is merged, again and again, until
 // the vocabulary is full or no pair occurs at least twice, so VocabSize of
 // the result can be below vocabSize. Ties between equally frequent pairs go
@@ -32,7 +38,9 @@ func Train(texts []string, vocabSize int) (*Tokenizer, error) {
 	for _, s := range texts {
 		for i := 0; i < len(s); {
 			j := nextWord(s, i)
-			freq[s[i:j]]++
+			if j-i <= maxTrainWord {
+				freq[s[i:j]]++
+			}
 			i = j
 		}
 	}
