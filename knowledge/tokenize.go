@@ -29,6 +29,7 @@ var stopwords = func() map[string]bool {
 		"has", "have", "in", "into", "is", "it", "its", "of", "on", "or",
 		"that", "the", "this", "to", "was", "were", "what", "which", "who",
 		"with", "whose", "how", "does", "do", "did",
+		"s", // of "Chad's" and "U.S.": in nearly every passage, no topic
 	} {
 		m[w] = true
 	}
