@@ -2,17 +2,64 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cemlab/cem/config"
 )
 
-// newInitCommand is a placeholder until the command lands.
+// initOptions are the flags of `cem init`.
+type initOptions struct {
+	Force bool
+}
+
+func (o *initOptions) AddFlags(cmd *cobra.Command) {
+	cmd.Flags().BoolVarP(&o.Force, "force", "f", false, "overwrite an existing file")
+}
+
 func newInitCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "init",
-		Short: "Write an example run configuration (not yet available)",
+	var opts initOptions
+	cmd := &cobra.Command{
+		Use:   "init [PATH]",
+		Short: "Write a commented example run configuration (default cem.yaml)",
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("init: not yet available")
+			path := "cem.yaml"
+			if len(args) == 1 {
+				path = args[0]
+			}
+			return runInit(opts, path, cmd.OutOrStdout())
 		},
 	}
+	opts.AddFlags(cmd)
+	return cmd
+}
+
+// runInit writes the example configuration to path, refusing to replace
+// an existing file unless opts.Force.
+func runInit(opts initOptions, path string, out io.Writer) error {
+	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if opts.Force {
+		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flag, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return usagef("init: %s exists (use --force to overwrite)", path)
+	}
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	if _, err := f.Write(config.Example()); err != nil {
+		f.Close()
+		return fmt.Errorf("init: %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("init: %s: %w", path, err)
+	}
+	fmt.Fprintf(out, "wrote %s; edit it, then `cem run %s`\n", path, path)
+	return nil
 }

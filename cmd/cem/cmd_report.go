@@ -1,18 +1,46 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cemlab/cem/report"
 )
 
-// newReportCommand is a placeholder until the command lands.
+// reportOptions are the flags of `cem report`.
+type reportOptions struct {
+	Out     string
+	Compare []string
+}
+
+func (o *reportOptions) AddFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.Out, "out", "o", "", "HTML file to write (default RUN/report.html)")
+	f.StringSliceVar(&o.Compare, "compare", nil, "other run folders (e.g. baselines) to show side by side")
+}
+
 func newReportCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "report",
-		Short: "Write the HTML report of a run (not yet available)",
+	var opts reportOptions
+	cmd := &cobra.Command{
+		Use:   "report RUN",
+		Short: "Write the self-contained HTML report of a run",
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("report: not yet available")
+			return runReport(opts, args[0], cmd.OutOrStdout())
 		},
 	}
+	opts.AddFlags(cmd)
+	return cmd
+}
+
+// runReport writes the report of the run folder dir.
+func runReport(opts reportOptions, dir string, out io.Writer) error {
+	path, err := report.Write(dir, report.Options{Out: opts.Out, Compare: opts.Compare})
+	if err != nil {
+		return usageError{err}
+	}
+	fmt.Fprintln(out, "wrote", path)
+	return nil
 }

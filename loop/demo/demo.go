@@ -134,6 +134,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	ws := filepath.Join(opts.Dir, mode)
 	cfg := demoConfig(opts, ws)
+	cfg.Sources.Index = ix.Path()
 	if err := os.MkdirAll(filepath.Join(ws, "suites"), 0o755); err != nil {
 		return nil, err
 	}
