@@ -75,3 +75,37 @@ func benchSgemm(b *testing.B, s benchShape) {
 	}
 	b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/time.Since(start).Seconds()/1e9, "GFLOP/s")
 }
+
+func BenchmarkVec(b *testing.B) {
+	const n = 4096
+	x, y, dst := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i], y[i] = float32(i%13)*0.1-0.6, float32(i%7)*0.2-0.6
+	}
+	ops := []struct {
+		name string
+		f    func()
+	}{
+		{"Dot", func() { Dot(x, y) }},
+		{"Axpy", func() { Axpy(0.5, x, y) }},
+		{"Add", func() { Add(dst, x, y) }},
+		{"Mul", func() { Mul(dst, x, y) }},
+		{"Sum", func() { Sum(x) }},
+		{"Max", func() { Max(x) }},
+		{"Softmax", func() { copy(dst, x); Softmax(dst) }},
+		{"SiLU", func() { SiLU(dst, x) }},
+		{"RMSNorm", func() { RMSNorm(dst, x, y, 1e-5) }},
+	}
+	for _, path := range Paths() {
+		for _, op := range ops {
+			b.Run(path+"/"+op.name, func(b *testing.B) {
+				restore, _ := useKernel(path)
+				defer restore()
+				b.SetBytes(4 * n)
+				for b.Loop() {
+					op.f()
+				}
+			})
+		}
+	}
+}

@@ -84,9 +84,3 @@ func peakLoop() (func(n int), float64) {
 	}
 	return nil, 0
 }
-
-// Placeholders until the assembly vector kernels land.
-var (
-	avx512Vec = genericVec
-	avx2Vec   = genericVec
-)

@@ -116,15 +116,16 @@ func Max(x []float32) float32 {
 	return activeVec().max(x)
 }
 
-// MaxIndex returns the index of the first largest element of x, or -1 when
-// x is empty or holds only NaNs. Reference loop:
+// MaxIndex returns the index of the first element equal to Max(x), or -1
+// when there is none (x is empty or all NaN). Reference loop:
 //
-//	best := -1
+//	m := Max(x)
 //	for i, v := range x {
-//		if best < 0 && v == v || v > x[best] {
-//			best = i
+//		if v == m {
+//			return i
 //		}
 //	}
+//	return -1
 func MaxIndex(x []float32) int {
 	if len(x) == 0 {
 		return -1
