@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/cemlab/cem/tensor/kernel"
@@ -41,6 +42,7 @@ var shapes = []shape{
 func main() {
 	trials := flag.Int("trials", 30, "trials per measurement; the best is kept")
 	naive := flag.Bool("naive", true, "also time a naive Go loop at 512^3")
+	only := flag.String("shapes", "", "run only the shapes whose name contains this")
 	flag.Parse()
 	fmt.Printf("kernel path: %s, GOMAXPROCS threads: %d\n\n", kernel.Path(), kernel.Threads())
 	peak := map[int]float64{}
@@ -58,6 +60,9 @@ func main() {
 	}
 	var rows []row
 	for _, s := range shapes {
+		if !strings.Contains(s.name, *only) {
+			continue
+		}
 		for _, t := range []int{1, 2} {
 			kernel.SetThreads(t)
 			g := bestGemm(s, *trials, func() { measurePeak(t) })

@@ -9,6 +9,9 @@ package kernel
 func packA14N(k int, a *float32, lda, rows int, dst *float32, alpha float32)
 
 //go:noescape
+func packA14NT(k16 int, a *float32, lda int, dst *float32, alpha float32)
+
+//go:noescape
 func packA14T(k int, a *float32, lda, rows int, dst *float32, alpha float32)
 
 //go:noescape
@@ -37,7 +40,16 @@ func packA14(dst []float32, trans bool, a []float32, lda, i0, p0, mb, kb, mr int
 			packA14T(kb, &a[p0*lda+r0], lda, rows, &d[0], alpha)
 		} else {
 			_ = a[(r0+rows-1)*lda+p0+kb-1]
-			packA14N(kb, &a[r0*lda+p0], lda, rows, &d[0], alpha)
+			done := 0
+			if rows == 14 && kb >= 16 {
+				// The transposing packer takes whole blocks of 16
+				// columns, the gathering one the rest.
+				done = kb &^ 15
+				packA14NT(kb/16, &a[r0*lda+p0], lda, &d[0], alpha)
+			}
+			if done < kb {
+				packA14N(kb-done, &a[r0*lda+p0+done], lda, rows, &d[done*14], alpha)
+			}
 		}
 	}
 }

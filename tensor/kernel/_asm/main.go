@@ -162,6 +162,80 @@ func (g *gen) peak(name, reg string, nacc int) {
 	g.l("RET")
 }
 
+// packTranspose emits packA14NT, which packs 14 full rows of A, 16
+// columns at a time, by a 16x16 in-register transpose (rows 14 and 15
+// zero): unpack pairs of rows, shuffle 4x4 blocks within 128-bit lanes,
+// then exchange the lanes.
+func (g *gen) packTranspose() {
+	const name = "packA14NT"
+	fmt.Fprintf(&g.Buffer, "\n// func %s(k16 int, a *float32, lda int, dst *float32, alpha float32)\n", name)
+	g.WriteString("// dst[p*14+i] = alpha*a[i*lda+p] for i < 14, p < 16*k16.\n")
+	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-36\n", name)
+	g.l("MOVQ k16+0(FP), CX")
+	g.l("MOVQ a+8(FP), AX")
+	g.l("MOVQ lda+16(FP), SI")
+	g.l("SHLQ $2, SI")
+	g.l("MOVQ dst+24(FP), DI")
+	g.l("VBROADCASTSS alpha+32(FP), Z30")
+	g.l("VPXORD Z31, Z31, Z31")
+	g.l("MOVL $0x3fff, DX")
+	g.l("KMOVW DX, K3")
+	g.l("TESTQ CX, CX")
+	g.l("JEQ %s_done", name)
+	g.label(name + "_loop")
+	// Load and scale the 14 rows: row i at AX + i*SI.
+	g.l("MOVQ AX, BX")
+	for i := 0; i < 14; i++ {
+		g.l("VMULPS (BX), Z30, Z%d", i)
+		if i < 13 {
+			g.l("ADDQ SI, BX")
+		}
+	}
+	// T(2i) = unpacklo(R2i, R2i+1), T(2i+1) = unpackhi; T in Z16..Z29,
+	// T14 = T15 = Z31 (zero).
+	treg := func(i int) string {
+		if i >= 14 {
+			return "Z31"
+		}
+		return fmt.Sprintf("Z%d", 16+i)
+	}
+	for i := 0; i < 7; i++ {
+		g.l("VUNPCKLPS Z%d, Z%d, %s", 2*i+1, 2*i, treg(2*i))
+		g.l("VUNPCKHPS Z%d, Z%d, %s", 2*i+1, 2*i, treg(2*i+1))
+	}
+	// U(4j+c) holds column 4l+c of rows 4j..4j+3 in lane l; U in Z0..Z15.
+	for j := 0; j < 4; j++ {
+		t0, t1, t2, t3 := treg(4*j), treg(4*j+1), treg(4*j+2), treg(4*j+3)
+		g.l("VSHUFPS $0x44, %s, %s, Z%d", t2, t0, 4*j)
+		g.l("VSHUFPS $0xee, %s, %s, Z%d", t2, t0, 4*j+1)
+		g.l("VSHUFPS $0x44, %s, %s, Z%d", t3, t1, 4*j+2)
+		g.l("VSHUFPS $0xee, %s, %s, Z%d", t3, t1, 4*j+3)
+	}
+	// For each c, transpose the 4x4 grid of lanes of U(c), U(4+c),
+	// U(8+c), U(12+c); output l is column 4l+c.
+	for c := 0; c < 4; c++ {
+		v := [4]int{c, 4 + c, 8 + c, 12 + c}
+		g.l("VSHUFF32X4 $0x44, Z%d, Z%d, Z16", v[1], v[0])
+		g.l("VSHUFF32X4 $0xee, Z%d, Z%d, Z17", v[1], v[0])
+		g.l("VSHUFF32X4 $0x44, Z%d, Z%d, Z18", v[3], v[2])
+		g.l("VSHUFF32X4 $0xee, Z%d, Z%d, Z19", v[3], v[2])
+		g.l("VSHUFF32X4 $0x88, Z18, Z16, Z20")
+		g.l("VSHUFF32X4 $0xdd, Z18, Z16, Z21")
+		g.l("VSHUFF32X4 $0x88, Z19, Z17, Z22")
+		g.l("VSHUFF32X4 $0xdd, Z19, Z17, Z23")
+		for l := 0; l < 4; l++ {
+			g.l("VMOVUPS Z%d, K3, %d(DI)", 20+l, (4*l+c)*56)
+		}
+	}
+	g.l("ADDQ $64, AX")
+	g.l("ADDQ $%d, DI", 16*56)
+	g.l("DECQ CX")
+	g.l("JNE %s_loop", name)
+	g.label(name + "_done")
+	g.l("VZEROUPPER")
+	g.l("RET")
+}
+
 func write(dir, file string, body func(g *gen)) {
 	var g gen
 	g.WriteString(header)
@@ -180,6 +254,7 @@ func main() {
 	write(*out, "sgemm_avx2_amd64.s", func(g *gen) {
 		g.kernel(tile{name: "AVX2", reg: "Y", lanes: 8, mr: 6, nv: 2})
 	})
+	write(*out, "pack_transpose_amd64.s", func(g *gen) { g.packTranspose() })
 	write(*out, "peak_amd64.s", func(g *gen) {
 		g.peak("peakFMA512", "Z", 24)
 		g.peak("peakFMA256", "Y", 12)
