@@ -58,7 +58,10 @@ func gemmSerial(kn *gemmKernel, ws *workspace, g *gemmArgs) {
 	mr, nr := kn.mr, kn.nr
 	mc := min(kn.mc, roundUp(g.m, mr))
 	nc := min(kn.nc, roundUp(g.n, nr))
-	kc := min(kn.kc, g.k)
+	// Equal k blocks no longer than kn.kc: a short last block would cost a
+	// pass over C for little work. The blocks depend on k alone, which
+	// keeps results independent of how m and n are split.
+	kc := (g.k + ceilDiv(g.k, kn.kc) - 1) / ceilDiv(g.k, kn.kc)
 	ap, bp, tile := ws.get(mc*kc, nc*kc, mr*nr)
 	for jc := 0; jc < g.n; jc += nc {
 		nb := min(nc, g.n-jc)
@@ -173,3 +176,5 @@ func packBGo(dst []float32, trans bool, b []float32, ldb, p0, j0, kb, nb, nr int
 }
 
 func roundUp(x, m int) int { return (x + m - 1) / m * m }
+
+func ceilDiv(x, m int) int { return (x + m - 1) / m }
