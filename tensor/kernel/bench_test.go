@@ -33,6 +33,8 @@ var benchShapes = []benchShape{
 	{"h*W2", false, true, 4096, 256, 688},
 	{"dY*W", false, false, 4096, 256, 688},
 	{"dW=dY^T*x", true, false, 688, 256, 4096},
+	{"gemv x*E^T", false, true, 1, 4096, 256},
+	{"attn q*k^T", false, true, 256, 256, 64},
 }
 
 func BenchmarkSgemm(b *testing.B) {

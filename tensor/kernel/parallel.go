@@ -45,6 +45,9 @@ func sgemm(kn *gemmKernel, t int, g *gemmArgs) {
 	mt := (g.m + kn.mr - 1) / kn.mr
 	nt := (g.n + kn.nr - 1) / kn.nr
 	splitM := g.m >= g.n && mt >= 2 || nt < 2
+	if g.m <= smallM {
+		t = 1
+	}
 	tiles := nt
 	if splitM {
 		tiles = mt
@@ -52,7 +55,12 @@ func sgemm(kn *gemmKernel, t int, g *gemmArgs) {
 	t = min(t, tiles)
 	if t <= 1 {
 		ws := getWorkspace()
-		gemmSerial(kn, ws, g)
+		if g.m <= smallM {
+			_, _, row := ws.get(0, 0, g.k)
+			gemmSmallM(activeVec(), g, row)
+		} else {
+			gemmSerial(kn, ws, g)
+		}
 		putWorkspace(ws)
 		return
 	}
