@@ -183,3 +183,4 @@ func (tp *Tape) positions(segs []Segment, n int) []int32 {
 	}
 	return pos
 }
+

@@ -70,7 +70,8 @@ func (tp *Tape) Add(a, b *Tensor) *Tensor {
 //	ab: [N, 2F] (a = columns [0, F), b = columns [F, 2F))   y: [N, F]
 //	y = silu(a) ⊙ b,  silu(a) = a·σ(a)
 //
-// Backward: da = dy ⊙ b ⊙ σ(a)(1 + a(1-σ(a))), db = dy ⊙ silu(a).
+// Forward keeps σ(a) [N, F]. Backward: da = dy ⊙ b ⊙ σ(a)(1 + a(1−σ(a))),
+// db = dy ⊙ silu(a).
 func (tp *Tape) SwiGLU(ab *Tensor) *Tensor {
 	n, f2 := ab.rows(), ab.cols()
 	if f2%2 != 0 {
@@ -78,11 +79,19 @@ func (tp *Tape) SwiGLU(ab *Tensor) *Tensor {
 	}
 	f := f2 / 2
 	y := tp.out(false, []*Tensor{ab}, n, f)
+	var sig []float32
+	if y.needGrad {
+		sig = tp.arena.alloc(n * f)
+	}
 	parallelRows(n, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			a, b, o := ab.Data[r*f2:r*f2+f], ab.Data[r*f2+f:r*f2+f2], y.Data[r*f:r*f+f]
 			for i := range o {
-				o[i] = a[i] * sigmoid(a[i]) * b[i]
+				s := sigmoid(a[i])
+				if sig != nil {
+					sig[r*f+i] = s
+				}
+				o[i] = a[i] * s * b[i]
 			}
 		}
 	})
@@ -95,12 +104,11 @@ func (tp *Tape) SwiGLU(ab *Tensor) *Tensor {
 		parallelRows(n, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				a, b, d := ab.Data[r*f2:r*f2+f], ab.Data[r*f2+f:r*f2+f2], dy[r*f:r*f+f]
-				da, db := dab[r*f2:r*f2+f], dab[r*f2+f:r*f2+f2]
+				da, db, sg := dab[r*f2:r*f2+f], dab[r*f2+f:r*f2+f2], sig[r*f:r*f+f]
 				for i := range d {
-					s := sigmoid(a[i])
-					silu := a[i] * s
+					s := sg[i]
 					da[i] += d[i] * b[i] * s * (1 + a[i]*(1-s))
-					db[i] += d[i] * silu
+					db[i] += d[i] * a[i] * s
 				}
 			}
 		})
