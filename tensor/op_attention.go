@@ -183,4 +183,3 @@ func (tp *Tape) positions(segs []Segment, n int) []int32 {
 	}
 	return pos
 }
-

@@ -120,4 +120,3 @@ func TestWordNetLossFalls(t *testing.T) {
 		t.Errorf("loss %.3f -> %.3f; want a drop of at least 1 nat", first, last)
 	}
 }
-
