@@ -10,11 +10,11 @@ import (
 	"github.com/cemlab/cem/tensor/kernel"
 )
 
-// KVCache holds the rotated keys and the values of past tokens for every
-// layer, Cap tokens at most.
+// KVCache holds the rotated keys and the values of tokens for every
+// layer in Cap slots. Which slot holds which token is the caller's
+// business (see TokSpec).
 type KVCache struct {
 	k, v [][]float32 // per layer: [Cap, Hkv·hd]
-	Len  int         // tokens stored
 	Cap  int
 }
 
@@ -29,31 +29,34 @@ func (m *Model) NewCache(capacity int) *KVCache {
 	return c
 }
 
-// TokSpec places one new token: its rotary position and the cache
-// indices it attends to, [PrefixStart, PrefixEnd) and SelfStart up to
-// and including its own index (Len + its offset in the call).
+// TokSpec places one new token: its rotary position, the cache slot its
+// key and value are written to, and the slots it attends to:
+// [PrefixStart, PrefixEnd) and [SelfStart, Slot]. Slots attended must
+// hold earlier tokens (from earlier calls, or from this call: all keys of
+// a call are written before any token attends).
 type TokSpec struct {
 	Pos                    int32
+	Slot                   int32
 	PrefixStart, PrefixEnd int32
 	SelfStart              int32
 }
 
-// Forward appends tokens to the cache and returns the logits of the new
-// tokens at offsets need, [len(need), V] row-major. It fails when the
-// cache is too small, an id is outside the vocabulary, or a spec points
-// outside the cache or past the model's positions.
+// Forward writes tokens into their cache slots and returns the logits of
+// the new tokens at offsets need, [len(need), V] row-major. It fails when
+// an id is outside the vocabulary or a spec points outside the cache or
+// past the model's positions.
 func (m *Model) Forward(c *KVCache, tokens []int32, spec []TokSpec, need []int) ([]float32, error) {
 	n := len(tokens)
 	cfg := m.Config
 	if len(spec) != n {
 		return nil, fmt.Errorf("nn: %d tokens with %d specs", n, len(spec))
 	}
-	if c.Len+n > c.Cap {
-		return nil, fmt.Errorf("nn: cache of %d tokens cannot take %d more after %d", c.Cap, n, c.Len)
-	}
 	for i, t := range tokens {
 		s := spec[i]
-		self := int32(c.Len + i)
+		self := s.Slot
+		if self < 0 || int(self) >= c.Cap {
+			return nil, fmt.Errorf("nn: token %d goes to slot %d of a cache of %d", i, self, c.Cap)
+		}
 		if t < 0 || int(t) >= cfg.Vocab {
 			return nil, fmt.Errorf("nn: token id %d at %d outside vocabulary of %d", t, i, cfg.Vocab)
 		}
@@ -83,7 +86,6 @@ func (m *Model) Forward(c *KVCache, tokens []int32, spec []TokSpec, need []int) 
 		s := tp.SwiGLU(tp.Linear(h, l.w13))
 		x = tp.Add(x, tp.Linear(s, l.w2))
 	}
-	c.Len += n
 	if len(need) == 0 {
 		return nil, nil
 	}
@@ -115,22 +117,22 @@ func (m *Model) cachedAttention(tp *tensor.Tape, c *KVCache, li int, qkv *tensor
 		for k := range h + hkv {
 			m.rope.Rotate(row[k*hd:k*hd+hd], row[k*hd:k*hd+hd], int(spec[i].Pos), false)
 		}
-		at := (c.Len + i) * kvw
+		at := int(spec[i].Slot) * kvw
 		copy(kc[at:at+kvw], row[h*hd:h*hd+kvw])
 		copy(vc[at:at+kvw], row[h*hd+kvw:h*hd+2*kvw])
 	})
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	const tokChunk = 8
 	parallelChunks((n+tokChunk-1)/tokChunk, func(ch int) {
-		scores := make([]float32, c.Len+n)
-		idx := make([]int32, 0, c.Len+n)
+		scores := make([]float32, c.Cap)
+		idx := make([]int32, 0, c.Cap)
 		for i := ch * tokChunk; i < min((ch+1)*tokChunk, n); i++ {
 			s := spec[i]
 			idx = idx[:0]
 			for j := s.PrefixStart; j < s.PrefixEnd; j++ {
 				idx = append(idx, j)
 			}
-			for j := max(s.SelfStart, s.PrefixEnd); j <= int32(c.Len+i); j++ {
+			for j := max(s.SelfStart, s.PrefixEnd); j <= s.Slot; j++ {
 				idx = append(idx, j)
 			}
 			for hh := range h {
@@ -233,7 +235,7 @@ func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens 
 			start := int32(len(tokens))
 			for i, t := range prompt {
 				tokens = append(tokens, t)
-				spec = append(spec, TokSpec{Pos: int32(i), SelfStart: start})
+				spec = append(spec, TokSpec{Pos: int32(i), Slot: int32(len(tokens) - 1), SelfStart: start})
 			}
 			pend := int32(len(tokens))
 			out[hi] = make([]ContScore, len(it.Conts))
@@ -250,7 +252,7 @@ func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens 
 					targets = append(targets, t)
 					if j < len(cont)-1 { // the last token predicts nothing we need
 						tokens = append(tokens, t)
-						spec = append(spec, TokSpec{Pos: int32(len(prompt) + j), PrefixStart: start, PrefixEnd: pend, SelfStart: cstart})
+						spec = append(spec, TokSpec{Pos: int32(len(prompt) + j), Slot: int32(len(tokens) - 1), PrefixStart: start, PrefixEnd: pend, SelfStart: cstart})
 					}
 				}
 			}
@@ -300,7 +302,7 @@ func (m *Model) fitPrompt(it ScoreItem) ([]int32, error) {
 	return p, nil
 }
 
-// GenConfig controls Generate.
+// GenConfig controls generation of one sequence.
 type GenConfig struct {
 	MaxTokens   int     // tokens to generate at most [64]
 	Temperature float64 // 0: greedy (argmax); > 0: sample from softmax(logits/T)
@@ -311,52 +313,104 @@ type GenConfig struct {
 	Stop func(generated []int32) bool
 }
 
-// Generate continues prompt (left-truncated to leave room for MaxTokens
-// within MaxSeq) and returns the generated ids, without EOS. It stops at
-// EOS, when Stop says so, after MaxTokens, or when positions run out.
+// Generate continues one prompt; see GenerateBatch.
 func (m *Model) Generate(ctx context.Context, prompt []int32, g GenConfig) ([]int32, error) {
-	if len(prompt) == 0 {
-		return nil, fmt.Errorf("nn: generate from an empty prompt")
-	}
-	if g.MaxTokens <= 0 {
-		g.MaxTokens = 64
-	}
-	maxSeq := m.Config.MaxSeq
-	g.MaxTokens = min(g.MaxTokens, maxSeq-1)
-	if over := len(prompt) + g.MaxTokens - maxSeq; over > 0 {
-		prompt = prompt[over:]
-	}
-	cache := m.NewCache(len(prompt) + g.MaxTokens)
-	spec := make([]TokSpec, len(prompt))
-	for i := range spec {
-		spec[i] = TokSpec{Pos: int32(i)}
-	}
-	logits, err := m.Forward(cache, prompt, spec, []int{len(prompt) - 1})
+	out, err := m.GenerateBatch(ctx, [][]int32{prompt}, []GenConfig{g})
 	if err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(g.Seed, 0x67656e))
-	var out []int32
-	for len(out) < g.MaxTokens {
+	return out[0], nil
+}
+
+// GenerateBatch continues every prompt in lockstep, so each step runs one
+// forward pass over all unfinished sequences. A prompt is left-truncated
+// to leave room for its MaxTokens within MaxSeq. It returns the generated
+// ids of each, without EOS; a sequence stops at EOS, when its Stop says
+// so, or after MaxTokens. The result for a prompt does not depend on the
+// other prompts in the batch. It fails for an empty prompt, an id outside
+// the vocabulary, or a cancelled ctx.
+func (m *Model) GenerateBatch(ctx context.Context, prompts [][]int32, cfgs []GenConfig) ([][]int32, error) {
+	if len(cfgs) != len(prompts) {
+		return nil, fmt.Errorf("nn: %d prompts with %d generation settings", len(prompts), len(cfgs))
+	}
+	maxSeq := m.Config.MaxSeq
+	type seq struct {
+		base, plen int // first slot and prompt length
+		cfg        GenConfig
+		rng        *rand.Rand
+		out        []int32
+	}
+	seqs := make([]seq, len(prompts))
+	var tokens []int32
+	var spec []TokSpec
+	var need []int
+	slots := 0
+	for i, p := range prompts {
+		if len(p) == 0 {
+			return nil, fmt.Errorf("nn: generate from an empty prompt (%d)", i)
+		}
+		g := cfgs[i]
+		if g.MaxTokens <= 0 {
+			g.MaxTokens = 64
+		}
+		g.MaxTokens = min(g.MaxTokens, maxSeq-1)
+		if over := len(p) + g.MaxTokens - maxSeq; over > 0 {
+			p = p[over:]
+		}
+		seqs[i] = seq{base: slots, plen: len(p), cfg: g, rng: rand.New(rand.NewPCG(g.Seed, 0x67656e))}
+		for j, t := range p {
+			tokens = append(tokens, t)
+			spec = append(spec, TokSpec{Pos: int32(j), Slot: int32(slots + j), SelfStart: int32(slots)})
+		}
+		need = append(need, len(tokens)-1)
+		slots += len(p) + g.MaxTokens
+	}
+	cache := m.NewCache(slots)
+	logits, err := m.Forward(cache, tokens, spec, need)
+	if err != nil {
+		return nil, err
+	}
+	v := m.Config.Vocab
+	active := make([]int, len(seqs)) // sequences whose logits are in logits, in order
+	for i := range active {
+		active[i] = i
+	}
+	for len(active) > 0 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		next := pickToken(logits, g.Temperature, rng)
-		if next == g.EOS {
+		tokens, spec = tokens[:0], spec[:0]
+		var next []int
+		for k, i := range active {
+			s := &seqs[i]
+			t := pickToken(logits[k*v:(k+1)*v], s.cfg.Temperature, s.rng)
+			if t == s.cfg.EOS {
+				continue
+			}
+			s.out = append(s.out, t)
+			if (s.cfg.Stop != nil && s.cfg.Stop(s.out)) || len(s.out) >= s.cfg.MaxTokens {
+				continue
+			}
+			at := s.plen + len(s.out) - 1
+			tokens = append(tokens, t)
+			spec = append(spec, TokSpec{Pos: int32(at), Slot: int32(s.base + at), SelfStart: int32(s.base)})
+			next = append(next, i)
+		}
+		active = next
+		if len(active) == 0 {
 			break
 		}
-		out = append(out, next)
-		if g.Stop != nil && g.Stop(out) {
-			break
+		need = need[:0]
+		for k := range active {
+			need = append(need, k)
 		}
-		if cache.Len >= cache.Cap {
-			break
-		}
-		pos := int32(cache.Len)
-		logits, err = m.Forward(cache, []int32{next}, []TokSpec{{Pos: pos}}, []int{0})
-		if err != nil {
+		if logits, err = m.Forward(cache, tokens, spec, need); err != nil {
 			return nil, err
 		}
+	}
+	out := make([][]int32, len(seqs))
+	for i := range seqs {
+		out[i] = seqs[i].out
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -164,6 +165,27 @@ func TestGenerateGreedy(t *testing.T) {
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatalf("greedy generation differs: %v vs %v", a, b)
+		}
+	}
+}
+
+// TestGenerateBatchMatchesSingle wants lockstep generation of several
+// prompts to give each prompt's solo result.
+func TestGenerateBatchMatchesSingle(t *testing.T) {
+	m, _ := NewModel(testConfig, 6)
+	prompts := [][]int32{{1, 2, 3}, {5}, {7, 8, 9, 10, 11}}
+	cfgs := []GenConfig{{MaxTokens: 6, EOS: -1}, {MaxTokens: 3, EOS: -1, Temperature: 1, Seed: 4}, {MaxTokens: 8, EOS: 40}}
+	batch, err := m.GenerateBatch(context.Background(), prompts, cfgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range prompts {
+		solo, err := m.Generate(context.Background(), p, cfgs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(solo) != fmt.Sprint(batch[i]) {
+			t.Errorf("prompt %d: batch generated %v; alone %v", i, batch[i], solo)
 		}
 	}
 }

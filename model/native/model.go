@@ -169,12 +169,14 @@ func (m *Model) GenerateRaw(ctx context.Context, reqs []model.GenerateRequest) (
 }
 
 func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, template func(string) []int32) ([]string, error) {
-	out := make([]string, len(reqs))
 	tok := m.ck.Tok
+	prompts := make([][]int32, len(reqs))
+	cfgs := make([]nn.GenConfig, len(reqs))
 	for i, r := range reqs {
-		cfg := nn.GenConfig{MaxTokens: r.MaxTokens, Temperature: r.Temperature, Seed: uint64(r.Seed), EOS: int32(tok.EOS())}
+		prompts[i] = template(r.Prompt)
+		cfgs[i] = nn.GenConfig{MaxTokens: r.MaxTokens, Temperature: r.Temperature, Seed: uint64(r.Seed), EOS: int32(tok.EOS())}
 		if len(r.Stop) > 0 {
-			cfg.Stop = func(gen []int32) bool {
+			cfgs[i].Stop = func(gen []int32) bool {
 				s := tok.Decode(toInts(gen))
 				for _, stop := range r.Stop {
 					if stop != "" && strings.Contains(s, stop) {
@@ -184,14 +186,23 @@ func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, temp
 				return false
 			}
 		}
-		ids, err := m.ck.Net.Generate(ctx, template(r.Prompt), cfg)
+	}
+	out := make([]string, len(reqs))
+	for lo := 0; lo < len(reqs); lo += genBatch {
+		hi := min(lo+genBatch, len(reqs))
+		ids, err := m.ck.Net.GenerateBatch(ctx, prompts[lo:hi], cfgs[lo:hi])
 		if err != nil {
-			return nil, fmt.Errorf("native: generate request %d: %w", i, err)
+			return nil, fmt.Errorf("native: generate requests %d..%d: %w", lo, hi-1, err)
 		}
-		out[i] = cutAtStop(tok.Decode(toInts(ids)), r.Stop)
+		for i, g := range ids {
+			out[lo+i] = cutAtStop(tok.Decode(toInts(g)), reqs[lo+i].Stop)
+		}
 	}
 	return out, nil
 }
+
+// genBatch is the number of requests generated in lockstep.
+const genBatch = 64
 
 // cutAtStop truncates s at the earliest occurrence of any stop string.
 func cutAtStop(s string, stops []string) string {
