@@ -119,11 +119,7 @@ func build(dir string, opts Options) (*page, error) {
 		}
 		rv := roundView{M: m}
 		if man, err := loop.ReadManifest(dir, m.Round, loop.StageTrainset); err == nil && len(man.Extra) > 0 {
-			var v any
-			if json.Unmarshal(man.Extra, &v) == nil {
-				b, _ := json.MarshalIndent(v, "", "  ")
-				rv.Mix = string(b)
-			}
+			rv.Mix = mixText(man.Extra)
 		}
 		if vs, err := loop.ReadJSONL[loop.Verdict](filepath.Join(dir, fmt.Sprintf("round-%d", m.Round), loop.StageCuration+".jsonl")); err == nil {
 			var kept []loop.Verdict
@@ -142,6 +138,24 @@ func build(dir string, opts Options) (*page, error) {
 		p.Rounds = append(p.Rounds, rv)
 	}
 	return p, nil
+}
+
+// mixText pretty-prints a mix manifest, leaving out long lists (the
+// per-example provenance) that would swamp the page.
+func mixText(raw json.RawMessage) string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return ""
+	}
+	if m, ok := v.(map[string]any); ok {
+		for k, x := range m {
+			if l, ok := x.([]any); ok && len(l) > 20 {
+				m[k] = fmt.Sprintf("(%d entries, see the trainset manifest)", len(l))
+			}
+		}
+	}
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
 }
 
 func writeFile(path string, data []byte) error {

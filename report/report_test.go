@@ -94,3 +94,12 @@ func TestTableAndCompare(t *testing.T) {
 		t.Errorf("Final(rand, exam) = %v, %v, %v; want 0.5, 50, true", acc, gain, ok)
 	}
 }
+
+func TestMixTextTrimsLongLists(t *testing.T) {
+	prov := make([]int, 30)
+	raw, _ := json.Marshal(map[string]any{"round": 1, "provenance": prov, "kinds": []string{"cpt"}})
+	got := mixText(raw)
+	if !strings.Contains(got, "(30 entries") || !strings.Contains(got, `"cpt"`) {
+		t.Errorf("mixText = %s; want provenance summarised and kinds kept", got)
+	}
+}
