@@ -21,11 +21,13 @@ import (
 // cached checkpoint.
 type baseSpec struct {
 	Arch   nn.Config `json:"arch"`
-	Epochs int       `json:"epochs"`
+	Epochs int       `json:"epochs"` // over Texts
 	LR     float64   `json:"lr"`
 	Texts  []string  `json:"texts"`
-	Tuning []model.Example
-	Seed   uint64 `json:"seed"`
+	// Tuning is trained after pre-training, TuneEpochs times.
+	Tuning     []model.Example `json:"tuning"`
+	TuneEpochs int             `json:"tune_epochs"`
+	Seed       uint64          `json:"seed"`
 }
 
 // quickArch is the tiny architecture of --quick runs.
@@ -100,27 +102,36 @@ func tuningExamples(set *suiteSet) []model.Example {
 	return out
 }
 
-// buildBase returns the cached base model of spec under dir, pre-training
-// it first when missing.
-func buildBase(ctx context.Context, dir string, spec baseSpec, progress func(nn.StepInfo) error) (model.Ref, bool, error) {
+// buildBase returns the cached base model of spec under dir, building it
+// first when missing: pre-training on spec.Texts, then instruction tuning
+// on spec.Tuning. The second result is true when the cache was used.
+func buildBase(ctx context.Context, dir string, spec baseSpec, progress func(what string, s nn.StepInfo)) (model.Ref, bool, error) {
 	out := filepath.Join(dir, "base-"+hashOf(spec)[:12])
 	ref := model.Ref{Backend: "native", Path: out}
 	if _, err := os.Stat(filepath.Join(out, "model.safetensors")); err == nil {
 		return ref, true, nil
 	}
-	tmp := out + ".partial"
-	if err := os.RemoveAll(tmp); err != nil {
-		return ref, false, err
+	work := out + ".partial"
+	pre := filepath.Join(work, "pretrain")
+	if _, err := os.Stat(filepath.Join(pre, "model.safetensors")); err != nil {
+		cfg := spec.Arch
+		_, err := native.Pretrain(ctx, spec.Texts, nil, native.PretrainOptions{Config: &cfg, InitSeed: spec.Seed,
+			TokenizerBytes: 1 << 20,
+			Train: native.Options{Out: pre, Epochs: spec.Epochs, LR: spec.LR, Seed: spec.Seed, BatchTokens: 2048,
+				Progress: func(s nn.StepInfo) error { progress("pre-train base model", s); return nil }}})
+		if err != nil {
+			return ref, false, fmt.Errorf("demo: base model: pre-train: %w", err)
+		}
 	}
-	cfg := spec.Arch
-	_, err := native.Pretrain(ctx, spec.Texts, spec.Tuning, native.PretrainOptions{Config: &cfg, InitSeed: spec.Seed,
-		TokenizerBytes: 1 << 20,
-		Train:          native.Options{Out: tmp, Epochs: spec.Epochs, LR: spec.LR, Seed: spec.Seed, BatchTokens: 2048, Progress: progress}})
+	tuner := native.Trainer{Options: native.Options{Out: filepath.Join(work, "tuned"), Epochs: spec.TuneEpochs, LR: spec.LR,
+		BatchTokens: 1024, Progress: func(s nn.StepInfo) error { progress("instruction-tune base model", s); return nil }}}
+	tuned, err := tuner.Train(ctx, model.Ref{Backend: "native", Path: pre}, model.TrainSet{Dir: work, Examples: spec.Tuning, Seed: int64(spec.Seed)})
 	if err != nil {
+		return ref, false, fmt.Errorf("demo: base model: instruction tuning: %w", err)
+	}
+	if err := os.Rename(tuned.Path, out); err != nil {
 		return ref, false, fmt.Errorf("demo: base model: %w", err)
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		return ref, false, fmt.Errorf("demo: base model: %w", err)
-	}
+	os.RemoveAll(work)
 	return ref, false, nil
 }

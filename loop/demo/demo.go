@@ -148,11 +148,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	// 4. Base model.
 	spec := baseSpec{Arch: arch, Epochs: 2, LR: 3e-3, Texts: baseTexts(corpora[0].Passages, set, sz.pretrainTexts, seed),
-		Tuning: tuningExamples(set), Seed: seed}
+		Tuning: tuningExamples(set), TuneEpochs: sz.tuneEpochs, Seed: seed}
 	t0 = time.Now()
-	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(s nn.StepInfo) error {
-		opts.TrainProgress("pre-train base model", s.Step, s.Steps, s.Loss)
-		return nil
+	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(what string, s nn.StepInfo) {
+		opts.TrainProgress(what, s.Step, s.Steps, s.Loss)
 	})
 	if err != nil {
 		return nil, err
@@ -209,7 +208,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 func demoConfig(opts Options, ws string) *config.Config {
 	c := &config.Config{Name: "cem", Seed: opts.Seed, Rounds: opts.Rounds,
 		Model:   config.ModelConfig{Backend: config.BackendNative},
-		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 3, LearningRate: 2e-3, BatchTokens: 2048},
+		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 2, LearningRate: 1e-3, BatchTokens: 2048},
 		Sources: config.SourcesConfig{K: 3},
 		Exam:    config.ExamConfig{BatchSize: 64},
 	}

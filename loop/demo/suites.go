@@ -18,11 +18,12 @@ type sizes struct {
 	known               float64
 	pretrainTexts       int // general passages in pre-training
 	instruct            int // definition examples in instruction tuning
+	tuneEpochs          int // passes of instruction tuning
 }
 
 var (
-	fullSizes  = sizes{facts: 80, ood: 40, general: 80, known: 0.2, pretrainTexts: 4000, instruct: 800}
-	quickSizes = sizes{facts: 16, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120}
+	fullSizes  = sizes{facts: 80, ood: 40, general: 160, known: 0.2, pretrainTexts: 3000, instruct: 160, tuneEpochs: 10}
+	quickSizes = sizes{facts: 16, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 40, tuneEpochs: 10}
 )
 
 // suiteSet are the demo suites plus what the base model is built from.
