@@ -31,56 +31,6 @@ type gemmArgs struct {
 	lda, ldb, ldc  int
 }
 
-// sub returns the arguments for rows [i0, i1) and columns [j0, j1) of C.
-func (g *gemmArgs) sub(i0, i1, j0, j1 int) gemmArgs {
-	s := *g
-	s.m, s.n = i1-i0, j1-j0
-	if g.transA {
-		s.a = g.a[i0:]
-	} else {
-		s.a = g.a[i0*g.lda:]
-	}
-	if g.transB {
-		s.b = g.b[j0*g.ldb:]
-	} else {
-		s.b = g.b[j0:]
-	}
-	s.c = g.c[i0*g.ldc+j0:]
-	return s
-}
-
-// gemmSerial runs the blocked algorithm on one goroutine: for each nc-wide
-// panel of B and kc-deep block of k, pack B, then for each mc-tall block of
-// A pack A (scaled by alpha) and sweep the register tiles. The k blocks are
-// visited in increasing order, so each element of C sees the same sums in
-// the same order however the caller splits m and n (on tile boundaries).
-func gemmSerial(kn *gemmKernel, ws *workspace, g *gemmArgs) {
-	mr, nr := kn.mr, kn.nr
-	mc := min(kn.mc, roundUp(g.m, mr))
-	nc := min(kn.nc, roundUp(g.n, nr))
-	// Equal k blocks no longer than kn.kc: a short last block would cost a
-	// pass over C for little work. The blocks depend on k alone, which
-	// keeps results independent of how m and n are split.
-	kc := (g.k + ceilDiv(g.k, kn.kc) - 1) / ceilDiv(g.k, kn.kc)
-	ap, bp, tile := ws.get(mc*kc, nc*kc, mr*nr)
-	for jc := 0; jc < g.n; jc += nc {
-		nb := min(nc, g.n-jc)
-		for pc := 0; pc < g.k; pc += kc {
-			kb := min(kc, g.k-pc)
-			kn.packB(bp, g.transB, g.b, g.ldb, pc, jc, kb, nb, nr)
-			beta := g.beta
-			if pc > 0 {
-				beta = 1
-			}
-			for ic := 0; ic < g.m; ic += mc {
-				mb := min(mc, g.m-ic)
-				kn.packA(ap, g.transA, g.a, g.lda, ic, pc, mb, kb, mr, g.alpha)
-				macroKernel(kn, ap, bp, tile, mb, nb, kb, g.c[ic*g.ldc+jc:], g.ldc, beta)
-			}
-		}
-	}
-}
-
 // macroKernel sweeps the packed mb x kb block of A against the packed
 // kb x nb panel of B. Partial tiles at the right and bottom edges are
 // computed into tile and merged.

@@ -37,83 +37,11 @@ func threadsFor(m, n, k int) int {
 	return Threads()
 }
 
-// sgemm splits C into at most t blocks of whole register tiles, along m
-// or n, and runs gemmSerial on each. Splitting along m makes every part
-// pack its own copy of B (k*n); along n, of A (m*k); so the longer side is
-// split.
-func sgemm(kn *gemmKernel, t int, g *gemmArgs) {
-	mt := (g.m + kn.mr - 1) / kn.mr
-	nt := (g.n + kn.nr - 1) / kn.nr
-	splitM := g.m >= g.n && mt >= 2 || nt < 2
-	if g.m <= smallM {
-		t = 1
-	}
-	tiles := nt
-	if splitM {
-		tiles = mt
-	}
-	t = min(t, tiles)
-	if t <= 1 {
-		ws := getWorkspace()
-		if g.m <= smallM {
-			_, _, row := ws.get(0, 0, g.k)
-			gemmSmallM(activeVec(), g, row)
-		} else {
-			gemmSerial(kn, ws, g)
-		}
-		putWorkspace(ws)
-		return
-	}
-	job := jobPool.Get().(*gemmJob)
-	job.kn, job.args, job.splitM, job.t, job.tiles = kn, *g, splitM, t, tiles
-	job.wg.Add(t - 1)
-	startWorkers(t - 1)
-	for i := 1; i < t; i++ {
-		tasks <- task{job: job, part: i}
-	}
-	job.run(0)
-	job.wg.Wait()
-	job.args = gemmArgs{} // drop references to the caller's slices
-	jobPool.Put(job)
-}
-
-// gemmJob is one parallel Sgemm call; part i of t covers tiles
-// [tiles*i/t, tiles*(i+1)/t) along the split side.
-type gemmJob struct {
-	wg     sync.WaitGroup
-	kn     *gemmKernel
-	args   gemmArgs
-	splitM bool
-	t      int
-	tiles  int
-}
-
-var jobPool = sync.Pool{New: func() any { return new(gemmJob) }}
-
-func (j *gemmJob) run(part int) {
-	lo, hi := j.tiles*part/j.t, j.tiles*(part+1)/j.t
-	g := &j.args
-	var s gemmArgs
-	if j.splitM {
-		s = g.sub(min(lo*j.kn.mr, g.m), min(hi*j.kn.mr, g.m), 0, g.n)
-	} else {
-		s = g.sub(0, g.m, min(lo*j.kn.nr, g.n), min(hi*j.kn.nr, g.n))
-	}
-	ws := getWorkspace()
-	gemmSerial(j.kn, ws, &s)
-	putWorkspace(ws)
-}
-
-type task struct {
-	job  *gemmJob
-	part int
-}
-
 // The helper goroutines live for the life of the process and wait on
 // tasks; they are started on first need, never more than were needed at
 // once.
 var (
-	tasks       = make(chan task, 64)
+	tasks       = make(chan *gemmJob, 64)
 	workersMu   sync.Mutex
 	workerCount int
 )
@@ -122,9 +50,9 @@ func startWorkers(n int) {
 	workersMu.Lock()
 	for ; workerCount < n; workerCount++ {
 		go func() {
-			for t := range tasks {
-				t.job.run(t.part)
-				t.job.wg.Done()
+			for j := range tasks {
+				j.run()
+				j.wg.Done()
 			}
 		}()
 	}
@@ -155,4 +83,48 @@ func (ws *workspace) get(na, nb, nt int) (a, b, t []float32) {
 	}
 	buf := ws.buf[off:]
 	return buf[:na], buf[na : na+nb], buf[na+nb : na+nb+nt]
+}
+
+// barrier makes a team of n goroutines wait for each other. Waiters spin
+// briefly (the wait is usually a few microseconds) and then sleep.
+type barrier struct {
+	n     int32
+	count atomic.Int32
+	gen   atomic.Uint32
+	mu    sync.Mutex
+	cond  sync.Cond
+}
+
+func (b *barrier) init(n int) {
+	b.n = int32(n)
+	b.count.Store(0)
+	b.cond.L = &b.mu
+}
+
+func (b *barrier) wait() {
+	if b.n == 1 {
+		return
+	}
+	gen := b.gen.Load()
+	if b.count.Add(1) == b.n {
+		b.count.Store(0)
+		b.mu.Lock()
+		b.gen.Add(1)
+		b.cond.Broadcast()
+		b.mu.Unlock()
+		return
+	}
+	for i := 0; i < 1000; i++ {
+		if b.gen.Load() != gen {
+			return
+		}
+		if i%16 == 15 {
+			runtime.Gosched()
+		}
+	}
+	b.mu.Lock()
+	for b.gen.Load() == gen {
+		b.cond.Wait()
+	}
+	b.mu.Unlock()
 }
