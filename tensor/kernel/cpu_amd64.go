@@ -14,6 +14,12 @@ import "golang.org/x/sys/cpu"
 func sgemm14x32AVX512(k int, a, b, c *float32, ldc int, beta float32)
 
 //go:noescape
+func sgemm14x32AVX512Edge(k int, a, b, c *float32, ldc int, beta float32, rows, cols int)
+
+//go:noescape
+func sgemm14x16of32AVX512Edge(k int, a, b, c *float32, ldc int, beta float32, rows, cols int)
+
+//go:noescape
 func sgemm6x16AVX2(k int, a, b, c *float32, ldc int, beta float32)
 
 // peakFMA512 and peakFMA256 run n iterations of 24 (12) independent
@@ -41,6 +47,13 @@ var avx512Set = &kernelSet{
 		},
 		packA: packA14,
 		packB: packB32,
+		edge: func(k int, a, b, c []float32, ldc int, beta float32, rows, cols int) {
+			if cols <= 16 {
+				sgemm14x16of32AVX512Edge(k, &a[0], &b[0], &c[0], ldc, beta, rows, cols)
+				return
+			}
+			sgemm14x32AVX512Edge(k, &a[0], &b[0], &c[0], ldc, beta, rows, cols)
+		},
 	},
 	vec: avx512Vec,
 }

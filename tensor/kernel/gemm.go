@@ -20,6 +20,9 @@ type gemmKernel struct {
 	micro      func(k int, a, b, c []float32, ldc int, beta float32)
 	packA      func(dst []float32, trans bool, a []float32, lda, i0, p0, mb, kb, mr int, alpha float32)
 	packB      func(dst []float32, trans bool, b []float32, ldb, p0, j0, kb, nb, nr int)
+	// edge, if not nil, is the micro-kernel for a partial tile: it reads
+	// and writes only the top-left rows x cols of the tile of C.
+	edge func(k int, a, b, c []float32, ldc int, beta float32, rows, cols int)
 }
 
 // gemmArgs are the arguments of one Sgemm call, already validated.
@@ -32,8 +35,8 @@ type gemmArgs struct {
 }
 
 // macroKernel sweeps the packed mb x kb block of A against the packed
-// kb x nb panel of B. Partial tiles at the right and bottom edges are
-// computed into tile and merged.
+// kb x nb panel of B. Partial tiles at the right and bottom edges go to
+// the edge kernel, or are computed into tile and merged.
 func macroKernel(kn *gemmKernel, ap, bp, tile []float32, mb, nb, kb int, c []float32, ldc int, beta float32) {
 	mr, nr := kn.mr, kn.nr
 	for jr := 0; jr < nb; jr += nr {
@@ -44,6 +47,10 @@ func macroKernel(kn *gemmKernel, ap, bp, tile []float32, mb, nb, kb int, c []flo
 			as := ap[ir*kb:]
 			if mh == mr && nw == nr {
 				kn.micro(kb, as, bs, c[ir*ldc+jr:], ldc, beta)
+				continue
+			}
+			if kn.edge != nil {
+				kn.edge(kb, as, bs, c[ir*ldc+jr:], ldc, beta, mh, nw)
 				continue
 			}
 			kn.micro(kb, as, bs, tile, nr, 0)

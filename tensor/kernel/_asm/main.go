@@ -33,6 +33,8 @@ type tile struct {
 	reg    string // "Z" or "Y"
 	lanes  int    // float32 lanes per vector
 	mr, nv int
+	// bstride, if not 0, is the bytes of packed B per k step.
+	bstride int
 }
 
 func (t tile) acc(r, v int) string { return fmt.Sprintf("%s%d", t.reg, r*t.nv+v) }
@@ -52,7 +54,16 @@ func (g *gen) kstep(t tile) {
 		}
 	}
 	g.l("ADDQ $%d, AX", t.mr*4)
-	g.l("ADDQ $%d, BX", t.nv*t.lanes*4)
+	g.l("ADDQ $%d, BX", t.bStride())
+}
+
+// bStride is the bytes of packed B per k step: the sliver width, which
+// narrow edge kernels do not use all of.
+func (t tile) bStride() int {
+	if t.bstride != 0 {
+		return t.bstride
+	}
+	return t.nv * t.lanes * 4
 }
 
 func (g *gen) kernel(t tile) {
@@ -60,6 +71,87 @@ func (g *gen) kernel(t tile) {
 	name := fmt.Sprintf("sgemm%dx%d%s", t.mr, nr, t.name)
 	fmt.Fprintf(&g.Buffer, "\n// func %s(k int, a, b, c *float32, ldc int, beta float32)\n", name)
 	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-44\n", name)
+	g.kloop(t, name, t.mr)
+	g.l("MOVL beta+40(FP), R9")
+	g.l("ANDL $0x7fffffff, R9")
+	g.l("JEQ %s_store0", name)
+	beta := t.bc(0)
+	g.l("VBROADCASTSS beta+40(FP), %s", beta)
+	for r := 0; r < t.mr; r++ {
+		for v := 0; v < t.nv; v++ {
+			g.l("VFMADD231PS %d(DX), %s, %s", v*t.lanes*4, beta, t.acc(r, v))
+			g.l("VMOVUPS %s, %d(DX)", t.acc(r, v), v*t.lanes*4)
+		}
+		if r < t.mr-1 {
+			g.l("ADDQ R8, DX")
+		}
+	}
+	g.l("VZEROUPPER")
+	g.l("RET")
+	g.label(name + "_store0")
+	for r := 0; r < t.mr; r++ {
+		for v := 0; v < t.nv; v++ {
+			g.l("VMOVUPS %s, %d(DX)", t.acc(r, v), v*t.lanes*4)
+		}
+		if r < t.mr-1 {
+			g.l("ADDQ R8, DX")
+		}
+	}
+	g.l("VZEROUPPER")
+	g.l("RET")
+}
+
+// edgeKernel emits the AVX-512 variant for partial tiles: only rows <
+// rows and columns < cols of C are read and written, through opmasks
+// K1 (columns 0-15) and K2 (16-31).
+func (g *gen) edgeKernel(t tile) {
+	nr := t.nv * t.lanes
+	name := fmt.Sprintf("sgemm%dx%d%sEdge", t.mr, nr, t.name)
+	if t.bstride != 0 {
+		name = fmt.Sprintf("sgemm%dx%dof%d%sEdge", t.mr, nr, t.bstride/4, t.name)
+	}
+	fmt.Fprintf(&g.Buffer, "\n// func %s(k int, a, b, c *float32, ldc int, beta float32, rows, cols int)\n", name)
+	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-64\n", name)
+	g.kloop(t, name, 0)
+	g.l("MOVQ rows+48(FP), R11")
+	g.l("MOVQ cols+56(FP), R12")
+	g.l("MOVQ $1, R13")
+	g.l("SHLXQ R12, R13, R13")
+	g.l("DECQ R13")
+	g.l("KMOVD R13, K1")
+	g.l("KSHIFTRD $16, K1, K2")
+	masks := []string{"K1", "K2"}
+	beta, tmp := t.bc(0), t.bc(1)
+	g.l("VBROADCASTSS beta+40(FP), %s", beta)
+	g.l("MOVL beta+40(FP), R9")
+	g.l("ANDL $0x7fffffff, R9")
+	for r := 0; r < t.mr; r++ {
+		if r > 0 {
+			g.l("CMPQ R11, $%d", r)
+			g.l("JLE %s_done", name)
+			g.l("ADDQ R8, DX")
+		}
+		g.l("TESTL R9, R9")
+		g.l("JEQ %s_row%d", name, r)
+		for v := 0; v < t.nv; v++ {
+			g.l("VMOVUPS.Z %d(DX), %s, %s", v*t.lanes*4, masks[v], tmp)
+			g.l("VFMADD231PS %s, %s, %s", tmp, beta, t.acc(r, v))
+		}
+		g.label(fmt.Sprintf("%s_row%d", name, r))
+		for v := 0; v < t.nv; v++ {
+			g.l("VMOVUPS %s, %s, %d(DX)", t.acc(r, v), masks[v], v*t.lanes*4)
+		}
+	}
+	g.label(name + "_done")
+	g.l("VZEROUPPER")
+	g.l("RET")
+}
+
+// kloop emits the prologue and the k loop, leaving the tile in the
+// accumulators, DX at C and R8 = ldc in bytes. The first prefetchRows
+// rows of C are prefetched.
+func (g *gen) kloop(t tile, name string, prefetchRows int) {
+	nr := t.nv * t.lanes
 	g.l("MOVQ k+0(FP), CX")
 	g.l("MOVQ a+8(FP), AX")
 	g.l("MOVQ b+16(FP), BX")
@@ -68,7 +160,7 @@ func (g *gen) kernel(t tile) {
 	g.l("SHLQ $2, R8")
 	// Prefetch the C tile while the k loop runs.
 	g.l("MOVQ DX, R10")
-	for r := 0; r < t.mr; r++ {
+	for r := 0; r < prefetchRows; r++ {
 		g.l("PREFETCHT0 (R10)")
 		g.l("PREFETCHT0 %d(R10)", nr*4-4)
 		g.l("ADDQ R8, R10")
@@ -99,33 +191,6 @@ func (g *gen) kernel(t tile) {
 	g.l("DECQ CX")
 	g.l("JMP %s_tail", name)
 	g.label(name + "_store")
-	g.l("MOVL beta+40(FP), R9")
-	g.l("ANDL $0x7fffffff, R9")
-	g.l("JEQ %s_store0", name)
-	beta := t.bc(0)
-	g.l("VBROADCASTSS beta+40(FP), %s", beta)
-	for r := 0; r < t.mr; r++ {
-		for v := 0; v < t.nv; v++ {
-			g.l("VFMADD231PS %d(DX), %s, %s", v*t.lanes*4, beta, t.acc(r, v))
-			g.l("VMOVUPS %s, %d(DX)", t.acc(r, v), v*t.lanes*4)
-		}
-		if r < t.mr-1 {
-			g.l("ADDQ R8, DX")
-		}
-	}
-	g.l("VZEROUPPER")
-	g.l("RET")
-	g.label(name + "_store0")
-	for r := 0; r < t.mr; r++ {
-		for v := 0; v < t.nv; v++ {
-			g.l("VMOVUPS %s, %d(DX)", t.acc(r, v), v*t.lanes*4)
-		}
-		if r < t.mr-1 {
-			g.l("ADDQ R8, DX")
-		}
-	}
-	g.l("VZEROUPPER")
-	g.l("RET")
 }
 
 // peak emits a loop of nacc independent FMA chains, n iterations.
@@ -186,6 +251,7 @@ func (g *gen) packTranspose() {
 	// Load and scale the 14 rows: row i at AX + i*SI.
 	g.l("MOVQ AX, BX")
 	for i := 0; i < 14; i++ {
+		g.l("PREFETCHT0 512(BX)") // 14 strided streams outrun the hardware prefetcher
 		g.l("VMULPS (BX), Z30, Z%d", i)
 		if i < 13 {
 			g.l("ADDQ SI, BX")
@@ -249,7 +315,11 @@ func main() {
 	out := flag.String("out", ".", "folder to write the .s files to")
 	flag.Parse()
 	write(*out, "sgemm_avx512_amd64.s", func(g *gen) {
-		g.kernel(tile{name: "AVX512", reg: "Z", lanes: 16, mr: 14, nv: 2})
+		t := tile{name: "AVX512", reg: "Z", lanes: 16, mr: 14, nv: 2}
+		g.kernel(t)
+		g.edgeKernel(t)
+		// Half-width edges (n%32 <= 16) need only half the work.
+		g.edgeKernel(tile{name: "AVX512", reg: "Z", lanes: 16, mr: 14, nv: 1, bstride: 128})
 	})
 	write(*out, "sgemm_avx2_amd64.s", func(g *gen) {
 		g.kernel(tile{name: "AVX2", reg: "Y", lanes: 8, mr: 6, nv: 2})
