@@ -23,16 +23,18 @@ type kernelSet struct {
 }
 
 func init() {
-	sets := availableSets()
-	chosen := sets[0]
-	if want := os.Getenv(EnvKernel); want != "" {
-		for _, s := range sets {
-			if s.name == want {
-				chosen = s
-			}
+	active.Store(choose(availableSets(), os.Getenv(EnvKernel)))
+}
+
+// choose returns the set named want, or the first (fastest) set when want
+// is empty or not among them.
+func choose(sets []*kernelSet, want string) *kernelSet {
+	for _, s := range sets {
+		if s.name == want {
+			return s
 		}
 	}
-	active.Store(chosen)
+	return sets[0]
 }
 
 // Path reports the name of the kernel path in use: "avx512", "avx2" or
