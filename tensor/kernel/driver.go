@@ -1,23 +1,30 @@
 package kernel
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// gemmJob is one Sgemm call run by a team of t goroutines with the blocked
-// algorithm: for each nc-wide panel of B and each kc-deep block of k (a
-// step), the team packs the B panel into a shared buffer, waits at a
-// barrier, then takes work items (an mc-tall block of rows of C, or a part
-// of its columns when there are few blocks), each packing its block of A
-// (scaled by alpha) and sweeping the register tiles.
+// gemmJob is one Sgemm call, run by the caller and up to t-1 helpers with
+// the blocked algorithm: for each nc-wide panel of B and each kc-deep
+// block of k (a step), the members pack the B panel into a shared buffer,
+// sliver by sliver, then take work items (an mc-tall block of rows of C,
+// or a part of its columns when there are few blocks), each packing its
+// block of A (scaled by alpha) and sweeping the register tiles.
 //
-// Steps run in increasing k, separated by the barrier, and the k blocks
-// depend on k alone, so every element of C is accumulated in the same
-// order by the same micro-kernel call whatever the number of goroutines and
-// whoever takes which item: results are bit-identical. The B buffer is
-// double: packing step s+1 only waits for step s-1 to finish, which the
-// barrier of step s guarantees.
+// Slivers and items are claimed from counters, and members wait only for
+// work that someone has claimed: before its items, step s needs all of
+// B packed and all items of step s-1 done (two steps share nothing else;
+// the B buffer is double, and step s+1 packs into the buffer of step s-1).
+// A helper that starts late finds the claimed work gone and leaves, so no
+// member ever waits for a goroutine that the OS has not yet run.
+//
+// Steps run in increasing k, and the k blocks depend on k alone, so every
+// element of C is accumulated in the same order by the same micro-kernel
+// call whatever the number of members and whoever takes which item:
+// results are bit-identical.
 type gemmJob struct {
 	kn         *gemmKernel
 	g          gemmArgs
@@ -26,16 +33,21 @@ type gemmJob struct {
 	mItems     int // row blocks per step
 	nSplit     int // column parts per row block
 	bp         [2][]float32
-	next       []atomic.Int32 // per step: next B sliver, next item
-	bar        barrier
-	wg         sync.WaitGroup
-	ws         *workspace // owns bp
+	steps      []stepState
+	refs       atomic.Int32 // members that have not yet left
+	ws         *workspace   // owns bp
+}
+
+// stepState counts the work of one step; padded to a cache line.
+type stepState struct {
+	nextSliver, packed, nextItem, done atomic.Int32
+	_                                  [48]byte
 }
 
 var jobPool = sync.Pool{New: func() any { return new(gemmJob) }}
 
 // sgemm runs the product on up to t goroutines (the caller and t-1
-// helpers); g is valid and m > smallM or t == 1.
+// helpers); g is valid.
 func sgemm(kn *gemmKernel, t int, g *gemmArgs) {
 	if g.m <= smallM {
 		ws := getWorkspace()
@@ -46,18 +58,17 @@ func sgemm(kn *gemmKernel, t int, g *gemmArgs) {
 	}
 	j := jobPool.Get().(*gemmJob)
 	j.setup(kn, t, g)
+	j.refs.Store(int32(j.t))
 	if j.t > 1 {
-		j.wg.Add(j.t - 1)
 		startWorkers(j.t - 1)
 		for i := 1; i < j.t; i++ {
 			tasks <- j
 		}
 	}
 	j.run()
-	j.wg.Wait()
-	putWorkspace(j.ws)
-	j.g, j.ws, j.bp = gemmArgs{}, nil, [2][]float32{} // drop the caller's slices
-	jobPool.Put(j)
+	last := &j.steps[len(j.steps)-1]
+	waitFor(&last.done, int32(j.mItems*j.nSplit))
+	j.leave()
 }
 
 func (j *gemmJob) setup(kn *gemmKernel, t int, g *gemmArgs) {
@@ -67,26 +78,27 @@ func (j *gemmJob) setup(kn *gemmKernel, t int, g *gemmArgs) {
 	// pass over C for little work. They depend on k alone.
 	j.kc = ceilDiv(g.k, ceilDiv(g.k, kn.kc))
 	j.nc = min(kn.nc, roundUp(g.n, nr))
-	// Row blocks small enough for about four per goroutine.
 	j.mc = min(kn.mc, roundUp(g.m, mr))
-	if t > 1 {
+	if t > 1 { // about four row blocks per member
 		j.mc = min(j.mc, max(mr, roundUp(ceilDiv(g.m, 4*t), mr)))
 	}
 	j.mItems = ceilDiv(g.m, j.mc)
-	slivers := ceilDiv(j.nc, nr)
 	j.nSplit = 1
 	if j.mItems < 2*t {
-		j.nSplit = min(slivers, ceilDiv(2*t, j.mItems))
+		j.nSplit = min(ceilDiv(j.nc, nr), ceilDiv(2*t, j.mItems))
 	}
 	j.t = max(1, min(t, j.mItems*j.nSplit))
-	j.bar.init(j.t)
 	steps := ceilDiv(g.n, j.nc) * ceilDiv(g.k, j.kc)
-	if cap(j.next) < 2*steps {
-		j.next = make([]atomic.Int32, 2*steps)
+	if cap(j.steps) < steps {
+		j.steps = make([]stepState, steps)
 	}
-	j.next = j.next[:2*steps]
-	for i := range j.next {
-		j.next[i].Store(0)
+	j.steps = j.steps[:steps]
+	for i := range j.steps {
+		s := &j.steps[i]
+		s.nextSliver.Store(0)
+		s.packed.Store(0)
+		s.nextItem.Store(0)
+		s.done.Store(0)
 	}
 	j.ws = getWorkspace()
 	size := roundUp(j.nc, nr) * j.kc
@@ -94,13 +106,25 @@ func (j *gemmJob) setup(kn *gemmKernel, t int, g *gemmArgs) {
 	j.bp = [2][]float32{b0, b1}
 }
 
-// run is one member of the team.
+// leave is called by each member when it is done with the job; the last
+// one returns it to the pool.
+func (j *gemmJob) leave() {
+	if j.refs.Add(-1) != 0 {
+		return
+	}
+	putWorkspace(j.ws)
+	j.g, j.ws, j.bp = gemmArgs{}, nil, [2][]float32{} // drop the caller's slices
+	jobPool.Put(j)
+}
+
+// run is one member's share of the job.
 func (j *gemmJob) run() {
 	kn, g := j.kn, &j.g
 	mr, nr := kn.mr, kn.nr
 	ws := getWorkspace()
 	defer putWorkspace(ws)
 	ap, _, tile := ws.get(j.mc*j.kc, 0, mr*nr)
+	items := int32(j.mItems * j.nSplit)
 	step := 0
 	for jc := 0; jc < g.n; jc += j.nc {
 		nb := min(j.nc, g.n-jc)
@@ -108,22 +132,27 @@ func (j *gemmJob) run() {
 		for pc := 0; pc < g.k; pc += j.kc {
 			kb := min(j.kc, g.k-pc)
 			bp := j.bp[step%2]
+			st := &j.steps[step]
 			for {
-				s := int(j.next[2*step].Add(1)) - 1
+				s := int(st.nextSliver.Add(1)) - 1
 				if s >= slivers {
 					break
 				}
 				kn.packB(bp[s*nr*kb:], g.transB, g.b, g.ldb, pc, jc+s*nr, kb, min(nr, nb-s*nr), nr)
+				st.packed.Add(1)
 			}
-			j.bar.wait()
+			waitFor(&st.packed, int32(slivers))
+			if step > 0 {
+				waitFor(&j.steps[step-1].done, items)
+			}
 			beta := g.beta
 			if pc > 0 {
 				beta = 1
 			}
 			packed := -1 // the row block now in ap
 			for {
-				it := int(j.next[2*step+1].Add(1)) - 1
-				if it >= j.mItems*j.nSplit {
+				it := int(st.nextItem.Add(1)) - 1
+				if it >= int(items) {
 					break
 				}
 				ib, part := it/j.nSplit, it%j.nSplit
@@ -136,8 +165,23 @@ func (j *gemmJob) run() {
 				s0, s1 := slivers*part/j.nSplit, slivers*(part+1)/j.nSplit
 				c0, c1 := s0*nr, min(s1*nr, nb)
 				macroKernel(kn, ap, bp[s0*nr*kb:], tile, mb, c1-c0, kb, g.c[ic*g.ldc+jc+c0:], g.ldc, beta)
+				st.done.Add(1)
 			}
 			step++
+		}
+	}
+}
+
+// waitFor returns when *v reaches want. The work waited for is claimed by
+// a running goroutine and short, so it spins, then yields, then sleeps.
+func waitFor(v *atomic.Int32, want int32) {
+	for i := 0; v.Load() < want; i++ {
+		switch {
+		case i < 100:
+		case i < 2000:
+			runtime.Gosched()
+		default:
+			time.Sleep(20 * time.Microsecond)
 		}
 	}
 }

@@ -52,7 +52,7 @@ func startWorkers(n int) {
 		go func() {
 			for j := range tasks {
 				j.run()
-				j.wg.Done()
+				j.leave()
 			}
 		}()
 	}
@@ -83,48 +83,4 @@ func (ws *workspace) get(na, nb, nt int) (a, b, t []float32) {
 	}
 	buf := ws.buf[off:]
 	return buf[:na], buf[na : na+nb], buf[na+nb : na+nb+nt]
-}
-
-// barrier makes a team of n goroutines wait for each other. Waiters spin
-// briefly (the wait is usually a few microseconds) and then sleep.
-type barrier struct {
-	n     int32
-	count atomic.Int32
-	gen   atomic.Uint32
-	mu    sync.Mutex
-	cond  sync.Cond
-}
-
-func (b *barrier) init(n int) {
-	b.n = int32(n)
-	b.count.Store(0)
-	b.cond.L = &b.mu
-}
-
-func (b *barrier) wait() {
-	if b.n == 1 {
-		return
-	}
-	gen := b.gen.Load()
-	if b.count.Add(1) == b.n {
-		b.count.Store(0)
-		b.mu.Lock()
-		b.gen.Add(1)
-		b.cond.Broadcast()
-		b.mu.Unlock()
-		return
-	}
-	for i := 0; i < 1000; i++ {
-		if b.gen.Load() != gen {
-			return
-		}
-		if i%16 == 15 {
-			runtime.Gosched()
-		}
-	}
-	b.mu.Lock()
-	for b.gen.Load() == gen {
-		b.cond.Wait()
-	}
-	b.mu.Unlock()
 }
