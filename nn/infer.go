@@ -72,8 +72,15 @@ func (m *Model) Forward(c *KVCache, tokens []int32, spec []TokSpec, need []int) 
 	if n == 0 {
 		return nil, nil
 	}
-	tp := tensor.NewTape()
-	tp.NoGrad = true
+	tp, _ := m.tapes.Get().(*tensor.Tape)
+	if tp == nil {
+		tp = tensor.NewTape()
+		tp.NoGrad = true
+	}
+	defer func() {
+		tp.Reset()
+		m.tapes.Put(tp)
+	}()
 	emb, outNorm, layers := m.tensors(false)
 	eps := float32(cfg.NormEps)
 	x := tp.Embedding(emb, tokens) // [n, D]

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/cemlab/cem/tensor"
 )
@@ -55,7 +56,8 @@ func (c Config) layout() ([]View, int) {
 
 // Model is a decoder: its configuration and flat parameter buffer. Grads
 // is allocated by the first training step. A Model is safe for
-// concurrent inference but not for concurrent training.
+// concurrent inference but not for concurrent training; it must not be
+// copied.
 type Model struct {
 	Config Config
 	Params []float32 // all parameters, laid out as Views
@@ -64,6 +66,7 @@ type Model struct {
 
 	rope   *tensor.Rope
 	byName map[string]int
+	tapes  sync.Pool // *tensor.Tape for inference, reused across calls
 }
 
 // layer holds tensors wrapping one block's parameter views.

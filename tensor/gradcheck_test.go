@@ -122,8 +122,9 @@ func TestGradients(t *testing.T) {
 			spec := AttnSpec{Heads: 2, KVHeads: 2, HeadDim: 6, Rope: testRope(t, 6), Segments: []Segment{{0, 9}}}
 			return func(tp *Tape) *Tensor { return tp.Attention(in[0], spec) }
 		}},
-		{"AttentionLong", []*Tensor{param(rng, 1, 43, (2+2*1)*4)}, func(in []*Tensor) func(*Tape) *Tensor {
-			spec := AttnSpec{Heads: 2, KVHeads: 1, HeadDim: 4, Rope: testRope(t, 4), Segments: []Segment{{0, 40}, {40, 3}}}
+		{"AttentionBlocks", []*Tensor{param(rng, 1, 143, (2+2*1)*4)}, func(in []*Tensor) func(*Tape) *Tensor {
+			rope, _ := NewRope(4, 200, 10000)
+			spec := AttnSpec{Heads: 2, KVHeads: 1, HeadDim: 4, Rope: rope, Segments: []Segment{{0, 140}, {140, 3}}}
 			return func(tp *Tape) *Tensor { return tp.Attention(in[0], spec) }
 		}},
 		{"Chain", []*Tensor{param(rng, 1, 7, 8), param(rng, 1, 8), param(rng, 0.5, 3*2*4, 8)}, func(in []*Tensor) func(*Tape) *Tensor {

@@ -81,38 +81,30 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 	}
 	items := len(spec.Segments) * hkv
 	workers := maxWorkers(items)
-	scratch := tp.arena.alloc(workers * 2 * maxL * maxL)
+	blk := min(maxL, attnBlock) * maxL // one block of scores
+	scratch := tp.arena.alloc(workers * 2 * blk)
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	rep := h / hkv
 
 	parallelWorkers(items, func(w, it int) {
 		seg, g := spec.Segments[it/hkv], it%hkv
 		L, st := seg.Len, seg.Start
-		sc := scratch[w*2*maxL*maxL : w*2*maxL*maxL+L*L]
+		sc := scratch[w*2*blk : w*2*blk+blk]
 		kRot := rot[st*r+(h+g)*hd:]
 		v := qkv.Data[st*width+(h+hkv+g)*hd:]
 		for hh := g * rep; hh < (g+1)*rep; hh++ {
-			kernel.Sgemm(false, true, L, L, hd, scale, rot[st*r+hh*hd:], r, kRot, r, 0, sc, L)
-			for i := range L {
-				row := sc[i*L : i*L+L]
-				m := row[0]
-				for _, s := range row[1 : i+1] {
-					m = max(m, s)
+			qRot := rot[st*r+hh*hd:]
+			for r0 := 0; r0 < L; r0 += attnBlock {
+				// Rows r0..r1-1 attend to keys 0..r1-1 at most.
+				r1 := min(r0+attnBlock, L)
+				rows := r1 - r0
+				kernel.Sgemm(false, true, rows, r1, hd, scale, qRot[r0*r:], r, kRot, r, 0, sc, r1)
+				for i := r0; i < r1; i++ {
+					row := sc[(i-r0)*r1 : (i-r0+1)*r1]
+					lse[(st+i)*h+hh] = softmaxCausal(row, i)
 				}
-				var sum float32
-				for j := 0; j <= i; j++ {
-					e := Expf(row[j] - m)
-					row[j] = e
-					sum += e
-				}
-				inv := 1 / sum
-				for j := 0; j <= i; j++ {
-					row[j] *= inv
-				}
-				clear(row[i+1:])
-				lse[(st+i)*h+hh] = m + float32(math.Log(float64(sum)))
+				kernel.Sgemm(false, false, rows, hd, r1, 1, sc, r1, v, width, 0, y.Data[(st+r0)*c+hh*hd:], c)
 			}
-			kernel.Sgemm(false, false, L, hd, L, 1, sc, L, v, width, 0, y.Data[st*c+hh*hd:], c)
 		}
 	})
 
@@ -126,42 +118,43 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 		parallelWorkers(items, func(w, it int) {
 			seg, g := spec.Segments[it/hkv], it%hkv
 			L, st := seg.Len, seg.Start
-			p := scratch[w*2*maxL*maxL : w*2*maxL*maxL+L*L]
-			dp := scratch[w*2*maxL*maxL+maxL*maxL : w*2*maxL*maxL+maxL*maxL+L*L]
+			p := scratch[w*2*blk : w*2*blk+blk]
+			dp := scratch[w*2*blk+blk : w*2*blk+2*blk]
 			kRot := rot[st*r+(h+g)*hd:]
 			v := qkv.Data[st*width+(h+hkv+g)*hd:]
+			dV := dqkv[st*width+(h+hkv+g)*hd:]
+			dK := drot[st*r+(h+g)*hd:]
 			for hh := g * rep; hh < (g+1)*rep; hh++ {
 				qRot := rot[st*r+hh*hd:]
-				dO := dy[st*c+hh*hd:]
-				kernel.Sgemm(false, true, L, L, hd, scale, qRot, r, kRot, r, 0, p, L)
-				kernel.Sgemm(false, true, L, L, hd, 1, dO, c, v, width, 0, dp, L)
-				for i := range L {
-					pr, dpr := p[i*L:i*L+L], dp[i*L:i*L+L]
-					l := lse[(st+i)*h+hh]
-					o := y.Data[(st+i)*c+hh*hd : (st+i)*c+hh*hd+hd]
-					d := dot(dy[(st+i)*c+hh*hd:(st+i)*c+hh*hd+hd], o)
-					for j := 0; j <= i; j++ {
-						pj := Expf(pr[j] - l)
-						pr[j] = pj
-						dpr[j] = pj * (dpr[j] - d)
+				dQ := drot[st*r+hh*hd:]
+				for r0 := 0; r0 < L; r0 += attnBlock {
+					r1 := min(r0+attnBlock, L)
+					rows := r1 - r0
+					dO := dy[(st+r0)*c+hh*hd:]
+					kernel.Sgemm(false, true, rows, r1, hd, scale, qRot[r0*r:], r, kRot, r, 0, p, r1)
+					kernel.Sgemm(false, true, rows, r1, hd, 1, dO, c, v, width, 0, dp, r1)
+					for i := r0; i < r1; i++ {
+						pr, dpr := p[(i-r0)*r1:(i-r0+1)*r1], dp[(i-r0)*r1:(i-r0+1)*r1]
+						l := lse[(st+i)*h+hh]
+						o := (st+i)*c + hh*hd
+						d := dot(dy[o:o+hd], y.Data[o:o+hd])
+						for j := 0; j <= i; j++ {
+							pj := Expf(pr[j] - l)
+							pr[j] = pj
+							dpr[j] = pj * (dpr[j] - d)
+						}
+						clear(pr[i+1:])
+						clear(dpr[i+1:])
 					}
-					clear(pr[i+1:])
-					clear(dpr[i+1:])
+					kernel.Sgemm(true, false, r1, hd, rows, 1, p, r1, dO, c, 1, dV, width)
+					kernel.Sgemm(false, false, rows, hd, r1, scale, dp, r1, kRot, r, 1, dQ[r0*r:], r)
+					kernel.Sgemm(true, false, r1, hd, rows, scale, dp, r1, qRot[r0*r:], r, 1, dK, r)
 				}
-				kernel.Sgemm(true, false, L, hd, L, 1, p, L, dO, c, 1, dqkv[st*width+(h+hkv+g)*hd:], width)
-				kernel.Sgemm(false, false, L, hd, L, scale, dp, L, kRot, r, 1, drot[st*r+hh*hd:], r)
-				kernel.Sgemm(true, false, L, hd, L, scale, dp, L, qRot, r, 1, drot[st*r+(h+g)*hd:], r)
 			}
 		})
 		// Rotate the q and k gradients back and add them to dqkv.
 		parallelRows(n, func(lo, hi int) {
-			var tmp [512]float32
-			buf := tmp[:0]
-			if hd > len(tmp) {
-				buf = make([]float32, hd)
-			} else {
-				buf = tmp[:hd]
-			}
+			buf := make([]float32, hd)
 			for i := lo; i < hi; i++ {
 				for k := 0; k < h+hkv; k++ {
 					spec.Rope.Rotate(buf, drot[i*r+k*hd:], int(pos[i]), true)
@@ -171,6 +164,32 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 		})
 	})
 	return y
+}
+
+// attnBlock is the number of query rows per attention block: rows
+// r0..r0+attnBlock-1 only need keys before r0+attnBlock, so long
+// segments skip most of the masked upper triangle.
+const attnBlock = 64
+
+// softmaxCausal replaces row[0..i] by its softmax and row[i+1:] by zeros
+// and returns the log-sum-exp of row[0..i].
+func softmaxCausal(row []float32, i int) float32 {
+	m := row[0]
+	for _, s := range row[1 : i+1] {
+		m = max(m, s)
+	}
+	var sum float32
+	for j := 0; j <= i; j++ {
+		e := Expf(row[j] - m)
+		row[j] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for j := 0; j <= i; j++ {
+		row[j] *= inv
+	}
+	clear(row[i+1:])
+	return m + float32(math.Log(float64(sum)))
 }
 
 // positions returns each row's position within its segment.

@@ -25,7 +25,12 @@ func (tp *Tape) Linear(x, w *Tensor) *Tensor {
 			return
 		}
 		if x.needGrad {
-			kernel.Sgemm(false, false, n, k, m, 1, dy, m, w.Data, k, 1, x.g(), k)
+			dx, fresh := x.gFresh()
+			beta := float32(1)
+			if fresh {
+				beta = 0
+			}
+			kernel.Sgemm(false, false, n, k, m, 1, dy, m, w.Data, k, beta, dx, k)
 		}
 		if w.needGrad {
 			kernel.Sgemm(true, false, m, k, n, 1, dy, m, x.Data, k, 1, w.g(), k)
@@ -57,8 +62,14 @@ func (tp *Tape) Add(a, b *Tensor) *Tensor {
 		}
 		for _, in := range []*Tensor{a, b} {
 			if in.needGrad {
-				g := in.g()
-				parallelSpans(len(dy), func(s, e int) { axpy(1, dy[s:e], g[s:e]) })
+				g, fresh := in.gFresh()
+				parallelSpans(len(dy), func(s, e int) {
+					if fresh {
+						copy(g[s:e], dy[s:e])
+					} else {
+						axpy(1, dy[s:e], g[s:e])
+					}
+				})
 			}
 		}
 	})
@@ -100,11 +111,15 @@ func (tp *Tape) SwiGLU(ab *Tensor) *Tensor {
 		if dy == nil || !ab.needGrad {
 			return
 		}
-		dab := ab.g()
+		dab, fresh := ab.gFresh()
 		parallelRows(n, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				a, b, d := ab.Data[r*f2:r*f2+f], ab.Data[r*f2+f:r*f2+f2], dy[r*f:r*f+f]
 				da, db, sg := dab[r*f2:r*f2+f], dab[r*f2+f:r*f2+f2], sig[r*f:r*f+f]
+				if fresh {
+					clear(da)
+					clear(db)
+				}
 				for i := range d {
 					s := sg[i]
 					da[i] += d[i] * b[i] * s * (1 + a[i]*(1-s))

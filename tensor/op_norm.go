@@ -35,8 +35,9 @@ func (tp *Tape) RMSNorm(x, g *Tensor, eps float32) *Tensor {
 			return
 		}
 		var dx []float32
+		fresh := false
 		if x.needGrad {
-			dx = x.g()
+			dx, fresh = x.gFresh()
 		}
 		chunks := (n + rowChunk - 1) / rowChunk
 		var partial []float32
@@ -58,6 +59,9 @@ func (tp *Tape) RMSNorm(x, g *Tensor, eps float32) *Tensor {
 				m /= float32(d)
 				if dx != nil {
 					dxr := dx[r*d : r*d+d]
+					if fresh {
+						clear(dxr)
+					}
 					for j, v := range xr {
 						dxr[j] += ri * (dyr[j]*g.Data[j] - v*ri*m)
 					}

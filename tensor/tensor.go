@@ -46,6 +46,17 @@ func (t *Tensor) g() []float32 {
 	return t.grad
 }
 
+// gFresh returns t's gradient buffer and whether it was just allocated
+// without zeroing: then the caller must overwrite every element instead
+// of adding to it.
+func (t *Tensor) gFresh() ([]float32, bool) {
+	if t.grad == nil {
+		t.grad = t.tape.arena.alloc(len(t.Data))
+		return t.grad, true
+	}
+	return t.grad, false
+}
+
 func numel(shape []int) int {
 	n := 1
 	for _, s := range shape {
@@ -151,9 +162,12 @@ func (tp *Tape) runBackward() {
 	}
 }
 
-// arena is a bump allocator of float32 slices. After a reset that found
-// the memory split over several blocks, it allocates one block big enough
-// for everything, so steady-state steps use one block and never allocate.
+// arena is a bump allocator of float32 slices over a list of blocks that
+// is kept across resets. A step that allocates the same sizes as the one
+// before walks the same blocks in the same order, so steady-state
+// training does not allocate; a new block is at least a quarter of what
+// the step has used so far, which bounds both the number of blocks and
+// the unused tail of the last one.
 type arena struct {
 	blocks [][]float32
 	cur    int // index of the current block
@@ -162,18 +176,15 @@ type arena struct {
 	peak   int
 }
 
-const minBlock = 1 << 20
+const minBlock = 1 << 18
 
 func (a *arena) alloc(n int) []float32 {
-	if len(a.blocks) == 0 || a.off+n > len(a.blocks[a.cur]) {
-		// Try the next existing block, else add one.
+	for a.cur < len(a.blocks) && a.off+n > len(a.blocks[a.cur]) {
 		a.cur++
-		if a.cur >= len(a.blocks) || len(a.blocks[a.cur]) < n {
-			size := max(n, minBlock, a.used)
-			a.blocks = append(a.blocks[:min(a.cur, len(a.blocks))], make([]float32, size))
-			a.cur = len(a.blocks) - 1
-		}
 		a.off = 0
+	}
+	if a.cur == len(a.blocks) {
+		a.blocks = append(a.blocks, make([]float32, max(n, minBlock, a.used/4)))
 	}
 	s := a.blocks[a.cur][a.off : a.off+n : a.off+n]
 	a.off += n
@@ -188,13 +199,4 @@ func (a *arena) allocZero(n int) []float32 {
 	return s
 }
 
-func (a *arena) reset() {
-	if len(a.blocks) > 1 {
-		total := 0
-		for _, b := range a.blocks {
-			total += len(b)
-		}
-		a.blocks = [][]float32{make([]float32, max(total, a.used))}
-	}
-	a.cur, a.off, a.used = 0, 0, 0
-}
+func (a *arena) reset() { a.cur, a.off, a.used = 0, 0, 0 }

@@ -23,7 +23,7 @@ type Options struct {
 	Epochs      int     // passes over the examples [1]; ignored when Steps > 0
 	Steps       int     // optimiser steps; 0 derives them from Epochs
 	BatchTokens int     // positions per optimiser step [4096]
-	MicroTokens int     // positions per forward/backward pass [min(BatchTokens, 8192)]
+	MicroTokens int     // positions per forward/backward pass [min(BatchTokens, 4096)]; bounds memory
 	SeqLen      int     // packed row length [the model's max_seq_len]
 	Warmup      int     // warmup steps [min(100, steps/10)]
 	WeightDecay float64 // decoupled weight decay on matrices [0.1]; negative means none
@@ -54,7 +54,7 @@ func (o Options) withDefaults(maxSeq int) Options {
 		o.SeqLen = maxSeq
 	}
 	if o.MicroTokens <= 0 {
-		o.MicroTokens = min(o.BatchTokens, 8192)
+		o.MicroTokens = min(o.BatchTokens, 4096)
 	}
 	return o
 }
