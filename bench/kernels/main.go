@@ -6,7 +6,7 @@
 // The CPU is usually shared, so every number is the best of many short
 // trials, and the peak is re-measured between trials the same way.
 //
-//	go run ./bench/kernels [-trials 30] [-naive]
+//	go run ./bench/kernels [-trials 30] [-naive] [-vec] [-shapes 4096]
 //
 // CEM_KERNEL=avx512|avx2|generic forces a kernel path.
 package main
@@ -42,6 +42,7 @@ var shapes = []shape{
 func main() {
 	trials := flag.Int("trials", 30, "trials per measurement; the best is kept")
 	naive := flag.Bool("naive", true, "also time a naive Go loop at 512^3")
+	vec := flag.Bool("vec", true, "also time the vector kernels")
 	only := flag.String("shapes", "", "run only the shapes whose name contains this")
 	flag.Parse()
 	fmt.Printf("kernel path: %s, GOMAXPROCS threads: %d\n\n", kernel.Path(), kernel.Threads())
@@ -83,6 +84,9 @@ func main() {
 	for _, r := range rows {
 		fmt.Printf("| %s | %d | %.1f | %.1f | %.1f |\n", r.name, r.threads, r.gflops,
 			100*r.gflops/peak[r.threads], 100*r.gflops/(float64(r.threads)*peak[1]))
+	}
+	if *vec {
+		vecTable(4096, *trials)
 	}
 	if peak[2] < 1.8*peak[1] {
 		fmt.Printf("\nThe 2-thread peak is below 1.8x the 1-thread peak: the CPU is shared, and 2-thread numbers are unreliable.\n")
