@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -187,5 +189,44 @@ func TestGenerateBatchMatchesSingle(t *testing.T) {
 		if fmt.Sprint(solo) != fmt.Sprint(batch[i]) {
 			t.Errorf("prompt %d: batch generated %v; alone %v", i, batch[i], solo)
 		}
+	}
+}
+
+// TestTrainingIndependentOfProcs wants bit-identical weights from a short
+// training run on 1 and 3 goroutines.
+func TestTrainingIndependentOfProcs(t *testing.T) {
+	rows, _ := Pack(testDocs(rand.New(rand.NewPCG(3, 3)), 60), 32, 0, 64)
+	train := func(procs int) []float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m, _ := NewModel(testConfig, 7)
+		run, err := NewRun(m, nil, rows, TrainConfig{Optim: OptimConfig{Steps: 4}, BatchRows: 6, MicroRows: 3, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := run.Train(context.Background(), 4, nil); err != nil {
+			t.Fatal(err)
+		}
+		return m.Params
+	}
+	a, b := train(1), train(3)
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			t.Fatalf("param %d = %g on 3 goroutines; %g on 1", i, b[i], a[i])
+		}
+	}
+}
+
+func TestNaNLossIsAnError(t *testing.T) {
+	m, _ := NewModel(testConfig, 8)
+	v, _, _ := m.View("norm.weight")
+	v[0] = float32(math.NaN())
+	rows, _ := Pack(testDocs(rand.New(rand.NewPCG(4, 4)), 4), 32, 0, 64)
+	run, err := NewRun(m, nil, rows, TrainConfig{Optim: OptimConfig{Steps: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = run.Train(context.Background(), 2, nil)
+	if err == nil || !strings.Contains(err.Error(), "loss is NaN") {
+		t.Errorf("Train error = %v; want a NaN loss error", err)
 	}
 }
