@@ -238,10 +238,44 @@ func TestSgemmPanics(t *testing.T) {
 }
 
 func TestSgemmAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
 	m, n, k := 300, 300, 300
 	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
 	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
 	if got := testing.AllocsPerRun(10, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) }); got > 0 {
 		t.Errorf("Sgemm allocates %v times per call; want 0", got)
+	}
+}
+
+// TestSgemmConcurrent runs large products from several goroutines at once
+// (sharing the helper goroutines) and checks each against the serial result.
+func TestSgemmConcurrent(t *testing.T) {
+	const m, n, k = 150, 90, 200
+	r := rand.New(rand.NewPCG(17, 18))
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	want := make([]float32, m*n)
+	sgemm(activeGemm(), 1, &gemmArgs{false, false, m, n, k, 1, 0, a, b, want, k, n, n})
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			c := make([]float32, m*n)
+			for rep := 0; rep < 5; rep++ {
+				sgemm(activeGemm(), 1+(g+rep)%3, &gemmArgs{false, false, m, n, k, 1, 0, a, b, c, k, n, n})
+				for i := range c {
+					if c[i] != want[i] {
+						errs <- fmt.Sprintf("goroutine %d rep %d: C[%d] = %v; want %v", g, rep, i, c[i], want[i])
+						return
+					}
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
 	}
 }
