@@ -12,8 +12,8 @@
 //     registers, A broadcast, B loaded), masked edge kernels, packing by
 //     in-register transposes and masked loads, and AVX-512 vector kernels
 //     with a polynomial exp (relative error below 1e-6);
-//   - avx2: a 6x16 AVX2/FMA micro-kernel with pure-Go packing and the
-//     pure-Go vector kernels;
+//   - avx2: a 6x16 AVX2/FMA micro-kernel with pure-Go packing, and AVX2
+//     vector kernels (the same exp, with 2^n applied in two halves);
 //   - generic: pure Go everywhere (a 4x4 micro-kernel, math.Exp).
 //
 // The environment variable CEM_KERNEL (avx512, avx2 or generic) forces a
