@@ -33,6 +33,10 @@ type Options struct {
 	Observer Observer
 	// Index, when set, is updated after every round (see the store package).
 	Index Indexer
+	// Previous are examples the base model was trained on (for example
+	// its instruction tuning); from round 1 they join the accepted rounds'
+	// examples offered to the Builder for review.
+	Previous []model.Example
 }
 
 // Indexer records a run's rounds in a queryable index; it is called once
@@ -75,7 +79,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	st := &stepper{dir: opts.Dir, obs: obs}
 	suites := limitSuites(opts.Suites, cfg.Exam.Limit)
-	s := &state{ref: opts.Base, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
+	s := &state{ref: opts.Base, previous: opts.Previous, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
 	for _, su := range suites {
 		s.summary.Roles[su.Name] = su.Role
 	}

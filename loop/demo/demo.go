@@ -181,7 +181,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
 		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Stages: st,
-			Observer: opts.Observer, Index: loop.StoreIndex{DB: db}})
+			Observer: opts.Observer, Index: loop.StoreIndex{DB: db}, Previous: spec.Tuning})
 	}
 	if res.CEM, err = run(cfg, res.CEMDir); err != nil {
 		return nil, err
@@ -208,7 +208,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 func demoConfig(opts Options, ws string) *config.Config {
 	c := &config.Config{Name: "cem", Seed: opts.Seed, Rounds: opts.Rounds,
 		Model:   config.ModelConfig{Backend: config.BackendNative},
-		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 2, LearningRate: 1e-3, BatchTokens: 2048},
+		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 2, LearningRate: 5e-4, BatchTokens: 2048},
 		Sources: config.SourcesConfig{K: 3},
 		Exam:    config.ExamConfig{BatchSize: 64},
 	}

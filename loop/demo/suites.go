@@ -22,7 +22,7 @@ type sizes struct {
 }
 
 var (
-	fullSizes  = sizes{facts: 80, ood: 40, general: 160, known: 0.2, pretrainTexts: 3000, instruct: 160, tuneEpochs: 10}
+	fullSizes  = sizes{facts: 80, ood: 40, general: 160, known: 0.2, pretrainTexts: 3000, instruct: 400, tuneEpochs: 20}
 	quickSizes = sizes{facts: 16, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 40, tuneEpochs: 10}
 )
 
