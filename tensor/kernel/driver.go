@@ -131,7 +131,7 @@ func (j *gemmJob) run() {
 		slivers := ceilDiv(nb, nr)
 		for pc := 0; pc < g.k; pc += j.kc {
 			kb := min(j.kc, g.k-pc)
-			bp := j.bp[step%2]
+			bp := j.bp[step%2*min(j.t-1, 1)] // one buffer is enough alone
 			st := &j.steps[step]
 			for {
 				s := int(st.nextSliver.Add(1)) - 1
