@@ -145,12 +145,10 @@ type MistakesConfig struct {
 
 // CurationConfig controls the filters between retrieval and training.
 type CurationConfig struct {
-	// MinSupport is the fraction of a mistake's answer and question terms a
-	// passage must contain to count as supporting it; default 0.5.
-	MinSupport float64 `yaml:"min_support"`
-	// Licenses is the licence allow-list; empty allows every licence.
+	// Licenses is the licence allow-list; empty means the curate
+	// package's default list of open licences.
 	Licenses []string `yaml:"licenses"`
-	// Decontaminate drops passages that quote a heldout item's question;
+	// Decontaminate drops passages that quote an item of any suite;
 	// default true (set false to disable).
 	Decontaminate *bool `yaml:"decontaminate"`
 	// MaxPerItem caps the passages kept per mistake; default 3.
@@ -228,9 +226,6 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Sources.K == 0 {
 		c.Sources.K = 4
-	}
-	if c.Curation.MinSupport == 0 {
-		c.Curation.MinSupport = 0.5
 	}
 	if c.Curation.Decontaminate == nil {
 		c.Curation.Decontaminate = ptr(true)

@@ -57,7 +57,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad baseline", base + "baseline: lucky\n", "baseline", 4, "unknown mode"},
 		{"bad backend", "model: {path: m, backend: gpt}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "model.backend", 1, "unknown backend"},
 		{"negative k", base + "sources:\n  k: -1\n", "sources.k", 5, ">= 0"},
-		{"support range", base + "curation:\n  min_support: 2\n", "curation.min_support", 5, "[0, 1]"},
+		{"per-item range", base + "curation:\n  max_per_item: -2\n", "curation.max_per_item", 5, ">= 0"},
 		{"replay share", base + "mix:\n  replay: 0.95\n", "mix.replay", 5, "[0, 0.9]"},
 		{"native needs path", "suites:\n  - {path: e.jsonl, role: exam}\n", "model.path", 0, "checkpoint"},
 	}

@@ -157,9 +157,6 @@ func (c *Config) Validate() error {
 	if c.Mistakes.MaxItems < 0 {
 		return bad("mistakes.max_items", "must be >= 0, got %d", c.Mistakes.MaxItems)
 	}
-	if c.Curation.MinSupport < 0 || c.Curation.MinSupport > 1 {
-		return bad("curation.min_support", "must be in [0, 1], got %g", c.Curation.MinSupport)
-	}
 	if c.Curation.MaxPerItem < 0 {
 		return bad("curation.max_per_item", "must be >= 0, got %d", c.Curation.MaxPerItem)
 	}

@@ -74,9 +74,9 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 			evidence = append(evidence, v.Candidate)
 		}
 	}
-	prevHash2 := hashOf(s.previous)
+	reviewHash := hashOf(s.previous)
 	examples, th, tman, err := runStep(ctx, st, r, StageTrainset,
-		hashOf(StageTrainset, vh, mh, prevHash2, cfg.Mix, cfg.Baseline, seed),
+		hashOf(StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed),
 		func(ctx context.Context) (stepOut[model.Example], error) {
 			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline,
 				Mistakes: mistakes, Evidence: evidence, Previous: s.previous})

@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/cemlab/cem/config"
@@ -117,10 +116,4 @@ func nativeOptions(t config.TrainerConfig, progress func(step, steps int, loss f
 		}
 	}
 	return o
-}
-
-// Describe summarises a stage set-up for logs.
-func Describe(cfg *config.Config) string {
-	return fmt.Sprintf("model %s, trainer %s (lr %g, %d epochs), mix %+v", cfg.Model.Backend, cfg.Trainer.Backend,
-		cfg.Trainer.LearningRate, cfg.Trainer.Epochs, cfg.Mix)
 }
