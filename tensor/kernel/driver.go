@@ -15,11 +15,13 @@ import (
 // block of A (scaled by alpha) and sweeping the register tiles.
 //
 // Slivers and items are claimed from counters, and members wait only for
-// work that someone has claimed: before its items, step s needs all of
-// B packed and all items of step s-1 done (two steps share nothing else;
-// the B buffer is double, and step s+1 packs into the buffer of step s-1).
-// A helper that starts late finds the claimed work gone and leaves, so no
-// member ever waits for a goroutine that the OS has not yet run.
+// work that someone has claimed: an item of step s needs all of B packed
+// for step s and the same item of step s-1 done (it updates the same part
+// of C), and packing step s needs every item of step s-2 done (the B
+// buffer is double). So members flow from one step into the next without
+// idling at a barrier, and a helper that starts late finds the claimed
+// work gone and leaves: no member ever waits for a goroutine that the OS
+// has not yet run.
 //
 // Steps run in increasing k, and the k blocks depend on k alone, so every
 // element of C is accumulated in the same order by the same micro-kernel
@@ -34,8 +36,9 @@ type gemmJob struct {
 	nSplit     int // column parts per row block
 	bp         [2][]float32
 	steps      []stepState
-	refs       atomic.Int32 // members that have not yet left
-	ws         *workspace   // owns bp
+	progress   []atomic.Int32 // per item: steps done
+	refs       atomic.Int32   // members that have not yet left
+	ws         *workspace     // owns bp
 }
 
 // stepState counts the work of one step; padded to a cache line.
@@ -100,6 +103,14 @@ func (j *gemmJob) setup(kn *gemmKernel, t int, g *gemmArgs) {
 		s.nextItem.Store(0)
 		s.done.Store(0)
 	}
+	items := j.mItems * j.nSplit
+	if cap(j.progress) < items {
+		j.progress = make([]atomic.Int32, items)
+	}
+	j.progress = j.progress[:items]
+	for i := range j.progress {
+		j.progress[i].Store(0)
+	}
 	j.ws = getWorkspace()
 	size := roundUp(j.nc, nr) * j.kc
 	b0, b1, _ := j.ws.get(size, size, 0)
@@ -133,6 +144,9 @@ func (j *gemmJob) run() {
 			kb := min(j.kc, g.k-pc)
 			bp := j.bp[step%2*min(j.t-1, 1)] // one buffer is enough alone
 			st := &j.steps[step]
+			if step >= 2 && j.t > 1 {
+				waitFor(&j.steps[step-2].done, items)
+			}
 			for {
 				s := int(st.nextSliver.Add(1)) - 1
 				if s >= slivers {
@@ -142,9 +156,6 @@ func (j *gemmJob) run() {
 				st.packed.Add(1)
 			}
 			waitFor(&st.packed, int32(slivers))
-			if step > 0 {
-				waitFor(&j.steps[step-1].done, items)
-			}
 			beta := g.beta
 			if pc > 0 {
 				beta = 1
@@ -155,6 +166,7 @@ func (j *gemmJob) run() {
 				if it >= int(items) {
 					break
 				}
+				waitFor(&j.progress[it], int32(step))
 				ib, part := it/j.nSplit, it%j.nSplit
 				ic := ib * j.mc
 				mb := min(j.mc, g.m-ic)
@@ -165,6 +177,7 @@ func (j *gemmJob) run() {
 				s0, s1 := slivers*part/j.nSplit, slivers*(part+1)/j.nSplit
 				c0, c1 := s0*nr, min(s1*nr, nb)
 				macroKernel(kn, ap, bp[s0*nr*kb:], tile, mb, c1-c0, kb, g.c[ic*g.ldc+jc+c0:], g.ldc, beta)
+				j.progress[it].Add(1)
 				st.done.Add(1)
 			}
 			step++
