@@ -26,7 +26,8 @@
 // Sgemm packs panels of op(B) (kc x nc) and blocks of op(A) (mc x kc)
 // into contiguous slivers that the micro-kernel streams, so transposes cost
 // nothing beyond the packing and every panel is read from cache. Products
-// with m <= 4 skip packing and use the vector kernels row by row.
+// with m <= 4 or n <= 4 skip packing and use the vector kernels (Dot,
+// Axpy) row by row or column by column.
 //
 // Large products (m*n*k >= 2^21) run on up to Threads() goroutines, set
 // with SetThreads; smaller ones run on the caller. The team shares one

@@ -52,10 +52,14 @@ var jobPool = sync.Pool{New: func() any { return new(gemmJob) }}
 // sgemm runs the product on up to t goroutines (the caller and t-1
 // helpers); g is valid.
 func sgemm(kn *gemmKernel, t int, g *gemmArgs) {
-	if g.m <= smallM {
+	if g.m <= smallM || g.n <= smallN {
 		ws := getWorkspace()
-		_, _, row := ws.get(0, 0, g.k)
-		gemmSmallM(activeVec(), g, row)
+		col, acc, _ := ws.get(g.k, g.m, 0)
+		if g.m <= smallM {
+			gemmSmallM(activeVec(), g, col)
+		} else {
+			gemmSmallN(activeVec(), g, col, acc)
+		}
 		putWorkspace(ws)
 		return
 	}

@@ -43,3 +43,48 @@ func gemmSmallM(v *vecKernels, g *gemmArgs, row []float32) {
 		}
 	}
 }
+
+// smallN is the largest n that gemmSmallN handles, for the same reason.
+const smallN = 4
+
+// gemmSmallN computes the product column by column with the vector
+// kernels, without packing: each element of a column of C is the dot
+// product of a row of A with the column of op(B) (copied to col unless B is
+// transposed); with A transposed, the column is accumulated in acc from k
+// scaled rows of A (axpy) instead. It runs on the calling goroutine.
+func gemmSmallN(v *vecKernels, g *gemmArgs, col, acc []float32) {
+	for j := 0; j < g.n; j++ {
+		var bcol []float32
+		if g.transB {
+			bcol = g.b[j*g.ldb : j*g.ldb+g.k]
+		} else {
+			bcol = col[:g.k]
+			for p := range bcol {
+				bcol[p] = g.b[p*g.ldb+j]
+			}
+		}
+		if g.transA {
+			acc := acc[:g.m]
+			clear(acc)
+			for p, x := range bcol {
+				v.axpy(x, g.a[p*g.lda:p*g.lda+g.m], acc)
+			}
+			for i, s := range acc {
+				setC(g, i, j, g.alpha*s)
+			}
+			continue
+		}
+		for i := 0; i < g.m; i++ {
+			setC(g, i, j, g.alpha*v.dot(g.a[i*g.lda:i*g.lda+g.k], bcol))
+		}
+	}
+}
+
+// setC stores s + beta*C[i,j], reading C only when beta is not 0.
+func setC(g *gemmArgs, i, j int, s float32) {
+	c := &g.c[i*g.ldc+j]
+	if g.beta != 0 {
+		s += g.beta * *c
+	}
+	*c = s
+}

@@ -149,6 +149,9 @@ func TestSgemmPaths(t *testing.T) {
 				{true, false, 345, 33, 513, 0.5, 1, 1},
 				{false, true, 29, 4100, 20, 1, 0.7, 0},
 				{true, true, 400, 40, 260, -1, 0, 2},
+				{false, false, 500, 1, 300, 1, 0, 0},
+				{true, false, 300, 3, 200, 0.5, 0.7, 1},
+				{false, true, 4, 700, 300, 1, 1, 0},
 			} {
 				tc.check(t, r, Sgemm)
 			}
