@@ -146,26 +146,14 @@ func (m *Model) cachedAttention(tp *tensor.Tape, c *KVCache, li int, qkv *tensor
 				g := hh / rep
 				q := qkv.Data[i*width+hh*hd : i*width+hh*hd+hd]
 				sc := scores[:len(idx)]
-				mx := float32(math.Inf(-1))
 				for k, j := range idx {
-					v := kernel.Dot(q, kc[int(j)*kvw+g*hd:int(j)*kvw+g*hd+hd]) * scale
-					sc[k] = v
-					mx = max(mx, v)
+					sc[k] = kernel.Dot(q, kc[int(j)*kvw+g*hd:int(j)*kvw+g*hd+hd]) * scale
 				}
-				var sum float32
-				for k := range sc {
-					sc[k] = tensor.Expf(sc[k] - mx)
-					sum += sc[k]
-				}
+				kernel.Softmax(sc)
 				o := y.Data[i*h*hd+hh*hd : i*h*hd+hh*hd+hd]
 				clear(o)
-				inv := 1 / sum
 				for k, j := range idx {
-					p := sc[k] * inv
-					vv := vc[int(j)*kvw+g*hd : int(j)*kvw+g*hd+hd]
-					for e := range o {
-						o[e] += p * vv[e]
-					}
+					kernel.Axpy(sc[k], vc[int(j)*kvw+g*hd:int(j)*kvw+g*hd+hd], o)
 				}
 			}
 		}
@@ -174,20 +162,17 @@ func (m *Model) cachedAttention(tp *tensor.Tape, c *KVCache, li int, qkv *tensor
 }
 
 // logSoftmaxAt returns log softmax(row)[t] and whether row[t] is the
-// maximum (first maximum on ties).
+// maximum (first maximum on ties). It overwrites row with its softmax
+// (kernel.Softmax); the sum of exponentials is 1/p at the maximum, so
+// log p_t = row[t] − max + log p_max.
 func logSoftmaxAt(row []float32, t int32) (float32, bool) {
-	mx := row[0]
-	top := 0
-	for i, v := range row {
-		if v > mx {
-			mx, top = v, i
-		}
+	top := kernel.MaxIndex(row)
+	if top < 0 { // all NaN
+		return float32(math.NaN()), false
 	}
-	var sum float32
-	for _, v := range row {
-		sum += tensor.Expf(v - mx)
-	}
-	return row[t] - mx - float32(math.Log(float64(sum))), top == int(t)
+	m, logit := row[top], row[t]
+	kernel.Softmax(row)
+	return logit - m + float32(math.Log(float64(row[top]))), top == int(t)
 }
 
 // ScoreItem is a prompt with candidate continuations (token ids). The

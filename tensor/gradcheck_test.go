@@ -209,15 +209,3 @@ func TestDeterministicAcrossProcs(t *testing.T) {
 		}
 	}
 }
-
-func TestExpf(t *testing.T) {
-	for x := float32(-87); x < 88; x += 0.173 {
-		got, want := float64(Expf(x)), math.Exp(float64(x))
-		if rel := math.Abs(got-want) / want; rel > 5e-7 {
-			t.Fatalf("Expf(%g) = %g; want %g (relative error %.2g)", x, got, want, rel)
-		}
-	}
-	if Expf(-100) != 0 || !math.IsInf(float64(Expf(100)), 1) || !math.IsNaN(float64(Expf(float32(math.NaN())))) {
-		t.Errorf("Expf edge cases wrong: %g %g %g", Expf(-100), Expf(100), Expf(float32(math.NaN())))
-	}
-}

@@ -52,10 +52,11 @@ func (a AttnSpec) check(n, width int) {
 //
 //	y_i,h = Σ_j softmax_j(q_i,h·k_j / sqrt(hd)) v_j
 //
-// The attention matrix is never stored: forward keeps each row's
-// log-sum-exp and backward recomputes the probabilities one (segment,
-// head) block at a time, as in FlashAttention. Work is split over
-// (segment, key/value head) blocks, which write disjoint memory.
+// The attention matrix is never stored: forward and backward compute the
+// scores and their softmax for one (segment, head) and at most attnBlock
+// query rows at a time in a scratch buffer, and backward recomputes them
+// (bit-identically) instead of keeping them. Work is split over (segment,
+// key/value head) items, which write disjoint memory.
 func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 	n, width := qkv.rows(), qkv.cols()
 	spec.check(n, width)
@@ -63,7 +64,6 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 	c, r := h*hd, (h+hkv)*hd // output width, rotated q|k width
 	y := tp.out(false, []*Tensor{qkv}, n, c)
 	rot := tp.arena.alloc(n * r)
-	lse := tp.arena.alloc(n * h)
 	pos := tp.positions(spec.Segments, n)
 
 	// Rotate q and k heads into rot.
@@ -101,7 +101,7 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 				kernel.Sgemm(false, true, rows, r1, hd, scale, qRot[r0*r:], r, kRot, r, 0, sc, r1)
 				for i := r0; i < r1; i++ {
 					row := sc[(i-r0)*r1 : (i-r0+1)*r1]
-					lse[(st+i)*h+hh] = softmaxCausal(row, i)
+					softmaxCausal(row, i)
 				}
 				kernel.Sgemm(false, false, rows, hd, r1, 1, sc, r1, v, width, 0, y.Data[(st+r0)*c+hh*hd:], c)
 			}
@@ -135,15 +135,13 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 					kernel.Sgemm(false, true, rows, r1, hd, 1, dO, c, v, width, 0, dp, r1)
 					for i := r0; i < r1; i++ {
 						pr, dpr := p[(i-r0)*r1:(i-r0+1)*r1], dp[(i-r0)*r1:(i-r0+1)*r1]
-						l := lse[(st+i)*h+hh]
+						// The same scores and softmax as forward: the same P.
+						softmaxCausal(pr, i)
 						o := (st+i)*c + hh*hd
 						d := dot(dy[o:o+hd], y.Data[o:o+hd])
 						for j := 0; j <= i; j++ {
-							pj := Expf(pr[j] - l)
-							pr[j] = pj
-							dpr[j] = pj * (dpr[j] - d)
+							dpr[j] = pr[j] * (dpr[j] - d)
 						}
-						clear(pr[i+1:])
 						clear(dpr[i+1:])
 					}
 					kernel.Sgemm(true, false, r1, hd, rows, 1, p, r1, dO, c, 1, dV, width)
@@ -171,25 +169,11 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 // segments skip most of the masked upper triangle.
 const attnBlock = 64
 
-// softmaxCausal replaces row[0..i] by its softmax and row[i+1:] by zeros
-// and returns the log-sum-exp of row[0..i].
-func softmaxCausal(row []float32, i int) float32 {
-	m := row[0]
-	for _, s := range row[1 : i+1] {
-		m = max(m, s)
-	}
-	var sum float32
-	for j := 0; j <= i; j++ {
-		e := Expf(row[j] - m)
-		row[j] = e
-		sum += e
-	}
-	inv := 1 / sum
-	for j := 0; j <= i; j++ {
-		row[j] *= inv
-	}
+// softmaxCausal replaces row[0..i] by its softmax (kernel.Softmax,
+// vectorised) and row[i+1:] by zeros.
+func softmaxCausal(row []float32, i int) {
+	kernel.Softmax(row[:i+1])
 	clear(row[i+1:])
-	return m + float32(math.Log(float64(sum)))
 }
 
 // positions returns each row's position within its segment.

@@ -48,9 +48,7 @@ func (tp *Tape) ClassifierLoss(x, w *Tensor, targets []int32, weights []float32,
 	nll := tp.arena.alloc(m)
 	parallelRows(m, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			row := probs[k*v : k*v+v]
-			logit := row[targets[rows[k]]]
-			nll[k] = softmaxRow(row) - logit
+			nll[k] = softmaxNLL(probs[k*v:k*v+v], targets[rows[k]])
 		}
 	})
 	var total float64
@@ -87,22 +85,16 @@ func (tp *Tape) ClassifierLoss(x, w *Tensor, targets []int32, weights []float32,
 	return loss
 }
 
-// softmaxRow replaces row with softmax(row) and returns the log-sum-exp
-// of the input, log Σ_j exp(row_j), so −log p_t = lse − row_t.
-func softmaxRow(row []float32) float32 {
-	m := row[0]
-	for _, s := range row[1:] {
-		m = max(m, s)
+// softmaxNLL replaces row with softmax(row) and returns −log of the
+// probability of t, as lse − row[t]. The softmax is kernel.Softmax
+// (vectorised); the sum of exponentials it used is 1/p at the maximum,
+// so lse = max − log p_max needs no second pass and never underflows.
+func softmaxNLL(row []float32, t int32) float32 {
+	top := kernel.MaxIndex(row)
+	if top < 0 { // all NaN: the caller reports the NaN loss
+		return float32(math.NaN())
 	}
-	var sum float32
-	for j, s := range row {
-		e := Expf(s - m)
-		row[j] = e
-		sum += e
-	}
-	inv := 1 / sum
-	for j := range row {
-		row[j] *= inv
-	}
-	return m + float32(math.Log(float64(sum)))
+	m, logit := row[top], row[t]
+	kernel.Softmax(row)
+	return m - float32(math.Log(float64(row[top]))) - logit
 }
