@@ -2,7 +2,8 @@ package tensor
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/cemlab/cem/tensor/kernel"
 )
 
 // RMSNorm returns y = x / rms(x) ⊙ g, row by row:
@@ -21,12 +22,7 @@ func (tp *Tape) RMSNorm(x, g *Tensor, eps float32) *Tensor {
 	rinv := tp.arena.alloc(n)
 	parallelRows(n, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			xr, yr := x.Data[r*d:r*d+d], y.Data[r*d:r*d+d]
-			ri := float32(1 / math.Sqrt(float64(dot(xr, xr)/float32(d)+eps)))
-			rinv[r] = ri
-			for j, v := range xr {
-				yr[j] = v * ri * g.Data[j]
-			}
+			rinv[r] = kernel.RMSNorm(y.Data[r*d:r*d+d], x.Data[r*d:r*d+d], g.Data, eps)
 		}
 	})
 	tp.record(y, func() {
@@ -49,27 +45,24 @@ func (tp *Tape) RMSNorm(x, g *Tensor, eps float32) *Tensor {
 			if partial != nil {
 				pg = partial[lo/rowChunk*d : lo/rowChunk*d+d]
 			}
+			tmp := make([]float32, d)
 			for r := lo; r < hi; r++ {
 				xr, dyr := x.Data[r*d:r*d+d], dy[r*d:r*d+d]
 				ri := rinv[r]
-				var m float32
-				for j, v := range xr {
-					m += dyr[j] * g.Data[j] * v * ri
-				}
-				m /= float32(d)
 				if dx != nil {
+					// dx = r·(dy⊙g) − r³·mean((dy⊙g)⊙x)·x
+					kernel.Mul(tmp, dyr, g.Data)
+					m := ri * ri * ri * dot(tmp, xr) / float32(d)
 					dxr := dx[r*d : r*d+d]
 					if fresh {
 						clear(dxr)
 					}
-					for j, v := range xr {
-						dxr[j] += ri * (dyr[j]*g.Data[j] - v*ri*m)
-					}
+					axpy(ri, tmp, dxr)
+					axpy(-m, xr, dxr)
 				}
 				if pg != nil {
-					for j, v := range xr {
-						pg[j] += dyr[j] * v * ri
-					}
+					kernel.Mul(tmp, dyr, xr)
+					axpy(ri, tmp, pg)
 				}
 			}
 		})
