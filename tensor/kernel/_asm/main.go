@@ -1,5 +1,6 @@
-// Command _asm writes the Go-assembly SGEMM micro-kernels and the FMA peak
-// loops of package kernel. The kernels are fully unrolled over the rows of
+// Command _asm writes the Go-assembly SGEMM micro-kernels, the
+// transposing packer, the vector kernels (AVX-512 and AVX2 from one
+// description) and the FMA peak loops of package kernel. The kernels are fully unrolled over the rows of
 // the register tile, which is tedious by hand and trivial to generate.
 //
 // Run it with go generate in tensor/kernel; CI uses the committed .s files
@@ -324,6 +325,8 @@ func main() {
 	write(*out, "sgemm_avx2_amd64.s", func(g *gen) {
 		g.kernel(tile{name: "AVX2", reg: "Y", lanes: 8, mr: 6, nv: 2})
 	})
+	write(*out, "vec_avx512_amd64.s", func(g *gen) { g.vectorKernels(avx512) })
+	write(*out, "vec_avx2_amd64.s", func(g *gen) { g.vectorKernels(avx2) })
 	write(*out, "pack_transpose_amd64.s", func(g *gen) { g.packTranspose() })
 	write(*out, "peak_amd64.s", func(g *gen) {
 		g.peak("peakFMA512", "Z", 24)
