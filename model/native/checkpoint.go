@@ -64,9 +64,14 @@ type TrainState struct {
 
 // Save writes the checkpoint to dir (created if needed): weights, config
 // and tokenizer, plus optimiser state and train state when Opt and State
-// are set. Each file is written to a temporary name and renamed.
+// are set. Each file is written to a temporary name and renamed; the
+// train state is removed first and written last, so a save that dies
+// half-way never leaves a folder that looks resumable.
 func (c *Checkpoint) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("native: save checkpoint: %w", err)
+	}
+	if err := os.Remove(filepath.Join(dir, TrainStateFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("native: save checkpoint: %w", err)
 	}
 	cfg := fileConfig{Format: Format, Version: Version, Arch: "llama", RopeLayout: "interleaved", TiedEmbeddings: true, Config: c.Net.Config}
