@@ -41,7 +41,7 @@ var avx512Set = &kernelSet{
 	gemm: &gemmKernel{
 		name: "avx512",
 		mr:   14, nr: 32,
-		mc: 14 * 12, kc: 192, nc: 4096,
+		mc: 14 * 6, kc: 256, nc: 4096,
 		micro: func(k int, a, b, c []float32, ldc int, beta float32) {
 			sgemm14x32AVX512(k, &a[0], &b[0], &c[0], ldc, beta)
 		},
