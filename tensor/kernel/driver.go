@@ -86,8 +86,8 @@ func (j *gemmJob) setup(kn *gemmKernel, t int, g *gemmArgs) {
 	j.kc = ceilDiv(g.k, ceilDiv(g.k, kn.kc))
 	j.nc = min(kn.nc, roundUp(g.n, nr))
 	j.mc = min(kn.mc, roundUp(g.m, mr))
-	if t > 1 { // about four row blocks per member
-		j.mc = min(j.mc, max(mr, roundUp(ceilDiv(g.m, 4*t), mr)))
+	if t > 1 { // about eight row blocks per member, for balance
+		j.mc = min(j.mc, max(mr, roundUp(ceilDiv(g.m, 8*t), mr)))
 	}
 	j.mItems = ceilDiv(g.m, j.mc)
 	j.nSplit = 1
