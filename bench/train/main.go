@@ -7,8 +7,12 @@
 // embedding counted once, L layers, width D, sequence length T; the
 // attention term counts the full T×T score matrix, as nanoGPT and PaLM
 // do). MFU divides achieved FLOP/s by kernel.PeakGFLOPS measured just
-// before each run. Random token ids are used: throughput does not depend
-// on the data.
+// before each run. On a shared machine both are noisy; the CPU-time
+// columns divide by the CPU seconds the process got (over GOMAXPROCS)
+// instead of wall time, which estimates an idle machine, and compare with
+// the nominal 480 GFLOP/s of two AVX-512 cores. Random token ids are
+// used: throughput does not depend on the data. -doc packs shorter
+// documents (many attention segments per row).
 //
 // Usage:
 //
@@ -63,8 +67,8 @@ func main() {
 func run(sizes []string, seq, batch, micro, steps, docLen int) error {
 	fmt.Printf("kernel path %s, GOMAXPROCS %d, seq %d, batch %d tokens, micro %d tokens\n\n",
 		kernel.Path(), runtime.GOMAXPROCS(0), seq, batch, micro)
-	fmt.Println("| size | params | train tok/s | GFLOP/s | peak GFLOP/s | MFU | score tok/s | arena MiB | max RSS MiB |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| size | params | train tok/s | GFLOP/s | peak GFLOP/s | MFU | CPU-time tok/s | CPU-time MFU vs 480 | score tok/s | arena MiB | max RSS MiB |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, name := range sizes {
 		cfg, err := nn.SizeConfig(name)
 		if err != nil {
@@ -75,8 +79,9 @@ func run(sizes []string, seq, batch, micro, steps, docLen int) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		fmt.Printf("| %s | %.2fM | %.0f | %.1f | %.0f | %.1f%% | %.0f | %.0f | %.0f |\n",
+		fmt.Printf("| %s | %.2fM | %.0f | %.1f | %.0f | %.1f%% | %.0f | %.1f%% | %.0f | %.0f | %.0f |\n",
 			name, float64(cfg.NumParams())/1e6, r.tokPerSec, r.gflops, r.peak, 100*r.gflops/r.peak,
+			r.cpuTokPerSec, 100*r.cpuTokPerSec*r.flopsPerTok/480e9,
 			r.scoreTokPerSec, float64(r.arena)/(1<<20), maxRSSMiB())
 	}
 	return nil
@@ -84,7 +89,10 @@ func run(sizes []string, seq, batch, micro, steps, docLen int) error {
 
 type result struct {
 	tokPerSec, gflops, peak, scoreTokPerSec float64
-	arena                                   int64
+	// cpuTokPerSec is tokens per (CPU seconds / GOMAXPROCS): what an
+	// otherwise idle machine would give, when other processes share it.
+	cpuTokPerSec, flopsPerTok float64
+	arena                     int64
 }
 
 func benchSize(cfg nn.Config, seq, batch, micro, steps, docLen int) (result, error) {
@@ -119,14 +127,17 @@ func benchSize(cfg nn.Config, seq, batch, micro, steps, docLen int) (result, err
 	}
 	peak := kernel.PeakGFLOPS(0, 200*time.Millisecond)
 	var tokens int
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	err = run.Train(ctx, steps+1, func(s nn.StepInfo) error { tokens += s.Tokens; return nil })
 	if err != nil {
 		return result{}, err
 	}
 	sec := time.Since(start).Seconds()
+	cpu := cpuSeconds() - cpu0
 	flopsPerTok := 6*float64(cfg.NumParams()) + 12*float64(cfg.Layers*cfg.Dim*seq)
-	r := result{tokPerSec: float64(tokens) / sec, peak: peak, arena: run.ArenaBytes()}
+	r := result{tokPerSec: float64(tokens) / sec, peak: peak, arena: run.ArenaBytes(), flopsPerTok: flopsPerTok,
+		cpuTokPerSec: float64(tokens) / (cpu / float64(runtime.GOMAXPROCS(0)))}
 	r.gflops = r.tokPerSec * flopsPerTok / 1e9
 
 	// Scoring: 4-choice items with 24-token prompts and 4-token answers.
@@ -154,6 +165,15 @@ func randIDs(rng *rand.Rand, n, vocab int) []int32 {
 		ids[i] = int32(rng.IntN(vocab))
 	}
 	return ids
+}
+
+// cpuSeconds is the process's user plus system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // maxRSSMiB is the process's peak resident memory so far.
