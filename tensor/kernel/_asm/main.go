@@ -36,6 +36,9 @@ type tile struct {
 	mr, nv int
 	// bstride, if not 0, is the bytes of packed B per k step.
 	bstride int
+	// prefetchA, if not 0, is how far ahead of the packed A pointer (in
+	// bytes) each k step prefetches into L1: A slivers stream from L2.
+	prefetchA int
 }
 
 func (t tile) acc(r, v int) string { return fmt.Sprintf("%s%d", t.reg, r*t.nv+v) }
@@ -45,6 +48,9 @@ func (t tile) bc(r int) string     { return fmt.Sprintf("%s%d", t.reg, t.mr*t.nv
 // kstep emits one rank-1 update of the tile from the packed A (AX) and
 // packed B (BX) pointers, then advances both.
 func (g *gen) kstep(t tile) {
+	if t.prefetchA > 0 {
+		g.l("PREFETCHT0 %d(AX)", t.prefetchA)
+	}
 	for v := 0; v < t.nv; v++ {
 		g.l("VMOVUPS %d(BX), %s", v*t.lanes*4, t.bv(v))
 	}
@@ -316,7 +322,7 @@ func main() {
 	out := flag.String("out", ".", "folder to write the .s files to")
 	flag.Parse()
 	write(*out, "sgemm_avx512_amd64.s", func(g *gen) {
-		t := tile{name: "AVX512", reg: "Z", lanes: 16, mr: 14, nv: 2}
+		t := tile{name: "AVX512", reg: "Z", lanes: 16, mr: 14, nv: 2, prefetchA: 448}
 		g.kernel(t)
 		g.edgeKernel(t)
 		// Half-width edges (n%32 <= 16) need only half the work.
