@@ -51,6 +51,7 @@ func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens 
 		batchTokens = 2048
 	}
 	out := make([][]ContScore, len(items))
+	var cache *KVCache // reused by every chunk: slots are rewritten
 	for lo := 0; lo < len(items); {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -97,7 +98,9 @@ func (m *Model) ScoreTokens(ctx context.Context, items []ScoreItem, batchTokens 
 			}
 			hi++
 		}
-		cache := m.NewCache(len(tokens))
+		if cache == nil || cache.Cap < len(tokens) {
+			cache = m.NewCache(len(tokens))
+		}
 		logits, err := m.Forward(cache, tokens, spec, need)
 		if err != nil {
 			return nil, fmt.Errorf("nn: score items %d..%d: %w", lo, hi-1, err)
