@@ -12,6 +12,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/store"
 )
 
@@ -230,5 +231,18 @@ func TestIndexAndReindex(t *testing.T) {
 		if a != b || a == 0 {
 			t.Errorf("%s rows: live %d, rebuilt %d; want equal and > 0", table, a, b)
 		}
+	}
+}
+
+func TestPreviousFeedsReview(t *testing.T) {
+	cfg, suites, base := fixture(t, 1)
+	prev := []model.Example{{ID: "tune-1", Kind: "cpt", Text: "general question 0"}}
+	sum, err := Run(context.Background(), Options{Dir: t.TempDir(), Config: cfg, Suites: suites, Base: refAt(base),
+		Stages: fakeStages(fakeTrainer{}), Previous: prev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sum.Rounds[1].Examples["review"]; got != 1 {
+		t.Errorf("round 1 review examples = %d; want 1 (the base model's example)", got)
 	}
 }
