@@ -39,8 +39,7 @@ var (
 var avx512Set = &kernelSet{
 	name: "avx512",
 	gemm: &gemmKernel{
-		name: "avx512",
-		mr:   14, nr: 32,
+		mr: 14, nr: 32,
 		mc: 14 * 6, kc: 256, nc: 4096,
 		micro: func(k int, a, b, c []float32, ldc int, beta float32) {
 			sgemm14x32AVX512(k, &a[0], &b[0], &c[0], ldc, beta)
@@ -61,8 +60,7 @@ var avx512Set = &kernelSet{
 var avx2Set = &kernelSet{
 	name: "avx2",
 	gemm: &gemmKernel{
-		name: "avx2",
-		mr:   6, nr: 16,
+		mr: 6, nr: 16,
 		mc: 6 * 24, kc: 256, nc: 4096,
 		micro: func(k int, a, b, c []float32, ldc int, beta float32) {
 			sgemm6x16AVX2(k, &a[0], &b[0], &c[0], ldc, beta)
@@ -72,8 +70,6 @@ var avx2Set = &kernelSet{
 	},
 	vec: avx2Vec,
 }
-
-var genericSet = &kernelSet{name: "generic", gemm: genericGemm, vec: genericVec}
 
 func availableSets() []*kernelSet {
 	var s []*kernelSet

@@ -14,7 +14,6 @@ package kernel
 //		}
 //	}
 type gemmKernel struct {
-	name       string
 	mr, nr     int // register tile
 	mc, kc, nc int // cache blocks; mc is a multiple of mr, nc of nr
 	micro      func(k int, a, b, c []float32, ldc int, beta float32)

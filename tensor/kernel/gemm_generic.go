@@ -5,8 +5,7 @@ package kernel
 // Its 2x4 tile keeps the eight accumulators, four values of B and two of A
 // in registers (a 4x4 tile spills on amd64 and runs about 30% slower).
 var genericGemm = &gemmKernel{
-	name: "generic",
-	mr:   2, nr: 4,
+	mr: 2, nr: 4,
 	mc: 64, kc: 256, nc: 1024,
 	micro: micro2x4,
 	packA: packAGo,

@@ -59,7 +59,9 @@ func startWorkers(n int) {
 	workersMu.Unlock()
 }
 
-// workspace holds one goroutine's packing buffers, 64-byte aligned.
+// workspace holds packing buffers, 64-byte aligned: a member's A block
+// and edge tile, or a job's shared B panels. Pooled, so that calls do not
+// allocate.
 type workspace struct {
 	buf []float32
 }

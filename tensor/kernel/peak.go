@@ -33,7 +33,7 @@ func PeakGFLOPS(threads int, d time.Duration) float64 {
 		go func() {
 			defer wg.Done()
 			n := 0
-			for time.Since(start) < d {
+			for n == 0 || time.Since(start) < d {
 				loop(chunk)
 				n++
 			}

@@ -22,6 +22,9 @@ type kernelSet struct {
 	vec  *vecKernels
 }
 
+// genericSet is the pure-Go path, available everywhere.
+var genericSet = &kernelSet{name: "generic", gemm: genericGemm, vec: genericVec}
+
 func init() {
 	active.Store(choose(availableSets(), os.Getenv(EnvKernel)))
 }
