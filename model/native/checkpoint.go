@@ -56,7 +56,6 @@ type TrainState struct {
 	Version     int    `json:"version"`
 	Step        int    `json:"step"`  // optimiser steps done
 	Steps       int    `json:"steps"` // planned
-	Done        bool   `json:"done"`
 	Seed        uint64 `json:"seed"`
 	Fingerprint string `json:"fingerprint"` // of the base checkpoint, data and options
 	From        string `json:"from"`

@@ -168,7 +168,7 @@ func TrainCheckpoint(ctx context.Context, base *Checkpoint, examples []model.Exa
 		return fmt.Errorf("native: train: %w", err)
 	}
 	var opt *nn.AdamW
-	if prev, err := Load(out); err == nil && prev.State != nil && !prev.State.Done && prev.State.Fingerprint == fp {
+	if prev, err := Load(out); err == nil && prev.State != nil && prev.State.Fingerprint == fp {
 		net, opt = prev.Net, prev.Opt // resume
 	}
 	tc := nn.TrainConfig{
