@@ -81,9 +81,10 @@ func (tp *Tape) Add(a, b *Tensor) *Tensor {
 //	ab: [N, 2F] (a = columns [0, F), b = columns [F, 2F))   y: [N, F]
 //	y = silu(a) ⊙ b,  silu(a) = a·σ(a)
 //
-// Forward keeps silu(a) [N, F] (kernel.SiLU, vectorised). Backward, with
-// σ(a) = silu(a)/a (or 1/2 + a/4 for |a| < 1e-3, where the two agree to
-// float32 precision): da = dy ⊙ b ⊙ σ(a)(1 + a(1−σ(a))), db = dy ⊙ silu(a).
+// Forward computes silu with kernel.SiLU (vectorised) and keeps σ(a) =
+// silu(a)/a (1/2 at a = 0) [N, F]. Backward, on vector kernels:
+// db = dy ⊙ silu(a), da = dy ⊙ b ⊙ (σ + silu − silu⊙σ), the derivative
+// of silu being σ(1 + a(1−σ)).
 func (tp *Tape) SwiGLU(ab *Tensor) *Tensor {
 	n, f2 := ab.rows(), ab.cols()
 	if f2%2 != 0 {
@@ -91,16 +92,23 @@ func (tp *Tape) SwiGLU(ab *Tensor) *Tensor {
 	}
 	f := f2 / 2
 	y := tp.out(false, []*Tensor{ab}, n, f)
-	var silu []float32
+	var sig []float32
 	if y.needGrad {
-		silu = tp.arena.alloc(n * f)
+		sig = tp.arena.alloc(n * f)
 	}
 	parallelRows(n, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			a, b, o := ab.Data[r*f2:r*f2+f], ab.Data[r*f2+f:r*f2+f2], y.Data[r*f:r*f+f]
 			kernel.SiLU(o, a)
-			if silu != nil {
-				copy(silu[r*f:r*f+f], o)
+			if sig != nil {
+				sg := sig[r*f : r*f+f]
+				for i, ai := range a {
+					if ai != 0 {
+						sg[i] = o[i] / ai
+					} else {
+						sg[i] = 0.5
+					}
+				}
 			}
 			kernel.Mul(o, o, b)
 		}
@@ -112,24 +120,23 @@ func (tp *Tape) SwiGLU(ab *Tensor) *Tensor {
 		}
 		dab, fresh := ab.gFresh()
 		parallelRows(n, func(lo, hi int) {
+			silu, t := make([]float32, f), make([]float32, f)
 			for r := lo; r < hi; r++ {
 				a, b, d := ab.Data[r*f2:r*f2+f], ab.Data[r*f2+f:r*f2+f2], dy[r*f:r*f+f]
-				da, db, sl := dab[r*f2:r*f2+f], dab[r*f2+f:r*f2+f2], silu[r*f:r*f+f]
+				da, db, sg := dab[r*f2:r*f2+f], dab[r*f2+f:r*f2+f2], sig[r*f:r*f+f]
 				if fresh {
 					clear(da)
 					clear(db)
 				}
-				for i := range d {
-					ai, si := a[i], sl[i]
-					var s float32
-					if ai > 1e-3 || ai < -1e-3 {
-						s = si / ai
-					} else {
-						s = 0.5 + ai/4
-					}
-					da[i] += d[i] * b[i] * s * (1 + ai*(1-s))
-					db[i] += d[i] * si
-				}
+				kernel.Mul(silu, a, sg)
+				kernel.Mul(t, d, silu)
+				kernel.Axpy(1, t, db)   // db += dy⊙silu
+				kernel.Mul(t, silu, sg) // silu⊙σ
+				kernel.Add(silu, silu, sg)
+				kernel.Axpy(-1, t, silu) // σ + silu − silu⊙σ
+				kernel.Mul(silu, silu, b)
+				kernel.Mul(silu, silu, d)
+				kernel.Axpy(1, silu, da) // da += dy⊙b⊙silu'
 			}
 		})
 	})
