@@ -174,14 +174,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	defer db.Close()
 	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
 	run := func(c *config.Config, dir string) (*loop.Summary, error) {
-		st, err := stages.New(stages.Options{Config: c, Source: ix, Corpus: passages, Suites: set.suites,
+		st, err := stages.New(stages.Options{Config: c, Source: ix, Corpus: passages, Suites: set.suites, General: spec.Tuning,
 			TrainProgress: func(step, steps int, loss float64) { opts.TrainProgress("train", step, steps, loss) }})
 		if err != nil {
 			return nil, err
 		}
 		log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
 		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Stages: st,
-			Observer: opts.Observer, Index: loop.StoreIndex{DB: db}, Previous: spec.Tuning})
+			Observer: opts.Observer, Index: loop.StoreIndex{DB: db}})
 	}
 	if res.CEM, err = run(cfg, res.CEMDir); err != nil {
 		return nil, err
@@ -208,9 +208,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 func demoConfig(opts Options, ws string) *config.Config {
 	c := &config.Config{Name: "cem", Seed: opts.Seed, Rounds: opts.Rounds,
 		Model:   config.ModelConfig{Backend: config.BackendNative},
-		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 2, LearningRate: 5e-4, BatchTokens: 2048},
+		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 1, LearningRate: 5e-4, BatchTokens: 2048},
 		Sources: config.SourcesConfig{K: 3},
-		Exam:    config.ExamConfig{BatchSize: 64},
+		// General examples (the base model's own instruction tuning first)
+		// and review are weighted up against forgetting the general suite.
+		Mix:  config.MixConfig{CPT: 0.3, Normative: 0.25, Extractive: 0.1, Review: 0.15, General: 0.2, Replay: 0.05, Epochs: 2},
+		Exam: config.ExamConfig{BatchSize: 64},
 	}
 	for _, r := range config.Roles() {
 		c.Suites = append(c.Suites, config.SuiteConfig{Name: r, Role: r, Path: filepath.Join(ws, "suites", r+".jsonl")})

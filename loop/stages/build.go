@@ -23,7 +23,11 @@ type Builder struct {
 	Corpus   []knowledge.Passage
 	Tokens   func(string) int
 	Trainset trainset.Builder
-	// GeneralN caps the general instruction pool; default 2000.
+	// General, when set, is the general instruction pool (for example the
+	// base model's own instruction tuning); otherwise the pool is made of
+	// definitions from Corpus's dictionary passages.
+	General []model.Example
+	// GeneralN caps the definitions made from Corpus; default 2000.
 	GeneralN int
 
 	general []model.Example // built on first use
@@ -69,9 +73,12 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	return loop.TrainSet{Examples: set.Examples, Manifest: man}, nil
 }
 
-// generalPool builds (once) the general instruction pool, avoiding the
-// mistakes' answers and subjects.
+// generalPool returns b.General or builds (once) a general instruction
+// pool of corpus definitions avoiding the mistakes' answers and subjects.
 func (b *Builder) generalPool(in loop.BuildInput) []model.Example {
+	if len(b.General) > 0 {
+		return b.General
+	}
 	if b.general != nil {
 		return b.general
 	}

@@ -29,6 +29,10 @@ type Options struct {
 	// instruction examples. Nil reads every passage of Source when it is
 	// a *knowledge.Index.
 	Corpus []knowledge.Passage
+	// General, when set, is the pool of general instruction examples (for
+	// example the base model's own instruction tuning); nil makes one from
+	// the dictionary passages of Corpus.
+	General []model.Example
 	// Suites are every suite of the run (for decontamination).
 	Suites []loop.Suite
 	// Tokens counts tokens for budgets and metrics; nil approximates.
@@ -70,7 +74,7 @@ func New(opts Options) (loop.Stages, error) {
 		Planner:   Planner{},
 		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource},
 		Curator:   Curator{Pipeline: pipe, MaxPerItem: cfg.Curation.MaxPerItem},
-		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens,
+		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
 		Opener: Opener{Config: cfg.Model},
 		Tokens: tokens,
