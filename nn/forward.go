@@ -87,9 +87,3 @@ func (m *Model) Loss(tp *tensor.Tape, b *Batch, norm float32) (*tensor.Tensor, e
 	x = tp.RMSNorm(x, outNorm, eps) // [N, D]
 	return tp.ClassifierLoss(x, emb, b.Targets, b.Weights, norm), nil
 }
-
-func newNoGradTape() *tensor.Tape {
-	tp := tensor.NewTape()
-	tp.NoGrad = true
-	return tp
-}

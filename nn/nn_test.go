@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cemlab/cem/tensor"
 )
 
 // testConfig is a model small enough for quick tests in the purego build.
@@ -229,4 +231,10 @@ func TestNaNLossIsAnError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "loss is NaN") {
 		t.Errorf("Train error = %v; want a NaN loss error", err)
 	}
+}
+
+func newNoGradTape() *tensor.Tape {
+	tp := tensor.NewTape()
+	tp.NoGrad = true
+	return tp
 }
