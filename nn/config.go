@@ -60,6 +60,10 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// MaxParams is the largest parameter count Validate accepts (8 GiB of
+// float32), so a corrupt configuration cannot ask for absurd memory.
+const MaxParams = 1 << 31
+
 // HeadDim is the width of one attention head, Dim/Heads.
 func (c Config) HeadDim() int { return c.Dim / c.Heads }
 
@@ -79,6 +83,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("nn: configuration too large (dim %d, ffn %d, layers %d, max_seq_len %d)", c.Dim, c.FFN, c.Layers, c.MaxSeq)
 	case !(c.NormEps > 0) || !(c.RopeTheta > 1):
 		return fmt.Errorf("nn: norm_eps %g must be > 0 and rope_theta %g > 1", c.NormEps, c.RopeTheta)
+	}
+	if _, n := c.layout(); n > MaxParams {
+		return fmt.Errorf("nn: %d parameters exceed the limit of %d", n, MaxParams)
 	}
 	return nil
 }

@@ -124,11 +124,16 @@ func Load(dir string) (*Checkpoint, error) {
 	if err := cfg.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrCheckpoint, filepath.Join(dir, ConfigFile), err)
 	}
+	wpath := filepath.Join(dir, WeightsFile)
+	if st, err := os.Stat(wpath); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCheckpoint, err)
+	} else if need := 4 * int64(cfg.Config.NumParams()); st.Size() < need {
+		return nil, fmt.Errorf("%w: %s holds %d bytes; config.json needs %d parameters (%d bytes)", ErrCheckpoint, wpath, st.Size(), need/4, need)
+	}
 	net, err := nn.NewModelFrom(cfg.Config, make([]float32, cfg.Config.NumParams()))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrCheckpoint, dir, err)
 	}
-	wpath := filepath.Join(dir, WeightsFile)
 	f, err := safetensors.ReadFile(wpath)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCheckpoint, err)

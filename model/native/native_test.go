@@ -120,9 +120,16 @@ func TestBadCheckpoints(t *testing.T) {
 		}, ConfigFile},
 		{"mismatched config", func() string {
 			d := copyDir("dim")
-			edit(d, ConfigFile, func(b []byte) []byte { return []byte(strings.Replace(string(b), `"dim": 32`, `"dim": 64`, 1)) })
+			edit(d, ConfigFile, func(b []byte) []byte { return []byte(strings.Replace(string(b), `"ffn_dim": 64`, `"ffn_dim": 32`, 1)) })
 			return d
 		}, "shape"},
+		{"huge config", func() string {
+			d := copyDir("huge")
+			edit(d, ConfigFile, func(b []byte) []byte {
+				return []byte(strings.Replace(string(b), `"n_layers": 2`, `"n_layers": 1000`, 1))
+			})
+			return d
+		}, "bytes"},
 		{"wrong version", func() string {
 			d := copyDir("ver")
 			edit(d, ConfigFile, func(b []byte) []byte { return []byte(strings.Replace(string(b), `"version": 1`, `"version": 99`, 1)) })
