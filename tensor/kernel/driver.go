@@ -32,8 +32,9 @@ type gemmJob struct {
 	g          gemmArgs
 	t          int
 	mc, kc, nc int
-	mItems     int // row blocks per step
-	nSplit     int // column parts per row block
+	mItems     int   // row blocks per step
+	rowStart   []int // row block i is rows [rowStart[i], rowStart[i+1])
+	nSplit     int   // column parts per row block
 	bp         [2][]float32
 	steps      []stepState
 	progress   []atomic.Int32 // per item: steps done
@@ -86,10 +87,19 @@ func (j *gemmJob) setup(kn *gemmKernel, t int, g *gemmArgs) {
 	j.kc = ceilDiv(g.k, ceilDiv(g.k, kn.kc))
 	j.nc = min(kn.nc, roundUp(g.n, nr))
 	j.mc = min(kn.mc, roundUp(g.m, mr))
-	if t > 1 { // about eight row blocks per member, for balance
-		j.mc = min(j.mc, max(mr, roundUp(ceilDiv(g.m, 8*t), mr)))
+	// Row blocks of at most mc rows; with helpers, guided: each block is
+	// about 1/(2t) of the rows left, so the last ones are small and the
+	// members finish together.
+	j.rowStart = append(j.rowStart[:0], 0)
+	for start := 0; start < g.m; {
+		size := j.mc
+		if t > 1 {
+			size = min(size, max(mr, roundUp(ceilDiv(g.m-start, 2*t), mr)))
+		}
+		start = min(g.m, start+size)
+		j.rowStart = append(j.rowStart, start)
 	}
-	j.mItems = ceilDiv(g.m, j.mc)
+	j.mItems = len(j.rowStart) - 1
 	j.nSplit = 1
 	if j.mItems < 2*t {
 		j.nSplit = min(ceilDiv(j.nc, nr), ceilDiv(2*t, j.mItems))
@@ -172,8 +182,8 @@ func (j *gemmJob) run() {
 				}
 				waitFor(&j.progress[it], int32(step))
 				ib, part := it/j.nSplit, it%j.nSplit
-				ic := ib * j.mc
-				mb := min(j.mc, g.m-ic)
+				ic := j.rowStart[ib]
+				mb := j.rowStart[ib+1] - ic
 				if ib != packed {
 					kn.packA(ap, g.transA, g.a, g.lda, ic, pc, mb, kb, mr, g.alpha)
 					packed = ib
