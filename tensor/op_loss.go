@@ -64,18 +64,26 @@ func (tp *Tape) ClassifierLoss(x, w *Tensor, targets []int32, weights []float32,
 				i := rows[k]
 				row := probs[k*v : k*v+v]
 				row[targets[i]] -= 1
-				s := weights[i] / norm * dl
-				for j := range row {
-					row[j] *= s
-				}
+				kernel.Scale(weights[i]/norm*dl, row)
 			}
 		})
 		if x.needGrad {
 			dxs := tp.arena.alloc(m * d)
 			kernel.Sgemm(false, false, m, d, v, 1, probs, v, w.Data, d, 0, dxs, d)
-			dx := x.g()
+			dx, fresh := x.gFresh()
+			if fresh { // rows without weight get no gradient from here
+				for i, wt := range weights {
+					if wt == 0 {
+						clear(dx[i*d : i*d+d])
+					}
+				}
+			}
 			for k, i := range rows {
-				axpy(1, dxs[k*d:k*d+d], dx[int(i)*d:int(i)*d+d])
+				if fresh {
+					copy(dx[int(i)*d:int(i)*d+d], dxs[k*d:k*d+d])
+				} else {
+					axpy(1, dxs[k*d:k*d+d], dx[int(i)*d:int(i)*d+d])
+				}
 			}
 		}
 		if w.needGrad {
