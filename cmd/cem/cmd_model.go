@@ -21,6 +21,7 @@ import (
 type modelTrainOptions struct {
 	From, Data, Out string
 	Epochs, Steps   int
+	MinSteps        int
 	LR              float64
 	BatchTokens     int
 	SeqLen          int
@@ -40,6 +41,7 @@ func (o *modelTrainOptions) addTrainFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Out, "out", "", "output checkpoint folder (required)")
 	f.IntVar(&o.Epochs, "epochs", 1, "passes over the examples (ignored when --steps is set)")
 	f.IntVar(&o.Steps, "steps", 0, "optimiser steps (0: derived from --epochs)")
+	f.IntVar(&o.MinSteps, "min-steps", 0, "floor on the steps derived from --epochs (small data sets)")
 	f.Float64Var(&o.LR, "lr", 1e-3, "peak learning rate (warmup then cosine decay to 10%)")
 	f.IntVar(&o.BatchTokens, "batch-tokens", 4096, "token positions per optimiser step")
 	f.IntVar(&o.SeqLen, "seq-len", 0, "packed row length (0: the model's max_seq_len)")
@@ -57,7 +59,7 @@ func (o *modelTrainOptions) options(out io.Writer) native.Options {
 	}
 	every := max(1, o.LogEvery)
 	return native.Options{
-		LR: o.LR, Epochs: o.Epochs, Steps: o.Steps, BatchTokens: o.BatchTokens, SeqLen: o.SeqLen,
+		LR: o.LR, Epochs: o.Epochs, Steps: o.Steps, MinSteps: o.MinSteps, BatchTokens: o.BatchTokens, SeqLen: o.SeqLen,
 		Warmup: o.Warmup, WeightDecay: wd, Seed: o.Seed, Out: o.Out, CheckpointEvery: o.CheckpointEvery,
 		Progress: func(s nn.StepInfo) error {
 			if s.Step%every == 0 || s.Step == s.Steps || s.Step == 1 {

@@ -18,10 +18,14 @@ import (
 // Options are the training settings of Trainer and Pretrain. The zero
 // value of a field selects the default in brackets.
 type Options struct {
-	LR          float64 // peak learning rate [1e-3]
-	MinLRFrac   float64 // final LR as a fraction of LR [0.1]
-	Epochs      int     // passes over the examples [1]; ignored when Steps > 0
-	Steps       int     // optimiser steps; 0 derives them from Epochs
+	LR        float64 // peak learning rate [1e-3]
+	MinLRFrac float64 // final LR as a fraction of LR [0.1]
+	Epochs    int     // passes over the examples [1]; ignored when Steps > 0
+	Steps     int     // optimiser steps; 0 derives them from Epochs
+	// MinSteps is a floor on the derived step count [0]: small training
+	// sets (a few thousand tokens) otherwise get one or two updates per
+	// epoch, too few to learn new facts.
+	MinSteps    int
 	BatchTokens int     // positions per optimiser step [4096]
 	MicroTokens int     // positions per forward/backward pass [min(BatchTokens, 4096)]; bounds memory
 	SeqLen      int     // packed row length [the model's max_seq_len]
@@ -157,7 +161,7 @@ func TrainCheckpoint(ctx context.Context, base *Checkpoint, examples []model.Exa
 	batchRows := max(1, opts.BatchTokens/opts.SeqLen)
 	steps := opts.Steps
 	if steps <= 0 {
-		steps = opts.Epochs * ((len(rows) + batchRows - 1) / batchRows)
+		steps = max(opts.Epochs*((len(rows)+batchRows-1)/batchRows), opts.MinSteps)
 	}
 	fp, err := fingerprint(base.Dir, examples, opts)
 	if err != nil {
@@ -214,7 +218,7 @@ func fingerprint(base string, examples []model.Example, o Options) (string, erro
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	abs, _ := filepath.Abs(base)
-	knobs := []any{abs, o.LR, o.MinLRFrac, o.Epochs, o.Steps, o.BatchTokens, o.MicroTokens, o.SeqLen, o.Warmup, o.WeightDecay, o.GradClip, o.Seed}
+	knobs := []any{abs, o.LR, o.MinLRFrac, o.Epochs, o.Steps, o.MinSteps, o.BatchTokens, o.MicroTokens, o.SeqLen, o.Warmup, o.WeightDecay, o.GradClip, o.Seed}
 	if st, err := os.Stat(filepath.Join(base, WeightsFile)); err == nil {
 		knobs = append(knobs, st.Size(), st.ModTime().UnixNano())
 	}
