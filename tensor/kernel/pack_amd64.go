@@ -18,6 +18,9 @@ func packA14T(k int, a *float32, lda, rows int, dst *float32, alpha float32)
 func packB32N(k int, b *float32, ldb, cols int, dst *float32)
 
 //go:noescape
+func packB32TT(k16 int, b *float32, ldb int, dst *float32)
+
+//go:noescape
 func packB32T(k int, b *float32, ldb, cols int, dst *float32)
 
 // maxGatherLd is the largest stride the gathering packers take: their lane
@@ -66,7 +69,16 @@ func packB32(dst []float32, trans bool, b []float32, ldb, p0, j0, kb, nb, nr int
 		c0 := j0 + s*32
 		if trans {
 			_ = b[(c0+cols-1)*ldb+p0+kb-1]
-			packB32T(kb, &b[c0*ldb+p0], ldb, cols, &d[0])
+			done := 0
+			if cols == 32 && kb >= 16 {
+				// As for A: transposes for whole blocks of 16, gathers
+				// for the rest.
+				done = kb &^ 15
+				packB32TT(kb/16, &b[c0*ldb+p0], ldb, &d[0])
+			}
+			if done < kb {
+				packB32T(kb-done, &b[c0*ldb+p0+done], ldb, cols, &d[done*32])
+			}
 		} else {
 			_ = b[(p0+kb-1)*ldb+c0+cols-1]
 			packB32N(kb, &b[p0*ldb+c0], ldb, cols, &d[0])

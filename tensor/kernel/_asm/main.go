@@ -234,45 +234,20 @@ func (g *gen) peak(name, reg string, nacc int) {
 	g.l("RET")
 }
 
-// packTranspose emits packA14NT, which packs 14 full rows of A, 16
-// columns at a time, by a 16x16 in-register transpose (rows 14 and 15
-// zero): unpack pairs of rows, shuffle 4x4 blocks within 128-bit lanes,
-// then exchange the lanes.
-func (g *gen) packTranspose() {
-	const name = "packA14NT"
-	fmt.Fprintf(&g.Buffer, "\n// func %s(k16 int, a *float32, lda int, dst *float32, alpha float32)\n", name)
-	g.WriteString("// dst[p*14+i] = alpha*a[i*lda+p] for i < 14, p < 16*k16.\n")
-	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-36\n", name)
-	g.l("MOVQ k16+0(FP), CX")
-	g.l("MOVQ a+8(FP), AX")
-	g.l("MOVQ lda+16(FP), SI")
-	g.l("SHLQ $2, SI")
-	g.l("MOVQ dst+24(FP), DI")
-	g.l("VBROADCASTSS alpha+32(FP), Z30")
-	g.l("VPXORD Z31, Z31, Z31")
-	g.l("MOVL $0x3fff, DX")
-	g.l("KMOVW DX, K3")
-	g.l("TESTQ CX, CX")
-	g.l("JEQ %s_done", name)
-	g.label(name + "_loop")
-	// Load and scale the 14 rows: row i at AX + i*SI.
-	g.l("MOVQ AX, BX")
-	for i := 0; i < 14; i++ {
-		g.l("PREFETCHT0 512(BX)") // 14 strided streams outrun the hardware prefetcher
-		g.l("VMULPS (BX), Z30, Z%d", i)
-		if i < 13 {
-			g.l("ADDQ SI, BX")
-		}
-	}
-	// T(2i) = unpacklo(R2i, R2i+1), T(2i+1) = unpackhi; T in Z16..Z29,
-	// T14 = T15 = Z31 (zero).
+// transpose16 emits a 16x16 in-register transpose of rows Z0..Z(rows-1)
+// (rows 14 or 16; with 14, rows 14 and 15 are zero and Z31 must be zero):
+// unpack pairs of rows, shuffle 4x4 blocks within 128-bit lanes, then
+// exchange the lanes. store(q, reg) is called with column q in reg. It
+// clobbers Z0-Z15 and Z16-Z29 (Z16-Z31 for 16 rows).
+func (g *gen) transpose16(rows int, store func(q int, reg string)) {
 	treg := func(i int) string {
-		if i >= 14 {
+		if i >= rows {
 			return "Z31"
 		}
 		return fmt.Sprintf("Z%d", 16+i)
 	}
-	for i := 0; i < 7; i++ {
+	// T(2i) = unpacklo(R2i, R2i+1), T(2i+1) = unpackhi.
+	for i := 0; i < rows/2; i++ {
 		g.l("VUNPCKLPS Z%d, Z%d, %s", 2*i+1, 2*i, treg(2*i))
 		g.l("VUNPCKHPS Z%d, Z%d, %s", 2*i+1, 2*i, treg(2*i+1))
 	}
@@ -297,11 +272,92 @@ func (g *gen) packTranspose() {
 		g.l("VSHUFF32X4 $0x88, Z19, Z17, Z22")
 		g.l("VSHUFF32X4 $0xdd, Z19, Z17, Z23")
 		for l := 0; l < 4; l++ {
-			g.l("VMOVUPS Z%d, K3, %d(DI)", 20+l, (4*l+c)*56)
+			store(4*l+c, fmt.Sprintf("Z%d", 20+l))
 		}
 	}
+}
+
+// loadRows emits loads of rows rows of 16 floats into Z0.., row i at
+// BX + i*SI (BX is advanced), each scaled by Z30 when scale is set, with
+// a prefetch 8 blocks ahead: the strided streams outrun the hardware
+// prefetcher.
+func (g *gen) loadRows(rows int, scale bool) {
+	for i := 0; i < rows; i++ {
+		g.l("PREFETCHT0 512(BX)")
+		if scale {
+			g.l("VMULPS (BX), Z30, Z%d", i)
+		} else {
+			g.l("VMOVUPS (BX), Z%d", i)
+		}
+		if i < rows-1 {
+			g.l("ADDQ SI, BX")
+		}
+	}
+}
+
+// packTransposeA emits packA14NT, which packs 14 full rows of A, 16
+// columns at a time, by transposes.
+func (g *gen) packTransposeA() {
+	const name = "packA14NT"
+	fmt.Fprintf(&g.Buffer, "\n// func %s(k16 int, a *float32, lda int, dst *float32, alpha float32)\n", name)
+	g.WriteString("// dst[p*14+i] = alpha*a[i*lda+p] for i < 14, p < 16*k16.\n")
+	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-36\n", name)
+	g.l("MOVQ k16+0(FP), CX")
+	g.l("MOVQ a+8(FP), AX")
+	g.l("MOVQ lda+16(FP), SI")
+	g.l("SHLQ $2, SI")
+	g.l("MOVQ dst+24(FP), DI")
+	g.l("VBROADCASTSS alpha+32(FP), Z30")
+	g.l("VPXORD Z31, Z31, Z31")
+	g.l("MOVL $0x3fff, DX")
+	g.l("KMOVW DX, K3")
+	g.l("TESTQ CX, CX")
+	g.l("JEQ %s_done", name)
+	g.label(name + "_loop")
+	g.l("MOVQ AX, BX")
+	g.loadRows(14, true)
+	g.transpose16(14, func(q int, reg string) {
+		g.l("VMOVUPS %s, K3, %d(DI)", reg, q*56)
+	})
 	g.l("ADDQ $64, AX")
 	g.l("ADDQ $%d, DI", 16*56)
+	g.l("DECQ CX")
+	g.l("JNE %s_loop", name)
+	g.label(name + "_done")
+	g.l("VZEROUPPER")
+	g.l("RET")
+}
+
+// packTransposeB emits packB32TT, which packs 32 full columns of op(B)
+// from the rows of the stored (transposed) B, 16 k values at a time, by
+// two transposes of 16 rows.
+func (g *gen) packTransposeB() {
+	const name = "packB32TT"
+	fmt.Fprintf(&g.Buffer, "\n// func %s(k16 int, b *float32, ldb int, dst *float32)\n", name)
+	g.WriteString("// dst[p*32+j] = b[j*ldb+p] for j < 32, p < 16*k16.\n")
+	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
+	g.l("MOVQ k16+0(FP), CX")
+	g.l("MOVQ b+8(FP), AX")
+	g.l("MOVQ ldb+16(FP), SI")
+	g.l("SHLQ $2, SI")
+	g.l("MOVQ dst+24(FP), DI")
+	g.l("MOVQ SI, R9")
+	g.l("SHLQ $4, R9") // 16 rows
+	g.l("TESTQ CX, CX")
+	g.l("JEQ %s_done", name)
+	g.label(name + "_loop")
+	for half := 0; half < 2; half++ {
+		g.l("MOVQ AX, BX")
+		if half == 1 {
+			g.l("ADDQ R9, BX")
+		}
+		g.loadRows(16, false)
+		g.transpose16(16, func(q int, reg string) {
+			g.l("VMOVUPS %s, %d(DI)", reg, q*128+half*64)
+		})
+	}
+	g.l("ADDQ $64, AX")
+	g.l("ADDQ $%d, DI", 16*128)
 	g.l("DECQ CX")
 	g.l("JNE %s_loop", name)
 	g.label(name + "_done")
@@ -333,7 +389,10 @@ func main() {
 	})
 	write(*out, "vec_avx512_amd64.s", func(g *gen) { g.vectorKernels(avx512) })
 	write(*out, "vec_avx2_amd64.s", func(g *gen) { g.vectorKernels(avx2) })
-	write(*out, "pack_transpose_amd64.s", func(g *gen) { g.packTranspose() })
+	write(*out, "pack_transpose_amd64.s", func(g *gen) {
+		g.packTransposeA()
+		g.packTransposeB()
+	})
 	write(*out, "peak_amd64.s", func(g *gen) {
 		g.peak("peakFMA512", "Z", 24)
 		g.peak("peakFMA256", "Y", 12)
