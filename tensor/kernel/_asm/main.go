@@ -295,32 +295,25 @@ func (g *gen) loadRows(rows int, scale bool) {
 	}
 }
 
-// packTransposeA emits packA14NT, which packs 14 full rows of A, 16
-// columns at a time, by transposes.
-func (g *gen) packTransposeA() {
-	const name = "packA14NT"
-	fmt.Fprintf(&g.Buffer, "\n// func %s(k16 int, a *float32, lda int, dst *float32, alpha float32)\n", name)
-	g.WriteString("// dst[p*14+i] = alpha*a[i*lda+p] for i < 14, p < 16*k16.\n")
-	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-36\n", name)
+// packTransposed emits a packer that loads the source (argument src)
+// into AX, its stride (argument ld) in bytes into SI, dst into DI and the count of
+// 16-wide blocks into CX, runs setup, then block once per block, with AX
+// advanced 16 floats and DI dstStep bytes per block.
+func (g *gen) packTransposed(name, src, ld, sig, doc string, frame, dstStep int, setup, block func()) {
+	fmt.Fprintf(&g.Buffer, "\n// func %s%s\n// %s\n", name, sig, doc)
+	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", name, frame)
 	g.l("MOVQ k16+0(FP), CX")
-	g.l("MOVQ a+8(FP), AX")
-	g.l("MOVQ lda+16(FP), SI")
+	g.l("MOVQ %s+8(FP), AX", src)
+	g.l("MOVQ %s+16(FP), SI", ld)
 	g.l("SHLQ $2, SI")
 	g.l("MOVQ dst+24(FP), DI")
-	g.l("VBROADCASTSS alpha+32(FP), Z30")
-	g.l("VPXORD Z31, Z31, Z31")
-	g.l("MOVL $0x3fff, DX")
-	g.l("KMOVW DX, K3")
+	setup()
 	g.l("TESTQ CX, CX")
 	g.l("JEQ %s_done", name)
 	g.label(name + "_loop")
-	g.l("MOVQ AX, BX")
-	g.loadRows(14, true)
-	g.transpose16(14, func(q int, reg string) {
-		g.l("VMOVUPS %s, K3, %d(DI)", reg, q*56)
-	})
+	block()
 	g.l("ADDQ $64, AX")
-	g.l("ADDQ $%d, DI", 16*56)
+	g.l("ADDQ $%d, DI", dstStep)
 	g.l("DECQ CX")
 	g.l("JNE %s_loop", name)
 	g.label(name + "_done")
@@ -328,41 +321,48 @@ func (g *gen) packTransposeA() {
 	g.l("RET")
 }
 
+// packTransposeA emits packA14NT, which packs 14 full rows of A, 16
+// columns at a time, by transposes.
+func (g *gen) packTransposeA() {
+	g.packTransposed("packA14NT", "a", "lda", "(k16 int, a *float32, lda int, dst *float32, alpha float32)",
+		"dst[p*14+i] = alpha*a[i*lda+p] for i < 14, p < 16*k16.", 36, 16*56,
+		func() {
+			g.l("VBROADCASTSS alpha+32(FP), Z30")
+			g.l("VPXORD Z31, Z31, Z31")
+			g.l("MOVL $0x3fff, DX")
+			g.l("KMOVW DX, K3")
+		},
+		func() {
+			g.l("MOVQ AX, BX")
+			g.loadRows(14, true)
+			g.transpose16(14, func(q int, reg string) {
+				g.l("VMOVUPS %s, K3, %d(DI)", reg, q*56)
+			})
+		})
+}
+
 // packTransposeB emits packB32TT, which packs 32 full columns of op(B)
 // from the rows of the stored (transposed) B, 16 k values at a time, by
 // two transposes of 16 rows.
 func (g *gen) packTransposeB() {
-	const name = "packB32TT"
-	fmt.Fprintf(&g.Buffer, "\n// func %s(k16 int, b *float32, ldb int, dst *float32)\n", name)
-	g.WriteString("// dst[p*32+j] = b[j*ldb+p] for j < 32, p < 16*k16.\n")
-	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
-	g.l("MOVQ k16+0(FP), CX")
-	g.l("MOVQ b+8(FP), AX")
-	g.l("MOVQ ldb+16(FP), SI")
-	g.l("SHLQ $2, SI")
-	g.l("MOVQ dst+24(FP), DI")
-	g.l("MOVQ SI, R9")
-	g.l("SHLQ $4, R9") // 16 rows
-	g.l("TESTQ CX, CX")
-	g.l("JEQ %s_done", name)
-	g.label(name + "_loop")
-	for half := 0; half < 2; half++ {
-		g.l("MOVQ AX, BX")
-		if half == 1 {
-			g.l("ADDQ R9, BX")
-		}
-		g.loadRows(16, false)
-		g.transpose16(16, func(q int, reg string) {
-			g.l("VMOVUPS %s, %d(DI)", reg, q*128+half*64)
+	g.packTransposed("packB32TT", "b", "ldb", "(k16 int, b *float32, ldb int, dst *float32)",
+		"dst[p*32+j] = b[j*ldb+p] for j < 32, p < 16*k16.", 32, 16*128,
+		func() {
+			g.l("MOVQ SI, R9")
+			g.l("SHLQ $4, R9") // 16 rows
+		},
+		func() {
+			for half := 0; half < 2; half++ {
+				g.l("MOVQ AX, BX")
+				if half == 1 {
+					g.l("ADDQ R9, BX")
+				}
+				g.loadRows(16, false)
+				g.transpose16(16, func(q int, reg string) {
+					g.l("VMOVUPS %s, %d(DI)", reg, q*128+half*64)
+				})
+			}
 		})
-	}
-	g.l("ADDQ $64, AX")
-	g.l("ADDQ $%d, DI", 16*128)
-	g.l("DECQ CX")
-	g.l("JNE %s_loop", name)
-	g.label(name + "_done")
-	g.l("VZEROUPPER")
-	g.l("RET")
 }
 
 func write(dir, file string, body func(g *gen)) {
