@@ -20,8 +20,17 @@ func Targets(cem, random *loop.Summary) []report.Target {
 		{Name: "heldout accuracy gain", Goal: "≥ +10 points", Measured: fmt.Sprintf("%+.1f", heldGain), Met: heldGain >= 10},
 	}
 	if random != nil {
+		// The gate may roll every random round back; judge the baseline by
+		// the best exam gain any of its rounds reached, accepted or not.
 		_, rg, _ := report.Final(random, "exam")
-		ts = append(ts, report.Target{Name: "random baseline exam gain", Goal: fmt.Sprintf("< half of CEM's (%+.1f)", examGain/2),
+		for _, m := range random.Rounds {
+			for _, s := range m.Suites {
+				if s.Name == "exam" && m.Round > 0 && s.Gain > rg {
+					rg = s.Gain
+				}
+			}
+		}
+		ts = append(ts, report.Target{Name: "random baseline best exam gain", Goal: fmt.Sprintf("< half of CEM's (%+.1f)", examGain/2),
 			Measured: fmt.Sprintf("%+.1f", rg), Met: examGain > 0 && rg < examGain/2})
 	}
 	ts = append(ts, report.Target{Name: "forgetting on general", Goal: "≤ 2 points", Measured: fmt.Sprintf("%.1f", max(0, -genGain)), Met: -genGain <= 2})

@@ -1,0 +1,55 @@
+package demo
+
+import (
+	"testing"
+
+	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/metrics"
+)
+
+// summary makes a one-round run: exam and general outcomes at rounds 0
+// and 1, the round accepted or not.
+func summary(exam0, exam1, gen0, gen1 int, accepted bool) *loop.Summary {
+	out := func(k int) metrics.Outcomes {
+		o := metrics.Outcomes{}
+		for i := range 10 {
+			o[string(rune('a'+i))] = i < k
+		}
+		return o
+	}
+	rows := []metrics.Snapshot{{"exam": out(exam0), "general": out(gen0)}}
+	if accepted {
+		rows = append(rows, metrics.Snapshot{"exam": out(exam1), "general": out(gen1)})
+	} else {
+		rows = append(rows, rows[0])
+	}
+	return &loop.Summary{Matrix: metrics.NewMatrix(rows), Rounds: []loop.RoundMetrics{{Round: 0},
+		{Round: 1, Gate: loop.Gate{Accepted: accepted}, Suites: []loop.SuiteMetrics{
+			{Name: "exam", Gain: float64(10 * (exam1 - exam0))}, {Name: "general", Gain: float64(10 * (gen1 - gen0))}}}}}
+}
+
+func TestTargets(t *testing.T) {
+	tests := []struct {
+		name   string
+		cem    *loop.Summary
+		random *loop.Summary
+		met    []bool // exam, heldout, random, forgetting
+	}{
+		{"all met but heldout", summary(2, 6, 10, 10, true), summary(2, 3, 10, 5, false), []bool{true, false, true, true}},
+		{"random too strong", summary(2, 6, 10, 10, true), summary(2, 5, 10, 5, false), []bool{true, false, false, true}},
+		{"forgot", summary(2, 6, 10, 9, true), nil, []bool{true, false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Targets(tt.cem, tt.random)
+			if len(got) != len(tt.met) {
+				t.Fatalf("Targets gave %d targets; want %d", len(got), len(tt.met))
+			}
+			for i, tg := range got {
+				if tg.Met != tt.met[i] {
+					t.Errorf("%s: met = %v (measured %s); want %v", tg.Name, tg.Met, tg.Measured, tt.met[i])
+				}
+			}
+		})
+	}
+}
