@@ -111,3 +111,31 @@ func BenchmarkVec(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSgemmSizes sweeps square sizes on the active path, next to the
+// naive triple loop (up to 256).
+func BenchmarkSgemmSizes(b *testing.B) {
+	for _, n := range []int{16, 64, 128, 256, 512, 1024} {
+		s := benchShape{fmt.Sprint(n), false, false, n, n, n}
+		b.Run(fmt.Sprintf("%s/n=%d", Path(), n), func(b *testing.B) { benchSgemm(b, s) })
+		if n > 256 {
+			continue
+		}
+		b.Run(fmt.Sprintf("naive/n=%d", n), func(b *testing.B) {
+			a, bb, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+			start := time.Now()
+			for b.Loop() {
+				for i := 0; i < n; i++ {
+					for j := 0; j < n; j++ {
+						var sum float32
+						for p := 0; p < n; p++ {
+							sum += a[i*n+p] * bb[p*n+j]
+						}
+						c[i*n+j] = sum
+					}
+				}
+			}
+			b.ReportMetric(2*float64(n*n*n)*float64(b.N)/time.Since(start).Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
