@@ -238,3 +238,34 @@ func newNoGradTape() *tensor.Tape {
 	tp.NoGrad = true
 	return tp
 }
+
+// TestConcurrentInference scores and generates from several goroutines
+// at once (run with -race) and wants the serial results.
+func TestConcurrentInference(t *testing.T) {
+	m, _ := NewModel(testConfig, 9)
+	items := []ScoreItem{{Prompt: []int32{1, 2, 3}, Conts: [][]int32{{4, 5}, {6}}}}
+	want, _ := m.ScoreTokens(context.Background(), items, 0)
+	wantGen, _ := m.Generate(context.Background(), []int32{3, 2, 1}, GenConfig{MaxTokens: 4, EOS: -1})
+	errs := make(chan error, 8)
+	for range 4 {
+		go func() {
+			got, err := m.ScoreTokens(context.Background(), items, 0)
+			if err == nil && fmt.Sprint(got) != fmt.Sprint(want) {
+				err = fmt.Errorf("concurrent score %v; want %v", got, want)
+			}
+			errs <- err
+		}()
+		go func() {
+			got, err := m.Generate(context.Background(), []int32{3, 2, 1}, GenConfig{MaxTokens: 4, EOS: -1})
+			if err == nil && fmt.Sprint(got) != fmt.Sprint(wantGen) {
+				err = fmt.Errorf("concurrent generation %v; want %v", got, wantGen)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
