@@ -1,14 +1,13 @@
 package gguf
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/cemlab/cem/internal/atomicfile"
 )
 
 // WriteFile writes a GGUF v3 file with the metadata meta (in the given
@@ -22,27 +21,10 @@ import (
 // more than 4 dimensions, an unsupported tensor type, or data whose length
 // does not match the type and shape.
 func WriteFile(path string, meta []KV, tensors []Tensor) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	err := atomicfile.WriteFile(path, func(w io.Writer) error {
+		return Encode(w, meta, tensors)
+	}, 0o600)
 	if err != nil {
-		return fmt.Errorf("gguf: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	err = Encode(bw, meta, tensors)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("gguf: write %s: %w", path, err)
 	}
 	return nil
