@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/cemlab/cem/internal/atomicfile"
 )
 
 // LineError is an error in one line of a JSON Lines file.
@@ -70,36 +71,18 @@ func readJSONL[T any](path string, check func(*T) error) ([]T, error) {
 
 // writeJSONL writes values as JSON Lines to path through a temporary file
 // in the same folder and a rename, so readers never see half a file.
-func writeJSONL[T any](path string, values []T) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+func writeJSONL[T any](path string, values []T) error {
+	err := atomicfile.WriteFile(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for i := range values {
+			if err := enc.Encode(&values[i]); err != nil {
+				return fmt.Errorf("record %d: %w", i+1, err)
+			}
+		}
+		return nil
+	}, 0o600)
 	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for i := range values {
-		if err := enc.Encode(&values[i]); err != nil {
-			return fmt.Errorf("%s: record %d: %w", path, i+1, err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
