@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cemlab/cem/internal/atomicfile"
 )
 
 // The index file, all integers little-endian:
@@ -184,21 +186,8 @@ func (ix *Index) Save(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(ix.data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("save index %s: %w", path, werr)
+	if err := atomicfile.WriteBytes(path, ix.data, 0o600); err != nil {
+		return fmt.Errorf("save index %s: %w", path, err)
 	}
 	ix.path = path
 	return nil
