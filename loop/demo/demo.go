@@ -206,9 +206,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // demoConfig is the run configuration of the demo.
 func demoConfig(opts Options, ws string) *config.Config {
+	trainer := config.TrainerConfig{Backend: config.BackendNative, Epochs: 1, LearningRate: 5e-4, BatchTokens: 2048}
+	if opts.Quick {
+		// The quick model is smaller and has one round to show a change.
+		trainer.Epochs, trainer.LearningRate, trainer.BatchTokens = 2, 1e-3, 1024
+	}
 	c := &config.Config{Name: "cem", Seed: opts.Seed, Rounds: opts.Rounds,
 		Model:   config.ModelConfig{Backend: config.BackendNative},
-		Trainer: config.TrainerConfig{Backend: config.BackendNative, Epochs: 1, LearningRate: 5e-4, BatchTokens: 2048},
+		Trainer: trainer,
 		Sources: config.SourcesConfig{K: 3},
 		// General examples (the base model's own instruction tuning first)
 		// and review are weighted up against forgetting the general suite.

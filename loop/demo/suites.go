@@ -23,7 +23,7 @@ type sizes struct {
 
 var (
 	fullSizes  = sizes{facts: 80, ood: 40, general: 160, known: 0.2, pretrainTexts: 3000, instruct: 400, tuneEpochs: 20}
-	quickSizes = sizes{facts: 16, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 40, tuneEpochs: 10}
+	quickSizes = sizes{facts: 16, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
 )
 
 // suiteSet are the demo suites plus what the base model is built from.

@@ -60,7 +60,11 @@ func New(opts Options) (loop.Stages, error) {
 	for _, s := range opts.Suites {
 		protected = append(protected, s.Items)
 	}
-	pipe, decon := curate.NewPipeline(curate.Config{Licenses: cfg.Curation.Licenses, Seed: cfg.Seed}, protected...)
+	var licenses []string // nil: curate's default allow-list
+	if len(cfg.Curation.Licenses) > 0 {
+		licenses = cfg.Curation.Licenses
+	}
+	pipe, decon := curate.NewPipeline(curate.Config{Licenses: licenses, Seed: cfg.Seed}, protected...)
 	if !*cfg.Curation.Decontaminate {
 		pipe = withoutFilter(pipe, decon.Name())
 	}
