@@ -5,9 +5,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 
+	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/model"
 )
 
@@ -15,15 +16,20 @@ import (
 // model.Example per line), through a temporary file renamed over path,
 // so a failed write never leaves a partial file.
 func WriteExamples(path string, examples []model.Example) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	for _, e := range examples {
-		if err := enc.Encode(e); err != nil {
-			return fmt.Errorf("write %s: example %s: %w", path, e.ID, err)
+	err := atomicfile.WriteFile(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, e := range examples {
+			if err := enc.Encode(e); err != nil {
+				return fmt.Errorf("example %s: %w", e.ID, err)
+			}
 		}
+		return nil
+	}, 0o600)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeAtomic(path, buf.Bytes())
+	return nil
 }
 
 // ReadExamples reads a JSON Lines file written by WriteExamples. Blank
@@ -60,7 +66,10 @@ func WriteManifest(path string, m Manifest) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeAtomic(path, append(b, '\n'))
+	if err := atomicfile.WriteBytes(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
 
 // ReadManifest reads a manifest written by WriteManifest.
@@ -74,28 +83,4 @@ func ReadManifest(path string) (Manifest, error) {
 		return m, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
-}
-
-// writeAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
