@@ -15,6 +15,7 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/demodata"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/loop/stages"
@@ -257,11 +258,7 @@ func writeConfig(path string, c *config.Config) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteBytes(path, data, 0o644)
 }
 
 // hashOf is the hex SHA-256 of v's JSON encoding.
