@@ -3,10 +3,11 @@ package openai
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/cemlab/cem/internal/atomicfile"
 )
 
 // diskCache stores response bodies as files named by the hash of the
@@ -50,19 +51,8 @@ func (c *diskCache) put(key string, body []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	_, werr := f.Write(body)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		_ = os.Remove(f.Name())
+	if err := atomicfile.WriteBytes(p, body, 0o600); err != nil {
 		return fmt.Errorf("cache: writing %s: %w", p, err)
-	}
-	if err := os.Rename(f.Name(), p); err != nil {
-		_ = os.Remove(f.Name())
-		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
 }
