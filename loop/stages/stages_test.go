@@ -1,0 +1,176 @@
+package stages
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/trainset"
+)
+
+// fakeSource returns, for every query, its passages of the asked sources
+// (all when none asked), scored by their order, at most k.
+type fakeSource struct{ passages []knowledge.Passage }
+
+func (f fakeSource) Name() string { return "fake" }
+
+func (f fakeSource) Search(_ context.Context, q knowledge.Query, k int) ([]knowledge.Hit, error) {
+	var out []knowledge.Hit
+	for i, p := range f.passages {
+		if len(q.Sources) > 0 && !slices.Contains(q.Sources, p.Source) {
+			continue
+		}
+		score := float64(len(f.passages) - i)
+		if q.Text == "boost" {
+			score += 10
+		}
+		if len(out) < k {
+			out = append(out, knowledge.Hit{Passage: p, Score: score})
+		}
+	}
+	return out, nil
+}
+
+func TestRetriever(t *testing.T) {
+	src := fakeSource{passages: []knowledge.Passage{{ID: "a1", Source: "a"}, {ID: "a2", Source: "a"}, {ID: "b1", Source: "b"}}}
+	qs := []loop.Query{
+		{MistakeID: "m1", Query: knowledge.Query{Text: "first"}},
+		{MistakeID: "m1", Query: knowledge.Query{Text: "boost"}},
+		{MistakeID: "m2", Query: knowledge.Query{Text: "other"}},
+	}
+	tests := []struct {
+		name      string
+		r         Retriever
+		want      []string // mistake/passage of each candidate, in order
+		bestQuery string   // the query credited for m1/a1
+	}{
+		{"k per query", Retriever{Source: src, K: 2}, []string{"m1/a1", "m1/a2", "m2/a1", "m2/a2"}, "boost"},
+		{"per source", Retriever{Source: src, K: 9, PerSource: map[string]int{"a": 1, "b": 0}}, []string{"m1/a1", "m2/a1"}, "boost"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.r.Retrieve(context.Background(), qs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, c := range got {
+				keys = append(keys, c.MistakeID+"/"+c.ID)
+			}
+			if !slices.Equal(keys, tt.want) {
+				t.Errorf("candidates = %v; want %v", keys, tt.want)
+			}
+			if got[0].Query != tt.bestQuery || got[0].Score < 10 {
+				t.Errorf("m1/a1 credited to %q with score %v; want %q with the boosted score", got[0].Query, got[0].Score, tt.bestQuery)
+			}
+		})
+	}
+}
+
+func TestCuratorVerdicts(t *testing.T) {
+	cand := func(item, id, lic string, score float64) loop.Candidate {
+		return loop.Candidate{MistakeID: item, Claim: curate.Claim{ItemID: item},
+			Hit: knowledge.Hit{Passage: knowledge.Passage{ID: id, Source: "s", Text: "text " + id, License: lic}, Score: score}}
+	}
+	cands := []loop.Candidate{cand("m1", "p1", "CC0", 1), cand("m1", "p2", "secret", 5), cand("m1", "p3", "CC0", 3), cand("m2", "p1", "CC0", 1)}
+	c := Curator{Pipeline: curate.Pipeline{Filters: []curate.Filter{curate.Licenses{Allow: []string{"CC0"}}}}, MaxPerItem: 1}
+	got, err := c.Curate(context.Background(), nil, cands, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		keep   bool
+		filter string
+	}{{false, "max-per-item"}, {false, "license"}, {true, ""}, {true, ""}}
+	for i, w := range want {
+		if got[i].Keep != w.keep || got[i].Filter != w.filter {
+			t.Errorf("verdict %d (%s/%s) = keep %v filter %q; want keep %v filter %q",
+				i, got[i].MistakeID, got[i].ID, got[i].Keep, got[i].Filter, w.keep, w.filter)
+		}
+	}
+}
+
+func TestMinerBudgetAndOrder(t *testing.T) {
+	items := []exam.Item{{ID: "q1", Question: "a?", Weight: 1}, {ID: "q2", Question: "b?", Weight: 3}, {ID: "q3", Question: "c?"}}
+	suites := []loop.Suite{{Name: "exam", Items: items}}
+	answers := []loop.Answer{
+		{Suite: "exam", Result: exam.Result{ID: "q1"}},
+		{Suite: "exam", Result: exam.Result{ID: "q2"}},
+		{Suite: "exam", Result: exam.Result{ID: "q3", Correct: true, Scores: []float64{-1, -1.01}, Margin: 0.01}},
+	}
+	tests := []struct {
+		name string
+		m    Miner
+		want []string
+	}{
+		{"all", Miner{}, []string{"q2", "q1", "q3"}},
+		{"budget", Miner{Budget: 1}, []string{"q2"}},
+		{"no uncertain", Miner{Margin: -1}, []string{"q2", "q1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, err := tt.m.Mine(context.Background(), suites, answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, m := range ms {
+				ids = append(ids, m.Item.ID)
+			}
+			if !slices.Equal(ids, tt.want) {
+				t.Errorf("mined = %v; want %v", ids, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuilderRandomMatchesTokens(t *testing.T) {
+	var corpus []knowledge.Passage
+	for i := range 200 {
+		corpus = append(corpus, knowledge.Passage{ID: "c" + string(rune('A'+i%26)) + string(rune('a'+i/26)), Source: "wordnet",
+			Title: "word", Text: "a plain sentence of general text number " + string(rune('a'+i%26))})
+	}
+	item := exam.Item{ID: "q1", Question: "What is the capital of Chad?", Subject: "Chad", Relation: "capital", Object: "N'Djamena",
+		Answer: exam.OpenAnswer("N'Djamena")}
+	ev := loop.Candidate{MistakeID: "q1", Claim: curate.Claim{ItemID: "q1", Answer: "N'Djamena"},
+		Hit: knowledge.Hit{Passage: knowledge.Passage{ID: "wordnet:1", Source: "wordnet", Title: "N'Djamena",
+			Text: "N'Djamena: the capital and largest city of Chad"}}}
+	in := loop.BuildInput{Round: 1, Seed: 7, Mistakes: []loop.Mistake{{Item: item, Suite: "exam"}}, Evidence: []loop.Candidate{ev}}
+	kinds := func(set loop.TrainSet) map[string]int {
+		k := map[string]int{}
+		for _, e := range set.Examples {
+			k[e.Kind]++
+		}
+		return k
+	}
+	b := &Builder{Corpus: corpus}
+	cem, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Baseline = "random"
+	rnd, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, rk := kinds(cem), kinds(rnd)
+	want := cem.Manifest.(trainset.Manifest).Total.Tokens
+	if got := rnd.Manifest.(trainset.Manifest).Total.Tokens; got < want || got > want+20 {
+		t.Errorf("random set tokens = %d; want the CEM set's %d (plus at most one example)", got, want)
+	}
+	if ck["cpt"] == 0 || ck["normative"] == 0 {
+		t.Errorf("CEM set kinds = %v; want cpt and normative examples", ck)
+	}
+	if len(rk) != 1 || rk["cpt"] == 0 {
+		t.Errorf("random set kinds = %v; want only cpt", rk)
+	}
+	for _, e := range rnd.Examples {
+		if e.Origin == "wordnet:1" {
+			t.Errorf("random set holds the evidence passage %s", e.ID)
+		}
+	}
+}
