@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/safetensors"
 	"github.com/cemlab/cem/tokenizer"
@@ -212,11 +213,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("native: write %s: %w", path, err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("native: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.WriteBytes(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("native: write %s: %w", path, err)
 	}
 	return nil
