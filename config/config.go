@@ -95,10 +95,13 @@ type TrainerConfig struct {
 	// BatchTokens is the number of token positions per optimiser step;
 	// 0 means the trainer's default.
 	BatchTokens int `yaml:"batch_tokens"`
-	// Command is the program run by the command backend: argv, with
-	// {data}, {from} and {out} replaced by the training-set folder, the
-	// input model and the output folder.
-	Command []string `yaml:"command"`
+	// Command is the command line the command backend runs, a Go
+	// template (see package model/command), e.g.
+	// "cem model train --from {{.From}} --data {{.Data}} --out {{.OutDir}}".
+	Command string `yaml:"command"`
+	// Format is how the command backend writes the training set: jsonl
+	// (default) or an export format (llamafactory, axolotl, trl, openai).
+	Format string `yaml:"format"`
 }
 
 // ExamConfig controls how suites are examined.

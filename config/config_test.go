@@ -59,6 +59,7 @@ func TestParseErrors(t *testing.T) {
 		{"negative k", base + "sources:\n  k: -1\n", "sources.k", 5, ">= 0"},
 		{"per-item range", base + "curation:\n  max_per_item: -2\n", "curation.max_per_item", 5, ">= 0"},
 		{"replay share", base + "mix:\n  replay: 0.95\n", "mix.replay", 5, "[0, 0.9]"},
+		{"command needs a line", "model: {path: m}\ntrainer: {backend: command}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "trainer.command", 2, "command line"},
 		{"native needs path", "suites:\n  - {path: e.jsonl, role: exam}\n", "model.path", 0, "checkpoint"},
 	}
 	for _, tt := range tests {

@@ -134,8 +134,8 @@ func (c *Config) Validate() error {
 	if !slices.Contains(backends, c.Trainer.Backend) {
 		return bad("trainer.backend", "unknown backend %q (want %s)", c.Trainer.Backend, strings.Join(backends, ", "))
 	}
-	if c.Trainer.Backend == BackendCommand && len(c.Trainer.Command) == 0 {
-		return bad("trainer.command", "the command backend needs a command (argv list)")
+	if c.Trainer.Backend == BackendCommand && strings.TrimSpace(c.Trainer.Command) == "" {
+		return bad("trainer.command", "the command backend needs a command line")
 	}
 	if c.Trainer.Epochs < 0 || c.Trainer.BatchTokens < 0 || c.Trainer.LearningRate < 0 {
 		return bad("trainer", "epochs, batch_tokens and learning_rate must be >= 0")

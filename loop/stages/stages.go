@@ -11,6 +11,7 @@ import (
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/command"
 	"github.com/cemlab/cem/model/native"
 	"github.com/cemlab/cem/model/openai"
 	"github.com/cemlab/cem/trainset"
@@ -86,8 +87,14 @@ func New(opts Options) (loop.Stages, error) {
 	switch cfg.Trainer.Backend {
 	case config.BackendNative:
 		st.Trainer = &native.Trainer{Options: nativeOptions(cfg.Trainer, opts.TrainProgress)}
+	case config.BackendCommand:
+		tr, err := command.New(command.Config{Command: cfg.Trainer.Command, Format: cfg.Trainer.Format}, nil)
+		if err != nil {
+			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
+		}
+		st.Trainer = tr
 	default:
-		return loop.Stages{}, fmt.Errorf("stages: trainer backend %q: %w in this build (use native)", cfg.Trainer.Backend, ErrNotImplemented)
+		return loop.Stages{}, fmt.Errorf("stages: trainer backend %q: %w in this build (use native or command)", cfg.Trainer.Backend, ErrNotImplemented)
 	}
 	return st, nil
 }
