@@ -37,15 +37,11 @@ func ParseQuiz(r io.Reader, name string) ([]QuizRecord, error) {
 		if err != nil {
 			return err
 		}
-		rec := QuizRecord{Line: line, Fields: make([]Pattern, 0, len(fields))}
-		for i, f := range fields {
-			p, err := ParsePattern(f)
-			if err != nil {
-				return fmt.Errorf("category %d: %w", i+1, err)
-			}
-			rec.Fields = append(rec.Fields, p)
+		pats, err := parseCategories(fields)
+		if err != nil {
+			return err
 		}
-		out = append(out, rec)
+		out = append(out, QuizRecord{Line: line, Fields: pats})
 		return nil
 	})
 	return out, err
@@ -64,18 +60,28 @@ func ParseQuizIndex(r io.Reader, name string) ([]QuizSubject, error) {
 		if len(fields) < 2 || strings.TrimSpace(fields[0]) == "" {
 			return fmt.Errorf("want a data file and at least one category, got %d fields", len(fields))
 		}
-		s := QuizSubject{Line: line, Path: fields[0], Name: filepath.Base(filepath.FromSlash(fields[0]))}
-		for i, f := range fields[1:] {
-			p, err := ParsePattern(f)
-			if err != nil {
-				return fmt.Errorf("category %d: %w", i+1, err)
-			}
-			s.Categories = append(s.Categories, p)
+		cats, err := parseCategories(fields[1:])
+		if err != nil {
+			return err
 		}
-		out = append(out, s)
+		out = append(out, QuizSubject{Line: line, Path: fields[0], Name: filepath.Base(filepath.FromSlash(fields[0])), Categories: cats})
 		return nil
 	})
 	return out, err
+}
+
+// parseCategories parses category patterns; errors name the category
+// (counted from 1).
+func parseCategories(fields []string) ([]Pattern, error) {
+	out := make([]Pattern, 0, len(fields))
+	for i, f := range fields {
+		p, err := ParsePattern(f)
+		if err != nil {
+			return nil, fmt.Errorf("category %d: %w", i+1, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // quizLines calls fn with each logical line (continuations joined) and the

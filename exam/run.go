@@ -131,6 +131,19 @@ func Run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Resu
 	return results, nil
 }
 
+// scoreAll scores reqs with m and checks that it returned one score per
+// request; errors start with what.
+func scoreAll(ctx context.Context, m model.Model, reqs []model.ScoreRequest, what string) ([]model.Score, error) {
+	scores, err := m.Score(ctx, reqs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if len(scores) != len(reqs) {
+		return nil, fmt.Errorf("%s: model returned %d scores for %d requests", what, len(scores), len(reqs))
+	}
+	return scores, nil
+}
+
 // runChunk answers and grades one chunk of items.
 func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]Result, error) {
 	rs := make([]Result, len(items))
@@ -157,12 +170,9 @@ func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]R
 		}
 	}
 	if len(scoreReqs) > 0 {
-		scores, err := m.Score(ctx, scoreReqs)
+		scores, err := scoreAll(ctx, m, scoreReqs, "score")
 		if err != nil {
-			return nil, fmt.Errorf("score: %w", err)
-		}
-		if len(scores) != len(scoreReqs) {
-			return nil, fmt.Errorf("score: model returned %d scores for %d requests", len(scores), len(scoreReqs))
+			return nil, err
 		}
 		for _, s := range scored {
 			gradeChoices(&rs[s.item], &items[s.item], scores[s.first:s.first+s.n], o.Norm)
@@ -199,12 +209,9 @@ func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]R
 		}
 	}
 	if len(confReqs) > 0 {
-		scores, err := m.Score(ctx, confReqs)
+		scores, err := scoreAll(ctx, m, confReqs, "score answers")
 		if err != nil {
-			return nil, fmt.Errorf("score answers: %w", err)
-		}
-		if len(scores) != len(confReqs) {
-			return nil, fmt.Errorf("score answers: model returned %d scores for %d requests", len(scores), len(confReqs))
+			return nil, err
 		}
 		for j, i := range confItems {
 			rs[i].Confidence = math.Exp(scores[j].Mean())
