@@ -53,6 +53,7 @@ func newRootCommand() *cobra.Command {
 		newReportCommand(),
 		newExportCommand(),
 		newServeCommand(),
+		newGGUFCommand(),
 	)
 	return root
 }
