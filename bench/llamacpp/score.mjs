@@ -42,7 +42,7 @@
 // oversubscribed machine) ends; it then covers the first items only.
 //
 // out.json: {"llamaCpp": {"repo", "release"}, "systemInfo": llama.cpp's CPU
-//            features, "threads": actual threads, "contextSize",
+//            features, "threads": actual threads, "contextSize" (per sequence),
 //            "runs": [{"mode", "seconds", "tokens", "items"}] (the pass with
 //            the best tokens/s of R, and the items and tokens it did),
 //            "logprobs": [[[log p per token] per continuation] per item done]}
@@ -63,9 +63,11 @@ const req = JSON.parse(fs.readFileSync(inPath, "utf8"));
 
 const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error, maxThreads: 0 });
 const model = await llama.loadModel({ modelPath: req.model, gpuLayers: 0 });
+// llama.cpp splits the context among the sequences: give each the model's
+// full context.
 const ctx = await model.createContext({
-  contextSize: req.context,
-  batchSize: req.context,
+  contextSize: req.context * req.sequences,
+  batchSize: req.context * req.sequences,
   sequences: req.sequences,
   threads: { ideal: req.threads, min: req.threads },
   flashAttention: false,
@@ -75,6 +77,14 @@ const ctx = await model.createContext({
 });
 const seqs = [];
 for (let i = 0; i < req.sequences; i++) seqs.push(ctx.getSequence());
+// An item that does not fit would make node-llama-cpp shift the context
+// (drop the prompt's first tokens) and change the log-probs.
+for (const [i, it] of req.items.entries()) {
+  const need = it.prompt.length + Math.max(...it.conts.map((c) => c.length)) - 1;
+  if (need > seqs[0].contextSize) {
+    throw new Error(`item ${i} needs ${need} positions; a sequence has ${seqs[0].contextSize}`);
+  }
+}
 
 const probOptions = { temperature: 1, topK: req.vocab, topP: 1, minP: 0 };
 const nextOf = {
@@ -147,7 +157,7 @@ const result = {
   llamaCpp: llama.llamaCppRelease,
   systemInfo: llama.systemInfo,
   threads: ctx.currentThreads,
-  contextSize: ctx.contextSize,
+  contextSize: seqs[0].contextSize,
   runs: [],
 };
 for (const mode of req.modes) {
