@@ -42,7 +42,7 @@ func newGGUFCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gguf CKPT --out FILE.gguf [--type f32|f16|q8_0]",
 		Short: "Export a native checkpoint to GGUF for llama.cpp",
-		Long: `Gguf loads the native checkpoint folder CKPT (config.json,
+		Long: `cem gguf loads the native checkpoint folder CKPT (config.json,
 model.safetensors, tokenizer.json) and writes its weights and tokenizer to
 a GGUF file that llama.cpp and the servers built on it load as a "llama"
 model. Matrices are written as --type (f32, f16 or q8_0; q8_0 falls back to
