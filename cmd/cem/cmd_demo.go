@@ -84,7 +84,7 @@ func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 		if t.Met {
 			mark = "met"
 		}
-		fmt.Fprintf(out, "  %-28s goal %-22s measured %-8s %s\n", t.Name, t.Goal, t.Measured, mark)
+		fmt.Fprintf(out, "  %-32s goal %-28s measured %-7s %s\n", t.Name, t.Goal, t.Measured, mark)
 	}
 	fmt.Fprintf(out, "\nreport: %s\ntotal wall time: %s\n", res.Report, res.Elapsed.Round(time.Second))
 	return nil
