@@ -144,7 +144,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 	}
-	log(fmt.Sprintf("suites: exam %d, heldout %d, ood %d, general %d items (%d exam facts withheld from the base model)",
+	log(fmt.Sprintf("suites: exam %d, heldout %d, ood %d, general %d items (%d facts withheld from the base model)",
 		len(set.suites[0].Items), len(set.suites[1].Items), len(set.suites[2].Items), len(set.suites[3].Items), len(set.withheld)))
 
 	// 4. Base model.

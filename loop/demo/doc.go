@@ -9,8 +9,9 @@
 //   - exam: forward multiple-choice questions about capitals ("What is the
 //     capital of Chad?"), the facts the base model mostly lacks;
 //   - heldout: the reverse questions about the same facts ("N'Djamena is
-//     the capital of which country?"), never mined, so gains there are
-//     knowledge, not memorised questions;
+//     the capital of which country?") plus forward questions about a few
+//     facts the exam never asks (unmined items), never mined, so gains
+//     there are knowledge, not memorised questions;
 //   - ood: chemical-element symbols, another domain;
 //   - general: word-definition questions the base model was instruction
 //     tuned on, which must not be forgotten.

@@ -15,6 +15,7 @@ import (
 // sizes are the numbers of items and training data of a demo mode.
 type sizes struct {
 	facts, ood, general int // items per suite (facts: exam and heldout each)
+	unmined             int // heldout items about facts the exam never asks
 	known               float64
 	pretrainTexts       int // general passages in pre-training
 	instruct            int // definition examples in instruction tuning
@@ -22,8 +23,8 @@ type sizes struct {
 }
 
 var (
-	fullSizes  = sizes{facts: 80, ood: 40, general: 160, known: 0.2, pretrainTexts: 3000, instruct: 400, tuneEpochs: 20}
-	quickSizes = sizes{facts: 16, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
+	fullSizes  = sizes{facts: 80, unmined: 20, ood: 40, general: 160, known: 0.2, pretrainTexts: 3000, instruct: 400, tuneEpochs: 20}
+	quickSizes = sizes{facts: 16, unmined: 4, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
 )
 
 // suiteSet are the demo suites plus what the base model is built from.
@@ -62,10 +63,11 @@ func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint
 	slices.Sort(facts)
 	rng := rand.New(rand.NewPCG(seed, 0xde30))
 	rng.Shuffle(len(facts), func(i, j int) { facts[i], facts[j] = facts[j], facts[i] })
-	if len(facts) < sz.facts || len(symbols) < sz.ood {
+	if len(facts) < sz.facts+sz.unmined || len(symbols) < sz.ood {
 		return nil, fmt.Errorf("demo: the quiz data has %d capital facts with both directions and %d element symbols; need %d and %d",
-			len(facts), len(symbols), sz.facts, sz.ood)
+			len(facts), len(symbols), sz.facts+sz.unmined, sz.ood)
 	}
+	unmined := facts[sz.facts : sz.facts+sz.unmined]
 	facts = facts[:sz.facts]
 	s := &suiteSet{}
 	var examItems, heldout []exam.Item
@@ -78,6 +80,13 @@ func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint
 		} else {
 			s.withheld = append(s.withheld, forward[f])
 		}
+	}
+	// Unmined items: forward questions about facts outside the exam, whose
+	// knowledge is withheld from the base model too. Only spill-over can
+	// move them.
+	for _, f := range unmined {
+		heldout = append(heldout, forward[f])
+		s.withheld = append(s.withheld, forward[f])
 	}
 	slices.SortFunc(symbols, func(a, b exam.Item) int { return strings.Compare(a.ID, b.ID) })
 	rng.Shuffle(len(symbols), func(i, j int) { symbols[i], symbols[j] = symbols[j], symbols[i] })
