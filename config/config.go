@@ -182,6 +182,11 @@ type MixConfig struct {
 	// BudgetTokens, when > 0, sizes the set in tokens instead of letting
 	// the evidence set it.
 	BudgetTokens int `yaml:"budget_tokens"`
+	// GeneralExamples, when set, is a JSON Lines file of training examples
+	// (model.Example) forming the pool of general examples, typically the
+	// base model's own instruction tuning; otherwise general examples are
+	// definitions made from the dictionary passages of the index.
+	GeneralExamples string `yaml:"general_examples"`
 }
 
 // GateConfig decides whether a round is accepted or rolled back.

@@ -74,6 +74,7 @@ func (c *Config) Resolve(dir string) {
 	}
 	c.Model.Path = abs(c.Model.Path)
 	c.Sources.Index = abs(c.Sources.Index)
+	c.Mix.GeneralExamples = abs(c.Mix.GeneralExamples)
 	for i := range c.Suites {
 		c.Suites[i].Path = abs(c.Suites[i].Path)
 	}

@@ -19,8 +19,10 @@ import (
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/loop/stages"
+	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
+	"github.com/cemlab/cem/trainset"
 )
 
 // runOptions are the flags of `cem run`.
@@ -88,8 +90,14 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if err != nil {
 		return usageError{fmt.Errorf("%s: sources.index: %w (build it with `cem index build`)", path, err)}
 	}
+	var general []model.Example
+	if cfg.Mix.GeneralExamples != "" {
+		if general, err = trainset.ReadExamples(cfg.Mix.GeneralExamples); err != nil {
+			return usageError{fmt.Errorf("%s: mix.general_examples: %w", path, err)}
+		}
+	}
 	pr := newPrinter(out)
-	st, err := stages.New(stages.Options{Config: cfg, Source: ix, Suites: suites, TrainProgress: pr.trainStep})
+	st, err := stages.New(stages.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
+	"github.com/cemlab/cem/trainset"
 )
 
 // Options configure Run. The zero value runs the full demo in the default
@@ -163,6 +164,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		log(fmt.Sprintf("base model: pre-trained on %d texts + %d instruction examples in %s", len(spec.Texts), len(spec.Tuning), time.Since(t0).Round(time.Second)))
 	}
 	cfg.Model.Path = base.Path
+	cfg.Mix.GeneralExamples = filepath.Join(ws, "general.jsonl")
+	if err := trainset.WriteExamples(cfg.Mix.GeneralExamples, spec.Tuning); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	if err := writeConfig(filepath.Join(ws, "cem.yaml"), cfg); err != nil {
 		return nil, err
 	}
