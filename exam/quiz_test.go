@@ -17,15 +17,15 @@ func TestPattern(t *testing.T) {
 		expand    []string // expected to be contained, in this order
 	}{
 		{"cap{ital}", "capital", []string{"capital", "cap"}},
-		{"N'Djamena|Ndjamena", "N'Djamena", []string{"N'Djamena", "Ndjamena"}},
-		{"Central Africa{n Rep{ublic}}", "Central African Republic", []string{"Central African Republic", "Central African Rep", "Central Africa"}},
-		{"Yaound['e|e'|e]", "Yaoundé", []string{"Yaoundé", "Yaound'e", "Yaounde'", "Yaounde"}},
-		{"C[^\bo|o\b^|o]te d'Ivoire", "Côte d'Ivoire", []string{"Côte d'Ivoire", "Cote d'Ivoire"}},
-		{"K[o|o/|/o]benhavn", "København", []string{"København", "Kobenhavn"}},
-		{"Mo[z|,\bc|c\b,|c]ambique", "Mozambique", []string{"Mozambique", "Moçambique", "Mocambique"}},
-		{"{G{eorge} }Washington", "George Washington", []string{"George Washington", "G Washington", "Washington"}},
+		{"Hooke's law|Hookes law", "Hooke's law", []string{"Hooke's law", "Hookes law"}},
+		{"Periodic{ Tab{le}}", "Periodic Table", []string{"Periodic Table", "Periodic Tab", "Periodic"}},
+		{"Montr['e|e'|e]al", "Montréal", []string{"Montréal", "Montr'eal", "Montre'al", "Montreal"}},
+		{"Cr[^\be|e\b^|e]pe au beurre", "Crêpe au beurre", []string{"Crêpe au beurre", "Crepe au beurre"}},
+		{"S[o|o/|/o]ren", "Søren", []string{"Søren", "Soren"}},
+		{"Gar[z|,\bc|c\b,|c]on", "Garzon", []string{"Garzon", "Garçon", "Garcon"}},
+		{"{M{ichael} }Faraday", "Michael Faraday", []string{"Michael Faraday", "M Faraday", "Faraday"}},
 		{`a\:b\|c`, "a:b|c", []string{"a:b|c"}},
-		{"M[iddle{-}Earth|E]", "Middle-Earth", []string{"Middle-Earth", "MiddleEarth", "ME"}},
+		{"S[outh{-}East|E]", "South-East", []string{"South-East", "SouthEast", "SE"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -55,7 +55,7 @@ func TestPattern(t *testing.T) {
 }
 
 func TestParseQuiz(t *testing.T) {
-	in := "Chad:N'Djamena|Ndjamena\n\n{J{ames} }Madison:1809-{18}17:{G{eorge} }Clinton:\\\n{J{ames} }Monroe\nbad:{x\n"
+	in := "Iron:Fe|ferrum\n\n{J{ames} C{lerk} }Maxwell:1831-{18}79:{the }field equations:\\\n{M{ichael} }Faraday\nbad:{x\n"
 	_, err := ParseQuiz(strings.NewReader(in), "pres")
 	if err == nil || !strings.HasPrefix(err.Error(), "pres:5: ") {
 		t.Fatalf("error = %v; want it at pres:5", err)
@@ -67,8 +67,8 @@ func TestParseQuiz(t *testing.T) {
 	if len(recs) != 2 || recs[1].Line != 3 || len(recs[1].Fields) != 4 {
 		t.Fatalf("records = %+v; want 2, the second at line 3 with 4 fields", recs)
 	}
-	if got := recs[1].Fields[3].Canonical(); got != "James Monroe" {
-		t.Errorf("continued field = %q; want James Monroe", got)
+	if got := recs[1].Fields[3].Canonical(); got != "Michael Faraday" {
+		t.Errorf("continued field = %q; want Michael Faraday", got)
 	}
 }
 
@@ -82,8 +82,8 @@ func TestParseQuizIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if subs[0].Name != "africa" || len(subs[0].Categories) != 2 || subs[0].Categories[1].Canonical() != "capital" {
-		t.Errorf("first subject = %+v; want africa with Africa{n}:cap{ital}", subs[0])
+	if subs[0].Name != "europe" || len(subs[0].Categories) != 2 || subs[0].Categories[1].Canonical() != "capital" {
+		t.Errorf("first subject = %+v; want europe with Europe{an}:cap{ital}", subs[0])
 	}
 	if _, err := ParseQuizIndex(strings.NewReader("/x/only\n"), "index"); err == nil || !strings.Contains(err.Error(), "index:1:") {
 		t.Errorf("index without categories: error = %v; want index:1: ...", err)

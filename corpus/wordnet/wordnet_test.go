@@ -124,14 +124,14 @@ func TestParseDataLine(t *testing.T) {
 		err        string
 	}{
 		{"satellite markers",
-			`00019731 00 s 02 handy 0 ready_to_hand(p) 0 002 & 00019131 a 0000 + 04718999 n 0101 | easy to reach; "found a handy spot for the can opener"  `,
+			`00021400 00 s 02 nearby 0 within_reach(p) 0 002 & 00021377 a 0000 + 04720011 n 0101 | close enough to pick up without standing; "she kept a nearby pencil beside the phone"  `,
 			func(s *Synset) bool {
-				return s.Words[1].Lemma == "ready to hand" && s.Words[1].Marker == "p" &&
+				return s.Words[1].Lemma == "within reach" && s.Words[1].Marker == "p" &&
 					s.Pointers[1].SourceWord == 1 && s.Pointers[1].TargetWord == 1 &&
-					s.Definition == "easy to reach" && len(s.Examples) == 1
+					s.Definition == "close enough to pick up without standing" && len(s.Examples) == 1
 			}, ""},
 		{"verb frames",
-			`00002573 29 v 01 respire 2 003 $ 00001740 v 0000 @ 00001740 v 0000 + 03110323 a 0101 01 + 02 00 | breathe easily again, as after exertion or anxiety  `,
+			`00003311 29 v 01 exhale_slowly 2 003 $ 00003302 v 0000 @ 00003302 v 0000 + 03220456 a 0101 01 + 02 00 | let breath out at an unhurried pace, as when settling down after a fright  `,
 			func(s *Synset) bool {
 				return len(s.Frames) == 1 && s.Frames[0] == Frame{Num: 2} && s.LexFile == "verb.body"
 			}, ""},
