@@ -66,6 +66,10 @@ type Config struct {
 	Curation CurationConfig `yaml:"curation"`
 	Mix      MixConfig      `yaml:"mix"`
 	Gate     GateConfig     `yaml:"gate"`
+	// Helper, when set, is a generative model that extracts knowledge
+	// points and may write training questions; without it the offline
+	// heuristics do both.
+	Helper *HelperConfig `yaml:"helper,omitempty"`
 }
 
 // ModelConfig names the model examined in round 0 and how to open it.
@@ -82,7 +86,56 @@ type ModelConfig struct {
 	// APIKeyEnv names the environment variable holding the API key; the
 	// key itself never goes in the file. Empty means no key (local servers).
 	APIKeyEnv string `yaml:"api_key_env"`
+	// Price, for the openai backend, turns token counts into the cost
+	// shown in the round metrics; zero means free.
+	Price PriceConfig `yaml:"price,omitempty"`
 }
+
+// PriceConfig is what an OpenAI-compatible provider charges, in any
+// currency, per 1000 tokens.
+type PriceConfig struct {
+	PromptPer1K     float64 `yaml:"prompt_per_1k" json:"prompt_per_1k,omitempty"`
+	CompletionPer1K float64 `yaml:"completion_per_1k" json:"completion_per_1k,omitempty"`
+}
+
+// HelperConfig is the optional helper model of the loop: a generative
+// model asked, with prompt templates users may override, for the search
+// queries of each mistake's knowledge points (Extract) and for extra
+// normative and extractive training questions (Write).
+type HelperConfig struct {
+	// ModelConfig's keys (backend, path, name, base_url, api_key_env,
+	// price) open the helper as they open the model; the backend is
+	// openai or native (no default).
+	ModelConfig `yaml:",inline"`
+	// Extract asks the helper for each mistake's search queries; default
+	// true.
+	Extract *bool `yaml:"extract"`
+	// Write asks the helper for extra normative and extractive questions
+	// about each evidence passage; default false.
+	Write *bool `yaml:"write"`
+	// Prompts override the built-in prompt templates.
+	Prompts PromptsConfig `yaml:"prompts"`
+}
+
+// PromptsConfig names prompt template files (relative to the config
+// file) replacing the built-in ones; `cem init --prompts DIR` writes the
+// built-in ones out as a starting point.
+type PromptsConfig struct {
+	// Extract is the knowledge-point prompt (placeholders {question},
+	// {choices}, {answer}, {topic}, {max}).
+	Extract string `yaml:"extract"`
+	// Write is the question-writing prompt (placeholders {passage},
+	// {answer}, {topic}, {max}).
+	Write string `yaml:"write"`
+}
+
+// Extracts reports whether a helper is configured to extract knowledge points.
+func (c *Config) Extracts() bool {
+	return c.Helper != nil && c.Helper.Extract != nil && *c.Helper.Extract
+}
+
+// Writes reports whether a helper is configured to write training questions.
+func (c *Config) Writes() bool { return c.Helper != nil && c.Helper.Write != nil && *c.Helper.Write }
 
 // TrainerConfig says what trains the model each round.
 type TrainerConfig struct {
@@ -246,6 +299,14 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Gate.MaxBroken == nil {
 		c.Gate.MaxBroken = ptr(-1)
+	}
+	if h := c.Helper; h != nil {
+		if h.Extract == nil {
+			h.Extract = ptr(true)
+		}
+		if h.Write == nil {
+			h.Write = ptr(false)
+		}
 	}
 }
 

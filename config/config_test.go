@@ -101,3 +101,56 @@ func TestLoadResolvesPathsAndNamesFile(t *testing.T) {
 		t.Errorf("Load error = %v; want it to start with %s:1: rounds:", err, path)
 	}
 }
+
+// uncommentHelper returns the example with its helper section switched on.
+func uncommentHelper(t *testing.T) []byte {
+	t.Helper()
+	var out []string
+	in := false
+	for _, line := range strings.Split(string(Example()), "\n") {
+		if strings.HasPrefix(line, "# helper:") {
+			in = true
+		}
+		if in && strings.HasPrefix(line, "# ") {
+			line = line[2:]
+			if strings.HasPrefix(strings.TrimSpace(line), "#") {
+				continue // alternatives inside the section stay comments
+			}
+		}
+		out = append(out, line)
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+func TestHelperSection(t *testing.T) {
+	c, err := Parse(Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Helper != nil || c.Extracts() || c.Writes() {
+		t.Errorf("example helper = %+v; want none (the heuristics are the default)", c.Helper)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cem.yaml")
+	if err := os.WriteFile(path, uncommentHelper(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(path)
+	if err != nil {
+		t.Fatalf("example with the helper section on: %v", err)
+	}
+	h := c.Helper
+	if h == nil || h.Backend != BackendOpenAI || h.Name != "my-helper" || !c.Extracts() || c.Writes() {
+		t.Fatalf("helper = %+v; want the example's openai helper extracting, not writing", h)
+	}
+	if want := filepath.Join(dir, "prompts", "extract.tmpl"); h.Prompts.Extract != want {
+		t.Errorf("prompts.extract = %q; want %q (resolved against the config file)", h.Prompts.Extract, want)
+	}
+	c, err = Parse([]byte("model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\nhelper: {backend: native, path: h}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Extracts() || c.Writes() {
+		t.Errorf("helper defaults: extract %v write %v; want true, false", c.Extracts(), c.Writes())
+	}
+}

@@ -75,6 +75,11 @@ func (c *Config) Resolve(dir string) {
 	c.Model.Path = abs(c.Model.Path)
 	c.Sources.Index = abs(c.Sources.Index)
 	c.Mix.GeneralExamples = abs(c.Mix.GeneralExamples)
+	if h := c.Helper; h != nil {
+		h.Path = abs(h.Path)
+		h.Prompts.Extract = abs(h.Prompts.Extract)
+		h.Prompts.Write = abs(h.Prompts.Write)
+	}
 	for i := range c.Suites {
 		c.Suites[i].Path = abs(c.Suites[i].Path)
 	}
@@ -173,6 +178,68 @@ func (c *Config) Validate() error {
 	}
 	if c.Mix.Replay < 0 || c.Mix.Replay > 0.9 {
 		return bad("mix.replay", "must be in [0, 0.9], got %g", c.Mix.Replay)
+	}
+	if err := validatePrice("model.price", c.Model.Price); err != nil {
+		return err
+	}
+	return c.validateHelper()
+}
+
+// validateHelper checks the helper section, when present.
+func (c *Config) validateHelper() error {
+	h := c.Helper
+	if h == nil {
+		return nil
+	}
+	bad := func(key, format string, args ...any) error {
+		return &FieldError{Key: "helper." + key, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch h.Backend {
+	case BackendOpenAI:
+		if strings.TrimSpace(h.BaseURL) == "" {
+			return bad("base_url", "the openai helper needs base_url (e.g. http://localhost:8000/v1)")
+		}
+		if !strings.HasPrefix(h.BaseURL, "http://") && !strings.HasPrefix(h.BaseURL, "https://") {
+			return bad("base_url", "want an http(s) URL, got %q", h.BaseURL)
+		}
+		if strings.TrimSpace(h.Name) == "" {
+			return bad("name", "the openai helper needs the served model name")
+		}
+		if h.Path != "" {
+			return bad("path", "only the native helper has a checkpoint path")
+		}
+	case BackendNative:
+		if h.Path == "" {
+			return bad("path", "the native helper needs a checkpoint folder")
+		}
+		for _, f := range [][2]string{{"base_url", h.BaseURL}, {"name", h.Name}, {"api_key_env", h.APIKeyEnv}} {
+			if f[1] != "" {
+				return bad(f[0], "only the openai helper has %s", f[0])
+			}
+		}
+	case "":
+		return bad("backend", "missing (want openai or native)")
+	default:
+		return bad("backend", "unknown backend %q (want openai or native)", h.Backend)
+	}
+	if err := validatePrice("helper.price", h.Price); err != nil {
+		return err
+	}
+	if h.Prompts.Extract != "" && !*h.Extract {
+		return bad("prompts.extract", "set, but helper.extract is false")
+	}
+	if h.Prompts.Write != "" && !*h.Write {
+		return bad("prompts.write", "set, but helper.write is false")
+	}
+	return nil
+}
+
+func validatePrice(key string, p PriceConfig) error {
+	if p.PromptPer1K < 0 {
+		return &FieldError{Key: key + ".prompt_per_1k", Msg: fmt.Sprintf("must be >= 0, got %g", p.PromptPer1K)}
+	}
+	if p.CompletionPer1K < 0 {
+		return &FieldError{Key: key + ".completion_per_1k", Msg: fmt.Sprintf("must be >= 0, got %g", p.CompletionPer1K)}
 	}
 	return nil
 }

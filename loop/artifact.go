@@ -30,6 +30,9 @@ type Manifest struct {
 	Seconds    float64 `json:"seconds"`
 	// Extra holds stage-specific data (the trainset's mix manifest).
 	Extra json.RawMessage `json:"extra,omitempty"`
+	// Usage is what the stage cost on metered backends, by meter label
+	// (see Meter); it counts again when a resumed run reuses the stage.
+	Usage map[string]Usage `json:"usage,omitempty"`
 }
 
 // writeAtomic writes data to path through a temporary file and a rename,

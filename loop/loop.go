@@ -77,7 +77,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := writeRunFiles(opts); err != nil {
 		return nil, err
 	}
-	st := &stepper{dir: opts.Dir, obs: obs}
+	st := &stepper{dir: opts.Dir, obs: obs, meter: opts.Stages.Meter}
 	suites := limitSuites(opts.Suites, cfg.Exam.Limit)
 	s := &state{ref: opts.Base, previous: opts.Previous, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
 	for _, su := range suites {

@@ -48,6 +48,9 @@ type Query struct {
 	// support (the answer, its aliases and the question's key terms).
 	Point string       `json:"point,omitempty"`
 	Claim curate.Claim `json:"claim"`
+	// Extractor names what made the query (for example "heuristic" or
+	// "llm:<helper model>").
+	Extractor string `json:"extractor,omitempty"`
 	knowledge.Query
 }
 
@@ -129,6 +132,10 @@ type RoundMetrics struct {
 	Rejects    map[string]int `json:"rejects,omitempty"`
 	// Model is the candidate model (path relative to the run folder).
 	Model model.Ref `json:"model"`
+	// Usage is what the round's stages cost on metered backends (OpenAI-
+	// compatible servers), by label such as "model/exam" or
+	// "helper/extract"; empty when no backend is metered.
+	Usage map[string]Usage `json:"usage,omitempty"`
 }
 
 // Summary is a run's metrics.json: the accepted trajectory's accuracy

@@ -41,7 +41,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
-	queries, qh, _, err := runStep(ctx, st, r, StageQueries, hashOf(StageQueries, mh, cfg.Sources),
+	queries, qh, _, err := runStep(ctx, st, r, StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), StageQueries, mh, cfg.Sources)...),
 		func(ctx context.Context) (stepOut[Query], error) {
 			qs, err := stg.Planner.Plan(ctx, mistakes)
 			return stepOut[Query]{records: qs}, err
@@ -76,7 +76,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	}
 	reviewHash := hashOf(s.previous)
 	examples, th, tman, err := runStep(ctx, st, r, StageTrainset,
-		hashOf(StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed),
+		hashOf(withFingerprint(fingerprint(stg.Builder), StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed)...),
 		func(ctx context.Context) (stepOut[model.Example], error) {
 			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline,
 				Mistakes: mistakes, Evidence: evidence, Previous: s.previous})
@@ -137,6 +137,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 // finishRound records round metrics m (whose candidate answers are
 // answers): the round's metrics.json, the run's metrics.json and the index.
 func (s *state) finishRound(ctx context.Context, st *stepper, opts Options, m RoundMetrics, answers []Answer) error {
+	m.Usage = st.usage[m.Round]
 	s.summary.Rounds = append(s.summary.Rounds, m)
 	s.summary.Matrix = matrixOf(s.history)
 	if err := writeJSON(filepath.Join(st.roundDir(m.Round), StageMetrics+".json"), m); err != nil {

@@ -79,6 +79,9 @@ type Stages struct {
 	// Tokens counts the tokens of a text for the tokens-per-kind metric;
 	// nil counts whitespace-separated words.
 	Tokens func(string) int
+	// Meter, when set, reports the usage of metered backends (requests,
+	// tokens, cost); each round's share goes into its metrics.
+	Meter Meter
 }
 
 // EventKind says what an Event reports.

@@ -13,6 +13,8 @@ type stepper struct {
 	dir     string
 	obs     Observer
 	timings []Timing
+	meter   Meter                    // nil: no metered backend
+	usage   map[int]map[string]Usage // per round, summed over its stages
 }
 
 func (s *stepper) roundDir(r int) string { return filepath.Join(s.dir, fmt.Sprintf("round-%d", r)) }
@@ -38,6 +40,7 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 		recs, err := ReadJSONL[T](art)
 		if err == nil {
 			s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: m.Seconds, Skipped: true})
+			s.addUsage(r, m.Usage)
 			s.obs.Event(Event{Kind: StageSkipped, Round: r, Stage: stage, Elapsed: seconds(m.Seconds)})
 			return recs, m.OutputHash, m, nil
 		}
@@ -47,6 +50,7 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 	}
 	s.obs.Event(Event{Kind: StageStarted, Round: r, Stage: stage})
 	start := time.Now()
+	before := s.reading()
 	out, err := produce(ctx)
 	if err != nil {
 		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
@@ -60,7 +64,7 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 	}
 	elapsed := time.Since(start)
 	m := Manifest{Stage: stage, Round: r, InputHash: inHash, OutputHash: hashBytes(data),
-		Records: len(out.records), Seconds: elapsed.Seconds()}
+		Records: len(out.records), Seconds: elapsed.Seconds(), Usage: s.usageSince(before)}
 	if out.extra != nil {
 		if m.Extra, err = json.Marshal(out.extra); err != nil {
 			return nil, "", Manifest{}, fmt.Errorf("round %d %s manifest: %w", r, stage, err)
@@ -70,6 +74,7 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 		return nil, "", Manifest{}, err
 	}
 	s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: elapsed.Seconds()})
+	s.addUsage(r, m.Usage)
 	s.obs.Event(Event{Kind: StageFinished, Round: r, Stage: stage, Elapsed: elapsed, Done: len(out.records)})
 	return out.records, m.OutputHash, m, nil
 }

@@ -2,6 +2,7 @@ package mistake
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -16,18 +17,29 @@ type Generator interface {
 
 var _ Generator = model.Model(nil)
 
-// DefaultTemplate is the prompt LLM sends. Placeholders: {question},
-// {answer}, {choices} (comma-separated, or "none") and {topic}.
-const DefaultTemplate = `A student answered this exam question wrongly.
-Question: {question}
-Options: {choices}
-Correct answer: {answer}
-Topic: {topic}
+// DefaultTemplate is the prompt LLM sends, the file prompts/extract.tmpl
+// (users copy it to override it). Placeholders: {question}, {answer},
+// {choices} (comma-separated, or "none"), {topic} and {max} (the number
+// of queries wanted).
+var DefaultTemplate = extractTemplate
 
-Write up to {max} short search queries (2 to 8 words each), one per line,
-that would find reference text explaining the correct answer. No numbering.
-Queries:
-`
+//go:embed prompts/extract.tmpl
+var extractTemplate string
+
+// Placeholders of the extraction template.
+var templatePlaceholders = []string{"{question}", "{choices}", "{answer}", "{topic}", "{max}"}
+
+// CheckTemplate reports a template that cannot work: an empty one, or one
+// without {question} (the model would not see the mistake).
+func CheckTemplate(tpl string) error {
+	if strings.TrimSpace(tpl) == "" {
+		return fmt.Errorf("empty prompt template")
+	}
+	if !strings.Contains(tpl, "{question}") {
+		return fmt.Errorf("prompt template has no {question} placeholder (placeholders: %s)", strings.Join(templatePlaceholders, " "))
+	}
+	return nil
+}
 
 // LLM is an Extractor that asks a model for search queries. The point's
 // answer, aliases, key terms and text come from Points (the heuristic);
@@ -69,8 +81,12 @@ func (l LLM) Extract(ctx context.Context, m Mistake) ([]KnowledgePoint, error) {
 	if len(out) != 1 {
 		return nil, fmt.Errorf("extract knowledge points of item %s: model returned %d replies, want 1", m.Item.ID, len(out))
 	}
+	for i := range kps {
+		kps[i].By = ByHeuristic
+	}
 	if lines := ParseQueries(out[0], maxQ); len(lines) > 0 {
 		kps[0].Queries = queries(l.Options.Sources, lines...)
+		kps[0].By = ByLLM
 	}
 	return kps, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/modeltest"
 )
 
 func mc(id, q string, weight float64, choices ...string) exam.Item {
@@ -214,5 +215,35 @@ func TestKeyTermsQuiz(t *testing.T) {
 	}
 	if n < 30 {
 		t.Errorf("read %d plain lines from the africa quiz; want at least 30", n)
+	}
+}
+
+func TestTemplatesAndExtractorNames(t *testing.T) {
+	if err := CheckTemplate(DefaultTemplate); err != nil || !strings.Contains(DefaultTemplate, "{answer}") {
+		t.Errorf("built-in template (prompts/extract.tmpl) = %q, check %v; want a valid template", DefaultTemplate, err)
+	}
+	for _, bad := range []string{"", "  \n", "queries about {answer}"} {
+		if CheckTemplate(bad) == nil {
+			t.Errorf("CheckTemplate(%q) = nil; want an error", bad)
+		}
+	}
+	m := Mistake{Item: exam.Item{ID: "q", Question: "What is the capital of Chad?", Answer: exam.OpenAnswer("N'Djamena")}}
+	kps, _ := Heuristic{}.Extract(context.Background(), m)
+	if kps[0].By != ByHeuristic {
+		t.Errorf("heuristic point by %q; want %q", kps[0].By, ByHeuristic)
+	}
+	llm := func(reply string) string {
+		g := &modeltest.Scripted{GenerateFunc: func(model.GenerateRequest) (string, error) { return reply, nil }}
+		kps, err := LLM{Model: g}.Extract(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return kps[0].By
+	}
+	if by := llm("Chad capital city\n"); by != ByLLM {
+		t.Errorf("LLM point by %q; want %q", by, ByLLM)
+	}
+	if by := llm("\n\n"); by != ByHeuristic {
+		t.Errorf("LLM point with an unusable reply by %q; want %q (the heuristic queries kept)", by, ByHeuristic)
 	}
 }

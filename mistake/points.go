@@ -22,7 +22,16 @@ type KnowledgePoint struct {
 	// KeyTerms are the question's salient terms (capitalised names first,
 	// then other content words), never the answer itself.
 	KeyTerms []string `json:"key_terms,omitempty"`
+	// By names the extractor that made the queries: ByHeuristic or ByLLM
+	// (empty when made by Points directly).
+	By string `json:"by,omitempty"`
 }
+
+// Extractor names recorded in KnowledgePoint.By.
+const (
+	ByHeuristic = "heuristic"
+	ByLLM       = "llm"
+)
 
 // Extractor turns a mistake into knowledge points.
 type Extractor interface {
@@ -65,9 +74,14 @@ type Heuristic struct {
 
 var _ Extractor = Heuristic{}
 
-// Extract returns Points(m, h.Options); it never fails.
+// Extract returns Points(m, h.Options), marked ByHeuristic; it never
+// fails.
 func (h Heuristic) Extract(_ context.Context, m Mistake) ([]KnowledgePoint, error) {
-	return Points(m, h.Options), nil
+	kps := Points(m, h.Options)
+	for i := range kps {
+		kps[i].By = ByHeuristic
+	}
+	return kps, nil
 }
 
 // Points extracts one knowledge point from a mistake without a model.

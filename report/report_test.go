@@ -26,6 +26,8 @@ func writeRun(t *testing.T, name, baseline string, examAfter float64) string {
 			{Round: 0, Gate: loop.Gate{Accepted: true}, Suites: []loop.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(0, 2)}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
 			{Round: 1, Gate: loop.Gate{Accepted: true}, Mined: 2, Targeted: mk(2, 2), Candidates: 3, Evidence: 2,
 				Rejects: map[string]int{"support": 1}, Tokens: map[string]int{"cpt": 120, "normative": 30},
+				Usage: map[string]loop.Usage{"helper/extract": {Requests: 2, PromptTokens: 100, CompletionTokens: 20, Cost: 0.125},
+					"model": {Requests: 5, PromptTokens: 50, CompletionTokens: 5}},
 				Suites: []loop.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(2, 2), Gain: 100, Fixed: 2}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
 		}}
 	data, _ := json.Marshal(s)
@@ -58,7 +60,7 @@ func TestWriteHTML(t *testing.T) {
 	}
 	page := string(data)
 	for _, want := range []string{"<svg", "wordnet:1", "https://wordnet.princeton.edu", "N&#39;Djamena",
-		"support", "exam gain", "random", "Runs side by side"} {
+		"support", "exam gain", "random", "Runs side by side", "API usage per round", "helper/extract", "<td>0.125</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -82,11 +84,15 @@ func TestTableAndCompare(t *testing.T) {
 	if !strings.Contains(tb.String(), "100.0 (+100.0)") || !strings.Contains(tb.String(), "accepted") {
 		t.Errorf("Table =\n%s\nwant exam at 100.0 (+100.0) and an accepted round", tb.String())
 	}
+	lines := strings.Split(strings.TrimSpace(tb.String()), "\n")
+	if !strings.Contains(lines[0], "requests") || !strings.HasSuffix(strings.Join(strings.Fields(lines[2]), " "), "7 175 0.125") {
+		t.Errorf("Table =\n%s\nwant round 1's 7 requests, 175 API tokens and cost 0.125", tb.String())
+	}
 	var cb strings.Builder
 	if err := Compare(&cb, []*loop.Summary{sa, sb}); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(cb.String()), "\n")
+	lines = strings.Split(strings.TrimSpace(cb.String()), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[2], "random") || !strings.Contains(lines[2], "+50.0") {
 		t.Errorf("Compare =\n%s\nwant a header and two runs, random at +50.0 on exam", cb.String())
 	}

@@ -13,8 +13,14 @@ import (
 // Table writes the per-round table of s: for every round its gate
 // decision, each suite's accuracy (with the change since round 0), the
 // number of mistakes mined and the share of them fixed, general-suite
-// forgetting and the tokens trained.
+// forgetting and the tokens trained; when a metered backend (an
+// OpenAI-compatible server) was used, also the round's requests, API
+// tokens (prompt + completion) and cost.
 func Table(w io.Writer, s *loop.Summary) error {
+	metered := false
+	for _, m := range s.Rounds {
+		metered = metered || len(m.Usage) > 0
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var head []string
 	head = append(head, "round", "gate")
@@ -24,6 +30,9 @@ func Table(w io.Writer, s *loop.Summary) error {
 		}
 	}
 	head = append(head, "mined", "fixed", "forget", "tokens")
+	if metered {
+		head = append(head, "requests", "api tokens", "cost")
+	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, m := range s.Rounds {
 		row := []string{fmt.Sprint(m.Round), gateWord(m)}
@@ -38,6 +47,10 @@ func Table(w io.Writer, s *loop.Summary) error {
 			row = append(row, "-", "-", "-", "-")
 		} else {
 			row = append(row, fmt.Sprint(m.Mined), pct(m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprint(total(m.Tokens)))
+		}
+		if metered {
+			u := loop.TotalUsage(m.Usage)
+			row = append(row, fmt.Sprint(u.Requests), fmt.Sprint(u.PromptTokens+u.CompletionTokens), fmt.Sprintf("%.4g", u.Cost))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}

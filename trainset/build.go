@@ -83,8 +83,10 @@ func Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, error) {
 // item's subject and relation, a cloze from the passage, and the
 // Writer's questions), each formatted with Format and answered with the
 // gold answer; one extractive example per evidence (the passage and its
-// first question); review examples from Previous, general ones from
-// General and replay text from Replay. Every pooled example that overlaps
+// first question, or the Writer's first when the Writer names itself in
+// QA.By, as LLMWriter does); review
+// examples from Previous, general ones from General and replay text from
+// Replay. Every pooled example that overlaps
 // an exam item is dropped and counted (Manifest.Decontaminated). Then
 // each kind is drawn, in a seeded random order, until its target share
 // (see Mix) is met — possibly overshooting by one example — evidence

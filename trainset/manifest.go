@@ -39,6 +39,9 @@ type Provenance struct {
 	Origin string `json:"origin"`           // passage id, or earlier example / item id
 	Item   string `json:"item,omitempty"`   // the mined item, for evidence kinds
 	Source string `json:"source,omitempty"` // the passage's source
+	// Writer names what wrote a normative or extractive example's
+	// question: WriterTemplate, WriterCloze, WriterLLM or WriterOther.
+	Writer string `json:"writer,omitempty"`
 }
 
 // Dropped is a pooled example removed by decontamination.

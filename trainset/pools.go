@@ -1,6 +1,7 @@
 package trainset
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -15,12 +16,13 @@ import (
 func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][]model.Example, map[string]Provenance, error) {
 	pools := map[string][]model.Example{}
 	prov := map[string]Provenance{}
+	writer := ""
 	add := func(e model.Example, item, source string) {
 		if _, dup := prov[e.ID]; dup {
 			return
 		}
 		pools[e.Kind] = append(pools[e.Kind], e)
-		prov[e.ID] = Provenance{ID: e.ID, Kind: e.Kind, Origin: e.Origin, Item: item, Source: source}
+		prov[e.ID] = Provenance{ID: e.ID, Kind: e.Kind, Origin: e.Origin, Item: item, Source: source, Writer: writer}
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0xc401ce))
 	for _, ev := range in.Evidence {
@@ -30,29 +32,43 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 		p := ev.Passage
 		add(model.Example{ID: "cpt:" + p.ID, Kind: KindCPT, Text: passageText(p.Title, p.Text), Origin: p.ID}, ev.Item.ID, p.Source)
 		qas := TemplateQuestions(ev)
+		for i := range qas {
+			qas[i].By = cmp.Or(qas[i].By, WriterTemplate)
+		}
 		if qa, ok := Cloze(ev); ok {
+			qa.By = cmp.Or(qa.By, WriterCloze)
 			qas = append(qas, qa)
 		}
+		ext := 0 // index of the extractive example's question
 		if b.Writer != nil {
 			more, err := b.Writer.Write(ctx, ev)
 			if err != nil {
 				return nil, nil, fmt.Errorf("write questions for passage %s (item %s): %w", p.ID, ev.Item.ID, err)
 			}
+			if len(more) > 0 && more[0].By != "" {
+				ext = len(qas) // a writer naming itself (LLMWriter) also writes the extractive example
+			}
+			for i := range more {
+				more[i].By = cmp.Or(more[i].By, WriterOther)
+			}
 			qas = append(qas, more...)
 		}
 		base := p.ID + "/" + ev.Item.ID
 		for i, qa := range qas {
+			writer = qa.By
 			add(model.Example{
 				ID: fmt.Sprintf("normative:%s:%d", base, i), Kind: KindNormative,
 				Prompt: b.format(ev.Item, qa, rng), Text: exam.Continuation(qa.Answer), Origin: p.ID,
 			}, ev.Item.ID, p.Source)
 		}
 		if len(qas) > 0 {
+			writer = qas[ext].By
 			add(model.Example{
 				ID: "extractive:" + base, Kind: KindExtractive,
-				Prompt: ExtractivePrompt(passageText(p.Title, p.Text), qas[0].Question), Text: exam.Continuation(qas[0].Answer), Origin: p.ID,
+				Prompt: ExtractivePrompt(passageText(p.Title, p.Text), qas[ext].Question), Text: exam.Continuation(qas[ext].Answer), Origin: p.ID,
 			}, ev.Item.ID, p.Source)
 		}
+		writer = ""
 	}
 	for _, e := range in.Previous {
 		origin := e.Origin

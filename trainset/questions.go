@@ -11,7 +11,18 @@ import (
 type QA struct {
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
+	// By names the writer of the question (WriterLLM for LLMWriter);
+	// empty means the pool's own templates or cloze.
+	By string `json:"by,omitempty"`
 }
+
+// Writer names recorded in Provenance.Writer.
+const (
+	WriterTemplate = "template" // TemplateQuestions
+	WriterCloze    = "cloze"    // Cloze
+	WriterLLM      = "llm"      // LLMWriter
+	WriterOther    = "writer"   // a Builder.Writer that leaves QA.By empty
+)
 
 // template pairs: forward questions ask for the object given the subject
 // ({s}); reverse ones ask for the subject given the object ({o}). They are

@@ -2,6 +2,7 @@ package trainset
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -11,14 +12,27 @@ import (
 	"github.com/cemlab/cem/model"
 )
 
-// DefaultWriterTemplate is LLMWriter's prompt. Placeholders: {passage},
-// {answer}, {topic} and {max}.
-const DefaultWriterTemplate = `Passage: {passage}
+// DefaultWriterTemplate is LLMWriter's prompt, the file
+// prompts/write.tmpl (users copy it to override it). Placeholders:
+// {passage}, {answer}, {topic} and {max}.
+var DefaultWriterTemplate = writeTemplate
 
-Write {max} different exam questions on the topic "{topic}" whose correct
-answer is "{answer}" and that the passage answers. One question per line,
-each starting with "Q:". Do not put the answer in the question.
-`
+//go:embed prompts/write.tmpl
+var writeTemplate string
+
+// CheckWriterTemplate reports a template that cannot work: an empty one,
+// or one without {passage} or {answer}.
+func CheckWriterTemplate(tpl string) error {
+	if strings.TrimSpace(tpl) == "" {
+		return fmt.Errorf("empty prompt template")
+	}
+	for _, p := range []string{"{passage}", "{answer}"} {
+		if !strings.Contains(tpl, p) {
+			return fmt.Errorf("prompt template has no %s placeholder (placeholders: {passage} {answer} {topic} {max})", p)
+		}
+	}
+	return nil
+}
 
 // LLMWriter is a QuestionWriter that asks a model for questions about a
 // passage whose answer is the evidence's gold answer. Every reply line
@@ -82,7 +96,7 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 			continue
 		}
 		seen[curate.Normalize(q)] = true
-		qas = append(qas, QA{Question: q, Answer: ev.Answer})
+		qas = append(qas, QA{Question: q, Answer: ev.Answer, By: WriterLLM})
 		if len(qas) == maxQ {
 			break
 		}

@@ -54,3 +54,19 @@ func TestLLMWriter(t *testing.T) {
 		t.Errorf("error = %v; want one naming the passage", err)
 	}
 }
+
+func TestWriterTemplate(t *testing.T) {
+	if err := CheckWriterTemplate(DefaultWriterTemplate); err != nil {
+		t.Errorf("built-in template (prompts/write.tmpl): %v", err)
+	}
+	for _, bad := range []string{"", "Passage: {passage}\nWrite questions.", "Answer: {answer}"} {
+		if CheckWriterTemplate(bad) == nil {
+			t.Errorf("CheckWriterTemplate(%q) = nil; want an error", bad)
+		}
+	}
+	e := ev("wordnet:chad", "wordnet", "Chad: a landlocked republic in north central Africa; capital N'Djamena", chadItem)
+	qas, err := LLMWriter{Model: scripted{reply: "Q: Which city is the seat of Chad's government?"}}.Write(context.Background(), e)
+	if err != nil || len(qas) != 1 || qas[0].By != WriterLLM {
+		t.Errorf("LLMWriter = %+v, %v; want one question by %q", qas, err, WriterLLM)
+	}
+}

@@ -6,19 +6,24 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/trainset"
 )
 
 // initOptions are the flags of `cem init`.
 type initOptions struct {
-	Force bool
+	Force   bool
+	Prompts string
 }
 
 func (o *initOptions) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&o.Force, "force", "f", false, "overwrite an existing file")
+	cmd.Flags().StringVar(&o.Prompts, "prompts", "", "also write the helper's built-in prompt templates (extract.tmpl, write.tmpl) into `DIR`, to edit and name under helper.prompts")
 }
 
 func newInitCommand() *cobra.Command {
@@ -61,5 +66,29 @@ func runInit(opts initOptions, path string, out io.Writer) error {
 		return fmt.Errorf("init: %s: %w", path, err)
 	}
 	fmt.Fprintf(out, "wrote %s; edit it, then `cem run %s`\n", path, path)
+	if opts.Prompts != "" {
+		return writePrompts(opts, out)
+	}
+	return nil
+}
+
+// writePrompts writes the built-in prompt templates into opts.Prompts,
+// refusing to replace existing files unless opts.Force.
+func writePrompts(opts initOptions, out io.Writer) error {
+	if err := os.MkdirAll(opts.Prompts, 0o755); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	for _, f := range []struct{ name, text string }{
+		{"extract.tmpl", mistake.DefaultTemplate}, {"write.tmpl", trainset.DefaultWriterTemplate},
+	} {
+		path := filepath.Join(opts.Prompts, f.name)
+		if _, err := os.Stat(path); err == nil && !opts.Force {
+			return usagef("init: %s exists (use --force to overwrite)", path)
+		}
+		if err := os.WriteFile(path, []byte(f.text), 0o644); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		fmt.Fprintf(out, "wrote %s\n", path)
+	}
 	return nil
 }

@@ -47,3 +47,17 @@ func TestRunRejectsBadConfig(t *testing.T) {
 }
 
 func writeFileForTest(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }
+
+func TestInitWritesPrompts(t *testing.T) {
+	dir := t.TempDir()
+	prompts := filepath.Join(dir, "prompts")
+	if err := runInit(initOptions{Prompts: prompts}, filepath.Join(dir, "cem.yaml"), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"extract.tmpl": "{question}", "write.tmpl": "{passage}"} {
+		data, err := os.ReadFile(filepath.Join(prompts, name))
+		if err != nil || !strings.Contains(string(data), want) {
+			t.Errorf("%s = %q, %v; want the built-in template with %s", name, data, err, want)
+		}
+	}
+}

@@ -72,25 +72,37 @@ func (mn Miner) Mine(ctx context.Context, suites []loop.Suite, answers []loop.An
 	return out, nil
 }
 
-// Planner makes queries with the heuristic knowledge-point extractor.
+// Planner makes queries with a knowledge-point extractor: Extractor when
+// set (the helper model, see New), else the offline heuristic.
 type Planner struct {
-	Options mistake.PointOptions
+	Options   mistake.PointOptions
+	Extractor mistake.Extractor
 }
 
 var _ loop.Planner = Planner{}
 
-// Plan returns every query of every mistake's knowledge points.
+// Plan returns every query of every mistake's knowledge points; each
+// records the extractor that made it ("heuristic", or "llm:<model>" for
+// the helper's queries).
 func (p Planner) Plan(ctx context.Context, ms []loop.Mistake) ([]loop.Query, error) {
+	ex := p.Extractor
+	if ex == nil {
+		ex = mistake.Heuristic{Options: p.Options}
+	}
 	var out []loop.Query
 	for _, m := range ms {
-		kps, err := mistake.Heuristic{Options: p.Options}.Extract(ctx, mistake.Mistake{Item: m.Item, Priority: m.Priority})
+		kps, err := ex.Extract(ctx, mistake.Mistake{Item: m.Item, Priority: m.Priority})
 		if err != nil {
 			return nil, fmt.Errorf("item %s: %w", m.Item.ID, err)
 		}
 		for _, kp := range kps {
 			claim := curate.Claim{ItemID: m.Item.ID, Answer: kp.Answer, Aliases: kp.Aliases, KeyTerms: kp.KeyTerms}
+			by := kp.By
+			if n, ok := ex.(interface{ Name() string }); ok && by == mistake.ByLLM {
+				by = n.Name()
+			}
 			for _, q := range kp.Queries {
-				out = append(out, loop.Query{MistakeID: m.Item.ID, Point: kp.Text, Claim: claim, Query: q})
+				out = append(out, loop.Query{MistakeID: m.Item.ID, Point: kp.Text, Claim: claim, Extractor: by, Query: q})
 			}
 		}
 	}

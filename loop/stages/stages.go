@@ -10,6 +10,7 @@ import (
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/command"
 	"github.com/cemlab/cem/model/native"
@@ -73,6 +74,11 @@ func New(opts Options) (loop.Stages, error) {
 	if tokens == nil {
 		tokens = trainset.ApproxTokens
 	}
+	mt := &meter{}
+	help, err := newHelper(cfg, mt)
+	if err != nil {
+		return loop.Stages{}, fmt.Errorf("stages: %w", err)
+	}
 	st := loop.Stages{
 		Examiner:  Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed},
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
@@ -81,8 +87,17 @@ func New(opts Options) (loop.Stages, error) {
 		Curator:   Curator{Pipeline: pipe, MaxPerItem: cfg.Curation.MaxPerItem},
 		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
-		Opener: Opener{Config: cfg.Model},
+		Opener: Opener{Config: cfg.Model, meter: mt},
 		Tokens: tokens,
+	}
+	if cfg.Extracts() {
+		st.Planner = Planner{Extractor: help.extractor(mistake.PointOptions{}, cfg.Seed)}
+	}
+	if cfg.Writes() {
+		st.Builder.(*Builder).Trainset.Writer = help.writer(cfg.Seed)
+	}
+	if cfg.Model.Backend == config.BackendOpenAI || (cfg.Helper != nil && cfg.Helper.Backend == config.BackendOpenAI && help != nil) {
+		st.Meter = mt
 	}
 	switch cfg.Trainer.Backend {
 	case config.BackendNative:
@@ -102,6 +117,7 @@ func New(opts Options) (loop.Stages, error) {
 // Opener opens models by backend.
 type Opener struct {
 	Config config.ModelConfig
+	meter  *meter // counts the usage of openai models, when set
 }
 
 var _ loop.Opener = Opener{}
@@ -117,7 +133,13 @@ func (o Opener) Open(ctx context.Context, ref model.Ref) (model.Model, error) {
 		if name == "" {
 			name = o.Config.Name
 		}
-		return openai.New(openai.Config{BaseURL: o.Config.BaseURL, Model: name, APIKeyEnv: o.Config.APIKeyEnv})
+		m, err := openai.New(openai.Config{BaseURL: o.Config.BaseURL, Model: name, APIKeyEnv: o.Config.APIKeyEnv,
+			Price: openaiPrice(o.Config.Price)})
+		if err != nil {
+			return nil, err
+		}
+		o.meter.add(labelModel, m)
+		return m, nil
 	}
 	return nil, fmt.Errorf("open model: backend %q: %w", ref.Backend, ErrNotImplemented)
 }
