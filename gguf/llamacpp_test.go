@@ -193,7 +193,7 @@ func TestLlamaCpp(t *testing.T) {
 	spec := make([]nn.TokSpec, len(eval))
 	need := make([]int, len(eval))
 	for i, id := range eval {
-		ids[i], spec[i], need[i] = int32(id), nn.TokSpec{Pos: int32(i)}, i
+		ids[i], spec[i], need[i] = int32(id), nn.TokSpec{Pos: int32(i), Slot: int32(i)}, i
 	}
 	logits, err := m.Forward(cache, ids, spec, need)
 	if err != nil {
