@@ -62,6 +62,17 @@ func (m *Model) Forward(c *KVCache, tokens []int32, spec []TokSpec, need []int) 
 			return nil, fmt.Errorf("nn: bad token spec %+v at cache index %d (max position %d)", s, self, cfg.MaxSeq-1)
 		}
 	}
+	if n > 1 {
+		// Two new tokens written to one slot would silently overwrite each
+		// other's keys and values.
+		seen := make(map[int32]int, n)
+		for i := range spec {
+			if j, dup := seen[spec[i].Slot]; dup {
+				return nil, fmt.Errorf("nn: tokens %d and %d both go to cache slot %d", j, i, spec[i].Slot)
+			}
+			seen[spec[i].Slot] = i
+		}
+	}
 	for _, k := range need {
 		if k < 0 || k >= n {
 			return nil, fmt.Errorf("nn: logits wanted at %d of %d tokens", k, n)

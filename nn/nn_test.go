@@ -269,3 +269,31 @@ func TestConcurrentInference(t *testing.T) {
 		}
 	}
 }
+
+// TestForwardRejectsBadSpecs checks that Forward refuses token placements
+// that would read or write outside the cache or overwrite a new token.
+func TestForwardRejectsBadSpecs(t *testing.T) {
+	m, err := NewModel(testConfig, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		ids   []int32
+		specs []TokSpec
+		want  string
+	}{
+		{"shared slot", []int32{1, 2}, []TokSpec{{Pos: 0, Slot: 0}, {Pos: 1, Slot: 0}}, "both go to cache slot 0"},
+		{"slot past cache", []int32{1}, []TokSpec{{Pos: 0, Slot: 8}}, "slot 8 of a cache of 8"},
+		{"unknown id", []int32{int32(testConfig.Vocab)}, []TokSpec{{Pos: 0, Slot: 0}}, "outside vocabulary"},
+		{"prefix past self", []int32{1}, []TokSpec{{Pos: 0, Slot: 1, PrefixEnd: 2}}, "bad token spec"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := m.Forward(m.NewCache(8), tc.ids, tc.specs, []int{0})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Forward error = %v; want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
