@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cemlab/cem/loop/demo"
-	"github.com/cemlab/cem/report"
 )
 
 // demoOptions are the flags of `cem demo`.
@@ -68,13 +67,14 @@ func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 		}
 		return err
 	}
-	fmt.Fprintln(out, "\nCEM, per round (accuracy %, change since round 0 in points):")
-	if err := report.Table(out, res.CEM); err != nil {
+	fmt.Fprintln(out, "\nCEM, per round (accuracy % [Wilson 95% interval], change since round 0 in points;")
+	fmt.Fprintln(out, "heldout:reverse = reverse questions of the exam's facts, heldout:unmined = facts the exam never asks):")
+	if err := demo.WriteTable(out, res.CEM, res.CEMParts); err != nil {
 		return err
 	}
 	if res.Random != nil {
 		fmt.Fprintln(out, "\nRandom baseline (same training tokens, random corpus text):")
-		if err := report.Table(out, res.Random); err != nil {
+		if err := demo.WriteTable(out, res.Random, res.RandomParts); err != nil {
 			return err
 		}
 	}

@@ -42,7 +42,7 @@ var demoArch = nn.Config{Vocab: 2048, Dim: 128, Layers: 4, Heads: 4, FFN: 384, M
 // definitions behind the instruction-tuning questions.
 func baseTexts(dict []knowledge.Passage, set *suiteSet, n int, seed uint64) []string {
 	withheld := factTerms(set.withheld)
-	known := factTerms(set.known)
+	known := factTerms(append(slices.Clip(set.known), set.review...))
 	order := make([]int, len(dict))
 	for i := range order {
 		order[i] = i
@@ -91,12 +91,24 @@ func mentions(words string, terms []string) bool {
 	return false
 }
 
-// tuningExamples are the instruction-tuning examples: every definition
-// question with its answer, in the exam's prompt format.
+// tuningExamples are the general instruction-tuning examples: every
+// definition question with its answer, in the exam's prompt format.
 func tuningExamples(set *suiteSet) []model.Example {
+	return answered(set.instruct, "general")
+}
+
+// reviewExamples are the capital questions the base model is also
+// instruction tuned on (facts outside every suite), with their answers;
+// every round may review them.
+func reviewExamples(set *suiteSet) []model.Example {
+	return answered(set.review, "review")
+}
+
+// answered turns items into examples: the item's prompt, its answer.
+func answered(items []exam.Item, kind string) []model.Example {
 	var out []model.Example
-	for _, it := range set.instruct {
-		out = append(out, model.Example{ID: "tune:" + it.ID, Kind: "general", Prompt: exam.Prompt(&it),
+	for _, it := range items {
+		out = append(out, model.Example{ID: "tune:" + it.ID, Kind: kind, Prompt: exam.Prompt(&it),
 			Text: exam.Continuation(it.Answer.Text), Origin: it.Source})
 	}
 	return out

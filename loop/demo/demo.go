@@ -51,9 +51,12 @@ type Options struct {
 type Result struct {
 	CEM, Random       *loop.Summary
 	CEMDir, RandomDir string
-	Report            string
-	Targets           []report.Target
-	Elapsed           time.Duration
+	// CEMParts and RandomParts split heldout into the reverse questions
+	// of the exam's facts and the unmined items (see WriteTable).
+	CEMParts, RandomParts []Part
+	Report                string
+	Targets               []report.Target
+	Elapsed               time.Duration
 }
 
 func (o *Options) applyDefaults() error {
@@ -145,12 +148,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 	}
-	log(fmt.Sprintf("suites: exam %d, heldout %d, ood %d, general %d items (%d facts withheld from the base model)",
-		len(set.suites[0].Items), len(set.suites[1].Items), len(set.suites[2].Items), len(set.suites[3].Items), len(set.withheld)))
+	log(fmt.Sprintf("suites: exam %d, heldout %d (%d unmined), ood %d, general %d items (%d facts withheld from the base model, %d taught for review)",
+		len(set.suites[0].Items), len(set.suites[1].Items), len(set.unmined), len(set.suites[2].Items), len(set.suites[3].Items),
+		len(set.withheld), len(set.review)))
 
 	// 4. Base model.
 	spec := baseSpec{Arch: arch, Epochs: 2, LR: 3e-3, Texts: baseTexts(corpora[0].Passages, set, sz.pretrainTexts, seed),
-		Tuning: tuningExamples(set), TuneEpochs: sz.tuneEpochs, Seed: seed}
+		Tuning: append(tuningExamples(set), reviewExamples(set)...), TuneEpochs: sz.tuneEpochs, Seed: seed}
 	t0 = time.Now()
 	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(what string, s nn.StepInfo) {
 		opts.TrainProgress(what, s.Step, s.Steps, s.Loss)
@@ -202,6 +206,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		compare = append(compare, res.RandomDir)
 	}
+	if res.CEMParts, err = heldoutParts(res.CEMDir, cfg.Rounds, set.unmined); err != nil {
+		return nil, err
+	}
+	if res.Random != nil {
+		if res.RandomParts, err = heldoutParts(res.RandomDir, cfg.Rounds, set.unmined); err != nil {
+			return nil, err
+		}
+	}
 	res.Targets = Targets(res.CEM, res.Random)
 	if res.Report, err = report.Write(res.CEMDir, report.Options{Compare: compare, Targets: res.Targets}); err != nil {
 		return nil, err
@@ -225,6 +237,11 @@ func demoConfig(opts Options, ws string) *config.Config {
 		// and review are weighted up against forgetting the general suite.
 		Mix:  config.MixConfig{CPT: 0.3, Normative: 0.25, Extractive: 0.1, Review: 0.15, General: 0.2, Replay: 0.05, Epochs: 2},
 		Exam: config.ExamConfig{BatchSize: 64},
+	}
+	if !opts.Quick {
+		// At most 100 mistakes a round keeps each round's set small enough
+		// for the general examples to hold their share (forgetting).
+		c.Mistakes.MaxItems = 100
 	}
 	for _, r := range config.Roles() {
 		c.Suites = append(c.Suites, config.SuiteConfig{Name: r, Role: r, Path: filepath.Join(ws, "suites", r+".jsonl")})

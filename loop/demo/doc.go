@@ -7,25 +7,34 @@
 // The set-up, and why:
 //
 //   - exam: forward multiple-choice questions about capitals ("What is the
-//     capital of Chad?"), the facts the base model mostly lacks;
+//     capital of Chad?"), the facts the base model mostly lacks (200 of
+//     the quiz data's 274 capital facts in the full demo);
 //   - heldout: the reverse questions about the same facts ("N'Djamena is
-//     the capital of which country?") plus forward questions about a few
-//     facts the exam never asks (unmined items), never mined, so gains
-//     there are knowledge, not memorised questions;
+//     the capital of which country?") plus forward and reverse questions
+//     about facts the exam never asks (unmined items, 44 facts), never
+//     mined, so gains there are knowledge, not memorised questions; the
+//     printed table splits heldout into these two parts (a display
+//     derived from the rounds' answers);
 //   - ood: chemical-element symbols, another domain;
 //   - general: word-definition questions the base model was instruction
 //     tuned on, which must not be forgotten.
 //
 // The base model is pre-trained on WordNet passages from which every
-// passage naming a withheld fact (80% of the exam facts) has been
-// removed, then instruction-tuned on definition questions in the exam's
-// prompt format (the general suite is a subset of them).
+// passage naming a withheld fact (80% of the exam facts and every
+// unmined fact) has been removed, then instruction-tuned on definition
+// questions in the exam's prompt format (the general suite is a subset of
+// them) and on the capital questions of the remaining 30 facts, which are
+// in no suite (review facts: questions it answers right).
 //
 // Each round trains once over a mix weighted towards keeping what the
 // base knows: the base model's own instruction tuning is the pool of
 // general examples (the general suite's items excepted: decontamination
-// drops them), and earlier rounds' examples are reviewed. The gate rolls
-// back any round that loses more than 2 points on the general suite.
+// drops them), so the review facts' capital questions, with their right
+// answers, are replayed every round, meant to counter the pull of the
+// newly trained capitals on unrelated questions (interference); earlier
+// rounds' examples are reviewed too, and at most 100 mistakes are mined
+// a round. The gate rolls back any round that loses more than 2 points
+// on the general suite.
 //
 // Quick mode (tests) uses a much smaller model and suites; it checks the
 // mechanics, and its numbers say little: its base model knows too little

@@ -14,8 +14,9 @@ import (
 
 // sizes are the numbers of items and training data of a demo mode.
 type sizes struct {
-	facts, ood, general int // items per suite (facts: exam and heldout each)
-	unmined             int // heldout items about facts the exam never asks
+	facts, ood, general int // exam items (one per fact), ood and general items
+	unmined             int // facts the exam never asks, withheld; heldout asks both ways
+	review              int // facts outside every suite the base model is taught (review pool)
 	known               float64
 	pretrainTexts       int // general passages in pre-training
 	instruct            int // definition examples in instruction tuning
@@ -23,8 +24,8 @@ type sizes struct {
 }
 
 var (
-	fullSizes  = sizes{facts: 80, unmined: 20, ood: 40, general: 160, known: 0.2, pretrainTexts: 3000, instruct: 400, tuneEpochs: 20}
-	quickSizes = sizes{facts: 16, unmined: 4, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
+	fullSizes  = sizes{facts: 200, unmined: 44, review: 30, ood: 100, general: 400, known: 0.2, pretrainTexts: 3000, instruct: 600, tuneEpochs: 20}
+	quickSizes = sizes{facts: 16, unmined: 4, review: 4, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
 )
 
 // suiteSet are the demo suites plus what the base model is built from.
@@ -33,9 +34,16 @@ type suiteSet struct {
 	// known are the exam facts the base model may learn in pre-training;
 	// withheld are the others.
 	known, withheld []exam.Item
+	// review are forward questions about facts outside every suite that
+	// the base model reads in pre-training and is instruction tuned on:
+	// items it already answers right, offered for review every round.
+	review []exam.Item
 	// instruct are the definition questions of instruction tuning (the
 	// general suite is a subset).
 	instruct []exam.Item
+	// unmined are the ids of the heldout items about facts the exam never
+	// asks (the rest of heldout reverses the exam's questions).
+	unmined map[string]bool
 }
 
 // buildSuites makes the suites from the quiz items and WordNet passages.
@@ -63,13 +71,14 @@ func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint
 	slices.Sort(facts)
 	rng := rand.New(rand.NewPCG(seed, 0xde30))
 	rng.Shuffle(len(facts), func(i, j int) { facts[i], facts[j] = facts[j], facts[i] })
-	if len(facts) < sz.facts+sz.unmined || len(symbols) < sz.ood {
+	if len(facts) < sz.facts+sz.unmined+sz.review || len(symbols) < sz.ood {
 		return nil, fmt.Errorf("demo: the quiz data has %d capital facts with both directions and %d element symbols; need %d and %d",
-			len(facts), len(symbols), sz.facts+sz.unmined, sz.ood)
+			len(facts), len(symbols), sz.facts+sz.unmined+sz.review, sz.ood)
 	}
 	unmined := facts[sz.facts : sz.facts+sz.unmined]
+	review := facts[sz.facts+sz.unmined : sz.facts+sz.unmined+sz.review]
 	facts = facts[:sz.facts]
-	s := &suiteSet{}
+	s := &suiteSet{unmined: map[string]bool{}}
 	var examItems, heldout []exam.Item
 	nKnown := int(sz.known * float64(len(facts)))
 	for i, f := range facts {
@@ -81,12 +90,16 @@ func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint
 			s.withheld = append(s.withheld, forward[f])
 		}
 	}
-	// Unmined items: forward questions about facts outside the exam, whose
-	// knowledge is withheld from the base model too. Only spill-over can
-	// move them.
+	// Unmined items: forward and reverse questions about facts outside
+	// the exam, whose knowledge is withheld from the base model too. Only
+	// spill-over (or interference) can move them.
 	for _, f := range unmined {
-		heldout = append(heldout, forward[f])
+		heldout = append(heldout, forward[f], reverse[f])
+		s.unmined[forward[f].ID], s.unmined[reverse[f].ID] = true, true
 		s.withheld = append(s.withheld, forward[f])
+	}
+	for _, f := range review {
+		s.review = append(s.review, forward[f])
 	}
 	slices.SortFunc(symbols, func(a, b exam.Item) int { return strings.Compare(a.ID, b.ID) })
 	rng.Shuffle(len(symbols), func(i, j int) { symbols[i], symbols[j] = symbols[j], symbols[i] })

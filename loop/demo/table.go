@@ -1,0 +1,136 @@
+package demo
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/metrics"
+)
+
+// Part is a derived view of a run: one suite's accuracy on a subset of
+// its items, per round (the round's candidate model, as in the run's
+// table). The demo splits heldout into the reverse questions of the
+// exam's facts and the unmined items (facts the exam never asks).
+type Part struct {
+	Suite, Name string
+	// Acc is per round, round 0 first; Gain is over round 0 in points.
+	Acc  []metrics.Interval
+	Gain []float64
+}
+
+// heldoutParts splits the heldout suite of the run in dir into its
+// reverse-of-exam and unmined items, reading each round's answers.
+func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, error) {
+	parts := []Part{{Suite: "heldout", Name: "reverse"}, {Suite: "heldout", Name: "unmined"}}
+	for r := 0; r <= rounds; r++ {
+		var k, n [2]int
+		path := filepath.Join(dir, fmt.Sprintf("round-%d", r), "exam.jsonl")
+		f, err := os.Open(path)
+		if os.IsNotExist(err) {
+			break // a rolled-back or unfinished run has fewer rounds
+		}
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		for line := 1; sc.Scan(); line++ {
+			var a loop.Answer
+			if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("demo: %s:%d: %w", path, line, err)
+			}
+			if a.Suite != "heldout" {
+				continue
+			}
+			i := 0
+			if unmined[a.ID] {
+				i = 1
+			}
+			n[i]++
+			if a.Correct {
+				k[i]++
+			}
+		}
+		err = sc.Err()
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", path, err)
+		}
+		for i := range parts {
+			acc := metrics.Wilson95(k[i], n[i])
+			parts[i].Acc = append(parts[i].Acc, acc)
+			parts[i].Gain = append(parts[i].Gain, 100*(acc.P-parts[i].Acc[0].P))
+		}
+	}
+	return parts, nil
+}
+
+// WriteTable prints a run's per-round table: every suite's accuracy with
+// its Wilson 95 % interval and its change since round 0, then the parts
+// (derived subsets of suites), the gate's verdict, mined items, the share
+// of them fixed, forgetting on the general suites and training tokens.
+func WriteTable(w io.Writer, s *loop.Summary, parts []Part) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := []string{"round", "gate"}
+	if len(s.Rounds) > 0 {
+		for _, sm := range s.Rounds[0].Suites {
+			head = append(head, fmt.Sprintf("%s (n=%d)", sm.Name, sm.Acc.N))
+		}
+	}
+	for _, p := range parts {
+		n := 0
+		if len(p.Acc) > 0 {
+			n = p.Acc[0].N
+		}
+		head = append(head, fmt.Sprintf("%s:%s (n=%d)", p.Suite, p.Name, n))
+	}
+	head = append(head, "mined", "fixed", "forget", "tokens")
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for i, m := range s.Rounds {
+		row := []string{fmt.Sprint(m.Round), "base"}
+		if m.Round > 0 {
+			row[1] = "accepted"
+			if !m.Gate.Accepted {
+				row[1] = "ROLLED BACK"
+			}
+		}
+		for _, sm := range m.Suites {
+			row = append(row, cell(sm.Acc, sm.Gain, m.Round))
+		}
+		for _, p := range parts {
+			if i < len(p.Acc) {
+				row = append(row, cell(p.Acc[i], p.Gain[i], m.Round))
+			} else {
+				row = append(row, "-")
+			}
+		}
+		if m.Round == 0 {
+			row = append(row, "-", "-", "-", "-")
+		} else {
+			tokens := 0
+			for _, v := range m.Tokens {
+				tokens += v
+			}
+			row = append(row, fmt.Sprint(m.Mined), fmt.Sprintf("%.0f%%", 100*m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprint(tokens))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	return tw.Flush()
+}
+
+// cell is "acc [low-high]" in percent, with "(gain)" after round 0.
+func cell(acc metrics.Interval, gain float64, round int) string {
+	c := fmt.Sprintf("%.1f [%.0f-%.0f]", 100*acc.P, 100*acc.Low, 100*acc.High)
+	if round > 0 {
+		c += fmt.Sprintf(" (%+.1f)", gain)
+	}
+	return c
+}
