@@ -25,5 +25,15 @@ test: data
 bench: data
 	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchtime 1x ./...
 
+# Each fuzz target for FUZZTIME (seed corpora come from the real files).
+FUZZTIME ?= 20s
+FUZZ_TARGETS := ./corpus/dictd:FuzzIndex ./corpus/wordnet:FuzzReadData \
+	./exam:FuzzParseQuiz ./exam:FuzzParseOpenTrivia ./exam:FuzzDecodeSuite \
+	./knowledge:FuzzJSONL ./gguf:FuzzParse ./safetensors:FuzzParse ./tokenizer:FuzzRoundTrip
+
 fuzz:
-	@echo "fuzz targets: go test ./exam -fuzz FuzzQuiz, ./knowledge -fuzz FuzzDictIndex, ..."
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test $(GOFLAGS_TAGS) -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
