@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,7 +102,7 @@ func runIndexBuild(ctx context.Context, opts indexOptions, out io.Writer) error 
 	}
 	var corpora []*knowledge.Corpus
 	if len(sources) > 0 {
-		if err := paths.Check(); err != nil && slicesAny(sources, func(s string) bool { return s != "factbook" }) {
+		if err := paths.Check(); err != nil && slices.ContainsFunc(sources, func(s string) bool { return s != "factbook" }) {
 			return err
 		}
 		cs, reports, err := knowledge.LoadDemo(ctx, paths, sources)
@@ -155,15 +156,6 @@ func printLoad(out io.Writer, name string, n int, skipped []knowledge.Skip, took
 	for _, s := range skipped {
 		fmt.Fprintf(out, "           skipped %s\n", s)
 	}
-}
-
-func slicesAny(xs []string, f func(string) bool) bool {
-	for _, x := range xs {
-		if f(x) {
-			return true
-		}
-	}
-	return false
 }
 
 // peakMemory reports the process's peak resident memory (VmHWM on Linux,
