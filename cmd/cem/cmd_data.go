@@ -72,15 +72,11 @@ func runDataFetch(ctx context.Context, opts dataOptions, out io.Writer) error {
 
 // runDataStatus prints the data root, the manifest and the Factbook folder.
 func runDataStatus(opts dataOptions, out io.Writer) error {
-	root := opts.Dir
-	if root == "" {
-		r, err := demodata.Root()
-		if err != nil {
-			return err
-		}
-		root = r
+	paths, err := dataPaths(opts.Dir)
+	if err != nil {
+		return err
 	}
-	paths := demodata.NewPaths(root)
+	root := paths.Root
 	fmt.Fprintf(out, "data root: %s\n", root)
 	if err := paths.Check(); err != nil {
 		fmt.Fprintf(out, "status:    incomplete: %v\n", err)

@@ -85,9 +85,7 @@ func runIndexBuild(ctx context.Context, opts indexOptions, out io.Writer) error 
 		return err
 	}
 	if opts.Out == "" {
-		if opts.Out, err = defaultIndexPath(opts.Dir); err != nil {
-			return err
-		}
+		opts.Out = filepath.Join(paths.IndexDir(), "bm25.idx")
 	}
 	start := time.Now()
 	var sources []string
