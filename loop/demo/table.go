@@ -1,11 +1,10 @@
 package demo
 
 import (
-	"bufio"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -30,23 +29,15 @@ type Part struct {
 func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, error) {
 	parts := []Part{{Suite: "heldout", Name: "reverse"}, {Suite: "heldout", Name: "unmined"}}
 	for r := 0; r <= rounds; r++ {
-		var k, n [2]int
-		path := filepath.Join(dir, fmt.Sprintf("round-%d", r), "exam.jsonl")
-		f, err := os.Open(path)
-		if os.IsNotExist(err) {
+		answers, err := loop.ReadJSONL[loop.Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), "exam.jsonl"))
+		if errors.Is(err, fs.ErrNotExist) {
 			break // a rolled-back or unfinished run has fewer rounds
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("demo: %w", err)
 		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<24)
-		for line := 1; sc.Scan(); line++ {
-			var a loop.Answer
-			if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-				f.Close()
-				return nil, fmt.Errorf("demo: %s:%d: %w", path, line, err)
-			}
+		split := [2]metrics.Outcomes{{}, {}}
+		for _, a := range answers {
 			if a.Suite != "heldout" {
 				continue
 			}
@@ -54,18 +45,10 @@ func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, erro
 			if unmined[a.ID] {
 				i = 1
 			}
-			n[i]++
-			if a.Correct {
-				k[i]++
-			}
-		}
-		err = sc.Err()
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("demo: %s: %w", path, err)
+			split[i][a.ID] = a.Correct
 		}
 		for i := range parts {
-			acc := metrics.Wilson95(k[i], n[i])
+			acc := metrics.Accuracy(split[i])
 			parts[i].Acc = append(parts[i].Acc, acc)
 			parts[i].Gain = append(parts[i].Gain, 100*(acc.P-parts[i].Acc[0].P))
 		}
