@@ -67,8 +67,11 @@ func defaultIndexPath(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(paths.IndexDir(), "bm25.idx"), nil
+	return indexFile(paths), nil
 }
+
+// indexFile is the default index file of a data root.
+func indexFile(p demodata.Paths) string { return filepath.Join(p.IndexDir(), "bm25.idx") }
 
 // dataPaths returns the Paths of dir, or of the default root.
 func dataPaths(dir string) (demodata.Paths, error) {
@@ -85,7 +88,7 @@ func runIndexBuild(ctx context.Context, opts indexOptions, out io.Writer) error 
 		return err
 	}
 	if opts.Out == "" {
-		opts.Out = filepath.Join(paths.IndexDir(), "bm25.idx")
+		opts.Out = indexFile(paths)
 	}
 	start := time.Now()
 	var sources []string
