@@ -42,13 +42,17 @@ func usable(s string) bool {
 		!strings.HasPrefix(l, "no ") && !strings.Contains(l, "note") && len(s) <= 80
 }
 
+// firstClauseAnswer is a clean func answering with the field's first
+// clause and no aliases.
+func firstClauseAnswer(t string) (string, []string, bool) {
+	a := firstClause(t)
+	return a, nil, usable(a)
+}
+
 var factbookRelations = []factbookRelation{
 	{[]string{"Government", "Capital", "name"}, "capital",
 		"What is the capital of %s?", "%s is the capital of which country?",
-		func(t string) (string, []string, bool) {
-			a := firstClause(t)
-			return a, nil, usable(a)
-		}},
+		firstClauseAnswer},
 	{[]string{"Economy", "Exchange rates", "Currency"}, "currency",
 		"What is the currency of %s?", "",
 		func(t string) (string, []string, bool) {
@@ -101,10 +105,7 @@ var factbookRelations = []factbookRelation{
 		}},
 	{[]string{"Government", "Government type"}, "government type",
 		"What type of government does %s have?", "",
-		func(t string) (string, []string, bool) {
-			a := firstClause(t)
-			return a, nil, usable(a)
-		}},
+		firstClauseAnswer},
 	{[]string{"People and Society", "Languages", "Languages"}, "official language",
 		"What is an official language of %s?", "",
 		func(t string) (string, []string, bool) {
