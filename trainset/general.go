@@ -3,6 +3,7 @@ package trainset
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/cemlab/cem/curate"
@@ -73,7 +74,7 @@ func GeneralPool(passages []knowledge.Passage, opts GeneralOptions) []model.Exam
 func mentions(words []string, phrases [][]string) bool {
 	for _, p := range phrases {
 		for i := 0; i+len(p) <= len(words); i++ {
-			if strings.Join(words[i:i+len(p)], " ") == strings.Join(p, " ") {
+			if slices.Equal(words[i:i+len(p)], p) {
 				return true
 			}
 		}

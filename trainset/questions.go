@@ -2,6 +2,7 @@ package trainset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cemlab/cem/curate"
@@ -169,7 +170,7 @@ func matchAt(words []string, i int, answers [][]string) (int, int) {
 		var got []string
 		for j := i; j < len(words) && len(got) < len(aw); j++ {
 			got = append(got, curate.Words(words[j])...)
-			if len(got) == len(aw) && strings.Join(got, " ") == strings.Join(aw, " ") {
+			if slices.Equal(got, aw) {
 				return ai, j - i + 1
 			}
 		}
