@@ -138,7 +138,7 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 						// The same scores and softmax as forward: the same P.
 						softmaxCausal(pr, i)
 						o := (st+i)*c + hh*hd
-						d := dot(dy[o:o+hd], y.Data[o:o+hd])
+						d := kernel.Dot(dy[o:o+hd], y.Data[o:o+hd])
 						for j := 0; j <= i; j++ {
 							dpr[j] = pr[j] * (dpr[j] - d)
 						}
@@ -156,7 +156,7 @@ func (tp *Tape) Attention(qkv *Tensor, spec AttnSpec) *Tensor {
 			for i := lo; i < hi; i++ {
 				for k := 0; k < h+hkv; k++ {
 					spec.Rope.Rotate(buf, drot[i*r+k*hd:], int(pos[i]), true)
-					axpy(1, buf, dqkv[i*width+k*hd:i*width+k*hd+hd])
+					kernel.Axpy(1, buf, dqkv[i*width+k*hd:i*width+k*hd+hd])
 				}
 			}
 		})

@@ -67,7 +67,7 @@ func (tp *Tape) Add(a, b *Tensor) *Tensor {
 					if fresh {
 						copy(g[s:e], dy[s:e])
 					} else {
-						axpy(1, dy[s:e], g[s:e])
+						kernel.Axpy(1, dy[s:e], g[s:e])
 					}
 				})
 			}

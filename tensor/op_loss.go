@@ -82,7 +82,7 @@ func (tp *Tape) ClassifierLoss(x, w *Tensor, targets []int32, weights []float32,
 				if fresh {
 					copy(dx[int(i)*d:int(i)*d+d], dxs[k*d:k*d+d])
 				} else {
-					axpy(1, dxs[k*d:k*d+d], dx[int(i)*d:int(i)*d+d])
+					kernel.Axpy(1, dxs[k*d:k*d+d], dx[int(i)*d:int(i)*d+d])
 				}
 			}
 		}

@@ -52,24 +52,24 @@ func (tp *Tape) RMSNorm(x, g *Tensor, eps float32) *Tensor {
 				if dx != nil {
 					// dx = r·(dy⊙g) − r³·mean((dy⊙g)⊙x)·x
 					kernel.Mul(tmp, dyr, g.Data)
-					m := ri * ri * ri * dot(tmp, xr) / float32(d)
+					m := ri * ri * ri * kernel.Dot(tmp, xr) / float32(d)
 					dxr := dx[r*d : r*d+d]
 					if fresh {
 						clear(dxr)
 					}
-					axpy(ri, tmp, dxr)
-					axpy(-m, xr, dxr)
+					kernel.Axpy(ri, tmp, dxr)
+					kernel.Axpy(-m, xr, dxr)
 				}
 				if pg != nil {
 					kernel.Mul(tmp, dyr, xr)
-					axpy(ri, tmp, pg)
+					kernel.Axpy(ri, tmp, pg)
 				}
 			}
 		})
 		if partial != nil {
 			dg := g.g()
 			for c := range chunks {
-				axpy(1, partial[c*d:c*d+d], dg)
+				kernel.Axpy(1, partial[c*d:c*d+d], dg)
 			}
 		}
 	})
@@ -109,7 +109,7 @@ func (tp *Tape) Embedding(table *Tensor, ids []int32) *Tensor {
 			lo, hi := int32(p*per), int32(min((p+1)*per, v))
 			for i, id := range ids {
 				if id >= lo && id < hi {
-					axpy(1, dy[i*d:i*d+d], dt[int(id)*d:int(id)*d+d])
+					kernel.Axpy(1, dy[i*d:i*d+d], dt[int(id)*d:int(id)*d+d])
 				}
 			}
 		})

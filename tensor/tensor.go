@@ -2,6 +2,8 @@ package tensor
 
 import (
 	"fmt"
+
+	"github.com/cemlab/cem/tensor/kernel"
 )
 
 // Tensor is a dense row-major float32 array with an optional gradient.
@@ -151,7 +153,7 @@ func (tp *Tape) BackwardFrom(y *Tensor, dy []float32) error {
 	if !y.needGrad {
 		return fmt.Errorf("tensor: backward from a tensor that depends on no parameter")
 	}
-	axpy(1, dy, y.g())
+	kernel.Axpy(1, dy, y.g())
 	tp.runBackward()
 	return nil
 }
