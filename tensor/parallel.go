@@ -10,32 +10,11 @@ import (
 // up to GOMAXPROCS goroutines. Calls must write disjoint memory; results
 // then do not depend on the number of goroutines or their scheduling.
 func parallelFor(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
+	parallelWorkers(n, func(_, i int) { fn(i) })
 }
 
 // parallelWorkers is parallelFor with a worker index w in [0, workers),
-// for per-worker scratch memory. It returns the worker count used, which
-// callers size scratch by via maxWorkers beforehand.
+// for per-worker scratch memory; callers size scratch by maxWorkers(n).
 func parallelWorkers(n int, fn func(w, i int)) {
 	workers := maxWorkers(n)
 	if workers <= 1 {
