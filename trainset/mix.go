@@ -67,16 +67,23 @@ func (m Mix) ratio(kind string) float64 {
 	return 0
 }
 
+// orDefault returns m, or DefaultMix with m's budgets, seed and epochs
+// (when set) when m has no ratio at all.
+func (m Mix) orDefault() Mix {
+	if m.CPT != 0 || m.Normative != 0 || m.Extractive != 0 || m.Review != 0 || m.General != 0 || m.Replay != 0 {
+		return m
+	}
+	d := DefaultMix()
+	d.Budget, d.BudgetTokens, d.Seed = m.Budget, m.BudgetTokens, m.Seed
+	if m.Epochs > 0 {
+		d.Epochs = m.Epochs
+	}
+	return d
+}
+
 // withDefaults fills unset fields and validates.
 func (m Mix) withDefaults() (Mix, error) {
-	if m.CPT == 0 && m.Normative == 0 && m.Extractive == 0 && m.Review == 0 && m.General == 0 && m.Replay == 0 {
-		d := DefaultMix()
-		d.Budget, d.BudgetTokens, d.Seed = m.Budget, m.BudgetTokens, m.Seed
-		if m.Epochs > 0 {
-			d.Epochs = m.Epochs
-		}
-		m = d
-	}
+	m = m.orDefault()
 	if m.Epochs <= 0 {
 		m.Epochs = 1
 	}
@@ -107,11 +114,7 @@ const (
 
 // Ablate returns m transformed by a. Unknown names are an error.
 func (m Mix) Ablate(a Ablation) (Mix, error) {
-	if m.CPT == 0 && m.Normative == 0 && m.Extractive == 0 && m.Review == 0 && m.General == 0 && m.Replay == 0 {
-		d := DefaultMix()
-		d.Budget, d.BudgetTokens, d.Seed, d.Epochs = m.Budget, m.BudgetTokens, m.Seed, max(m.Epochs, d.Epochs)
-		m = d
-	}
+	m = m.orDefault()
 	switch a {
 	case Full:
 	case CPTOnly:

@@ -217,6 +217,15 @@ func TestBuildBudgetAndAblations(t *testing.T) {
 			}
 		})
 	}
+	for _, abl := range []Ablation{Full, NoReplay} {
+		m, err := Mix{Epochs: 1}.Ablate(abl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := (Mix{Epochs: 1}).withDefaults(); m.Epochs != d.Epochs {
+			t.Errorf("Mix{Epochs: 1}.Ablate(%q).Epochs = %d; want %d, as the unablated mix", abl, m.Epochs, d.Epochs)
+		}
+	}
 	if _, err := (Mix{}).Ablate("half"); err == nil {
 		t.Errorf("Ablate(half) error = nil; want an error")
 	}
