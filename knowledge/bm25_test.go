@@ -109,6 +109,12 @@ func TestSearchEdgeCases(t *testing.T) {
 	if _, err := ix.Search(cancelled, Query{Text: "chad"}, 5); err == nil {
 		t.Error("Search with a cancelled context succeeded")
 	}
+}
+
+// TestTieOrderAndDuplicateID needs no demo data: ties are broken by
+// passage order, and Build rejects a duplicate ID.
+func TestTieOrderAndDuplicateID(t *testing.T) {
+	ctx := context.Background()
 	// Ties are broken by passage order: identical passages rank in order.
 	same := []Passage{
 		{ID: "b", Source: "s", Text: "alpha beta"},
