@@ -9,7 +9,7 @@ import (
 )
 
 // TestIndexConformance runs the Source suite on an index of the JSONL
-// fixture and the elements dictionary.
+// fixture and the text-folder fixture.
 func TestIndexConformance(t *testing.T) {
 	kb, err := knowledge.ReadJSONLFile("testdata/passages.jsonl", "kb")
 	if err != nil {
