@@ -1,6 +1,11 @@
 package gguf
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+
+	"github.com/cemlab/cem/safetensors"
+)
 
 // Magic, Version and DefaultAlignment are the GGUF constants this package
 // writes.
@@ -53,22 +58,16 @@ func (t Type) String() string {
 
 // DataSize returns the encoded size of a tensor of type t and row-major
 // shape, or an error when the type is not supported, a dimension is
-// negative, the element count overflows, or the fastest dimension is not a
-// multiple of the type's block size.
+// negative, the element or byte count overflows int, or the fastest
+// dimension is not a multiple of the type's block size.
 func DataSize(t Type, shape []int) (int, error) {
 	elems, bytes, ok := t.block()
 	if !ok {
 		return 0, fmt.Errorf("unsupported tensor type %s", t)
 	}
-	n := 1
-	for _, d := range shape {
-		if d < 0 {
-			return 0, fmt.Errorf("negative dimension in shape %v", shape)
-		}
-		if d != 0 && n > (1<<62)/d {
-			return 0, fmt.Errorf("shape %v has too many elements", shape)
-		}
-		n *= d
+	n, err := safetensors.NumElements(shape)
+	if err != nil {
+		return 0, err
 	}
 	inner := 1
 	if len(shape) > 0 {
@@ -76,6 +75,9 @@ func DataSize(t Type, shape []int) (int, error) {
 	}
 	if inner%elems != 0 {
 		return 0, fmt.Errorf("%s needs the fastest dimension (%d in shape %v) to be a multiple of %d", t, inner, shape, elems)
+	}
+	if n/elems > math.MaxInt/bytes {
+		return 0, fmt.Errorf("%s%v has too many bytes", t, shape)
 	}
 	return n / elems * bytes, nil
 }
