@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // OptimConfig holds AdamW and schedule settings. The zero value of a
@@ -73,8 +74,8 @@ type AdamW struct {
 // NewAdamW returns zero moments for n parameters.
 func NewAdamW(n int) *AdamW { return &AdamW{M: make([]float32, n), V: make([]float32, n)} }
 
-// optChunk is the number of parameters per work item in the update and
-// the gradient norm: fixed, so results do not depend on GOMAXPROCS.
+// optChunk is the number of parameters per work item in the gradient
+// norm: fixed, so results do not depend on GOMAXPROCS.
 const optChunk = 1 << 15
 
 // GradNorm returns the L2 norm of g, summed per fixed chunk in float64
@@ -133,16 +134,18 @@ func (a *AdamW) Update(params, grads []float32, views []View, cfg OptimConfig, l
 // calls must write disjoint memory.
 func parallelChunks(n int, fn func(c int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for c := range n {
+			fn(c)
+		}
+		return
+	}
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
+	var next atomic.Int64
 	for range workers {
 		wg.Go(func() {
 			for {
-				mu.Lock()
-				c := next
-				next++
-				mu.Unlock()
+				c := int(next.Add(1)) - 1
 				if c >= n {
 					return
 				}
