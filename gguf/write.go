@@ -195,8 +195,8 @@ func (e *encoder) pad(align int) { e.zeros((int64(align) - e.n%int64(align)) % i
 
 // value writes v, preceded by its type when typed (array elements are not).
 func (e *encoder) value(v any, typed bool) {
-	vt, _ := typeOf(v) // checked by checkMeta
 	if typed {
+		vt, _ := typeOf(v) // checked by checkMeta
 		e.u32(uint32(vt))
 	}
 	switch x := v.(type) {
