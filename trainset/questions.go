@@ -104,12 +104,7 @@ const (
 // replaced by "____". ok is false when no clause names the answer.
 func Cloze(ev Evidence) (QA, bool) {
 	text := passageText(ev.Passage.Title, ev.Passage.Text)
-	var answers [][]string
-	for _, a := range append([]string{ev.Answer}, ev.Aliases...) {
-		if aw := curate.Words(a); len(aw) > 0 {
-			answers = append(answers, aw)
-		}
-	}
+	answers := answerWords(ev)
 	clauses := splitClauses(text)
 	for ci, clause := range clauses {
 		words := strings.Fields(clause)
@@ -146,6 +141,18 @@ func Cloze(ev Evidence) (QA, bool) {
 		return QA{Question: q, Answer: ev.Answer}, true
 	}
 	return QA{}, false
+}
+
+// answerWords returns the normalised words of ev's answer and aliases,
+// skipping those with no words.
+func answerWords(ev Evidence) [][]string {
+	var answers [][]string
+	for _, a := range append([]string{ev.Answer}, ev.Aliases...) {
+		if aw := curate.Words(a); len(aw) > 0 {
+			answers = append(answers, aw)
+		}
+	}
+	return answers
 }
 
 func hasAny(words []string, answers [][]string) bool {

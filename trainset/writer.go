@@ -81,21 +81,17 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 	if len(out) != 1 {
 		return nil, fmt.Errorf("write questions for passage %s: model returned %d replies, want 1", ev.Passage.ID, len(out))
 	}
-	var answers [][]string
-	for _, a := range append([]string{ev.Answer}, ev.Aliases...) {
-		if aw := curate.Words(a); len(aw) > 0 {
-			answers = append(answers, aw)
-		}
-	}
+	answers := answerWords(ev)
 	var qas []QA
 	seen := map[string]bool{}
 	for _, line := range strings.Split(out[0], "\n") {
 		q := strings.TrimSpace(lineLead.ReplaceAllString(line, ""))
 		n := len(strings.Fields(q))
-		if n < 3 || n > 40 || seen[curate.Normalize(q)] || hasAny(strings.Fields(q), answers) {
+		k := curate.Normalize(q)
+		if n < 3 || n > 40 || seen[k] || hasAny(strings.Fields(q), answers) {
 			continue
 		}
-		seen[curate.Normalize(q)] = true
+		seen[k] = true
 		qas = append(qas, QA{Question: q, Answer: ev.Answer, By: WriterLLM})
 		if len(qas) == maxQ {
 			break
