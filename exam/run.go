@@ -99,7 +99,22 @@ func (o *Options) validate() error {
 // results of the chunks finished so far with the error, and honours ctx
 // between chunks. Items are validated first; an invalid item fails the
 // run before the model is called.
+//
+// A model whose Score fails with model.ErrNoLogprobs (a server without
+// prompt log-probs) gets the documented fallback: in ModeLikelihood the
+// whole exam is given again in ModeLetter, without open-answer confidence,
+// so that every item of the run is graded the same way.
 func Run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Result, error) {
+	res, err := run(ctx, m, items, opts)
+	if errors.Is(err, model.ErrNoLogprobs) && (opts.Mode == "" || opts.Mode == ModeLikelihood) {
+		opts.Mode, opts.NoOpenConfidence = ModeLetter, true
+		return run(ctx, m, items, opts)
+	}
+	return res, err
+}
+
+// run is Run without the letter-mode fallback.
+func run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Result, error) {
 	opts.applyDefaults()
 	if err := opts.validate(); err != nil {
 		return nil, err

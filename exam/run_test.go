@@ -3,6 +3,7 @@ package exam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"reflect"
@@ -217,5 +218,36 @@ func TestPrompt(t *testing.T) {
 	}
 	if got := Continuation(" N'Djamena "); got != " N'Djamena" {
 		t.Errorf("Continuation = %q; want one leading space", got)
+	}
+}
+
+// noLogprobsModel is a server without prompt log-probs: Score always fails
+// with model.ErrNoLogprobs; Generate answers like fakeModel.
+type noLogprobsModel struct{ fakeModel }
+
+func (n *noLogprobsModel) Score(ctx context.Context, reqs []model.ScoreRequest) ([]model.Score, error) {
+	n.scoreCalls++
+	return nil, fmt.Errorf("completions: %w", model.ErrNoLogprobs)
+}
+
+func TestRunFallsBackToLetters(t *testing.T) {
+	m := &noLogprobsModel{fakeModel{gen: map[string]string{
+		"capital of Chad": "B", "capital of Mali": "A", "capital of Niger": "Niamey", "Pope": "A",
+	}}}
+	rs, err := Run(context.Background(), m, chadItems(), Options{})
+	if err != nil {
+		t.Fatalf("Run = %v; want the letter-mode fallback", err)
+	}
+	want := map[string]bool{"mc1": true, "mc2": false, "open1": false, "open2": true, "mc3": true}
+	for _, r := range rs {
+		if r.Correct != want[r.ID] {
+			t.Errorf("%s: Correct = %v (prediction %q); want %v", r.ID, r.Correct, r.Prediction, want[r.ID])
+		}
+		if r.Scores != nil || r.Confidence != 0 {
+			t.Errorf("%s: Scores = %v, Confidence = %v; want none in letter mode", r.ID, r.Scores, r.Confidence)
+		}
+	}
+	if m.scoreCalls != 1 {
+		t.Errorf("Score called %d times; want 1 (the failed attempt only)", m.scoreCalls)
 	}
 }

@@ -1,6 +1,15 @@
 package model
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// ErrNoLogprobs is returned (possibly wrapped) by a Model's Score when the
+// backend cannot report log-probabilities of a prompt's continuation, as
+// with hosted chat models or servers that drop echo+logprobs. exam.Run
+// answers it by grading multiple choice by generation (letter mode).
+var ErrNoLogprobs = errors.New("no prompt log-probabilities (grade by generation: letter mode)")
 
 // ScoreRequest asks for the log-probability of Continuation given Prompt.
 // Prompt is an instruction (a question); the backend applies its own

@@ -2,7 +2,6 @@ package openai
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -127,5 +126,6 @@ func (m *Model) clean(err error) error {
 
 // ErrNoLogprobs means the server cannot report prompt log-probabilities
 // (or ScoreMode is "letter"), so multiple-choice answers must be graded by
-// generation and letter extraction instead.
-var ErrNoLogprobs = errors.New("no prompt log-probabilities (grade by generation: letter mode)")
+// generation and letter extraction instead. It is model.ErrNoLogprobs, so
+// exam.Run falls back to letter mode on it.
+var ErrNoLogprobs = model.ErrNoLogprobs
