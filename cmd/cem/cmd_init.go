@@ -47,8 +47,21 @@ func newInitCommand() *cobra.Command {
 // runInit writes the example configuration to path, refusing to replace
 // an existing file unless opts.Force.
 func runInit(opts initOptions, path string, out io.Writer) error {
+	if err := createFile(path, config.Example(), opts.Force); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote %s; edit it, then `cem run %s`\n", path, path)
+	if opts.Prompts != "" {
+		return writePrompts(opts, out)
+	}
+	return nil
+}
+
+// createFile writes data to a new file at path; an existing file is a
+// usage error unless force, which overwrites it.
+func createFile(path string, data []byte, force bool) error {
 	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if opts.Force {
+	if force {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
 	f, err := os.OpenFile(path, flag, 0o644)
@@ -58,16 +71,12 @@ func runInit(opts initOptions, path string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	if _, err := f.Write(config.Example()); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return fmt.Errorf("init: %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("init: %s: %w", path, err)
-	}
-	fmt.Fprintf(out, "wrote %s; edit it, then `cem run %s`\n", path, path)
-	if opts.Prompts != "" {
-		return writePrompts(opts, out)
 	}
 	return nil
 }
@@ -82,11 +91,8 @@ func writePrompts(opts initOptions, out io.Writer) error {
 		{"extract.tmpl", mistake.DefaultTemplate}, {"write.tmpl", trainset.DefaultWriterTemplate},
 	} {
 		path := filepath.Join(opts.Prompts, f.name)
-		if _, err := os.Stat(path); err == nil && !opts.Force {
-			return usagef("init: %s exists (use --force to overwrite)", path)
-		}
-		if err := os.WriteFile(path, []byte(f.text), 0o644); err != nil {
-			return fmt.Errorf("init: %w", err)
+		if err := createFile(path, []byte(f.text), opts.Force); err != nil {
+			return err
 		}
 		fmt.Fprintf(out, "wrote %s\n", path)
 	}
