@@ -89,8 +89,9 @@ func BuildSuites(o BuildOptions) (map[string][]Item, error) {
 	if o.MC >= 2 {
 		mc := MultipleChoice(items, o.MC, o.Seed)
 		made := map[string]bool{}
+		suffix := mcSuffix(o.MC)
 		for _, it := range mc {
-			made[strings.TrimSuffix(it.ID, fmt.Sprintf("-mc%d", o.MC))] = true
+			made[strings.TrimSuffix(it.ID, suffix)] = true
 		}
 		var out []Item
 		for _, it := range items {

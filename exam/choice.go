@@ -116,7 +116,7 @@ func makeChoice(it *Item, pools map[string][]string, k int, seed uint64) (Item, 
 	copy(choices[pos+1:], choices[pos:])
 	choices[pos] = it.Answer.Text
 	mc := *it
-	mc.ID = it.ID + "-mc" + strconv.Itoa(k)
+	mc.ID = it.ID + mcSuffix(k)
 	mc.Choices = choices
 	mc.Answer = Answer{Index: pos, Text: it.Answer.Text}
 	mc.Aliases = nil
@@ -129,3 +129,6 @@ func hashString(s string) uint64 {
 	h.Write([]byte(s))
 	return h.Sum64()
 }
+
+// mcSuffix is what a k-choice item's ID adds to its open item's ID.
+func mcSuffix(k int) string { return "-mc" + strconv.Itoa(k) }
