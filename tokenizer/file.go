@@ -113,10 +113,8 @@ func parse(b []byte) (*Tokenizer, error) {
 	}
 	// Resolve merges against the tokens seen so far.
 	ids := make(map[string]int32, len(f.Tokens))
-	for id := range firstMerge {
-		if id < numBytes {
-			ids[f.Tokens[id]] = int32(id)
-		}
+	for id := range numBytes {
+		ids[f.Tokens[id]] = int32(id)
 	}
 	merges := make([][2]int32, len(f.Merges))
 	for r, m := range f.Merges {
