@@ -6,14 +6,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/native"
-	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/serve"
 	"github.com/cemlab/cem/tokenizer"
 )
@@ -95,56 +93,24 @@ func newNativeServer(m *native.Model, opts serveOptions) (*serve.Server, error) 
 	})
 }
 
-// nativeEngine adapts a native model to serve.Engine. Texts start after
-// <|begin|>; special token names in a text are the special tokens.
+// nativeEngine adapts a native model to serve.Engine: texts are raw text
+// after <|begin|>, with special token names read as the special tokens.
 type nativeEngine struct{ m *native.Model }
 
 var _ serve.Engine = (*nativeEngine)(nil)
 
-var specials = []string{tokenizer.BeginToken, tokenizer.EndToken, tokenizer.PadToken, tokenizer.InstToken, tokenizer.RespToken}
-
-// encode tokenizes text, reading special token names as special tokens.
-func (e *nativeEngine) encode(text string) []int32 {
-	tok := e.m.Checkpoint().Tok
-	ids := map[string]int{tokenizer.BeginToken: tok.BOS(), tokenizer.EndToken: tok.EOS(),
-		tokenizer.PadToken: tok.Pad(), tokenizer.InstToken: tok.Inst(), tokenizer.RespToken: tok.Resp()}
-	var out []int32
-	for text != "" {
-		at, name := len(text), ""
-		for _, s := range specials {
-			if i := strings.Index(text, s); i >= 0 && i < at {
-				at, name = i, s
-			}
-		}
-		for _, id := range tok.Encode(text[:at]) {
-			out = append(out, int32(id))
-		}
-		if name == "" {
-			break
-		}
-		out = append(out, int32(ids[name]))
-		text = text[at+len(name):]
-	}
-	return out
-}
-
 // Tokens implements serve.Engine: every token of text scored after <|begin|>.
 func (e *nativeEngine) Tokens(ctx context.Context, text string) ([]serve.Token, error) {
-	ids := e.encode(text)
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	ck := e.m.Checkpoint()
-	res, err := ck.Net.ScoreTokens(ctx, []nn.ScoreItem{{Prompt: []int32{int32(ck.Tok.BOS())}, Conts: [][]int32{ids}}}, e.m.BatchTokens)
-	if err != nil {
+	ids, lps, err := e.m.RawLogProbs(ctx, text)
+	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	lps := res[0][0].LogProbs
+	tok := e.m.Checkpoint().Tok
 	out := make([]serve.Token, len(ids))
 	at := 0
 	for i, id := range ids {
-		s := ck.Tok.Decode([]int{int(id)})
-		out[i] = serve.Token{Text: s, Offset: at, LogProb: float64(lps[i]), HasLogProb: true}
+		s := tok.Decode([]int{id})
+		out[i] = serve.Token{Text: s, Offset: at, LogProb: lps[i], HasLogProb: true}
 		at += len(s)
 	}
 	if at != len(text) {
@@ -155,41 +121,9 @@ func (e *nativeEngine) Tokens(ctx context.Context, text string) ([]serve.Token, 
 
 // Complete implements serve.Engine: generation after <|begin|> and prompt.
 func (e *nativeEngine) Complete(ctx context.Context, req model.GenerateRequest) (string, error) {
-	ck := e.m.Checkpoint()
-	prompt := append([]int32{int32(ck.Tok.BOS())}, e.encode(req.Prompt)...)
-	cfg := nn.GenConfig{MaxTokens: req.MaxTokens, Temperature: req.Temperature, Seed: uint64(req.Seed), EOS: int32(ck.Tok.EOS())}
-	if len(req.Stop) > 0 {
-		cfg.Stop = func(gen []int32) bool {
-			_, stopped := cutAtStops(decode32(ck.Tok, gen), req.Stop)
-			return stopped
-		}
-	}
-	ids, err := ck.Net.Generate(ctx, prompt, cfg)
+	out, err := e.m.GenerateRaw(ctx, []model.GenerateRequest{req})
 	if err != nil {
 		return "", err
 	}
-	text, _ := cutAtStops(decode32(ck.Tok, ids), req.Stop)
-	return text, nil
-}
-
-func decode32(tok *tokenizer.Tokenizer, ids []int32) string {
-	v := make([]int, len(ids))
-	for i, id := range ids {
-		v[i] = int(id)
-	}
-	return tok.Decode(v)
-}
-
-// cutAtStops cuts s before the earliest stop string.
-func cutAtStops(s string, stops []string) (string, bool) {
-	cut := -1
-	for _, st := range stops {
-		if i := strings.Index(s, st); st != "" && i >= 0 && (cut < 0 || i < cut) {
-			cut = i
-		}
-	}
-	if cut < 0 {
-		return s, false
-	}
-	return s[:cut], true
+	return out[0], nil
 }

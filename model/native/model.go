@@ -7,6 +7,7 @@ import (
 
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/nn"
+	"github.com/cemlab/cem/tokenizer"
 )
 
 // Backend is the model.Ref backend name of this package.
@@ -124,11 +125,40 @@ func (m *Model) TokenLogProbs(ctx context.Context, prompt, continuation string) 
 	return toInts(r[0].ids), toFloat64(r[0].logProbs), nil
 }
 
-// RawLogProbs returns the token ids of text (no template) and the
-// log-probability of each after <bos> and the tokens before it, for
-// echo-style scoring of plain text.
+// rawIDs tokenizes text without the template, reading the special token
+// names in it (<|begin|>, <|end|>, <|pad|>, <|inst|>, <|resp|>) as the
+// special tokens, so that "<|inst|>Q<|resp|>" is the instruction format.
+func (m *Model) rawIDs(text string) []int32 {
+	tok := m.ck.Tok
+	specials := [...]struct {
+		name string
+		id   int
+	}{{tokenizer.BeginToken, tok.BOS()}, {tokenizer.EndToken, tok.EOS()}, {tokenizer.PadToken, tok.Pad()},
+		{tokenizer.InstToken, tok.Inst()}, {tokenizer.RespToken, tok.Resp()}}
+	var out []int32
+	for text != "" {
+		at, id := len(text), -1
+		n := 0
+		for _, s := range specials {
+			if i := strings.Index(text, s.name); i >= 0 && i < at {
+				at, id, n = i, s.id, len(s.name)
+			}
+		}
+		out = appendIDs(out, tok.Encode(text[:at]))
+		if id < 0 {
+			break
+		}
+		out = append(out, int32(id))
+		text = text[at+n:]
+	}
+	return out
+}
+
+// RawLogProbs returns the token ids of text (no template; special token
+// names read as in rawIDs) and the log-probability of each after <bos>
+// and the tokens before it, for echo-style scoring of plain text.
 func (m *Model) RawLogProbs(ctx context.Context, text string) ([]int, []float64, error) {
-	ids := appendIDs(nil, m.ck.Tok.Encode(text))
+	ids := m.rawIDs(text)
 	res, err := m.ck.Net.ScoreTokens(ctx, []nn.ScoreItem{{Prompt: []int32{int32(m.ck.Tok.BOS())}, Conts: [][]int32{ids}}}, m.BatchTokens)
 	if err != nil {
 		return nil, nil, fmt.Errorf("native: log-probs: %w", err)
@@ -161,10 +191,11 @@ func (m *Model) Generate(ctx context.Context, reqs []model.GenerateRequest) ([]s
 }
 
 // GenerateRaw is Generate without the instruction template: the prompt
-// text follows <bos> directly, for plain completion.
+// text follows <bos> directly, for plain completion. Special token names
+// in it are read as the special tokens (see rawIDs).
 func (m *Model) GenerateRaw(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
 	return m.generate(ctx, reqs, func(p string) []int32 {
-		return appendIDs([]int32{int32(m.ck.Tok.BOS())}, m.ck.Tok.Encode(p))
+		return append([]int32{int32(m.ck.Tok.BOS())}, m.rawIDs(p)...)
 	})
 }
 
