@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -81,14 +81,13 @@ func newSuiteCommand() *cobra.Command {
 
 // runSuiteBuild builds the suites and writes one file per suite.
 func runSuiteBuild(o suiteBuildOptions, out io.Writer) error {
-	parts, variants, err := exam.ParseSplitSpec(o.Split)
-	if o.Split == "" {
-		parts, variants, err = nil, [2]string{}, nil
+	bo := exam.BuildOptions{MC: o.MC, KeepOpen: o.KeepOpen, Seed: o.Seed}
+	var err error
+	if o.Split != "" {
+		if bo.Split, bo.Variants, err = exam.ParseSplitSpec(o.Split); err != nil {
+			return usageError{err}
+		}
 	}
-	if err != nil {
-		return usageError{err}
-	}
-	bo := exam.BuildOptions{MC: o.MC, KeepOpen: o.KeepOpen, Split: parts, Variants: variants, Seed: o.Seed}
 	root := o.DataRoot
 	if root == "" {
 		if root, err = demodata.Root(); err != nil {
@@ -123,12 +122,7 @@ func runSuiteBuild(o suiteBuildOptions, out io.Writer) error {
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return err
 	}
-	names := make([]string, 0, len(suites))
-	for n := range suites {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(suites)) {
 		path := filepath.Join(o.Out, n+exam.SuiteExt)
 		if err := exam.WriteSuite(path, suites[n]); err != nil {
 			return err
