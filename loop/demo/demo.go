@@ -260,18 +260,17 @@ func openIndex(ctx context.Context, path string, passages []knowledge.Passage, l
 		return ix, nil
 	}
 	t0 := time.Now()
-	ix, err := knowledge.Build(ctx, passages, knowledge.Options{Name: "demo"})
+	// The same options as Open above, so that a built index and a cached
+	// one search alike; Save creates the folder and sets ix.Path.
+	ix, err := knowledge.Build(ctx, passages, knowledge.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("demo: index: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
 	}
 	if err := ix.Save(path); err != nil {
 		return nil, fmt.Errorf("demo: index: %w", err)
 	}
 	log(fmt.Sprintf("index: built %d passages in %s", ix.Len(), time.Since(t0).Round(time.Millisecond)))
-	return knowledge.Open(path, knowledge.Options{})
+	return ix, nil
 }
 
 // writeConfig writes c as YAML (for `cem run` to replay the demo).
