@@ -97,7 +97,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	s.answers = answers
 	s.history = [][]Answer{answers}
 	s.mined = [][]string{nil}
-	m0 := roundMetrics(0, suites, s, answers, nil, trainStats{}, opts)
+	m0 := roundMetrics(0, suites, s, answers, nil, trainStats{})
 	m0.Gate = Gate{Accepted: true}
 	if err := s.finishRound(ctx, st, opts, m0, answers); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package loop
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/cemlab/cem/config"
@@ -12,9 +11,7 @@ import (
 // trainStats is what a round trained on, for its metrics.
 type trainStats struct {
 	examples []model.Example
-	manifest json.RawMessage
 	verdicts []Verdict
-	mistakes []Mistake
 	tokens   func(string) int
 }
 
@@ -43,7 +40,7 @@ func matrixOf(history [][]Answer) metrics.Matrix {
 
 // roundMetrics measures the candidate answers of round r against the
 // accepted state s (which does not yet include round r).
-func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []Mistake, ts trainStats, opts Options) RoundMetrics {
+func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []Mistake, ts trainStats) RoundMetrics {
 	cur := outcomes(answers)
 	prev := outcomes(s.answers)
 	base := outcomes(s.history[0])
@@ -67,23 +64,12 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 		return m
 	}
 
-	// Targeted fix rate over the mined items.
-	flat := metrics.Outcomes{}
-	for _, a := range answers {
-		flat[itemKey(a.Suite, a.ID)] = a.Correct
-	}
-	targets := make([]string, len(mistakes))
-	for i, mi := range mistakes {
-		targets[i] = itemKey(mi.Suite, mi.Item.ID)
-	}
-	m.Targeted = metrics.TargetedFixRate(targets, flat)
-
 	// Forgetting on the general suites, with the candidate as row r.
 	rows := append(append([][]Answer(nil), s.history...), answers)
 	if f, ok := matrixOf(rows).Forgetting(r, general...); ok {
 		m.Forgetting = 100 * f
 	}
-	// BWT on the mined items: do later rounds undo earlier fixes?
+	// Outcomes per round keyed by itemKey, the candidate's last.
 	hist := make([]metrics.Outcomes, len(rows))
 	for i, row := range rows {
 		o := metrics.Outcomes{}
@@ -92,6 +78,15 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 		}
 		hist[i] = o
 	}
+
+	// Targeted fix rate over the mined items.
+	targets := make([]string, len(mistakes))
+	for i, mi := range mistakes {
+		targets[i] = itemKey(mi.Suite, mi.Item.ID)
+	}
+	m.Targeted = metrics.TargetedFixRate(targets, hist[len(hist)-1])
+
+	// BWT on the mined items: do later rounds undo earlier fixes?
 	tasks := append(append([][]string(nil), s.mined...), targets)
 	if b, ok := metrics.BWT(hist, tasks); ok {
 		m.BWT = 100 * b

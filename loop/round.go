@@ -75,7 +75,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		}
 	}
 	reviewHash := hashOf(s.previous)
-	examples, th, tman, err := runStep(ctx, st, r, StageTrainset,
+	examples, th, _, err := runStep(ctx, st, r, StageTrainset,
 		hashOf(withFingerprint(fingerprint(stg.Builder), StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed)...),
 		func(ctx context.Context) (stepOut[model.Example], error) {
 			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline,
@@ -114,8 +114,8 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		return err
 	}
 
-	ts := trainStats{examples: examples, manifest: tman.Extra, verdicts: verdicts, mistakes: mistakes, tokens: stg.Tokens}
-	m := roundMetrics(r, suites, s, answers, mistakes, ts, opts)
+	ts := trainStats{examples: examples, verdicts: verdicts, tokens: stg.Tokens}
+	m := roundMetrics(r, suites, s, answers, mistakes, ts)
 	m.Model = to
 	m.Gate = gate(cfg.Gate, m)
 	if m.Gate.Accepted {
