@@ -88,10 +88,8 @@ func parseCategories(fields []string) ([]Pattern, error) {
 // number of its first physical line; blank lines are skipped. fn's errors
 // are wrapped in a *LineError at that line.
 func quizLines(r io.Reader, name string, fn func(line int, text string) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLine)
 	var buf strings.Builder
-	line, start := 0, 0
+	start := 0
 	emit := func() error {
 		text := buf.String()
 		buf.Reset()
@@ -103,23 +101,19 @@ func quizLines(r io.Reader, name string, fn func(line int, text string) error) e
 		}
 		return nil
 	}
-	for sc.Scan() {
-		line++
-		text := strings.TrimSuffix(sc.Text(), "\r")
+	err := quizLinesRaw(r, name, func(line int, text string) error {
 		if buf.Len() == 0 {
 			start = line
 		}
 		if endsWithContinuation(text) {
 			buf.WriteString(text[:len(text)-1])
-			continue
+			return nil
 		}
 		buf.WriteString(text)
-		if err := emit(); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return &LineError{File: name, Line: line + 1, Err: err}
+		return emit()
+	})
+	if err != nil {
+		return err
 	}
 	if buf.Len() > 0 {
 		return emit() // a continuation on the last line: take what is there
