@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	sdk "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/packages/param"
@@ -22,25 +21,12 @@ import (
 // Outcomes: the texts in request order, or an error naming the request
 // index when the server fails after retries or answers without a choice.
 func (m *Model) Generate(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
-	out := make([]string, len(reqs))
-	err := m.parallel(ctx, len(reqs), func(ctx context.Context, i int) error {
-		var text string
-		var err error
+	return each(ctx, m, "generate", len(reqs), func(ctx context.Context, i int) (string, error) {
 		if m.cfg.GenerateMode == GenerateCompletions {
-			text, err = m.generateCompletion(ctx, reqs[i])
-		} else {
-			text, err = m.generateChat(ctx, reqs[i])
+			return m.generateCompletion(ctx, reqs[i])
 		}
-		if err != nil {
-			return fmt.Errorf("openai: generate request %d: %w", i, err)
-		}
-		out[i] = text
-		return nil
+		return m.generateChat(ctx, reqs[i])
 	})
-	if err != nil {
-		return nil, m.clean(err)
-	}
-	return out, nil
 }
 
 func (m *Model) generateChat(ctx context.Context, r model.GenerateRequest) (string, error) {

@@ -116,6 +116,25 @@ func (m *Model) parallel(ctx context.Context, n int, f func(ctx context.Context,
 	return first
 }
 
+// each runs f for every request index on m's goroutines (see parallel)
+// and collects the results in request order; the first error names its
+// request ("openai: <what> request <i>: ...") with the API key cleaned out.
+func each[R any](ctx context.Context, m *Model, what string, n int, f func(ctx context.Context, i int) (R, error)) ([]R, error) {
+	out := make([]R, n)
+	err := m.parallel(ctx, n, func(ctx context.Context, i int) error {
+		r, err := f(ctx, i)
+		if err != nil {
+			return fmt.Errorf("openai: %s request %d: %w", what, i, err)
+		}
+		out[i] = r
+		return nil
+	})
+	if err != nil {
+		return nil, m.clean(err)
+	}
+	return out, nil
+}
+
 // clean keeps the API key out of an error's text.
 func (m *Model) clean(err error) error {
 	if err == nil || m.apiKey == "" {

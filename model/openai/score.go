@@ -43,19 +43,9 @@ func (m *Model) Score(ctx context.Context, reqs []model.ScoreRequest) ([]model.S
 	if !ok {
 		return nil, fmt.Errorf("openai: score: %s: %w", reason, ErrNoLogprobs)
 	}
-	out := make([]model.Score, len(reqs))
-	err = m.parallel(ctx, len(reqs), func(ctx context.Context, i int) error {
-		s, err := m.scoreOne(ctx, reqs[i])
-		if err != nil {
-			return fmt.Errorf("openai: score request %d: %w", i, err)
-		}
-		out[i] = s
-		return nil
+	return each(ctx, m, "score", len(reqs), func(ctx context.Context, i int) (model.Score, error) {
+		return m.scoreOne(ctx, reqs[i])
 	})
-	if err != nil {
-		return nil, m.clean(err)
-	}
-	return out, nil
 }
 
 // LogprobsSupported reports whether Score can score by log-likelihood, and
