@@ -29,7 +29,7 @@ type Part struct {
 func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, error) {
 	parts := []Part{{Suite: "heldout", Name: "reverse"}, {Suite: "heldout", Name: "unmined"}}
 	for r := 0; r <= rounds; r++ {
-		answers, err := loop.ReadJSONL[loop.Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), "exam.jsonl"))
+		answers, err := loop.ReadJSONL[loop.Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), loop.StageExam+".jsonl"))
 		if errors.Is(err, fs.ErrNotExist) {
 			break // a rolled-back or unfinished run has fewer rounds
 		}
