@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"errors"
+	"strings"
 )
 
 // ErrNoLogprobs is returned (possibly wrapped) by a Model's Score when the
@@ -41,6 +42,21 @@ type GenerateRequest struct {
 	Temperature float64 // 0 means greedy
 	Stop        []string
 	Seed        int64
+}
+
+// CutAtStop cuts s before the earliest occurrence of any non-empty stop
+// string and reports whether it cut.
+func CutAtStop(s string, stops []string) (string, bool) {
+	cut := -1
+	for _, st := range stops {
+		if i := strings.Index(s, st); st != "" && i >= 0 && (cut < 0 || i < cut) {
+			cut = i
+		}
+	}
+	if cut < 0 {
+		return s, false
+	}
+	return s[:cut], true
 }
 
 // Model is inference: scoring continuations and generating text.

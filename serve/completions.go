@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/cemlab/cem/model"
@@ -30,7 +29,7 @@ func (s *Server) generate(ctx context.Context, req model.GenerateRequest) (gener
 		if err != nil {
 			return g, fmt.Errorf("generate: %w", err)
 		}
-		g.text, stopped = cutStop(text, req.Stop)
+		g.text, stopped = model.CutAtStop(text, req.Stop)
 	}
 	full := g.prompt + g.text
 	toks, err := s.engine.Tokens(ctx, full)
@@ -53,23 +52,6 @@ func (s *Server) generate(ctx context.Context, req model.GenerateRequest) (gener
 		g.finish = "stop"
 	}
 	return g, nil
-}
-
-// cutStop truncates text before the earliest stop string.
-func cutStop(text string, stop []string) (string, bool) {
-	cut := -1
-	for _, s := range stop {
-		if s == "" {
-			continue
-		}
-		if i := strings.Index(text, s); i >= 0 && (cut < 0 || i < cut) {
-			cut = i
-		}
-	}
-	if cut < 0 {
-		return text, false
-	}
-	return text[:cut], true
 }
 
 // legacyLogprobs reports the tokens of g starting at byte offset from, with

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"hash/fnv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -94,11 +93,7 @@ func (t *Toy) Complete(ctx context.Context, req model.GenerateRequest) (string, 
 	if req.MaxTokens >= 0 && len(toks) > req.MaxTokens {
 		reply = reply[:offs[req.MaxTokens]]
 	}
-	for _, s := range req.Stop {
-		if i := strings.Index(reply, s); s != "" && i >= 0 {
-			reply = reply[:i]
-		}
-	}
+	reply, _ = model.CutAtStop(reply, req.Stop)
 	return reply, nil
 }
 

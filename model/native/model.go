@@ -208,13 +208,8 @@ func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, temp
 		cfgs[i] = nn.GenConfig{MaxTokens: r.MaxTokens, Temperature: r.Temperature, Seed: uint64(r.Seed), EOS: int32(tok.EOS())}
 		if len(r.Stop) > 0 {
 			cfgs[i].Stop = func(gen []int32) bool {
-				s := tok.Decode(toInts(gen))
-				for _, stop := range r.Stop {
-					if stop != "" && strings.Contains(s, stop) {
-						return true
-					}
-				}
-				return false
+				_, stopped := model.CutAtStop(tok.Decode(toInts(gen)), r.Stop)
+				return stopped
 			}
 		}
 	}
@@ -226,7 +221,7 @@ func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, temp
 			return nil, fmt.Errorf("native: generate requests %d..%d: %w", lo, hi-1, err)
 		}
 		for i, g := range ids {
-			out[lo+i] = cutAtStop(tok.Decode(toInts(g)), reqs[lo+i].Stop)
+			out[lo+i], _ = model.CutAtStop(tok.Decode(toInts(g)), reqs[lo+i].Stop)
 		}
 	}
 	return out, nil
@@ -234,17 +229,3 @@ func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, temp
 
 // genBatch is the number of requests generated in lockstep.
 const genBatch = 64
-
-// cutAtStop truncates s at the earliest occurrence of any stop string.
-func cutAtStop(s string, stops []string) string {
-	cut := len(s)
-	for _, st := range stops {
-		if st == "" {
-			continue
-		}
-		if i := strings.Index(s, st); i >= 0 && i < cut {
-			cut = i
-		}
-	}
-	return s[:cut]
-}
