@@ -16,8 +16,10 @@ func addFileSeed(f *testing.F, path string) {
 	f.Add(b)
 }
 
-// FuzzParseQuiz checks that the quiz parser never panics and that every
-// record it accepts expands to strings without unbalanced brackets.
+// FuzzParseQuiz checks that the quiz parser never panics, that its errors
+// name the file, and that every field it accepts expands to at most the
+// asked number of distinct strings, and to some string when it has a
+// canonical form.
 func FuzzParseQuiz(f *testing.F) {
 	addFileSeed(f, "testdata/quiz_snippet.txt")
 	addFileSeed(f, "testdata/quiz_index_snippet.txt")
@@ -36,7 +38,16 @@ func FuzzParseQuiz(f *testing.F) {
 				if len(exp) > 8 {
 					t.Fatalf("Expand(8) gave %d strings", len(exp))
 				}
-				_ = p.Canonical()
+				if c := p.Canonical(); c != "" && len(exp) == 0 {
+					t.Fatalf("Canonical() = %q but Expand(8) gave nothing", c)
+				}
+				seen := make(map[string]bool, len(exp))
+				for _, e := range exp {
+					if seen[e] {
+						t.Fatalf("Expand(8) repeats %q in %v", e, exp)
+					}
+					seen[e] = true
+				}
 			}
 		}
 		_, _ = ParseQuizIndex(bytes.NewReader(b), "fuzz")
