@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/nn"
@@ -147,7 +148,7 @@ func Load(dir string) (*Checkpoint, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrCheckpoint, wpath, err)
 		}
-		if !sameShape(shape, v.Shape) {
+		if !slices.Equal(shape, v.Shape) {
 			return nil, fmt.Errorf("%w: %s: tensor %s has shape %v; config.json needs %v", ErrCheckpoint, wpath, v.Name, shape, v.Shape)
 		}
 		copy(net.Params[v.Off:], data)
@@ -188,24 +189,12 @@ func (c *Checkpoint) loadTrainState() error {
 	if err := errors.Join(err1, err2); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrCheckpoint, optPath, err)
 	}
-	if !sameShape(ms, []int{n}) || !sameShape(vs, []int{n}) {
+	if !slices.Equal(ms, []int{n}) || !slices.Equal(vs, []int{n}) {
 		return fmt.Errorf("%w: %s: moments of shape %v and %v; the model has %d parameters", ErrCheckpoint, optPath, ms, vs, n)
 	}
 	c.Opt = &nn.AdamW{M: m, V: v, Step: st.Step}
 	c.State = &st
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func writeJSON(path string, v any) error {
