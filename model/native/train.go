@@ -167,13 +167,12 @@ func TrainCheckpoint(ctx context.Context, base *Checkpoint, examples []model.Exa
 	if err != nil {
 		return err
 	}
-	net, err := nn.NewModelFrom(cfg, append([]float32(nil), base.Net.Params...))
-	if err != nil {
-		return fmt.Errorf("native: train: %w", err)
-	}
+	var net *nn.Model
 	var opt *nn.AdamW
 	if prev, err := Load(out); err == nil && prev.State != nil && prev.State.Fingerprint == fp {
 		net, opt = prev.Net, prev.Opt // resume
+	} else if net, err = nn.NewModelFrom(cfg, append([]float32(nil), base.Net.Params...)); err != nil {
+		return fmt.Errorf("native: train: %w", err)
 	}
 	tc := nn.TrainConfig{
 		Optim: nn.OptimConfig{LR: opts.LR, MinLRFrac: opts.MinLRFrac, Warmup: opts.Warmup, Steps: steps,
