@@ -19,7 +19,7 @@ import (
 func TestNodeOpenAIClient(t *testing.T) {
 	dir := os.Getenv("CEM_NPM_OPENAI")
 	if dir == "" {
-		t.Skip("set CEM_NPM_OPENAI to a folder with node_modules/openai (testdata/npm/run.sh does) to run the npm client test")
+		t.Skip("set CEM_NPM_OPENAI to a folder with node_modules/openai (testdata/npm/run.sh or scripts/install-node-deps.sh gives one) to run the npm client test")
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
