@@ -18,7 +18,7 @@
 #       x64 build is named explicitly instead.
 #   openai@4.104.0
 #       the official OpenAI client for serve's TestNodeOpenAIClient, the
-#       version testdata/npm/run.sh pins (env CEM_NPM_OPENAI = DIR, the
+#       client that testdata/npm/run.sh runs (env CEM_NPM_OPENAI = DIR, the
 #       folder holding node_modules/openai).
 #
 # Running it again with everything in place touches nothing and makes no

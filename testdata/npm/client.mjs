@@ -1,5 +1,5 @@
 // A third-party client against an OpenAI-compatible server (cem serve):
-// the official openai npm package, pinned by run.sh. It prints one JSON
+// the official openai npm package, pinned in scripts/install-node-deps.sh. It prints one JSON
 // object with what it received; the Go test (serve/npm_test.go) checks it.
 //
 //   CEM_NPM_OPENAI=/tmp/npmopenai CEM_BASE_URL=http://127.0.0.1:8080/v1 node client.mjs
