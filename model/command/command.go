@@ -61,7 +61,7 @@ type Fields struct {
 	OutDir   string // where the command must write the new model (staging folder)
 	From     string // the base model: Ref.Path, or Ref.Name when there is no path
 	FromName string // Ref.Name of the base model
-	Round    int    // from a training-set folder named round-<r>, else 0
+	Round    int    // from a training-set folder named round-<r> or inside one (round-<r>/train), else 0
 	Dir      string // the training set's folder
 	Seed     int64  // the training set's seed
 }
@@ -161,59 +161,107 @@ var roundDir = regexp.MustCompile(`^round-(\d+)$`)
 // command cannot start, or ctx is cancelled (the process group is killed).
 // from is never modified.
 func (t *Trainer) Train(ctx context.Context, from model.Ref, set model.TrainSet) (model.Ref, error) {
+	job, err := t.Prepare(from, set)
+	if err != nil {
+		return model.Ref{}, err
+	}
+	if err := t.run(ctx, job.Argv, set.Dir); err != nil {
+		return model.Ref{}, err
+	}
+	return t.Finish(job)
+}
+
+// Job is a prepared training command: the expanded command line, the
+// template fields it was expanded with and the final output folder. It
+// is what a trainer that runs the command elsewhere (package model/slurm)
+// records to find the result again after a restart.
+type Job struct {
+	Argv   []string `json:"argv"`
+	Fields Fields   `json:"fields"`
+	Final  string   `json:"final"` // the output folder; Fields.OutDir is Final + ".partial"
+}
+
+// Prepare checks the output folder, removes a staging folder left by an
+// earlier failed attempt, exports set and expands the command line, so
+// that the command can run. Errors: set has no folder, the output folder
+// exists or is the base model's, the export or a template fails.
+func (t *Trainer) Prepare(from model.Ref, set model.TrainSet) (Job, error) {
 	if set.Dir == "" {
-		return model.Ref{}, errors.New("command: the training set has no folder (TrainSet.Dir)")
+		return Job{}, errors.New("command: the training set has no folder (TrainSet.Dir)")
 	}
 	f := Fields{From: from.Path, FromName: from.Name, Dir: set.Dir, Seed: set.Seed}
 	if f.From == "" {
 		f.From = from.Name
 	}
-	if m := roundDir.FindStringSubmatch(filepath.Base(set.Dir)); m != nil {
-		f.Round, _ = strconv.Atoi(m[1])
-	}
+	f.Round = RoundOf(set.Dir)
 	final, err := expand(t.out, f)
 	if err != nil {
-		return model.Ref{}, fmt.Errorf("command: out_dir: %w", err)
+		return Job{}, fmt.Errorf("command: out_dir: %w", err)
 	}
 	final = filepath.Clean(final)
 	if from.Path != "" && filepath.Clean(from.Path) == final {
-		return model.Ref{}, fmt.Errorf("command: out_dir %s is the base model's folder; it would be overwritten", final)
+		return Job{}, fmt.Errorf("command: out_dir %s is the base model's folder; it would be overwritten", final)
 	}
 	if _, err := os.Stat(final); err == nil {
-		return model.Ref{}, fmt.Errorf("command: out_dir %s already exists; remove it or choose another out_dir", final)
+		return Job{}, fmt.Errorf("command: out_dir %s already exists; remove it or choose another out_dir", final)
 	}
 	f.OutDir = final + ".partial"
 	if err := os.RemoveAll(f.OutDir); err != nil { // left by an earlier failed attempt
-		return model.Ref{}, fmt.Errorf("command: %w", err)
+		return Job{}, fmt.Errorf("command: %w", err)
 	}
 	if err := t.export(&f, set); err != nil {
-		return model.Ref{}, err
+		return Job{}, err
 	}
 	argv := make([]string, len(t.words))
 	for i, w := range t.words {
 		if argv[i], err = expand(w, f); err != nil {
-			return model.Ref{}, fmt.Errorf("command: %w", err)
+			return Job{}, fmt.Errorf("command: %w", err)
 		}
 	}
-	if err := t.run(ctx, argv, set.Dir); err != nil {
-		return model.Ref{}, err
-	}
+	return Job{Argv: argv, Fields: f, Final: final}, nil
+}
+
+// Finish turns a job whose command succeeded into the new model's Ref:
+// the staging folder, when the command wrote one, is renamed to the
+// final folder (a final folder with no staging folder beside it is taken
+// as renamed by an earlier Finish), and the name template is expanded.
+// It fails when there is neither a folder nor a name.
+func (t *Trainer) Finish(job Job) (model.Ref, error) {
 	ref := model.Ref{Backend: t.cfg.Backend}
-	if _, err := os.Stat(f.OutDir); err == nil {
-		if err := os.Rename(f.OutDir, final); err != nil {
+	if _, err := os.Stat(job.Fields.OutDir); err == nil {
+		if err := os.Rename(job.Fields.OutDir, job.Final); err != nil {
 			return model.Ref{}, fmt.Errorf("command: %w", err)
 		}
-		ref.Path = final
+		ref.Path = job.Final
+	} else if _, err := os.Stat(job.Final); err == nil {
+		ref.Path = job.Final
 	}
 	if t.name != nil {
-		if ref.Name, err = expand(t.name, f); err != nil {
+		var err error
+		if ref.Name, err = expand(t.name, job.Fields); err != nil {
 			return model.Ref{}, fmt.Errorf("command: name: %w", err)
 		}
 	}
 	if ref.Path == "" && ref.Name == "" {
-		return model.Ref{}, fmt.Errorf("command: %s succeeded but wrote no %s and no name template is set", argv[0], f.OutDir)
+		prog := ""
+		if len(job.Argv) > 0 {
+			prog = job.Argv[0]
+		}
+		return model.Ref{}, fmt.Errorf("command: %s succeeded but wrote no %s and no name template is set", prog, job.Fields.OutDir)
 	}
 	return ref, nil
+}
+
+// RoundOf returns r for a training-set folder named round-<r>, or inside
+// one (its "train" folder, as the loop lays them out), else 0.
+func RoundOf(dir string) int {
+	for _, d := range []string{filepath.Base(dir), filepath.Base(filepath.Dir(dir))} {
+		if m := roundDir.FindStringSubmatch(d); m != nil {
+			r, _ := strconv.Atoi(m[1])
+			return r
+		}
+	}
+	return 0
 }
 
 // export writes the set where the command expects it and fills Data and
