@@ -42,6 +42,8 @@ const (
 	BackendNative  = "native"
 	BackendOpenAI  = "openai"
 	BackendCommand = "command"
+	// BackendSlurm (trainer only) submits the command as a Slurm batch job.
+	BackendSlurm = "slurm"
 )
 
 // Config is one run. The zero value, after ApplyDefaults, describes a run
@@ -139,7 +141,8 @@ func (c *Config) Writes() bool { return c.Helper != nil && c.Helper.Write != nil
 
 // TrainerConfig says what trains the model each round.
 type TrainerConfig struct {
-	// Backend is native (default), openai (a fine-tuning API) or command.
+	// Backend is native (default), openai (a fine-tuning API), command
+	// or slurm (the command as a Slurm batch job).
 	Backend string `yaml:"backend"`
 	// Epochs over the round's training set; default 2.
 	Epochs int `yaml:"epochs"`
@@ -155,6 +158,30 @@ type TrainerConfig struct {
 	// Format is how the command backend writes the training set: jsonl
 	// (default) or an export format (llamafactory, axolotl, trl, openai).
 	Format string `yaml:"format"`
+	// Slurm holds the job's resources for the slurm backend, which runs
+	// Command (and Format) as a batch job.
+	Slurm *SlurmConfig `yaml:"slurm,omitempty"`
+}
+
+// SlurmConfig is the batch job of the slurm trainer backend (see package
+// model/slurm): its #SBATCH resources and what an interrupted cem does.
+type SlurmConfig struct {
+	// Partition to submit to; default the cluster's default partition.
+	Partition string `yaml:"partition" json:"partition,omitempty"`
+	// GPUs the job requests (--gpus); GPU hours in the metrics are the
+	// job's elapsed time times this.
+	GPUs int `yaml:"gpus" json:"gpus,omitempty"`
+	// CPUs of the job's task (--cpus-per-task).
+	CPUs int `yaml:"cpus" json:"cpus,omitempty"`
+	// Mem is the job's memory (--mem), e.g. 32G.
+	Mem string `yaml:"mem" json:"mem,omitempty"`
+	// Time is the job's time limit (--time), e.g. "4:00:00".
+	Time string `yaml:"time" json:"time,omitempty"`
+	// Extra are more #SBATCH options, one per entry, e.g. "--qos=high".
+	Extra []string `yaml:"extra" json:"extra,omitempty"`
+	// CancelOnInterrupt scancels the job when cem is interrupted; by
+	// default the job keeps running and the next `cem run` re-attaches.
+	CancelOnInterrupt bool `yaml:"cancel_on_interrupt" json:"cancel_on_interrupt,omitempty"`
 }
 
 // ExamConfig controls how suites are examined.

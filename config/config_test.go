@@ -61,6 +61,12 @@ func TestParseErrors(t *testing.T) {
 		{"replay share", base + "mix:\n  replay: 0.95\n", "mix.replay", 5, "[0, 0.9]"},
 		{"command needs a line", "model: {path: m}\ntrainer: {backend: command}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "trainer.command", 2, "command line"},
 		{"native needs path", "suites:\n  - {path: e.jsonl, role: exam}\n", "model.path", 0, "checkpoint"},
+		{"slurm needs a line", "model: {path: m}\ntrainer: {backend: slurm}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "trainer.command", 2, "slurm backend"},
+		{"slurm unknown key", base + "trainer:\n  backend: slurm\n  command: x\n  slurm:\n    gpu: 1\n", "gpu", 8, "unknown key"},
+		{"slurm negative gpus", base + "trainer:\n  backend: slurm\n  command: x\n  slurm:\n    gpus: -1\n", "trainer.slurm.gpus", 8, ">= 0"},
+		{"slurm spaced mem", base + "trainer:\n  backend: slurm\n  command: x\n  slurm: {mem: 16 G}\n", "trainer.slurm.mem", 7, "white space"},
+		{"slurm extra line", base + "trainer:\n  backend: slurm\n  command: x\n  slurm:\n    extra: [\"#SBATCH\"]\n", "trainer.slurm.extra[0]", 8, "one #SBATCH option"},
+		{"slurm section without backend", base + "trainer:\n  command: x\n  slurm: {gpus: 1}\n", "trainer.slurm", 6, "want slurm"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

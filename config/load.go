@@ -137,8 +137,11 @@ func (c *Config) Validate() error {
 			return bad("model.base_url", "the openai backend needs base_url and name")
 		}
 	}
-	if !slices.Contains(backends, c.Trainer.Backend) {
-		return bad("trainer.backend", "unknown backend %q (want %s)", c.Trainer.Backend, strings.Join(backends, ", "))
+	if trainerBackends := append(slices.Clone(backends), BackendSlurm); !slices.Contains(trainerBackends, c.Trainer.Backend) {
+		return bad("trainer.backend", "unknown backend %q (want %s)", c.Trainer.Backend, strings.Join(trainerBackends, ", "))
+	}
+	if err := c.validateSlurm(); err != nil {
+		return err
 	}
 	if c.Trainer.Backend == BackendCommand && strings.TrimSpace(c.Trainer.Command) == "" {
 		return bad("trainer.command", "the command backend needs a command line")
@@ -183,6 +186,45 @@ func (c *Config) Validate() error {
 		return err
 	}
 	return c.validateHelper()
+}
+
+// validateSlurm checks trainer.slurm and that the slurm backend has a
+// command line.
+func (c *Config) validateSlurm() error {
+	t := c.Trainer
+	bad := func(key, format string, args ...any) error {
+		return &FieldError{Key: "trainer." + key, Msg: fmt.Sprintf(format, args...)}
+	}
+	if t.Backend != BackendSlurm {
+		if t.Slurm != nil {
+			return bad("slurm", "set, but trainer.backend is %s (want slurm)", t.Backend)
+		}
+		return nil
+	}
+	if strings.TrimSpace(t.Command) == "" {
+		return bad("command", "the slurm backend needs the command line its job runs")
+	}
+	s := t.Slurm
+	if s == nil {
+		return nil
+	}
+	if s.GPUs < 0 {
+		return bad("slurm.gpus", "must be >= 0, got %d", s.GPUs)
+	}
+	if s.CPUs < 0 {
+		return bad("slurm.cpus", "must be >= 0, got %d", s.CPUs)
+	}
+	for _, f := range [][2]string{{"partition", s.Partition}, {"mem", s.Mem}, {"time", s.Time}} {
+		if strings.ContainsAny(f[1], " \t\r\n") {
+			return bad("slurm."+f[0], "%q contains white space", f[1])
+		}
+	}
+	for i, l := range s.Extra {
+		if strings.ContainsAny(l, "\r\n") || strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "#SBATCH")) == "" {
+			return bad(fmt.Sprintf("slurm.extra[%d]", i), "want one #SBATCH option, e.g. --qos=high; got %q", l)
+		}
+	}
+	return nil
 }
 
 // validateHelper checks the helper section, when present.

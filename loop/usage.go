@@ -12,6 +12,11 @@ type Usage struct {
 	PromptTokens     int64   `json:"prompt_tokens"`
 	CompletionTokens int64   `json:"completion_tokens"`
 	Cost             float64 `json:"cost"`
+	// TrainSeconds and GPUHours are what training jobs on a cluster used
+	// (the slurm trainer): elapsed time, and elapsed hours times the GPUs
+	// requested.
+	TrainSeconds float64 `json:"train_seconds,omitempty"`
+	GPUHours     float64 `json:"gpu_hours,omitempty"`
 }
 
 // Add returns u plus v.
@@ -19,13 +24,14 @@ func (u Usage) Add(v Usage) Usage {
 	return Usage{Requests: u.Requests + v.Requests, CacheHits: u.CacheHits + v.CacheHits,
 		Failures: u.Failures + v.Failures, Retries: u.Retries + v.Retries,
 		PromptTokens: u.PromptTokens + v.PromptTokens, CompletionTokens: u.CompletionTokens + v.CompletionTokens,
-		Cost: u.Cost + v.Cost}
+		Cost: u.Cost + v.Cost, TrainSeconds: u.TrainSeconds + v.TrainSeconds, GPUHours: u.GPUHours + v.GPUHours}
 }
 
 // sub returns u minus v.
 func (u Usage) sub(v Usage) Usage {
 	return u.Add(Usage{Requests: -v.Requests, CacheHits: -v.CacheHits, Failures: -v.Failures, Retries: -v.Retries,
-		PromptTokens: -v.PromptTokens, CompletionTokens: -v.CompletionTokens, Cost: -v.Cost})
+		PromptTokens: -v.PromptTokens, CompletionTokens: -v.CompletionTokens, Cost: -v.Cost,
+		TrainSeconds: -v.TrainSeconds, GPUHours: -v.GPUHours})
 }
 
 // TotalUsage sums usage over its labels.

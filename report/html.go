@@ -221,9 +221,9 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 <td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td></tr>
 {{end}}</table>
 <p class="small">Cells: accuracy % [95% Wilson interval] and change since round 0 in points, for the round's candidate model. Hover a cell for McNemar p and items fixed/broken.</p>
-{{if .Usage}}<h2>API usage per round</h2><table><tr><th>round</th><th class="l">backend/site</th><th>requests</th><th>cache hits</th><th>failures</th><th>prompt tokens</th><th>completion tokens</th><th>cost</th></tr>
-{{range .Usage}}<tr><td>{{.Round}}</td><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td>{{.CacheHits}}</td><td>{{.Failures}}</td><td>{{.PromptTokens}}</td><td>{{.CompletionTokens}}</td><td>{{printf "%.4g" .Cost}}</td></tr>{{end}}</table>
-<p class="small">Requests to OpenAI-compatible servers: "model" is the examined model, "helper" the helper model (extract: knowledge-point queries, write: training questions). Cost follows the configured price per 1000 tokens.</p>{{end}}
+{{if .Usage}}<h2>API usage per round</h2><table><tr><th>round</th><th class="l">backend/site</th><th>requests</th><th>cache hits</th><th>failures</th><th>prompt tokens</th><th>completion tokens</th><th>cost</th><th>train s</th><th>GPU h</th></tr>
+{{range .Usage}}<tr><td>{{.Round}}</td><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td>{{.CacheHits}}</td><td>{{.Failures}}</td><td>{{.PromptTokens}}</td><td>{{.CompletionTokens}}</td><td>{{printf "%.4g" .Cost}}</td><td>{{printf "%.0f" .TrainSeconds}}</td><td>{{printf "%.3g" .GPUHours}}</td></tr>{{end}}</table>
+<p class="small">Requests to OpenAI-compatible servers: "model" is the examined model, "helper" the helper model (extract: knowledge-point queries, write: training questions). Cost follows the configured price per 1000 tokens; "trainer/slurm" is the Slurm training job (elapsed seconds, and GPU hours: elapsed time times the GPUs requested).</p>{{end}}
 {{if .Compare}}<h2>Runs side by side</h2><pre>{{.Compare}}</pre>{{end}}
 <h2>Accuracy per suite (accepted model after each round, 95% Wilson intervals)</h2>{{.AccChart}}
 <h2>Tokens trained per kind</h2>{{.TokChart}}

@@ -15,11 +15,14 @@ import (
 // number of mistakes mined and the share of them fixed, general-suite
 // forgetting and the tokens trained; when a metered backend (an
 // OpenAI-compatible server) was used, also the round's requests, API
-// tokens (prompt + completion) and cost.
+// tokens (prompt + completion) and cost; when a cluster trained (the
+// slurm trainer), the training jobs' elapsed seconds and GPU hours.
 func Table(w io.Writer, s *loop.Summary) error {
-	metered := false
+	metered, cluster := false, false
 	for _, m := range s.Rounds {
-		metered = metered || len(m.Usage) > 0
+		u := loop.TotalUsage(m.Usage)
+		metered = metered || u.Requests > 0
+		cluster = cluster || u.TrainSeconds > 0
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var head []string
@@ -32,6 +35,9 @@ func Table(w io.Writer, s *loop.Summary) error {
 	head = append(head, "mined", "fixed", "forget", "tokens")
 	if metered {
 		head = append(head, "requests", "api tokens", "cost")
+	}
+	if cluster {
+		head = append(head, "train s", "GPU h")
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, m := range s.Rounds {
@@ -51,6 +57,10 @@ func Table(w io.Writer, s *loop.Summary) error {
 		if metered {
 			u := loop.TotalUsage(m.Usage)
 			row = append(row, fmt.Sprint(u.Requests), fmt.Sprint(u.PromptTokens+u.CompletionTokens), fmt.Sprintf("%.4g", u.Cost))
+		}
+		if cluster {
+			u := loop.TotalUsage(m.Usage)
+			row = append(row, fmt.Sprintf("%.0f", u.TrainSeconds), fmt.Sprintf("%.3g", u.GPUHours))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}

@@ -97,7 +97,8 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		}
 	}
 	pr := newPrinter(out)
-	st, err := stages.New(stages.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep})
+	st, err := stages.New(stages.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep,
+		TrainLog: func(l string) { pr.line("  job: " + l) }})
 	if err != nil {
 		return err
 	}

@@ -30,8 +30,15 @@ const (
 // meter sums the usage of the OpenAI-compatible models the stages open,
 // by label and call site; it is the loop's Meter.
 type meter struct {
-	mu     sync.Mutex
-	models []meteredModel
+	mu       sync.Mutex
+	models   []meteredModel
+	trainers []meteredTrainer
+}
+
+// meteredTrainer is a trainer that reports what its jobs used.
+type meteredTrainer struct {
+	label string
+	usage func() loop.Usage
 }
 
 type meteredModel struct {
@@ -65,6 +72,12 @@ func (mt *meter) Usage() map[string]loop.Usage {
 			out[key] = out[key].Add(loop.Usage{Requests: u.Requests, CacheHits: u.CacheHits, Failures: u.Failures,
 				Retries: u.Retries, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Cost: u.Cost})
 		}
+	}
+	mt.mu.Lock()
+	trainers := append([]meteredTrainer(nil), mt.trainers...)
+	mt.mu.Unlock()
+	for _, tr := range trainers {
+		out[tr.label] = out[tr.label].Add(tr.usage())
 	}
 	return out
 }

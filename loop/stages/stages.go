@@ -15,6 +15,7 @@ import (
 	"github.com/cemlab/cem/model/command"
 	"github.com/cemlab/cem/model/native"
 	"github.com/cemlab/cem/model/openai"
+	"github.com/cemlab/cem/model/slurm"
 	"github.com/cemlab/cem/trainset"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	Tokens func(string) int
 	// TrainProgress, when set, receives one call per native training step.
 	TrainProgress func(step, steps int, loss float64)
+	// TrainLog, when set, receives the lines of a slurm training job's
+	// log (and notes about the job) as they are written.
+	TrainLog func(line string)
 }
 
 // New returns the stages of a run described by opts.Config.
@@ -108,10 +112,37 @@ func New(opts Options) (loop.Stages, error) {
 			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
 		}
 		st.Trainer = tr
+	case config.BackendSlurm:
+		tr, err := newSlurm(cfg.Trainer, opts.TrainLog)
+		if err != nil {
+			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
+		}
+		st.Trainer = tr
+		mt.mu.Lock()
+		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/slurm", usage: func() loop.Usage {
+			u := tr.Usage()
+			return loop.Usage{TrainSeconds: u.Seconds, GPUHours: u.GPUHours}
+		}})
+		mt.mu.Unlock()
+		st.Meter = mt
 	default:
 		return loop.Stages{}, fmt.Errorf("stages: trainer backend %q: %w in this build (use native or command)", cfg.Trainer.Backend, ErrNotImplemented)
 	}
 	return st, nil
+}
+
+// newSlurm builds the slurm trainer of the trainer section.
+func newSlurm(t config.TrainerConfig, log func(string)) (*slurm.Trainer, error) {
+	cfg := slurm.Config{Config: command.Config{Command: t.Command, Format: t.Format}}
+	if s := t.Slurm; s != nil {
+		cfg.Partition, cfg.GPUs, cfg.CPUs, cfg.Mem, cfg.Time = s.Partition, s.GPUs, s.CPUs, s.Mem, s.Time
+		cfg.Extra, cfg.CancelOnInterrupt = s.Extra, s.CancelOnInterrupt
+	}
+	var onLine func(command.Line)
+	if log != nil {
+		onLine = func(l command.Line) { log(l.Text) }
+	}
+	return slurm.New(cfg, onLine)
 }
 
 // Opener opens models by backend.
