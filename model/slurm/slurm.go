@@ -180,13 +180,15 @@ func (t *Trainer) Train(ctx context.Context, from model.Ref, set model.TrainSet)
 // inputs hashes what the job depends on, so that a changed set or
 // config submits a new job instead of re-attaching.
 func (t *Trainer) inputs(from model.Ref, set model.TrainSet) (string, error) {
+	cfg := t.cfg // what only changes how cem waits does not make a new job
+	cfg.Poll, cfg.CancelOnInterrupt, cfg.TailLines = 0, false, 0
 	h := sha256.New()
 	err := json.NewEncoder(h).Encode(struct {
 		From     model.Ref
 		Seed     int64
 		Examples []model.Example
 		Config   Config
-	}{from, set.Seed, set.Examples, t.cfg})
+	}{from, set.Seed, set.Examples, cfg})
 	if err != nil {
 		return "", fmt.Errorf("slurm: %w", err)
 	}
