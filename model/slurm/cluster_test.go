@@ -56,22 +56,14 @@ type childJob struct {
 // CEM_REQUIRE_SLURM=1.
 func needSlurm(t *testing.T) {
 	t.Helper()
-	why := ""
-	if _, err := exec.LookPath("sbatch"); err != nil {
-		why = "sbatch is not on PATH"
-	} else if os.Getenv("SLURM_CONF") == "" {
-		why = "SLURM_CONF is not set"
-	}
-	if why == "" {
+	err := Available()
+	if err == nil {
 		return
 	}
-	if r := os.Getenv("CEM_SLURM_UNAVAILABLE"); r != "" {
-		why += " (scripts/ci-slurm.sh: " + r + ")"
-	}
 	if os.Getenv("CEM_REQUIRE_SLURM") == "1" {
-		t.Fatalf("no Slurm cluster: %s; CEM_REQUIRE_SLURM=1 requires one", why)
+		t.Fatalf("no Slurm cluster: %v; CEM_REQUIRE_SLURM=1 requires one", err)
 	}
-	t.Skipf("no Slurm cluster: %s; start one with `source scripts/ci-slurm.sh` (root)", why)
+	t.Skipf("no Slurm cluster: %v; start one with `source scripts/ci-slurm.sh` (root)", err)
 }
 
 // roundSet returns a training set in <tmp>/<run>/round-1/train.

@@ -370,3 +370,23 @@ func tailLines(path string, n int) []string {
 	}
 	return lines
 }
+
+// Available reports why this machine cannot reach a Slurm cluster (no
+// sbatch on PATH, SLURM_CONF unset), nil when it seems to; the reason
+// scripts/ci-slurm.sh gave (CEM_SLURM_UNAVAILABLE) is added. Tests use it
+// to skip.
+func Available() error {
+	why := ""
+	if _, err := exec.LookPath("sbatch"); err != nil {
+		why = "sbatch is not on PATH"
+	} else if os.Getenv("SLURM_CONF") == "" {
+		why = "SLURM_CONF is not set"
+	}
+	if why == "" {
+		return nil
+	}
+	if r := os.Getenv("CEM_SLURM_UNAVAILABLE"); r != "" {
+		why += " (scripts/ci-slurm.sh: " + r + ")"
+	}
+	return errors.New(why)
+}
