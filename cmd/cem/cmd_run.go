@@ -34,7 +34,7 @@ type runOptions struct {
 
 func (o *runOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.Out, "out", "o", "", "run folder (default runs/<config name>)")
+	f.StringVarP(&o.Out, "out", "o", "", "run folder, relative to the working directory (default runs/<config name>)")
 	f.IntVar(&o.Rounds, "rounds", 0, "override the number of rounds")
 	f.StringVar(&o.Index, "index", "", "SQLite run index (default <run folder>/../runs.sqlite)")
 }
