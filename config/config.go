@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Suite roles. A run needs at least one exam suite; the others are
@@ -72,14 +74,17 @@ type Config struct {
 	// points and may write training questions; without it the offline
 	// heuristics do both.
 	Helper *HelperConfig `yaml:"helper,omitempty"`
+
+	file string     // the file Load read; "" for Parse
+	root *yaml.Node // the decoded document, for Where
 }
 
 // ModelConfig names the model examined in round 0 and how to open it.
 type ModelConfig struct {
 	// Backend is native (default), openai or command.
 	Backend string `yaml:"backend"`
-	// Path is the native checkpoint folder (relative paths are resolved
-	// against the config file's folder).
+	// Path is the native checkpoint folder (relative to the config file's
+	// folder, like every path of a config).
 	Path string `yaml:"path"`
 	// Name is the served model name (openai backend).
 	Name string `yaml:"name"`
@@ -205,7 +210,8 @@ type SuiteConfig struct {
 
 // SourcesConfig names the knowledge sources searched for evidence.
 type SourcesConfig struct {
-	// Index is the BM25 index folder (relative to the config file).
+	// Index is the BM25 index file `cem index build --out` writes
+	// (relative to the config file).
 	Index string `yaml:"index"`
 	// K is the number of passages kept per query; default 4.
 	K int `yaml:"k"`
@@ -262,7 +268,8 @@ type MixConfig struct {
 	// BudgetTokens, when > 0, sizes the set in tokens instead of letting
 	// the evidence set it.
 	BudgetTokens int `yaml:"budget_tokens"`
-	// GeneralExamples, when set, is a JSON Lines file of training examples
+	// GeneralExamples, when set, is a JSON Lines file (relative to the
+	// config file) of training examples
 	// (model.Example) forming the pool of general examples, typically the
 	// base model's own instruction tuning; otherwise general examples are
 	// definitions made from the dictionary passages of the index.

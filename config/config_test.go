@@ -160,3 +160,57 @@ func TestHelperSection(t *testing.T) {
 		t.Errorf("helper defaults: extract %v write %v; want true, false", c.Extracts(), c.Writes())
 	}
 }
+
+// TestLoadRelativeConfigMakesEveryPathAbsolute loads a config by a
+// relative path: every path key must come back absolute, against the
+// config file's folder, whatever the working directory.
+func TestLoadRelativeConfigMakesEveryPathAbsolute(t *testing.T) {
+	root := t.TempDir()
+	sub := filepath.Join(root, "fx")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const yaml = `model: {path: base}
+suites:
+  - {name: exam, path: suites/exam.jsonl, role: exam}
+  - {name: heldout, path: /abs/heldout.jsonl, role: heldout}
+sources: {index: index/bm25.idx}
+mix: {general_examples: general.jsonl}
+helper:
+  backend: native
+  path: helper
+  write: true
+  prompts: {extract: prompts/extract.tmpl, write: prompts/write.tmpl}
+`
+	if err := os.WriteFile(filepath.Join(sub, "good.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"model.path": filepath.Join(sub, "base"), "suites[0].path": filepath.Join(sub, "suites", "exam.jsonl"),
+		"suites[1].path": "/abs/heldout.jsonl", "sources.index": filepath.Join(sub, "index", "bm25.idx"),
+		"mix.general_examples": filepath.Join(sub, "general.jsonl"), "helper.path": filepath.Join(sub, "helper"),
+		"helper.prompts.extract": filepath.Join(sub, "prompts", "extract.tmpl"),
+		"helper.prompts.write":   filepath.Join(sub, "prompts", "write.tmpl"),
+	}
+	for _, tt := range []struct{ wd, path string }{{sub, "good.yaml"}, {root, filepath.Join("fx", "good.yaml")}, {sub, filepath.Join("..", "fx", "good.yaml")}} {
+		t.Run(tt.path, func(t *testing.T) {
+			t.Chdir(tt.wd)
+			c, err := Load(tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fields := c.PathFields()
+			if len(fields) != len(want) {
+				t.Errorf("PathFields lists %d keys; want %d", len(fields), len(want))
+			}
+			for _, f := range fields {
+				if *f.Path != want[f.Key] {
+					t.Errorf("%s = %q; want %q", f.Key, *f.Path, want[f.Key])
+				}
+			}
+			if got, want := c.Where("suites[1].path"), tt.path+":4"; got != want {
+				t.Errorf("Where(suites[1].path) = %q; want %q", got, want)
+			}
+		})
+	}
+}

@@ -15,8 +15,9 @@ import (
 )
 
 // Load reads, strictly decodes, defaults and validates the config file at
-// path. Relative paths inside it (model.path, suites[].path,
-// sources.index) are resolved against the file's folder. Errors name the
+// path. Every path inside it (see PathFields) is relative to the file's
+// folder, whatever the working directory: Load makes each one absolute,
+// once, so nothing downstream resolves a path again. Errors name the
 // file, the line and the key: unknown keys, values of the wrong type and
 // invalid values are all *FieldError.
 func Load(path string) (*Config, error) {
@@ -33,7 +34,12 @@ func Load(path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	c.Resolve(filepath.Dir(path))
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	c.Resolve(dir)
+	c.file = path
 	return c, nil
 }
 
@@ -54,6 +60,7 @@ func Parse(data []byte) (*Config, error) {
 		}
 	}
 	c.ApplyDefaults()
+	c.root = &root
 	if err := c.Validate(); err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) {
@@ -64,25 +71,72 @@ func Parse(data []byte) (*Config, error) {
 	return &c, nil
 }
 
-// Resolve makes the relative paths of c absolute against dir.
+// Resolve joins every relative path of c (see PathFields) to dir; with an
+// absolute dir (Load passes the config file's folder) every path ends up
+// absolute.
 func (c *Config) Resolve(dir string) {
-	abs := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
+	for _, f := range c.PathFields() {
+		if p := *f.Path; p != "" && !filepath.IsAbs(p) {
+			*f.Path = filepath.Join(dir, p)
 		}
-		return filepath.Join(dir, p)
 	}
-	c.Model.Path = abs(c.Model.Path)
-	c.Sources.Index = abs(c.Sources.Index)
-	c.Mix.GeneralExamples = abs(c.Mix.GeneralExamples)
-	if h := c.Helper; h != nil {
-		h.Path = abs(h.Path)
-		h.Prompts.Extract = abs(h.Prompts.Extract)
-		h.Prompts.Write = abs(h.Prompts.Write)
-	}
+}
+
+// Kinds of file a path key names (PathField.Kind).
+const (
+	PathModel    = "model"    // a native checkpoint folder
+	PathSuite    = "suite"    // a suite's JSON Lines file
+	PathIndex    = "index"    // a BM25 index file
+	PathExamples = "examples" // a JSON Lines file of training examples
+	PathPrompt   = "prompt"   // a prompt template file
+)
+
+// PathField is one path-valued key of a config.
+type PathField struct {
+	Key   string  // dotted key, e.g. "suites[1].path"
+	Label string  // what the key belongs to (a suite's name); "" when none
+	Kind  string  // what the path names: PathModel, PathSuite, ...
+	Path  *string // the value, in place
+}
+
+// PathFields lists every path-valued key of c in file order: the one
+// list that Resolve and the input checks of `cem run` go through, so a
+// new path key is added here and nowhere else.
+func (c *Config) PathFields() []PathField {
+	fs := []PathField{{Key: "model.path", Kind: PathModel, Path: &c.Model.Path}}
 	for i := range c.Suites {
-		c.Suites[i].Path = abs(c.Suites[i].Path)
+		s := &c.Suites[i]
+		fs = append(fs, PathField{Key: fmt.Sprintf("suites[%d].path", i), Label: s.Name, Kind: PathSuite, Path: &s.Path})
 	}
+	fs = append(fs,
+		PathField{Key: "sources.index", Kind: PathIndex, Path: &c.Sources.Index},
+		PathField{Key: "mix.general_examples", Kind: PathExamples, Path: &c.Mix.GeneralExamples})
+	if h := c.Helper; h != nil {
+		fs = append(fs,
+			PathField{Key: "helper.path", Kind: PathModel, Path: &h.Path},
+			PathField{Key: "helper.prompts.extract", Kind: PathPrompt, Path: &h.Prompts.Extract},
+			PathField{Key: "helper.prompts.write", Kind: PathPrompt, Path: &h.Prompts.Write})
+	}
+	return fs
+}
+
+// Where returns where key is written: "file:line" for a loaded config,
+// "file" when the key is absent from it, "line N" for a parsed one and
+// "" when neither is known.
+func (c *Config) Where(key string) string {
+	line := 0
+	if c.root != nil {
+		line = lineOf(c.root, key)
+	}
+	switch {
+	case c.file != "" && line > 0:
+		return fmt.Sprintf("%s:%d", c.file, line)
+	case c.file != "":
+		return c.file
+	case line > 0:
+		return fmt.Sprintf("line %d", line)
+	}
+	return ""
 }
 
 var (

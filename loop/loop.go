@@ -1,7 +1,9 @@
 package loop
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -69,10 +71,22 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	// An absolute run folder: checkpoint paths are recorded relative to
+	// it (relRef) and resolved against it (absRef, hashRef), so a
+	// relative Dir would be joined twice.
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("run folder: %w", err)
+	}
+	opts.Dir = dir
 	cfg := opts.Config
 	obs := opts.Observer
 	if obs == nil {
 		obs = nopObserver{}
+	}
+	baseHash, err := hashRef(opts.Base, opts.Dir) // before anything is written
+	if err != nil {
+		return nil, fmt.Errorf("base model: %w", err)
 	}
 	if err := writeRunFiles(opts); err != nil {
 		return nil, err
@@ -84,10 +98,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		s.summary.Roles[su.Name] = su.Role
 	}
 	s.suitesHash = hashOf(suites)
-	var err error
-	if s.refHash, err = hashRef(opts.Base, opts.Dir); err != nil {
-		return nil, fmt.Errorf("base model: %w", err)
-	}
+	s.refHash = baseHash
 
 	// Round 0: the base model on every suite.
 	answers, _, err := examStep(ctx, st, opts, suites, 0, opts.Base, s.refHash)
@@ -139,7 +150,9 @@ func (o *Options) check() error {
 	return nil
 }
 
-// writeRunFiles writes config.yaml and run.json into the run folder.
+// writeRunFiles writes config.yaml and run.json into the run folder,
+// each only when its content changed, so that a finished run in a
+// read-only folder is not written to.
 func writeRunFiles(opts Options) error {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return fmt.Errorf("run folder: %w", err)
@@ -148,11 +161,21 @@ func writeRunFiles(opts Options) error {
 	if err != nil {
 		return fmt.Errorf("encode config: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(opts.Dir, "config.yaml"), data); err != nil {
-		return err
-	}
 	c := opts.Config
-	return writeJSON(filepath.Join(opts.Dir, "run.json"), RunInfo{Name: c.Name, Seed: c.Seed, Rounds: c.Rounds, Baseline: c.Baseline})
+	info, err := json.MarshalIndent(RunInfo{Name: c.Name, Seed: c.Seed, Rounds: c.Rounds, Baseline: c.Baseline}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode run.json: %w", err)
+	}
+	for name, data := range map[string][]byte{"config.yaml": data, "run.json": append(info, '\n')} {
+		path := filepath.Join(opts.Dir, name)
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+			continue
+		}
+		if err := writeAtomic(path, data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RunInfo is a run's run.json.

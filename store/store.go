@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -32,8 +34,14 @@ CREATE TABLE IF NOT EXISTS metrics (
 	PRIMARY KEY (run, round, suite, name));
 `
 
-// Open opens (creating when missing) the index at path and ensures its schema.
+// Open opens (creating it, and its folder, when missing) the index at
+// path and ensures its schema. A folder that cannot be written is named
+// in the error.
 func Open(ctx context.Context, path string) (*DB, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("index %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		return nil, fmt.Errorf("index %s: %w", path, err)
@@ -41,9 +49,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;"+schema); err != nil {
 		db.Close()
+		if werr := writableDir(dir); werr != nil {
+			return nil, fmt.Errorf("index %s: %w (choose another index with --index)", path, werr)
+		}
 		return nil, fmt.Errorf("index %s: schema: %w", path, err)
 	}
 	return &DB{db: db, path: path}, nil
+}
+
+// writableDir reports why files cannot be created in dir, or nil.
+func writableDir(dir string) error {
+	f, err := os.CreateTemp(dir, ".cem-write-check-*")
+	if err != nil {
+		return fmt.Errorf("folder %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // Close closes the index.

@@ -40,3 +40,17 @@ func TestPutRoundIsIdempotent(t *testing.T) {
 		t.Errorf("Count(users) = nil error; want unknown table")
 	}
 }
+
+// TestOpenCreatesFolders opens an index whose folders do not exist yet
+// (the default runs/runs.sqlite on a first run).
+func TestOpenCreatesFolders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a", "runs", "runs.sqlite")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(%s) = %v; want the folders created", path, err)
+	}
+	defer db.Close()
+	if n, err := db.Count(context.Background(), "runs"); err != nil || n != 0 {
+		t.Errorf("Count(runs) = %d, %v; want 0, nil", n, err)
+	}
+}

@@ -50,7 +50,7 @@ func runInit(opts initOptions, path string, out io.Writer) error {
 	if err := createFile(path, config.Example(), opts.Force); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "wrote %s; edit it, then `cem run %s`\n", path, path)
+	fmt.Fprintf(out, "wrote %s; edit it, then `cem run %s` (it lists the files the config names that are missing, and the commands that make them)\n", path, path)
 	if opts.Prompts != "" {
 		return writePrompts(opts, out)
 	}

@@ -34,7 +34,7 @@ type runOptions struct {
 
 func (o *runOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.Out, "out", "o", "", "run folder (default runs/<config name>)")
+	f.StringVarP(&o.Out, "out", "o", "", "run folder, relative to the working directory (default runs/<config name>)")
 	f.IntVar(&o.Rounds, "rounds", 0, "override the number of rounds")
 	f.StringVar(&o.Index, "index", "", "SQLite run index (default <run folder>/../runs.sqlite)")
 }
@@ -62,8 +62,9 @@ interruption resumes where it stopped.`,
 	return cmd
 }
 
-// runRun loads the config, suites and index, runs the rounds and prints
-// the per-round table.
+// runRun loads the config, checks that every file it names exists,
+// loads the suites and index, runs the rounds and prints the per-round
+// table. Nothing is written before the inputs have been read.
 func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) error {
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -75,25 +76,33 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if opts.Out == "" {
 		opts.Out = filepath.Join("runs", cfg.Name)
 	}
+	// The run folder is absolute from here on: the loop records paths
+	// relative to it and resolves them against it.
+	if opts.Out, err = filepath.Abs(opts.Out); err != nil {
+		return err
+	}
+	if err := checkInputs(cfg); err != nil {
+		return usageError{err}
+	}
 	var suites []loop.Suite
-	for _, sc := range cfg.Suites {
+	for i, sc := range cfg.Suites {
 		s, err := exam.ReadSuite(sc.Path)
 		if err != nil {
-			return usageError{err}
+			return usageError{inputError(cfg, config.PathField{Key: fmt.Sprintf("suites[%d].path", i), Label: sc.Name}, err)}
 		}
 		suites = append(suites, loop.Suite{Name: sc.Name, Role: sc.Role, Items: s.Items})
 	}
 	if cfg.Sources.Index == "" {
-		return usagef("%s: sources.index: no index; build one with `cem index build`", path)
+		return usagef("%s: sources.index: no index; build one with `cem index build --out index/bm25.idx` and name it here", path)
 	}
 	ix, err := knowledge.Open(cfg.Sources.Index, knowledge.Options{})
 	if err != nil {
-		return usageError{fmt.Errorf("%s: sources.index: %w (build it with `cem index build`)", path, err)}
+		return usageError{inputError(cfg, config.PathField{Key: "sources.index"}, fmt.Errorf("%w (build it with `cem index build`)", err))}
 	}
 	var general []model.Example
 	if cfg.Mix.GeneralExamples != "" {
 		if general, err = trainset.ReadExamples(cfg.Mix.GeneralExamples); err != nil {
-			return usageError{fmt.Errorf("%s: mix.general_examples: %w", path, err)}
+			return usageError{inputError(cfg, config.PathField{Key: "mix.general_examples"}, err)}
 		}
 	}
 	pr := newPrinter(out)
@@ -102,8 +111,11 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := checkWritable(opts.Out); err != nil {
+		return usageError{err}
+	}
 	if opts.Index == "" {
-		opts.Index = filepath.Join(filepath.Dir(filepath.Clean(opts.Out)), "runs.sqlite")
+		opts.Index = filepath.Join(filepath.Dir(opts.Out), "runs.sqlite")
 	}
 	db, err := store.Open(ctx, opts.Index)
 	if err != nil {
@@ -116,7 +128,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(out, "interrupted; run the same command again to resume from %s\n", opts.Out)
+			fmt.Fprintf(out, "interrupted; run the same command again to resume from %s\n", shownPath(opts.Out))
 		}
 		return err
 	}
@@ -124,8 +136,122 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if err := report.Table(out, sum); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nrun folder %s (%s); `cem report %s` writes the HTML report\n", opts.Out, time.Since(start).Round(time.Second), opts.Out)
+	fmt.Fprintf(out, "\nrun folder %s (%s); `cem report %s` writes the HTML report\n", shownPath(opts.Out), time.Since(start).Round(time.Second), shownPath(opts.Out))
 	return nil
+}
+
+// checkInputs checks that every file the config names exists (and is a
+// folder or a file as its key wants), reporting all missing ones at once,
+// each with its key, line and the cem command that makes it.
+func checkInputs(cfg *config.Config) error {
+	var bad []string
+	for _, f := range cfg.PathFields() {
+		p := *f.Path
+		if p == "" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		wantDir := f.Kind == config.PathModel
+		switch {
+		case err != nil:
+			err = fmt.Errorf("%w; %s", err, makeHint(cfg, f))
+		case wantDir && !fi.IsDir():
+			err = fmt.Errorf("%s is a file; want a checkpoint folder (%s)", shownPath(p), makeHint(cfg, f))
+		case !wantDir && fi.IsDir():
+			err = fmt.Errorf("%s is a folder; want a file (%s)", shownPath(p), makeHint(cfg, f))
+		default:
+			continue
+		}
+		bad = append(bad, inputError(cfg, f, err).Error())
+	}
+	switch len(bad) {
+	case 0:
+		return nil
+	case 1:
+		return errors.New(bad[0])
+	}
+	return fmt.Errorf("%d files the config names are missing or wrong:\n  %s", len(bad), strings.Join(bad, "\n  "))
+}
+
+// inputError names the config key (and line) of an input that failed.
+func inputError(cfg *config.Config, f config.PathField, err error) error {
+	key := f.Key
+	if f.Label != "" {
+		key += " (" + f.Label + ")"
+	}
+	if w := cfg.Where(f.Key); w != "" {
+		key = w + ": " + key
+	}
+	return fmt.Errorf("%s: %w", key, err)
+}
+
+// makeHint says which cem command makes the file of f.
+func makeHint(cfg *config.Config, f config.PathField) string {
+	p := shownPath(*f.Path)
+	switch f.Kind {
+	case config.PathModel:
+		return fmt.Sprintf("make one with `cem model new --size tiny --corpus TEXT... --out %s` (TEXT: plain-text files)", p)
+	case config.PathSuite:
+		return fmt.Sprintf("build it with `cem suite build --out %s --mc 4 --split %s`", shownPath(filepath.Dir(*f.Path)), suiteSplit(cfg, filepath.Dir(*f.Path)))
+	case config.PathIndex:
+		return fmt.Sprintf("build it with `cem index build --out %s`", p)
+	case config.PathPrompt:
+		return fmt.Sprintf("write the built-in templates with `cem init --prompts %s`", shownPath(filepath.Dir(*f.Path)))
+	}
+	return "write it (JSON Lines, one model.Example per line) or remove the key"
+}
+
+// suiteSplit is the --split of `cem suite build` that writes every suite
+// of the config in dir, one part per suite file: equal shares, the first
+// suite taking the rounding remainder.
+func suiteSplit(cfg *config.Config, dir string) string {
+	var names []string
+	for _, s := range cfg.Suites {
+		if filepath.Dir(s.Path) == dir && strings.HasSuffix(s.Path, exam.SuiteExt) {
+			names = append(names, strings.TrimSuffix(filepath.Base(s.Path), exam.SuiteExt))
+		}
+	}
+	if len(names) == 0 {
+		return "exam=1"
+	}
+	share := 100 / len(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		pct := share
+		if i == 0 {
+			pct = 100 - share*(len(names)-1)
+		}
+		parts[i] = fmt.Sprintf("%s=%g", n, float64(pct)/100)
+	}
+	return strings.Join(parts, ",")
+}
+
+// checkWritable creates the run folder when missing and checks that
+// files can be created in it.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("run folder %s: %w", shownPath(dir), err)
+	}
+	f, err := os.CreateTemp(dir, ".cem-write-check-*")
+	if err != nil {
+		return fmt.Errorf("run folder %s is not writable (%w); run into another folder with -o, or report a finished run with `cem report %s -o FILE`",
+			shownPath(dir), err, shownPath(dir))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// shownPath is p relative to the working directory when it lies below
+// it, else p: what messages print, and what commands they suggest take.
+func shownPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return p
 }
 
 // printer shows a run's progress: a progress bar per stage on a terminal,
