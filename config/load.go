@@ -74,6 +74,7 @@ func (c *Config) Resolve(dir string) {
 	}
 	c.Model.Path = abs(c.Model.Path)
 	c.Sources.Index = abs(c.Sources.Index)
+	c.resolveSourceList(abs)
 	c.Mix.GeneralExamples = abs(c.Mix.GeneralExamples)
 	if h := c.Helper; h != nil {
 		h.Path = abs(h.Path)
@@ -159,6 +160,9 @@ func (c *Config) Validate() error {
 		if k < 0 {
 			return bad("sources.per_source."+name, "must be >= 0, got %d", k)
 		}
+	}
+	if err := c.validateSourceList(); err != nil {
+		return err
 	}
 	if c.Mistakes.MaxItems < 0 {
 		return bad("mistakes.max_items", "must be >= 0, got %d", c.Mistakes.MaxItems)
