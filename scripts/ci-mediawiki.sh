@@ -27,10 +27,11 @@ cem_mediawiki_stop() {
 }
 
 cem_mediawiki_start() {
-  local root mw dir port factbook i
+  local root mw dir port factbook i mods
   root="$(pwd)"
   mw=/usr/share/mediawiki
-  if [ ! -f "$mw/maintenance/install.php" ] || ! php -m 2>/dev/null | grep -qi '^pdo_sqlite$'; then
+  mods="$(php -m 2>/dev/null || true)"
+  if [ ! -f "$mw/maintenance/install.php" ] || ! grep -qi '^pdo_sqlite$' <<<"$mods"; then
     if [ "$(id -u)" != 0 ]; then
       cem_mediawiki_fail "mediawiki is not installed and this user cannot apt-get install it"
       return 1
