@@ -3,8 +3,8 @@
 # loaded with one article per CIA World Factbook profile, for the tests of
 # knowledge/mediawiki. On success it exports
 #   CEM_MEDIAWIKI_URL  the wiki's api.php URL
-#   CEM_MEDIAWIKI_PID  the PHP server's process id (stop it with
-#                      cem_mediawiki_stop)
+#   CEM_MEDIAWIKI_PID  the PHP server's process group (stop it and its
+#                      workers with cem_mediawiki_stop)
 # and returns 0; on failure it prints why and returns 1, and the tests
 # skip with a message saying so. It never exits the calling shell.
 #
@@ -21,7 +21,7 @@ cem_mediawiki_fail() {
 
 cem_mediawiki_stop() {
   if [ -n "${CEM_MEDIAWIKI_PID:-}" ]; then
-    kill "$CEM_MEDIAWIKI_PID" 2>/dev/null || true
+    kill -- "-$CEM_MEDIAWIKI_PID" 2>/dev/null || true
     unset CEM_MEDIAWIKI_PID CEM_MEDIAWIKI_URL
   fi
 }
@@ -56,9 +56,16 @@ cem_mediawiki_start() {
     { tail -5 "$dir/gen.log" >&2; cem_mediawiki_fail "generating the Factbook articles failed"; return 1; }
   php "$mw/maintenance/importTextFiles.php" --bot "$dir"/pages/*.wiki >"$dir/import.log" 2>&1 ||
     { tail -5 "$dir/import.log" >&2; cem_mediawiki_fail "importTextFiles.php failed (log: $dir/import.log)"; return 1; }
-  PHP_CLI_SERVER_WORKERS=4 setsid php -S "127.0.0.1:$port" -t "$mw" \
-    </dev/null >"$dir/server.log" 2>&1 &
-  CEM_MEDIAWIKI_PID=$!
+  # The server (and its worker processes) lead a session of their own, whose
+  # id the inner shell writes before exec'ing php; stop it by that group.
+  PHP_CLI_SERVER_WORKERS=4 setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/server.pid" \
+    php -S "127.0.0.1:$port" -t "$mw" </dev/null >"$dir/server.log" 2>&1 &
+  for i in $(seq 1 100); do
+    [ -s "$dir/server.pid" ] && break
+    sleep 0.1
+  done
+  CEM_MEDIAWIKI_PID="$(cat "$dir/server.pid" 2>/dev/null)"
+  [ -n "$CEM_MEDIAWIKI_PID" ] || { cem_mediawiki_fail "the PHP server did not start (log: $dir/server.log)"; return 1; }
   export CEM_MEDIAWIKI_PID
   for i in $(seq 1 100); do
     if php -r 'exit(@file_get_contents($argv[1]) === false ? 1 : 0);' \
