@@ -218,6 +218,13 @@ type SourcesConfig struct {
 	// PerSource overrides K for named sources (e.g. wordnet: 2); a source
 	// named here with 0 is not searched.
 	PerSource map[string]int `yaml:"per_source"`
+	// List, instead of Index, names several sources, each searched for
+	// its own k passages; their hits are merged by reciprocal-rank
+	// fusion (see SourceConfig and knowledge.Fused). K then defaults to
+	// the sum of the entries' k.
+	List []SourceConfig `yaml:"list"`
+	// RRFK is the rank constant of the fusion; default 60.
+	RRFK float64 `yaml:"rrf_k"`
 }
 
 // MistakesConfig controls mining.
@@ -319,6 +326,7 @@ func (c *Config) ApplyDefaults() {
 			c.Suites[i].Name = c.Suites[i].Role
 		}
 	}
+	c.applySourceListDefaults()
 	if c.Sources.K == 0 {
 		c.Sources.K = 4
 	}

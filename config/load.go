@@ -89,6 +89,7 @@ const (
 	PathIndex    = "index"    // a BM25 index file
 	PathExamples = "examples" // a JSON Lines file of training examples
 	PathPrompt   = "prompt"   // a prompt template file
+	PathCache    = "cache"    // a cache folder, made when missing
 )
 
 // PathField is one path-valued key of a config.
@@ -108,9 +109,14 @@ func (c *Config) PathFields() []PathField {
 		s := &c.Suites[i]
 		fs = append(fs, PathField{Key: fmt.Sprintf("suites[%d].path", i), Label: s.Name, Kind: PathSuite, Path: &s.Path})
 	}
-	fs = append(fs,
-		PathField{Key: "sources.index", Kind: PathIndex, Path: &c.Sources.Index},
-		PathField{Key: "mix.general_examples", Kind: PathExamples, Path: &c.Mix.GeneralExamples})
+	fs = append(fs, PathField{Key: "sources.index", Kind: PathIndex, Path: &c.Sources.Index})
+	for i := range c.Sources.List {
+		s := &c.Sources.List[i]
+		fs = append(fs,
+			PathField{Key: fmt.Sprintf("sources.list[%d].path", i), Label: s.Name, Kind: PathIndex, Path: &s.Path},
+			PathField{Key: fmt.Sprintf("sources.list[%d].cache", i), Label: s.Name, Kind: PathCache, Path: &s.Cache})
+	}
+	fs = append(fs, PathField{Key: "mix.general_examples", Kind: PathExamples, Path: &c.Mix.GeneralExamples})
 	if h := c.Helper; h != nil {
 		fs = append(fs,
 			PathField{Key: "helper.path", Kind: PathModel, Path: &h.Path},
@@ -216,6 +222,9 @@ func (c *Config) Validate() error {
 		if k < 0 {
 			return bad("sources.per_source."+name, "must be >= 0, got %d", k)
 		}
+	}
+	if err := c.validateSourceList(); err != nil {
+		return err
 	}
 	if c.Mistakes.MaxItems < 0 {
 		return bad("mistakes.max_items", "must be >= 0, got %d", c.Mistakes.MaxItems)

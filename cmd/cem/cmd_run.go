@@ -16,7 +16,6 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
-	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/loop/stages"
 	"github.com/cemlab/cem/model"
@@ -92,12 +91,9 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		}
 		suites = append(suites, loop.Suite{Name: sc.Name, Role: sc.Role, Items: s.Items})
 	}
-	if cfg.Sources.Index == "" {
-		return usagef("%s: sources.index: no index; build one with `cem index build --out index/bm25.idx` and name it here", path)
-	}
-	ix, err := knowledge.Open(cfg.Sources.Index, knowledge.Options{})
+	ix, err := stages.OpenSources(cfg)
 	if err != nil {
-		return usageError{inputError(cfg, config.PathField{Key: "sources.index"}, fmt.Errorf("%w (build it with `cem index build`)", err))}
+		return usageError{fmt.Errorf("%s: %w", path, err)}
 	}
 	var general []model.Example
 	if cfg.Mix.GeneralExamples != "" {
@@ -147,7 +143,7 @@ func checkInputs(cfg *config.Config) error {
 	var bad []string
 	for _, f := range cfg.PathFields() {
 		p := *f.Path
-		if p == "" {
+		if p == "" || f.Kind == config.PathCache {
 			continue
 		}
 		fi, err := os.Stat(p)

@@ -30,7 +30,7 @@ type Options struct {
 	// Corpus is the general text: the pool of replay text, of the random
 	// baseline's text and (its dictionary-like passages) of general
 	// instruction examples. Nil reads every passage of Source when it is
-	// a *knowledge.Index.
+	// a *knowledge.Index (or of the first index among a Fused's members).
 	Corpus []knowledge.Passage
 	// General, when set, is the pool of general instruction examples (for
 	// example the base model's own instruction tuning); nil makes one from
@@ -55,7 +55,7 @@ func New(opts Options) (loop.Stages, error) {
 	}
 	corpus := opts.Corpus
 	if corpus == nil {
-		if ix, ok := opts.Source.(*knowledge.Index); ok {
+		if ix := knowledge.FirstIndex(opts.Source); ix != nil {
 			var err error
 			if corpus, err = allPassages(ix); err != nil {
 				return loop.Stages{}, err

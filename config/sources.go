@@ -1,0 +1,136 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Source kinds of sources.list.
+const (
+	SourceIndex     = "index"     // a BM25 index folder built by `cem index build`
+	SourceMediaWiki = "mediawiki" // a MediaWiki's Action API (Wikipedia or a team's wiki)
+)
+
+// SourceKinds lists the valid kinds of sources.list entries.
+func SourceKinds() []string { return []string{SourceIndex, SourceMediaWiki} }
+
+// SourceConfig is one entry of sources.list: a source searched for its own
+// K passages per query, its ranks weighted by Weight when the sources'
+// hits are merged by reciprocal-rank fusion (see knowledge.Fused).
+type SourceConfig struct {
+	// Kind is index or mediawiki.
+	Kind string `yaml:"kind"`
+	// Name labels the source; default the kind. Names are unique; a
+	// mediawiki source's passages carry it as their source.
+	Name string `yaml:"name"`
+	// K is the number of passages asked of this source per query;
+	// default 4, 0 means not searched.
+	K *int `yaml:"k"`
+	// Weight multiplies the source's reciprocal-rank scores; default 1.
+	Weight float64 `yaml:"weight"`
+
+	// Path is the index folder (kind index; relative to the config file).
+	Path string `yaml:"path"`
+
+	// API is the wiki's api.php URL (kind mediawiki).
+	API string `yaml:"api"`
+	// Contact (an e-mail address or URL) is sent in the User-Agent.
+	Contact string `yaml:"contact"`
+	// License is the wiki's text licence; default CC-BY-SA-4.0.
+	License string `yaml:"license"`
+	// Cache is the folder of cached answers (relative to the config
+	// file); default the user cache folder's cem/mediawiki.
+	Cache string `yaml:"cache"`
+	// Rate caps requests per second; default 5.
+	Rate float64 `yaml:"rate"`
+	// MaxLag is the maxlag parameter in seconds; default 5.
+	MaxLag int `yaml:"maxlag"`
+	// Pages is the number of pages fetched per query; default 5.
+	Pages int `yaml:"pages"`
+	// TitleSearch adds a title search per query term; default true (set
+	// false for Wikipedia, whose search refuses title searches).
+	TitleSearch *bool `yaml:"title_search"`
+}
+
+// applySourceListDefaults fills the defaults of sources.list; sources.k
+// defaults to the sum of the entries' k when the list is set.
+func (c *Config) applySourceListDefaults() {
+	total := 0
+	for i := range c.Sources.List {
+		s := &c.Sources.List[i]
+		if s.Name == "" {
+			s.Name = s.Kind
+		}
+		if s.K == nil {
+			s.K = ptr(4)
+		}
+		if s.Weight == 0 {
+			s.Weight = 1
+		}
+		if s.Kind == SourceMediaWiki && s.License == "" {
+			s.License = "CC-BY-SA-4.0"
+		}
+		total += max(*s.K, 0)
+	}
+	if len(c.Sources.List) > 0 && c.Sources.K == 0 {
+		c.Sources.K = total
+	}
+	if c.Sources.RRFK == 0 {
+		c.Sources.RRFK = 60
+	}
+}
+
+// validateSourceList checks sources.list and sources.rrf_k.
+func (c *Config) validateSourceList() error {
+	if c.Sources.RRFK < 0 {
+		return &FieldError{Key: "sources.rrf_k", Msg: fmt.Sprintf("must be > 0, got %g", c.Sources.RRFK)}
+	}
+	if len(c.Sources.List) > 0 && c.Sources.Index != "" {
+		return &FieldError{Key: "sources.index", Msg: "set together with sources.list; give the index as a list entry with kind: index"}
+	}
+	names := map[string]bool{}
+	for i, s := range c.Sources.List {
+		bad := func(key, format string, args ...any) error {
+			return &FieldError{Key: fmt.Sprintf("sources.list[%d].%s", i, key), Msg: fmt.Sprintf(format, args...)}
+		}
+		if !slices.Contains(SourceKinds(), s.Kind) {
+			return bad("kind", "unknown kind %q (want %s)", s.Kind, strings.Join(SourceKinds(), ", "))
+		}
+		if names[s.Name] {
+			return bad("name", "duplicate source name %q", s.Name)
+		}
+		names[s.Name] = true
+		if *s.K < 0 {
+			return bad("k", "must be >= 0, got %d", *s.K)
+		}
+		if s.Weight < 0 {
+			return bad("weight", "must be > 0, got %g", s.Weight)
+		}
+		switch s.Kind {
+		case SourceIndex:
+			if s.Path == "" {
+				return bad("path", "an index source needs the index folder (built by `cem index build`)")
+			}
+			for _, f := range [][2]string{{"api", s.API}, {"contact", s.Contact}, {"cache", s.Cache}} {
+				if f[1] != "" {
+					return bad(f[0], "only a mediawiki source has %s", f[0])
+				}
+			}
+		case SourceMediaWiki:
+			if !strings.HasPrefix(s.API, "http://") && !strings.HasPrefix(s.API, "https://") {
+				return bad("api", "want the http(s) URL of the wiki's api.php, got %q", s.API)
+			}
+			if strings.TrimSpace(s.Contact) == "" {
+				return bad("contact", "missing: an e-mail address or URL for the User-Agent, as wikis ask of API clients")
+			}
+			if s.Path != "" {
+				return bad("path", "only an index source has a path")
+			}
+			if s.Rate < 0 || s.MaxLag < 0 || s.Pages < 0 {
+				return bad("rate", "rate, maxlag and pages must be >= 0")
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sourcesBase = "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n"
+
+func TestSourceListErrors(t *testing.T) {
+	wiki := "    api: http://127.0.0.1:8080/api.php\n    contact: ops@example.org\n"
+	tests := []struct {
+		name, yaml, key string
+		line            int
+		msgPart         string
+	}{
+		{"unknown kind", "sources:\n  list:\n  - kind: index\n    path: ix\n  - kind: bing\n", "sources.list[1].kind", 8, "unknown kind"},
+		{"index needs path", "sources:\n  list:\n  - kind: index\n", "sources.list[0].path", 6, "index folder"},
+		{"negative k", "sources:\n  list:\n  - kind: index\n    path: ix\n    k: -2\n", "sources.list[0].k", 8, ">= 0"},
+		{"negative weight", "sources:\n  list:\n  - kind: index\n    path: ix\n    weight: -1\n", "sources.list[0].weight", 8, "> 0"},
+		{"wiki needs api", "sources:\n  list:\n  - kind: mediawiki\n    contact: a@b\n", "sources.list[0].api", 6, "api.php"},
+		{"wiki needs contact", "sources:\n  list:\n  - kind: mediawiki\n    api: https://en.wikipedia.org/w/api.php\n", "sources.list[0].contact", 6, "User-Agent"},
+		{"duplicate name", "sources:\n  list:\n  - kind: mediawiki\n" + wiki + "  - kind: mediawiki\n" + wiki, "sources.list[1].name", 9, "duplicate"},
+		{"index with api", "sources:\n  list:\n  - kind: index\n    path: ix\n    api: http://x/api.php\n", "sources.list[0].api", 8, "only a mediawiki"},
+		{"both index and list", "sources:\n  index: ix\n  list:\n  - kind: index\n    path: ix\n", "sources.index", 5, "kind: index"},
+		{"unknown entry key", "sources:\n  list:\n  - kind: index\n    pth: ix\n", "pth", 7, "unknown key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(sourcesBase + tt.yaml))
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Parse = %v; want *FieldError", err)
+			}
+			if fe.Key != tt.key || fe.Line != tt.line || !strings.Contains(fe.Msg, tt.msgPart) {
+				t.Errorf("error = key %q line %d msg %q; want key %q line %d msg containing %q",
+					fe.Key, fe.Line, fe.Msg, tt.key, tt.line, tt.msgPart)
+			}
+		})
+	}
+}
+
+func TestSourceListDefaultsAndPaths(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.yaml")
+	yaml := sourcesBase + "sources:\n  list:\n  - {kind: index, path: index, k: 6}\n" +
+		"  - {kind: mediawiki, name: wiki, api: 'http://127.0.0.1:1/api.php', contact: ops@example.org, weight: 2, cache: wcache}\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Sources.List
+	if len(l) != 2 || l[0].Name != "index" || *l[0].K != 6 || l[0].Weight != 1 || l[0].Path != filepath.Join(dir, "index") {
+		t.Errorf("index entry %+v", l[0])
+	}
+	if l[1].Name != "wiki" || *l[1].K != 4 || l[1].Weight != 2 || l[1].License != "CC-BY-SA-4.0" || l[1].Cache != filepath.Join(dir, "wcache") {
+		t.Errorf("wiki entry %+v", l[1])
+	}
+	if c.Sources.K != 10 || c.Sources.RRFK != 60 {
+		t.Errorf("sources.k %d rrf_k %g, want 10 (the sum) and 60", c.Sources.K, c.Sources.RRFK)
+	}
+	legacy, err := Parse([]byte(sourcesBase + "sources: {index: ix}\n"))
+	if err != nil || legacy.Sources.K != 4 || legacy.Sources.Index != "ix" {
+		t.Errorf("sources.index alone: %+v, %v", legacy.Sources, err)
+	}
+}
