@@ -96,6 +96,11 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 			return usageError{fmt.Errorf("%s: mix.general_examples: %w", path, err)}
 		}
 	}
+	if cfg.Model.Backend == config.BackendNative {
+		if _, err := loadCheckpoint(cfg.Model.Path); err != nil {
+			return fmt.Errorf("%s: model.path: %w", path, err) // usageError: exit 2
+		}
+	}
 	pr := newPrinter(out)
 	st, err := stages.New(stages.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep})
 	if err != nil {

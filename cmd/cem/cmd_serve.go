@@ -54,9 +54,9 @@ Ctrl-C.`,
 }
 
 func runServe(ctx context.Context, ckpt string, opts serveOptions, out io.Writer) error {
-	m, err := native.Open(ckpt)
+	m, err := openModel(ckpt)
 	if err != nil {
-		return usageError{fmt.Errorf("serve: %w", err)}
+		return fmt.Errorf("serve: %w", err)
 	}
 	srv, err := newNativeServer(m, opts)
 	if err != nil {
