@@ -24,6 +24,16 @@ import (
 // <|begin|>), so that requests reach the end of its context.
 func shortCheckpoint(t *testing.T) *native.Model {
 	t.Helper()
+	m, err := native.Open(shortCheckpointDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// shortCheckpointDir is the folder of a shortCheckpoint.
+func shortCheckpointDir(t *testing.T) string {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "ckpt")
 	cfg := nn.Config{Vocab: 300, Dim: 32, Layers: 2, Heads: 2, FFN: 64, MaxSeq: 32}
 	texts := []string{"N'Djamena is the capital of Chad.", "Paris is the capital of France. Lyon is a city."}
@@ -31,11 +41,7 @@ func shortCheckpoint(t *testing.T) *native.Model {
 		Config: &cfg, Train: native.Options{Steps: 2, BatchTokens: 64, SeqLen: 32, Out: dir}}); err != nil {
 		t.Fatalf("Pretrain: %v", err)
 	}
-	m, err := native.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return dir
 }
 
 // apiAnswer is the part of a completions or chat answer the tests read.
@@ -283,4 +289,3 @@ func TestServeSlowClients(t *testing.T) {
 		t.Errorf("%d-byte body: status %d, body %s; want 413 naming the 1024-byte limit", len(big), r.StatusCode, b)
 	}
 }
-
