@@ -11,8 +11,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &req) {
 		return
 	}
-	if req.N != nil && *req.N != 1 {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "n must be 1")
+	if !validSampling(w, req.sampling) {
 		return
 	}
 	prompt, err := s.opts.ChatPrompt(req.Messages)
@@ -31,7 +30,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	g, err := s.generate(r.Context(), model.GenerateRequest{
 		Prompt: prompt, MaxTokens: maxTokens, Temperature: deref(req.Temperature, 1),
 		Stop: req.Stop, Seed: deref(req.Seed, 0),
-	})
+	}, false)
 	if err != nil {
 		s.engineError(w, err)
 		return

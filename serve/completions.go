@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -19,9 +20,20 @@ type generation struct {
 	finish           string // "stop" or "length"
 }
 
+// requestError is a request the engine cannot serve as asked (a prompt
+// longer than the context): 400, with an OpenAI error code.
+type requestError struct{ code, msg string }
+
+func (e *requestError) Error() string { return e.msg }
+
 // generate runs the engine on one prompt: new text (cut at the first stop
-// string), then the tokens of prompt+text for counts and log-probabilities.
-func (s *Server) generate(ctx context.Context, req model.GenerateRequest) (generation, error) {
+// string), then, when withTokens is set or the engine does not count its
+// own tokens, the tokens of prompt+text for counts and log-probabilities.
+// A TokenEngine's context bounds the generation (see TokenEngine).
+func (s *Server) generate(ctx context.Context, req model.GenerateRequest, withTokens bool) (generation, error) {
+	if te, ok := s.engine.(TokenEngine); ok {
+		return s.generateInContext(ctx, te, req, withTokens)
+	}
 	g := generation{prompt: req.Prompt}
 	stopped := false
 	if req.MaxTokens > 0 {
@@ -31,14 +43,56 @@ func (s *Server) generate(ctx context.Context, req model.GenerateRequest) (gener
 		}
 		g.text, stopped = model.CutAtStop(text, req.Stop)
 	}
+	if err := g.score(ctx, s.engine, true); err != nil {
+		return g, err
+	}
+	g.finish = "length"
+	if stopped || g.completionTokens < req.MaxTokens {
+		g.finish = "stop"
+	}
+	return g, nil
+}
+
+// generateInContext is generate for an engine with a bounded context.
+func (s *Server) generateInContext(ctx context.Context, te TokenEngine, req model.GenerateRequest, withTokens bool) (generation, error) {
+	g := generation{prompt: req.Prompt, finish: "length"}
+	size := te.ContextSize()
+	g.promptTokens = te.CountTokens(req.Prompt)
+	if g.promptTokens > size {
+		return g, &requestError{code: "context_length_exceeded", msg: fmt.Sprintf(
+			"the prompt is %d tokens; this model's context holds %d tokens, prompt and completion together", g.promptTokens, size)}
+	}
+	req.MaxTokens = min(req.MaxTokens, size-g.promptTokens)
+	if req.MaxTokens > 0 {
+		c, err := te.CompleteTokens(ctx, req)
+		if err != nil {
+			return g, fmt.Errorf("generate: %w", err)
+		}
+		g.text, g.completionTokens = c.Text, c.Tokens
+		if !c.Length {
+			g.finish = "stop"
+		}
+	}
+	if !withTokens {
+		return g, nil
+	}
+	return g, g.score(ctx, te, false)
+}
+
+// score fills g.tokens with the engine's tokens of prompt+text; with
+// count set it also counts them into promptTokens and completionTokens.
+func (g *generation) score(ctx context.Context, e Engine, count bool) error {
 	full := g.prompt + g.text
-	toks, err := s.engine.Tokens(ctx, full)
+	toks, err := e.Tokens(ctx, full)
 	if err != nil {
-		return g, fmt.Errorf("tokens: %w", err)
+		return fmt.Errorf("tokens: %w", err)
 	}
 	for i, t := range toks {
 		if t.Offset < 0 || t.Offset > len(full) || (i > 0 && t.Offset < toks[i-1].Offset) {
-			return g, fmt.Errorf("tokens: engine gave token %d offset %d outside the text (length %d)", i, t.Offset, len(full))
+			return fmt.Errorf("tokens: engine gave token %d offset %d outside the text (length %d)", i, t.Offset, len(full))
+		}
+		if !count {
+			continue
 		}
 		if t.Offset < len(g.prompt) {
 			g.promptTokens++
@@ -47,11 +101,7 @@ func (s *Server) generate(ctx context.Context, req model.GenerateRequest) (gener
 		}
 	}
 	g.tokens = toks
-	g.finish = "length"
-	if stopped || g.completionTokens < req.MaxTokens {
-		g.finish = "stop"
-	}
-	return g, nil
+	return nil
 }
 
 // legacyLogprobs reports the tokens of g starting at byte offset from, with
@@ -104,8 +154,7 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 	case len(req.Prompt) == 0:
 		writeError(w, http.StatusBadRequest, "invalid_request_error", "prompt is required")
 		return
-	case req.N != nil && *req.N != 1:
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "n must be 1")
+	case !validSampling(w, req.sampling):
 		return
 	case req.Logprobs != nil && (*req.Logprobs < 0 || *req.Logprobs > 5):
 		writeError(w, http.StatusBadRequest, "invalid_request_error", "logprobs must be 0..5")
@@ -127,7 +176,7 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 		g, err := s.generate(r.Context(), model.GenerateRequest{
 			Prompt: p, MaxTokens: maxTokens, Temperature: deref(req.Temperature, 1),
 			Stop: req.Stop, Seed: deref(req.Seed, 0),
-		})
+		}, req.Logprobs != nil)
 		if err != nil {
 			s.engineError(w, err)
 			return
@@ -154,7 +203,31 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// validSampling checks the sampling parameters shared by completions and
+// chat, answering 400 itself when one is out of range. top_p is checked
+// but not applied: the engines sample from the whole distribution.
+func validSampling(w http.ResponseWriter, p sampling) bool {
+	msg := ""
+	switch {
+	case p.N != nil && *p.N != 1:
+		msg = fmt.Sprintf("n = %d; this server gives one choice per prompt (n must be 1)", *p.N)
+	case p.Temperature != nil && (*p.Temperature < 0 || *p.Temperature > 2):
+		msg = fmt.Sprintf("temperature = %g; want 0..2", *p.Temperature)
+	case p.TopP != nil && (*p.TopP <= 0 || *p.TopP > 1):
+		msg = fmt.Sprintf("top_p = %g; want a value in (0, 1]", *p.TopP)
+	default:
+		return true
+	}
+	writeError(w, http.StatusBadRequest, "invalid_request_error", msg)
+	return false
+}
+
 func (s *Server) engineError(w http.ResponseWriter, err error) {
+	var re *requestError
+	if errors.As(err, &re) {
+		writeErrorCode(w, http.StatusBadRequest, "invalid_request_error", re.code, re.msg)
+		return
+	}
 	s.opts.Logger.Warn("serve: engine failed", "err", err)
 	writeError(w, http.StatusInternalServerError, "server_error", "engine: "+err.Error())
 }

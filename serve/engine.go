@@ -30,3 +30,30 @@ type Engine interface {
 	// Engine and a model.Model.)
 	Complete(ctx context.Context, req model.GenerateRequest) (string, error)
 }
+
+// Completion is what a TokenEngine's CompleteTokens returns.
+type Completion struct {
+	Text   string // the new text, cut at the first stop string
+	Tokens int    // tokens generated
+	// Length is true when generation ended because it had generated
+	// MaxTokens tokens, not at the end of text or a stop string.
+	Length bool
+}
+
+// TokenEngine is an Engine with a bounded context that counts its own
+// tokens. With one the server keeps every request inside the context: a
+// prompt longer than the context is rejected with 400, max_tokens is
+// lowered to the room the prompt leaves (the answer then ends with
+// finish_reason "length"), and usage and finish_reason come from the
+// engine's own count of the tokens it generated.
+type TokenEngine interface {
+	Engine
+	// ContextSize is the most tokens a prompt and its completion may
+	// take together.
+	ContextSize() int
+	// CountTokens is the number of tokens text takes as a prompt.
+	CountTokens(text string) int
+	// CompleteTokens is Complete that also reports how many tokens it
+	// generated and whether MaxTokens ended the generation.
+	CompleteTokens(ctx context.Context, req model.GenerateRequest) (Completion, error)
+}

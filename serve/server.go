@@ -137,6 +137,12 @@ func (s *Server) modelEntry() modelEntry {
 func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) bool {
 	body := http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 	if err := json.NewDecoder(body).Decode(dst); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error",
+				fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit))
+			return false
+		}
 		writeError(w, http.StatusBadRequest, "invalid_request_error", "invalid JSON body: "+err.Error())
 		return false
 	}
@@ -155,9 +161,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, status int, kind, msg string) {
+	writeErrorCode(w, status, kind, "", msg)
+}
+
+// writeErrorCode is writeError with an OpenAI error code ("" for null).
+func writeErrorCode(w http.ResponseWriter, status int, kind, code, msg string) {
 	var e apiError
 	e.Error.Message = msg
 	e.Error.Type = kind
+	if code != "" {
+		e.Error.Code = &code
+	}
 	b, _ := json.Marshal(e) // a struct of strings always encodes
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

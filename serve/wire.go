@@ -68,29 +68,34 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// sampling holds the sampling parameters of both request kinds.
+type sampling struct {
+	Temperature *float64 `json:"temperature"`
+	TopP        *float64 `json:"top_p"`
+	N           *int     `json:"n"`
+}
+
 type completionRequest struct {
-	Model       string     `json:"model"`
-	Prompt      stringList `json:"prompt"`
-	MaxTokens   *int       `json:"max_tokens"`
-	Temperature *float64   `json:"temperature"`
-	Stop        stringList `json:"stop"`
-	Seed        *int64     `json:"seed"`
-	Echo        bool       `json:"echo"`
-	Logprobs    *int       `json:"logprobs"`
-	Stream      bool       `json:"stream"`
-	N           *int       `json:"n"`
+	sampling
+	Model     string     `json:"model"`
+	Prompt    stringList `json:"prompt"`
+	MaxTokens *int       `json:"max_tokens"`
+	Stop      stringList `json:"stop"`
+	Seed      *int64     `json:"seed"`
+	Echo      bool       `json:"echo"`
+	Logprobs  *int       `json:"logprobs"`
+	Stream    bool       `json:"stream"`
 }
 
 type chatRequest struct {
+	sampling
 	Model               string     `json:"model"`
 	Messages            []Message  `json:"messages"`
 	MaxTokens           *int       `json:"max_tokens"`
 	MaxCompletionTokens *int       `json:"max_completion_tokens"`
-	Temperature         *float64   `json:"temperature"`
 	Stop                stringList `json:"stop"`
 	Seed                *int64     `json:"seed"`
 	Stream              bool       `json:"stream"`
-	N                   *int       `json:"n"`
 }
 
 type usage struct {

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cemlab/cem/gguf"
-	"github.com/cemlab/cem/model/native"
 )
 
 // ggufOptions are the flags of `cem gguf`.
@@ -84,9 +83,9 @@ func runGGUF(dir string, opts ggufOptions, out io.Writer) error {
 	if err != nil {
 		return usageError{fmt.Errorf("gguf: --type: %w", err)}
 	}
-	ck, err := native.Load(dir)
+	ck, err := loadCheckpoint(dir)
 	if err != nil {
-		return usageError{fmt.Errorf("gguf: %w", err)}
+		return fmt.Errorf("gguf: %w", err)
 	}
 	name := opts.Name
 	if name == "" {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -116,6 +117,9 @@ func runModelTrain(ctx context.Context, opts modelTrainOptions, out io.Writer) e
 	}
 	tr := &native.Trainer{Options: opts.options(out)}
 	ref, err := tr.Train(ctx, model.Ref{Backend: native.Backend, Path: opts.From}, model.TrainSet{Examples: examples, Seed: int64(opts.Seed)})
+	if errors.Is(err, native.ErrCheckpoint) {
+		return usageError{err} // --from (or the state to resume in --out) is bad input
+	}
 	if err != nil {
 		return err
 	}
@@ -217,7 +221,7 @@ func newModelInfoCommand() *cobra.Command {
 		Short: "Show a checkpoint's architecture, size and training state",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ck, err := native.Load(args[0])
+			ck, err := loadCheckpoint(args[0])
 			if err != nil {
 				return err
 			}
@@ -247,7 +251,7 @@ func newModelScoreCommand() *cobra.Command {
 			if len(conts) == 0 {
 				return usagef("model score: give at least one --cont")
 			}
-			m, err := native.Open(args[0])
+			m, err := openModel(args[0])
 			if err != nil {
 				return err
 			}
@@ -278,7 +282,7 @@ func newModelGenerateCommand() *cobra.Command {
 		Short: "Generate a completion of the prompt",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := native.Open(args[0])
+			m, err := openModel(args[0])
 			if err != nil {
 				return err
 			}
@@ -302,4 +306,24 @@ func newModelGenerateCommand() *cobra.Command {
 	f.StringArrayVar(&req.Stop, "stop", nil, "stop string (repeatable)")
 	f.BoolVar(&raw, "raw", false, "complete the prompt as plain text, without the instruction template")
 	return cmd
+}
+
+// loadCheckpoint loads the native checkpoint folder dir named on the
+// command line or in a config. A missing or bad checkpoint (native.Load's
+// errors, non-finite weights included) is bad input: exit status 2.
+func loadCheckpoint(dir string) (*native.Checkpoint, error) {
+	ck, err := native.Load(dir)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return ck, nil
+}
+
+// openModel is loadCheckpoint for inference (native.Open).
+func openModel(dir string) (*native.Model, error) {
+	m, err := native.Open(dir)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return m, nil
 }

@@ -72,6 +72,11 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if opts.Rounds > 0 {
 		cfg.Rounds = opts.Rounds
 	}
+	if cfg.Model.Backend == config.BackendNative {
+		if _, err := loadCheckpoint(cfg.Model.Path); err != nil {
+			return fmt.Errorf("%s: model.path: %w", path, err) // usageError: exit 2
+		}
+	}
 	if opts.Out == "" {
 		opts.Out = filepath.Join("runs", cfg.Name)
 	}

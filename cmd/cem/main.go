@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -55,7 +56,51 @@ func newRootCommand() *cobra.Command {
 		newServeCommand(),
 		newGGUFCommand(),
 	)
+	markUsageErrors(root)
 	return root
+}
+
+// markUsageErrors makes cobra's own errors about the command line usage
+// errors (exit status 2): bad flags, wrong positional arguments and
+// unknown commands, on cmd and every command below it. A command group
+// (a command with subcommands and no action of its own) prints its help
+// when called alone and rejects an unknown subcommand.
+func markUsageErrors(cmd *cobra.Command) {
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		cmd.Args = cobra.NoArgs
+		cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	}
+	if args := cmd.Args; args != nil {
+		cmd.Args = func(c *cobra.Command, a []string) error {
+			if err := args(c, a); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		markUsageErrors(sub)
+	}
+}
+
+// exitCode maps an error returned by the root command to the documented
+// exit status: 0 success, 1 failure, 2 bad usage or bad input, 130
+// interrupted.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	case strings.HasPrefix(err.Error(), "required flag(s) "):
+		return 2 // cobra's ValidateRequiredFlags error has no type of its own
+	default:
+		return 1
+	}
 }
 
 func main() {
@@ -66,13 +111,5 @@ func main() {
 		return
 	}
 	fmt.Fprintln(os.Stderr, "cem:", err)
-	var ue usageError
-	switch {
-	case errors.As(err, &ue):
-		os.Exit(2)
-	case errors.Is(err, context.Canceled):
-		os.Exit(130)
-	default:
-		os.Exit(1)
-	}
+	os.Exit(exitCode(err))
 }

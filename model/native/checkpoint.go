@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,6 +152,9 @@ func Load(dir string) (*Checkpoint, error) {
 		if !slices.Equal(shape, v.Shape) {
 			return nil, fmt.Errorf("%w: %s: tensor %s has shape %v; config.json needs %v", ErrCheckpoint, wpath, v.Name, shape, v.Shape)
 		}
+		if i := nonFinite(data); i >= 0 {
+			return nil, fmt.Errorf("%w: %s: tensor %s holds %v at index %d; the weights are damaged or training diverged", ErrCheckpoint, wpath, v.Name, data[i], i)
+		}
 		copy(net.Params[v.Off:], data)
 	}
 	tok, err := tokenizer.Load(filepath.Join(dir, TokenizerFile))
@@ -192,9 +196,28 @@ func (c *Checkpoint) loadTrainState() error {
 	if !slices.Equal(ms, []int{n}) || !slices.Equal(vs, []int{n}) {
 		return fmt.Errorf("%w: %s: moments of shape %v and %v; the model has %d parameters", ErrCheckpoint, optPath, ms, vs, n)
 	}
+	for _, t := range []struct {
+		name string
+		data []float32
+	}{{"adam.m", m}, {"adam.v", v}} {
+		if i := nonFinite(t.data); i >= 0 {
+			return fmt.Errorf("%w: %s: tensor %s holds %v at index %d", ErrCheckpoint, optPath, t.name, t.data[i], i)
+		}
+	}
 	c.Opt = &nn.AdamW{M: m, V: v, Step: st.Step}
 	c.State = &st
 	return nil
+}
+
+// nonFinite returns the index of the first NaN or infinite value in
+// data, or -1 when every value is finite.
+func nonFinite(data []float32) int {
+	for i, x := range data {
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return i
+		}
+	}
+	return -1
 }
 
 func writeJSON(path string, v any) error {

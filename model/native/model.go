@@ -199,19 +199,62 @@ func (m *Model) GenerateRaw(ctx context.Context, reqs []model.GenerateRequest) (
 	})
 }
 
+// RawTokens returns the token ids of text as GenerateRaw and RawLogProbs
+// read it (special token names as the special tokens), without <bos>.
+func (m *Model) RawTokens(text string) []int { return toInts(m.rawIDs(text)) }
+
+// RawContext is the most tokens a raw prompt and its completion may take
+// together: the model's positions less the one of <bos>.
+func (m *Model) RawContext() int { return m.ck.Net.Config.MaxSeq - 1 }
+
+// RawCompletion is one result of CompleteRaw.
+type RawCompletion struct {
+	Text   string // the new text, cut at the first stop string
+	Tokens int    // tokens generated, <eos> not counted
+	// Length is true when the generation ended because it reached its
+	// token budget (MaxTokens, or the room the context left), not at
+	// <eos> or a stop string.
+	Length bool
+}
+
+// CompleteRaw is GenerateRaw for one request, reporting how many tokens
+// were generated and why generation ended.
+func (m *Model) CompleteRaw(ctx context.Context, req model.GenerateRequest) (RawCompletion, error) {
+	tok := m.ck.Tok
+	prompt := append([]int32{int32(tok.BOS())}, m.rawIDs(req.Prompt)...)
+	ids, err := m.ck.Net.GenerateBatch(ctx, [][]int32{prompt}, []nn.GenConfig{m.genConfig(req)})
+	if err != nil {
+		return RawCompletion{}, fmt.Errorf("native: generate: %w", err)
+	}
+	text, stopped := model.CutAtStop(tok.Decode(toInts(ids[0])), req.Stop)
+	budget := req.MaxTokens
+	if budget <= 0 {
+		budget = 64 // as nn.GenerateBatch
+	}
+	budget = min(budget, m.ck.Net.Config.MaxSeq-1)
+	return RawCompletion{Text: text, Tokens: len(ids[0]), Length: !stopped && len(ids[0]) >= budget}, nil
+}
+
+// genConfig is the nn generation setting of a request.
+func (m *Model) genConfig(r model.GenerateRequest) nn.GenConfig {
+	tok := m.ck.Tok
+	cfg := nn.GenConfig{MaxTokens: r.MaxTokens, Temperature: r.Temperature, Seed: uint64(r.Seed), EOS: int32(tok.EOS())}
+	if len(r.Stop) > 0 {
+		cfg.Stop = func(gen []int32) bool {
+			_, stopped := model.CutAtStop(tok.Decode(toInts(gen)), r.Stop)
+			return stopped
+		}
+	}
+	return cfg
+}
+
 func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, template func(string) []int32) ([]string, error) {
 	tok := m.ck.Tok
 	prompts := make([][]int32, len(reqs))
 	cfgs := make([]nn.GenConfig, len(reqs))
 	for i, r := range reqs {
 		prompts[i] = template(r.Prompt)
-		cfgs[i] = nn.GenConfig{MaxTokens: r.MaxTokens, Temperature: r.Temperature, Seed: uint64(r.Seed), EOS: int32(tok.EOS())}
-		if len(r.Stop) > 0 {
-			cfgs[i].Stop = func(gen []int32) bool {
-				_, stopped := model.CutAtStop(tok.Decode(toInts(gen)), r.Stop)
-				return stopped
-			}
-		}
+		cfgs[i] = m.genConfig(r)
 	}
 	out := make([]string, len(reqs))
 	for lo := 0; lo < len(reqs); lo += genBatch {

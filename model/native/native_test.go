@@ -3,6 +3,7 @@ package native
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -151,6 +152,31 @@ func TestBadCheckpoints(t *testing.T) {
 				t.Errorf("Open error = %v; want ErrCheckpoint mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestNonFiniteWeights saves checkpoints with one NaN or infinite weight
+// and expects Load to refuse them, naming the tensor and the file.
+func TestNonFiniteWeights(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good")
+	pretrainSmall(t, good, 1)
+	for i, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		ck, err := Load(good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := ck.Net.Views[(i+1)%len(ck.Net.Views)]
+		ck.Net.Params[v.Off+v.Len()/2] = bad
+		d := filepath.Join(dir, fmt.Sprintf("bad-%d", i))
+		if err := ck.Save(d); err != nil {
+			t.Fatal(err)
+		}
+		_, err = Load(d)
+		if !errors.Is(err, ErrCheckpoint) || !strings.Contains(err.Error(), "tensor "+v.Name+" ") ||
+			!strings.Contains(err.Error(), filepath.Join(d, WeightsFile)) {
+			t.Errorf("Load with %v in %s: error %v; want ErrCheckpoint naming the tensor and %s", bad, v.Name, err, WeightsFile)
+		}
 	}
 }
 
