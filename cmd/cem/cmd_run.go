@@ -72,11 +72,6 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if opts.Rounds > 0 {
 		cfg.Rounds = opts.Rounds
 	}
-	if cfg.Model.Backend == config.BackendNative {
-		if _, err := loadCheckpoint(cfg.Model.Path); err != nil {
-			return fmt.Errorf("%s: model.path: %w", path, err) // usageError: exit 2
-		}
-	}
 	if opts.Out == "" {
 		opts.Out = filepath.Join("runs", cfg.Name)
 	}
@@ -160,6 +155,12 @@ func checkInputs(cfg *config.Config) error {
 			err = fmt.Errorf("%s is a file; want a checkpoint folder (%s)", shownPath(p), makeHint(cfg, f))
 		case !wantDir && fi.IsDir():
 			err = fmt.Errorf("%s is a folder; want a file (%s)", shownPath(p), makeHint(cfg, f))
+		case wantDir:
+			// A checkpoint folder that is there but unreadable (or holds
+			// NaN weights) is bad input too.
+			if _, err = loadCheckpoint(p); err == nil {
+				continue
+			}
 		default:
 			continue
 		}

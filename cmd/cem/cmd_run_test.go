@@ -50,15 +50,16 @@ func TestRunListsEveryMissingInput(t *testing.T) {
 // TestRunNamesBadSuiteByKey gives a suite file that exists but does not
 // parse: the error names its key, line and suite.
 func TestRunNamesBadSuiteByKey(t *testing.T) {
+	base := tinyCheckpoint(t)
 	t.Chdir(t.TempDir())
-	cfg := "model: {path: base}\nsuites:\n  - {name: exam, path: exam.jsonl, role: exam}\n  - {name: heldout, path: heldout.jsonl, role: heldout}\nsources: {index: ix}\n"
+	cfg := "model: {path: " + base + "}\nsuites:\n  - {name: exam, path: exam.jsonl, role: exam}\n  - {name: heldout, path: heldout.jsonl, role: heldout}\nsources: {index: ix}\n"
 	if err := writeFileForTest("cem.yaml", cfg); err != nil {
 		t.Fatal(err)
 	}
 	if err := exam.WriteSuite("exam.jsonl", []exam.Item{{ID: "q1", Question: "Capital of France?", Answer: exam.Answer{Index: -1, Text: "Paris"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := errors.Join(writeFileForTest("heldout.jsonl", "not json\n"), writeFileForTest("ix", ""), os.Mkdir("base", 0o755)); err != nil {
+	if err := errors.Join(writeFileForTest("heldout.jsonl", "not json\n"), writeFileForTest("ix", "")); err != nil {
 		t.Fatal(err)
 	}
 	err := runRun(t.Context(), runOptions{}, "cem.yaml", io.Discard)
