@@ -151,7 +151,8 @@ func chaosFixture(t *testing.T) string {
 seed: 3
 rounds: 2
 model: {backend: native, path: %s}
-trainer: {backend: native, epochs: 2, learning_rate: 0.002, batch_tokens: 512}
+trainer: {backend: native, epochs: 1, learning_rate: 0.002, batch_tokens: 512}
+mistakes: {max_items: 6}
 suites:
 %ssources: {index: %s, k: 2}
 `, base, suiteLines.String(), index)
