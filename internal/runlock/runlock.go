@@ -10,7 +10,6 @@
 package runlock
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -140,6 +139,3 @@ func writePID(f *os.File) error {
 	_, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	return err
 }
-
-// errUnsupported is returned where the system offers no flock.
-var errUnsupported = errors.New("file locks are not supported on this system")
