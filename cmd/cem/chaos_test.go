@@ -1,3 +1,9 @@
+// The chaos test trains a model several times over; with the portable
+// kernels (-tags purego, CI's second pass) that takes many minutes, and it
+// tests resume, not kernels, so it runs in the default build only.
+
+//go:build !purego
+
 package main
 
 import (
@@ -10,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,35 +30,6 @@ import (
 // as the reference, then killed with SIGKILL after every stage boundary
 // and at seeded random times, resumed each time, and checks that the
 // interrupted runs end with the reference's files, byte for byte.
-
-// killAfterEnv, in a subprocess acting as cem, is N: the process SIGKILLs
-// itself right after the N-th boundary of the run, counting every stage
-// (produced: its manifest written, or reused) and every round finished
-// (its metrics written), when that boundary is one this process made.
-// Run with N = 1, 2, 3, ... on one folder, each process makes one more
-// boundary and dies right after it. Test-only: the cem command never
-// reads it; TestMain installs the hook through wrapObserver.
-const killAfterEnv = "CEM_TEST_KILL_AFTER"
-
-// installKillHook makes the subprocess kill itself as killAfterEnv says.
-func installKillHook() {
-	n, err := strconv.Atoi(os.Getenv(killAfterEnv))
-	if err != nil || n <= 0 {
-		return
-	}
-	seen := 0
-	wrapObserver = func(o loop.Observer) loop.Observer {
-		return loop.ObserverFunc(func(e loop.Event) {
-			o.Event(e)
-			switch e.Kind {
-			case loop.StageFinished, loop.StageSkipped, loop.RoundFinished:
-				if seen++; seen == n && e.Kind != loop.StageSkipped {
-					syscall.Kill(os.Getpid(), syscall.SIGKILL)
-				}
-			}
-		})
-	}
-}
 
 // chaosFixture writes a config for a two-round run whose files (suites,
 // an index, a tiny base model) are made with cem's own commands.
