@@ -33,6 +33,11 @@ type Manifest struct {
 	// Usage is what the stage cost on metered backends, by meter label
 	// (see Meter); it counts again when a resumed run reuses the stage.
 	Usage map[string]Usage `json:"usage,omitempty"`
+	// Outputs are the tree hashes (see hashTree) of what the stage wrote
+	// besides its artifact, such as the train stage's checkpoint folder,
+	// by path (relative to the run folder when inside it). A resumed run
+	// redoes the stage when any of them is missing or changed.
+	Outputs map[string]string `json:"outputs,omitempty"`
 }
 
 // writeAtomic writes data to path through a temporary file and a rename,
@@ -178,10 +183,11 @@ func hashTree(root string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// fresh returns the manifest at path when its input hash is inHash and
-// its artifact still hashes to the recorded output hash; ok is false
-// otherwise (missing, stale or damaged files mean "redo").
-func fresh(manifestPath, artifactPath, inHash string) (Manifest, bool) {
+// fresh returns the manifest at path when its input hash is inHash, its
+// artifact still hashes to the recorded output hash and every recorded
+// output (resolved against the run folder dir) still has its tree hash;
+// ok is false otherwise (missing, stale or damaged files mean "redo").
+func fresh(dir, manifestPath, artifactPath, inHash string) (Manifest, bool) {
 	var m Manifest
 	if err := readJSON(manifestPath, &m); err != nil {
 		return m, false
@@ -193,7 +199,76 @@ func fresh(manifestPath, artifactPath, inHash string) (Manifest, bool) {
 	if err != nil || h != m.OutputHash {
 		return m, false
 	}
+	if err := checkOutputs(dir, m.Outputs); err != nil {
+		return m, false
+	}
 	return m, true
+}
+
+// outputHashes returns the tree hash of each path (as the stage named
+// it: absolute, or relative to the working folder), keyed by the path
+// relative to the run folder dir when inside it, else absolute.
+func outputHashes(dir string, paths []string) (map[string]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(paths))
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		key := abs
+		if rel, err := filepath.Rel(absDir, abs); err == nil && filepath.IsLocal(rel) {
+			key = filepath.ToSlash(rel)
+		}
+		h, err := hashTree(abs)
+		if err != nil {
+			return nil, fmt.Errorf("hash output %s: %w", p, err)
+		}
+		out[key] = h
+	}
+	return out, nil
+}
+
+// checkOutputs returns an error naming the first recorded output that is
+// missing or whose tree hash changed.
+func checkOutputs(dir string, outputs map[string]string) error {
+	keys := make([]string, 0, len(outputs))
+	for k := range outputs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		h, err := hashTree(outputPath(dir, k))
+		if err != nil {
+			return err
+		}
+		if h != outputs[k] {
+			return fmt.Errorf("%s changed since its stage wrote it", outputPath(dir, k))
+		}
+	}
+	return nil
+}
+
+// outputPath resolves a recorded output path against the run folder.
+func outputPath(dir, key string) string {
+	p := filepath.FromSlash(key)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	return p
+}
+
+// insideDir reports whether the recorded output key lies inside the run
+// folder (a relative path that does not climb out of it).
+func insideDir(key string) bool {
+	p := filepath.FromSlash(key)
+	return !filepath.IsAbs(p) && filepath.IsLocal(p)
 }
 
 // errMissing reports whether err means a file does not exist.

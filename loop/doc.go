@@ -18,7 +18,11 @@
 //	<run>/run.json                 name, seed, baseline, rounds
 //	<run>/round-0/exam.jsonl       the base model on every suite
 //	<run>/round-<r>/mistakes.jsonl ... train.jsonl, exam.jsonl, metrics.json
-//	<run>/round-<r>/<stage>.manifest.json
+//	<run>/round-<r>/<stage>.manifest.json   input hash, artifact hash, and the
+//	                               tree hash of other outputs (the train
+//	                               stage's checkpoint folder)
+//	<run>/round-<r>/train/model/   the round's trained checkpoint
+//	<run>/.cem.lock                the lock of the process running the folder
 //	<run>/metrics.json             every round's metrics (no wall times: two runs
 //	                               with the same seed write the same bytes)
 //	<run>/timings.json             wall time per stage and round

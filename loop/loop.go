@@ -39,6 +39,10 @@ type Options struct {
 	// its instruction tuning); from round 1 they join the accepted rounds'
 	// examples offered to the Builder for review.
 	Previous []model.Example
+	// Force lets Run take over a folder that holds another configuration's
+	// run (another name, seed, baseline, base model or suites); without it
+	// Run refuses such a folder with an error wrapping ErrOtherRun.
+	Force bool
 }
 
 // Indexer records a run's rounds in a queryable index; it is called once
@@ -58,6 +62,10 @@ type state struct {
 	mined      [][]string      // mistakes trained at each round (keys), round 0 empty
 	summary    *Summary
 	suitesHash string
+	// keptRounds is the number of rounds of the metrics.json found in the
+	// run folder: an invocation writes a summary with fewer rounds only
+	// when it succeeds, so a failing resume never shrinks a finished run's.
+	keptRounds int
 }
 
 // Run runs (or resumes) the rounds of opts.Config in opts.Dir and returns
@@ -67,6 +75,11 @@ type state struct {
 // recomputes the metrics. A cancelled ctx stops Run at the next stage
 // boundary (or inside a stage that honours ctx) with ctx's error; the
 // artifacts written so far are complete and reused by the next Run.
+//
+// Run holds a lock on Dir while it works (a second Run on the same folder
+// fails at once, naming the holder's pid), refuses a folder that holds
+// another configuration's run unless opts.Force, and first removes the
+// temporary files of writes that a killed run left in Dir.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -88,12 +101,17 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("base model: %w", err)
 	}
+	lock, keptRounds, err := openRun(opts, obs)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	if err := writeRunFiles(opts); err != nil {
 		return nil, err
 	}
 	st := &stepper{dir: opts.Dir, obs: obs, meter: opts.Stages.Meter}
 	suites := limitSuites(opts.Suites, cfg.Exam.Limit)
-	s := &state{ref: opts.Base, previous: opts.Previous, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
+	s := &state{ref: opts.Base, previous: opts.Previous, keptRounds: keptRounds, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
 	for _, su := range suites {
 		s.summary.Roles[su.Name] = su.Role
 	}
@@ -118,6 +136,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		if err := runRound(ctx, st, opts, suites, s, r); err != nil {
 			return nil, err
 		}
+	}
+	// The run succeeded: its summary replaces whatever metrics.json held.
+	if err := writeJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
+		return nil, err
 	}
 	if err := writeJSON(filepath.Join(opts.Dir, "timings.json"), st.timings); err != nil {
 		return nil, err

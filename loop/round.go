@@ -96,7 +96,13 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 			if to == (model.Ref{}) {
 				return stepOut[TrainResult]{}, errNoModel
 			}
-			return stepOut[TrainResult]{records: []TrainResult{{From: relRef(from, opts.Dir), To: relRef(to, opts.Dir)}}}, nil
+			out := stepOut[TrainResult]{records: []TrainResult{{From: relRef(from, opts.Dir), To: relRef(to, opts.Dir)}}}
+			if to.Path != "" {
+				// The checkpoint is the stage's real output: its tree hash
+				// goes into the manifest, so a damaged one is trained again.
+				out.outputs = []string{to.Path}
+			}
+			return out, nil
 		})
 	if err != nil {
 		return err
@@ -135,7 +141,8 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 }
 
 // finishRound records round metrics m (whose candidate answers are
-// answers): the round's metrics.json, the run's metrics.json and the index.
+// answers): the round's metrics.json, the run's metrics.json (unless that
+// holds more rounds, see state.keptRounds) and the index.
 func (s *state) finishRound(ctx context.Context, st *stepper, opts Options, m RoundMetrics, answers []Answer) error {
 	m.Usage = st.usage[m.Round]
 	s.summary.Rounds = append(s.summary.Rounds, m)
@@ -143,8 +150,12 @@ func (s *state) finishRound(ctx context.Context, st *stepper, opts Options, m Ro
 	if err := writeJSON(filepath.Join(st.roundDir(m.Round), StageMetrics+".json"), m); err != nil {
 		return err
 	}
-	if err := writeJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
-		return err
+	// The run's metrics.json follows the rounds as they finish, but never
+	// loses rounds before the run succeeds (Run writes it then).
+	if len(s.summary.Rounds) >= s.keptRounds {
+		if err := writeJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
+			return err
+		}
 	}
 	if opts.Index != nil {
 		if err := opts.Index.IndexRound(ctx, opts.Dir, s.summary, m.Round, answers); err != nil {

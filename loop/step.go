@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 )
@@ -19,11 +20,14 @@ type stepper struct {
 
 func (s *stepper) roundDir(r int) string { return filepath.Join(s.dir, fmt.Sprintf("round-%d", r)) }
 
-// stepOut is what a stage produced: its records and optional extra data
-// for the manifest.
+// stepOut is what a stage produced: its records, optional extra data for
+// the manifest, and the files or folders it wrote besides its artifact
+// (absolute, or relative to the run folder), whose tree hashes the
+// manifest records so that a damaged one makes the stage run again.
 type stepOut[T any] struct {
 	records []T
 	extra   any
+	outputs []string
 }
 
 // runStep returns the records of stage at round r: read back from its
@@ -36,13 +40,25 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 	produce func(ctx context.Context) (stepOut[T], error)) ([]T, string, Manifest, error) {
 	art := filepath.Join(s.roundDir(r), stage+".jsonl")
 	man := filepath.Join(s.roundDir(r), stage+".manifest.json")
-	if m, ok := fresh(man, art, inHash); ok {
+	m, ok := fresh(s.dir, man, art, inHash)
+	why := ""
+	if ok {
 		recs, err := ReadJSONL[T](art)
 		if err == nil {
 			s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: m.Seconds, Skipped: true})
 			s.addUsage(r, m.Usage)
 			s.obs.Event(Event{Kind: StageSkipped, Round: r, Stage: stage, Elapsed: seconds(m.Seconds)})
 			return recs, m.OutputHash, m, nil
+		}
+		why = err.Error()
+	}
+	if m.InputHash == inHash {
+		// The stage finished once with these inputs but something it wrote
+		// is missing or damaged: discard what it wrote inside the run
+		// folder, so that it is made again from scratch (a trainer would
+		// otherwise find a damaged checkpoint where it resumes from).
+		if err := s.discard(r, stage, man, m, why); err != nil {
+			return nil, "", Manifest{}, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -63,8 +79,11 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 		return nil, "", Manifest{}, err
 	}
 	elapsed := time.Since(start)
-	m := Manifest{Stage: stage, Round: r, InputHash: inHash, OutputHash: hashBytes(data),
+	m = Manifest{Stage: stage, Round: r, InputHash: inHash, OutputHash: hashBytes(data),
 		Records: len(out.records), Seconds: elapsed.Seconds(), Usage: s.usageSince(before)}
+	if m.Outputs, err = outputHashes(s.dir, out.outputs); err != nil {
+		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
+	}
 	if out.extra != nil {
 		if m.Extra, err = json.Marshal(out.extra); err != nil {
 			return nil, "", Manifest{}, fmt.Errorf("round %d %s manifest: %w", r, stage, err)
@@ -80,3 +99,28 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// discard removes the manifest of a finished stage whose files failed
+// verification, then the outputs it recorded inside the run folder, and
+// tells the observer why the stage runs again (why, when not "").
+func (s *stepper) discard(r int, stage, man string, m Manifest, why string) error {
+	if why == "" {
+		why = "its artifact is missing or damaged"
+		if err := checkOutputs(s.dir, m.Outputs); err != nil {
+			why = err.Error()
+		}
+	}
+	if err := os.Remove(man); err != nil && !errMissing(err) {
+		return fmt.Errorf("round %d %s: %w", r, stage, err)
+	}
+	for key := range m.Outputs {
+		if !insideDir(key) {
+			continue
+		}
+		if err := os.RemoveAll(outputPath(s.dir, key)); err != nil {
+			return fmt.Errorf("round %d %s: %w", r, stage, err)
+		}
+	}
+	s.obs.Event(Event{Kind: Note, Round: r, Stage: stage, Msg: fmt.Sprintf("round %d %s: redoing the stage: %s", r, stage, why)})
+	return nil
+}

@@ -30,6 +30,7 @@ func needData(t *testing.T) {
 // TestMain lets the test binary act as `cem` for the kill-and-resume test.
 func TestMain(m *testing.M) {
 	if os.Getenv("CEM_TEST_AS_CEM") == "1" {
+		installKillHook()
 		root := newRootCommand()
 		root.SetArgs(strings.Fields(os.Getenv("CEM_TEST_ARGS")))
 		if err := root.ExecuteContext(context.Background()); err != nil {

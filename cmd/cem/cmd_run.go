@@ -29,6 +29,7 @@ type runOptions struct {
 	Out    string // run folder
 	Rounds int    // overrides the config's rounds when > 0
 	Index  string // SQLite index; "" means <run>/../runs.sqlite
+	Force  bool   // take over a run folder holding another config's run
 }
 
 func (o *runOptions) AddFlags(cmd *cobra.Command) {
@@ -36,7 +37,13 @@ func (o *runOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVarP(&o.Out, "out", "o", "", "run folder, relative to the working directory (default runs/<config name>)")
 	f.IntVar(&o.Rounds, "rounds", 0, "override the number of rounds")
 	f.StringVar(&o.Index, "index", "", "SQLite run index (default <run folder>/../runs.sqlite)")
+	f.BoolVar(&o.Force, "force", false, "run even if the run folder holds another config's run (other name, seed, baseline, base model or suites), replacing it")
 }
+
+// wrapObserver wraps the observer of `cem run`; tests set it (the chaos
+// test kills the process at a chosen stage boundary). It is the identity
+// in the command.
+var wrapObserver = func(o loop.Observer) loop.Observer { return o }
 
 func newRunCommand() *cobra.Command {
 	var opts runOptions
@@ -120,7 +127,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	defer db.Close()
 	start := time.Now()
 	sum, err := loop.Run(ctx, loop.Options{Dir: opts.Out, Config: cfg, Suites: suites, Base: stages.BaseRef(cfg.Model),
-		Stages: st, Observer: pr, Index: loop.StoreIndex{DB: db}})
+		Stages: st, Observer: wrapObserver(pr), Index: loop.StoreIndex{DB: db}, Force: opts.Force})
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

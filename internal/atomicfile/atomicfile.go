@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // bufSize is the size of the buffered writer WriteFile hands to write.
@@ -71,12 +72,16 @@ func finish(f *os.File, tmp, path string, err error) error {
 	return nil
 }
 
-// createTemp creates a new file "."+base+".tmp"+random beside path with
+// tempMark separates a temporary file's target name from its random
+// digits: "." + base + tempMark + digits (see IsTemp).
+const tempMark = ".cemtmp-"
+
+// createTemp creates a new file "."+base+tempMark+digits beside path with
 // mode perm (before the umask). Unlike os.CreateTemp, whose files are
 // always 0600, it honours perm.
 func createTemp(path string, perm fs.FileMode) (*os.File, error) {
 	dir, base := filepath.Split(path)
-	prefix := filepath.Join(dir, "."+base+".tmp")
+	prefix := filepath.Join(dir, "."+base+tempMark)
 	for try := 0; ; try++ {
 		name := prefix + strconv.FormatUint(uint64(rand.Uint32()), 10)
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
@@ -85,4 +90,52 @@ func createTemp(path string, perm fs.FileMode) (*os.File, error) {
 		}
 		return f, err
 	}
+}
+
+// IsTemp reports whether name (a base name) is a temporary file of this
+// package: "." + a non-empty target name + ".cemtmp-" + decimal digits.
+// Such a file is left behind only when a write was killed before its
+// rename.
+func IsTemp(name string) bool {
+	i := strings.LastIndex(name, tempMark)
+	if i < 2 || name[0] != '.' {
+		return false
+	}
+	digits := name[i+len(tempMark):]
+	if digits == "" {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// RemoveTemps removes the temporary files (see IsTemp) directly in dir,
+// not in its subfolders, and returns the paths removed. A missing dir is
+// not an error. Call it only while no other process can be writing into
+// dir (for example under a lock on it): a temporary file of a write in
+// progress is indistinguishable from a leftover.
+func RemoveTemps(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, err
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }

@@ -146,7 +146,7 @@ func TestWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, e := range entries {
-				if strings.Contains(e.Name(), ".tmp") {
+				if IsTemp(e.Name()) {
 					t.Errorf("temporary file %s left behind", e.Name())
 				}
 			}

@@ -5,7 +5,10 @@
 // failed write leaves the destination untouched and no temporary file
 // behind.
 //
-// Temporary files are named "." + base + ".tmp" + a random suffix, so they
-// are hidden and sit beside the file they will replace (a rename across
-// file systems would not be atomic).
+// Temporary files are named "." + base + ".cemtmp-" + random digits, so
+// they are hidden and sit beside the file they will replace (a rename
+// across file systems would not be atomic). A process killed mid-write
+// leaves its temporary file behind; IsTemp recognises such files and
+// RemoveTemps deletes them, for callers that hold the folder (the run
+// loop does so under its run-folder lock).
 package atomicfile

@@ -16,6 +16,7 @@ import (
 	"github.com/cemlab/cem/demodata"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/internal/atomicfile"
+	"github.com/cemlab/cem/internal/runlock"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/loop/stages"
@@ -93,6 +94,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	log := opts.Log
+	// One demo at a time per workspace: it writes the index, base models
+	// and suites there. Under the lock, the temporary files of writes a
+	// killed demo left behind (a partial index can be tens of MB) go.
+	lock, err := runlock.Acquire(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("demo: workspace: %w", err)
+	}
+	defer lock.Release()
+	removed, err := lock.RemoveTemps()
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	for _, p := range removed {
+		log("removed the temporary file of an interrupted write: " + p)
+	}
 	sz, arch, mode := fullSizes, demoArch, "full"
 	if opts.Quick {
 		sz, arch, mode = quickSizes, quickArch, "quick"

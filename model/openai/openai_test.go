@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/modeltest"
 	"github.com/cemlab/cem/model/openai"
@@ -219,7 +220,7 @@ func TestCacheAvoidsSecondRequest(t *testing.T) {
 	}
 	entries, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
 	for _, e := range entries {
-		if strings.Contains(filepath.Base(e), ".tmp") {
+		if atomicfile.IsTemp(filepath.Base(e)) {
 			t.Errorf("temporary file left in cache: %s", e)
 		}
 	}
