@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cemlab/cem/demodata"
 )
@@ -26,6 +27,9 @@ func TestPattern(t *testing.T) {
 		{"{M{ichael} }Faraday", "Michael Faraday", []string{"Michael Faraday", "M Faraday", "Faraday"}},
 		{`a\:b\|c`, "a:b|c", []string{"a:b|c"}},
 		{"S[outh{-}East|E]", "South-East", []string{"South-East", "SouthEast", "SE"}},
+		// A multi-byte mark (the degree sign as a ring) is composed, never cut.
+		{"[°\bA|A\b°|A]land Islands", "Åland Islands", []string{"Åland Islands", "Aland Islands"}},
+		{"x°\bq", "xq", []string{"xq"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -37,6 +41,11 @@ func TestPattern(t *testing.T) {
 				t.Errorf("Canonical() = %q; want %q", got, tt.canonical)
 			}
 			got := p.Expand(0)
+			for _, s := range append(got, p.Canonical()) {
+				if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+					t.Errorf("form %q is not clean UTF-8", s)
+				}
+			}
 			last := -1
 			for _, w := range tt.expand {
 				i := slices.Index(got, w)
