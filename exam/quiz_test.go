@@ -2,13 +2,12 @@ package exam
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
 
 func TestPattern(t *testing.T) {
@@ -99,17 +98,10 @@ func TestParseQuizIndex(t *testing.T) {
 	}
 }
 
-// quizDir returns the real quiz folder or skips.
+// quizDir returns the real quiz folder (see demotest.Paths).
 func quizDir(t *testing.T) string {
 	t.Helper()
-	p, err := demodata.DefaultPaths()
-	if err != nil {
-		t.Skipf("no data root: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(p.QuizDir(), "africa")); err != nil {
-		t.Skipf("bsdgames quiz files not found under %s (run `cem data fetch`)", p.QuizDir())
-	}
-	return p.QuizDir()
+	return demotest.Paths(t).QuizDir()
 }
 
 func TestQuizItemsReal(t *testing.T) {
