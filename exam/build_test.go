@@ -2,11 +2,11 @@ package exam
 
 import (
 	"encoding/json"
-	"unicode/utf8"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/corpus/wordnet"
