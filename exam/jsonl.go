@@ -40,8 +40,8 @@ func decodeJSONL[T any](r io.Reader, name string, check func(*T) error) ([]T, er
 		if len(b) == 0 {
 			continue
 		}
-		if i := invalidUTF8(b); i >= 0 {
-			return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("invalid UTF-8 at byte %d of the line (re-encode the file as UTF-8)", i+1)}
+		if err := checkUTF8(b); err != nil {
+			return nil, &LineError{File: name, Line: line, Err: err}
 		}
 		var v T
 		dec := json.NewDecoder(bytes.NewReader(b))
@@ -64,21 +64,21 @@ func decodeJSONL[T any](r io.Reader, name string, check func(*T) error) ([]T, er
 	return out, nil
 }
 
-// invalidUTF8 returns the offset of the first byte of b that is not part
-// of valid UTF-8, or -1. JSON decoding would silently turn such bytes into
-// U+FFFD, changing the text that is graded.
-func invalidUTF8(b []byte) int {
+// checkUTF8 fails when the line b is not valid UTF-8, naming the first bad
+// byte. Decoding would otherwise silently turn such bytes into U+FFFD,
+// changing the text that is graded.
+func checkUTF8(b []byte) error {
 	if utf8.Valid(b) {
-		return -1
+		return nil
 	}
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && n == 1 {
-			return i
+			return fmt.Errorf("invalid UTF-8 at byte %d of the line (re-encode the file as UTF-8)", i+1)
 		}
 		i += n
 	}
-	return -1
+	return nil
 }
 
 // readJSONL reads a JSON Lines file of T.

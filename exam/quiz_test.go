@@ -80,6 +80,17 @@ func TestParseQuiz(t *testing.T) {
 	}
 }
 
+func TestParseQuizRejectsBadUTF8(t *testing.T) {
+	// "Åland" in Latin-1: the byte C5 alone is not UTF-8.
+	in := "Finland:Helsinki\n\xc5land Islands:Mariehamn\n"
+	if _, err := ParseQuiz(strings.NewReader(in), "europe"); err == nil || !strings.HasPrefix(err.Error(), "europe:2: invalid UTF-8 at byte 1") {
+		t.Errorf("ParseQuiz(Latin-1) error = %v; want europe:2: invalid UTF-8 at byte 1", err)
+	}
+	if _, err := ParseOpenTrivia(strings.NewReader("#Q Where is \xc5land?\n^ Finland\nA Finland\nB Chad\n"), "geo", "f", "t"); err == nil || !strings.HasPrefix(err.Error(), "geo:1: invalid UTF-8") {
+		t.Errorf("ParseOpenTrivia(Latin-1) error = %v; want geo:1: invalid UTF-8", err)
+	}
+}
+
 func TestParseQuizIndex(t *testing.T) {
 	f, err := os.Open("testdata/quiz_index_snippet.txt")
 	if err != nil {
