@@ -29,11 +29,15 @@ bench: data
 FUZZTIME ?= 20s
 FUZZ_TARGETS := ./corpus/dictd:FuzzIndex ./corpus/wordnet:FuzzReadData \
 	./exam:FuzzParseQuiz ./exam:FuzzParseOpenTrivia ./exam:FuzzDecodeSuite \
-	./knowledge:FuzzJSONL ./gguf:FuzzParse ./safetensors:FuzzParse ./tokenizer:FuzzRoundTrip
+	./knowledge:FuzzJSONL ./gguf:FuzzParse ./safetensors:FuzzParse ./tokenizer:FuzzRoundTrip \
+	./config:FuzzLoad ./curate:FuzzParseReviewList ./loop:FuzzDecodeJSONL ./loop:FuzzReadManifest
+# Minimising each new input may take up to a minute by default, which eats a
+# short FUZZTIME whole on a busy machine; FUZZMINIMIZE bounds it.
+FUZZMINIMIZE ?= 2s
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test $(GOFLAGS_TAGS) -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+		$(GO) test $(GOFLAGS_TAGS) -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg; \
 	done

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -224,6 +225,24 @@ func TestReviewList(t *testing.T) {
 	os.WriteFile(bad, []byte("approve p1\nmaybe p2\n"), 0o644)
 	if _, err := LoadReviewList(bad); err == nil || !strings.Contains(err.Error(), "bad.txt:2") {
 		t.Errorf("LoadReviewList(bad) error = %v; want one naming bad.txt:2", err)
+	}
+}
+
+func TestParseReviewListFile(t *testing.T) {
+	l, err := LoadReviewList("testdata/review.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &ReviewList{
+		Approved: map[string]bool{"wordnet:n08932568": true, "factbook:cd:capital": true, "gcide:capital-17": true},
+		Rejected: map[string]string{"foldoc:chad": ""},
+	}
+	if !reflect.DeepEqual(l, want) {
+		t.Errorf("review.txt = %+v; want %+v (a tab separates words too; a later line overrides)", l, want)
+	}
+	long := "approve p1\nreject p2 " + strings.Repeat("x", maxReviewLine) + "\n"
+	if _, err := ParseReviewList(strings.NewReader(long), "long.txt"); err == nil || !strings.HasPrefix(err.Error(), "long.txt:2: ") {
+		t.Errorf("over-long line: error = %v; want one naming long.txt:2", err)
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"unicode"
 )
 
 // Verdict is a human reviewer's decision on one passage.
@@ -83,45 +85,67 @@ func (l *ReviewList) Review(_ context.Context, c Candidate) (Verdict, string, er
 	return Pending, "", nil
 }
 
-// LoadReviewList reads a review list file. Each non-blank line that does
-// not start with "#" is
-//
-//	approve <passage-id>
-//	reject <passage-id> [note...]
-//
-// A later line about the same id overrides an earlier one. Errors name
-// the file and line.
+// LoadReviewList reads a review list file (see ParseReviewList).
 func LoadReviewList(path string) (*ReviewList, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("review list: %w", err)
 	}
 	defer f.Close()
+	return ParseReviewList(f, path)
+}
+
+// maxReviewLine bounds one line of a review list.
+const maxReviewLine = 1 << 20
+
+// ParseReviewList reads a review list from r; name is used in errors. Each
+// non-blank line that does not start with "#" is
+//
+//	approve <passage-id>
+//	reject <passage-id> [note...]
+//
+// with the words separated by spaces or tabs. A later line about the same
+// id overrides an earlier one. Errors name the file and line.
+func ParseReviewList(r io.Reader, name string) (*ReviewList, error) {
 	l := &ReviewList{Approved: map[string]bool{}, Rejected: map[string]string{}}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), maxReviewLine)
+	n := 0
+	for sc.Scan() {
+		n++
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		verb, rest, _ := strings.Cut(line, " ")
-		id, note, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		verb, rest := cutSpace(line)
+		id, note := cutSpace(rest)
 		if id == "" {
-			return nil, fmt.Errorf("%s:%d: %q needs a passage id", path, n, verb)
+			return nil, fmt.Errorf("%s:%d: %q needs a passage id", name, n, verb)
 		}
 		switch verb {
 		case "approve":
 			l.Approved[id] = true
 			delete(l.Rejected, id)
 		case "reject":
-			l.Rejected[id] = strings.TrimSpace(note)
+			l.Rejected[id] = note
 			delete(l.Approved, id)
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown verb %q (want approve or reject)", path, n, verb)
+			return nil, fmt.Errorf("%s:%d: unknown verb %q (want approve or reject)", name, n, verb)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s:%d: %w", name, n+1, err)
 	}
 	return l, nil
+}
+
+// cutSpace splits s at its first run of white space: the word before it
+// and the rest after it, both without surrounding white space.
+func cutSpace(s string) (word, rest string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimSpace(s[i:])
 }

@@ -10,80 +10,6 @@ import (
 	"testing"
 )
 
-// realRoot returns the fetched demo data root or skips the test.
-func realRoot(t *testing.T) string {
-	t.Helper()
-	p, err := DefaultPaths()
-	if err != nil {
-		t.Skipf("no data root: %v", err)
-	}
-	if err := p.Check(); err != nil {
-		t.Skipf("demo data absent (run `cem data fetch`): %v", err)
-	}
-	return p.Root
-}
-
-func TestFetchFromInstall(t *testing.T) {
-	src := realRoot(t)
-	dir := filepath.Join(t.TempDir(), "root")
-	var lines []string
-	opts := Options{Dir: dir, From: src, Progress: func(l string) { lines = append(lines, l) }}
-	m, err := Fetch(context.Background(), opts)
-	if err != nil {
-		t.Fatalf("Fetch: %v", err)
-	}
-	if m.Method != "copy" || len(m.Packages) != len(Packages()) {
-		t.Fatalf("manifest = %s with %d packages; want copy with %d", m.Method, len(m.Packages), len(Packages()))
-	}
-	if err := NewPaths(dir).Check(); err != nil {
-		t.Fatalf("Check after fetch: %v", err)
-	}
-	for _, p := range m.Packages {
-		for _, f := range p.Files {
-			if len(f.SHA256) != 64 || f.Size <= 0 {
-				t.Errorf("%s: sha256 %q size %d; want a hash and a size", f.Path, f.SHA256, f.Size)
-			}
-		}
-	}
-
-	// A second fetch finds the manifest matching and does nothing.
-	lines = nil
-	if _, err := Fetch(context.Background(), opts); err != nil {
-		t.Fatalf("second Fetch: %v", err)
-	}
-	if len(lines) != 1 || !strings.Contains(lines[0], "up to date") {
-		t.Errorf("second fetch progress = %q; want one 'up to date' line", lines)
-	}
-
-	// A changed file is noticed and fetched again.
-	victim := filepath.Join(dir, "usr/share/dictd/elements.index")
-	if err := os.Remove(victim); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(victim, []byte("changed\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	lines = nil
-	if _, err := Fetch(context.Background(), opts); err != nil {
-		t.Fatalf("third Fetch: %v", err)
-	}
-	if len(lines) == 0 || !strings.Contains(lines[0], "does not match") {
-		t.Errorf("fetch after change: progress = %q; want a 'does not match' line first", lines)
-	}
-	if err := mustManifest(t, dir).Verify(dir, Packages()); err != nil {
-		t.Errorf("Verify after refetch: %v", err)
-	}
-}
-
-func mustManifest(t *testing.T, root string) *Manifest {
-	t.Helper()
-	m, err := ReadManifest(NewPaths(root).Manifest())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func TestFetchFromMissingFiles(t *testing.T) {
 	_, err := Fetch(context.Background(), Options{Dir: t.TempDir(), From: t.TempDir()})
 	if !errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), "usr/share/wordnet/data.noun (package wordnet-base)") {
@@ -95,10 +21,10 @@ func TestFetchFromMissingFiles(t *testing.T) {
 // path runs without the network: a .deb already in DebDir is not downloaded.
 func TestFetchDeb(t *testing.T) {
 	if _, err := exec.LookPath("dpkg-deb"); err != nil {
-		t.Skip("dpkg-deb not installed")
+		t.Skip("the apt-get fetch path needs dpkg-deb, which is not installed")
 	}
 	if _, err := exec.LookPath("apt-get"); err != nil {
-		t.Skip("apt-get not installed")
+		t.Skip("the apt-get fetch path needs apt-get, which is not installed")
 	}
 	tmp := t.TempDir()
 	build := filepath.Join(tmp, "build")

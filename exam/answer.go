@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Variants of an item with respect to its fact.
@@ -80,7 +81,8 @@ func (it *Item) UnmarshalJSON(b []byte) error {
 // Validate checks an item: a non-empty ID and question; for multiple
 // choice at least two choices, no blank choice and an answer index within
 // them (it then sets Answer.Text to the chosen text); for open questions a
-// non-blank answer text and no choices; a non-negative weight.
+// non-blank answer text and no choices; a non-negative weight; every text
+// field valid UTF-8 without U+FFFD.
 func (it *Item) Validate() error {
 	switch {
 	case strings.TrimSpace(it.ID) == "":
@@ -89,6 +91,9 @@ func (it *Item) Validate() error {
 		return fmt.Errorf("item %s: empty question", it.ID)
 	case it.Weight < 0:
 		return fmt.Errorf("item %s: negative weight %g", it.ID, it.Weight)
+	}
+	if err := it.checkText(); err != nil {
+		return err
 	}
 	if it.Answer.IsOpen() {
 		if len(it.Choices) > 0 {
@@ -111,6 +116,31 @@ func (it *Item) Validate() error {
 		}
 	}
 	it.Answer.Text = it.Choices[it.Answer.Index]
+	return nil
+}
+
+// checkText fails when a text field is not valid UTF-8 or holds U+FFFD,
+// the replacement character a wrong decoding leaves behind.
+func (it *Item) checkText() error {
+	fields := []struct {
+		name string
+		text []string
+	}{
+		{"id", []string{it.ID}}, {"question", []string{it.Question}}, {"answer", []string{it.Answer.Text}},
+		{"choice", it.Choices}, {"alias", it.Aliases}, {"topic", []string{it.Topic}},
+		{"source", []string{it.Source}}, {"fact", []string{it.Fact}}, {"subject", []string{it.Subject}},
+		{"relation", []string{it.Relation}}, {"object", []string{it.Object}}, {"variant", []string{it.Variant}},
+	}
+	for _, f := range fields {
+		for _, s := range f.text {
+			switch {
+			case !utf8.ValidString(s):
+				return fmt.Errorf("item %s: %s %q is not valid UTF-8", it.ID, f.name, s)
+			case strings.ContainsRune(s, utf8.RuneError):
+				return fmt.Errorf("item %s: %s %q holds U+FFFD, the mark of text decoded with the wrong encoding", it.ID, f.name, s)
+			}
+		}
+	}
 	return nil
 }
 

@@ -1,17 +1,16 @@
 package exam
 
 import (
-	"errors"
-	"os"
-	"path/filepath"
+	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/corpus/wordnet"
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
 
 var (
@@ -24,13 +23,7 @@ var (
 // is absent.
 func realWordNetItems(t *testing.T) []Item {
 	t.Helper()
-	p, err := demodata.DefaultPaths()
-	if err != nil {
-		t.Skipf("no data root: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(p.WordNetDir(), "data.noun")); err != nil {
-		t.Skipf("WordNet not found under %s (run `cem data fetch`)", p.WordNetDir())
-	}
+	p := demotest.Paths(t)
 	wnOnce.Do(func() {
 		var db *wordnet.DB
 		if db, wnErr = wordnet.Open(p.WordNetDir()); wnErr == nil {
@@ -80,14 +73,7 @@ func TestWordNetItemsReal(t *testing.T) {
 }
 
 func TestFactbookItemsReal(t *testing.T) {
-	dir, err := demodata.FactbookDir()
-	if errors.Is(err, demodata.ErrNoData) {
-		t.Skipf("Factbook not available: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := factbook.Open(dir)
+	cs, err := factbook.Open(demotest.Factbook(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +109,42 @@ func TestFactbookItemsReal(t *testing.T) {
 		if topics[topic] < 100 {
 			t.Errorf("topic %s has %d items; want >= 100", topic, topics[topic])
 		}
+	}
+}
+
+// TestBuiltSuitesCleanText builds suites from every source of the real
+// data, as `cem suite build` and the demo do, and checks that no text was
+// decoded wrongly: every suite file is valid UTF-8 without U+FFFD, and the
+// quiz's overstruck "Åland Islands" came through.
+func TestBuiltSuitesCleanText(t *testing.T) {
+	p := demotest.Paths(t)
+	suites, err := BuildSuites(BuildOptions{
+		Sources: []string{SourceQuiz, SourceWordNet, SourceFactbook},
+		QuizDir: p.QuizDir(), WordNetDir: p.WordNetDir(), FactbookDir: demotest.Factbook(t),
+		MC: 4, KeepOpen: true, Seed: 1,
+		Split: []SplitPart{{Name: "exam", Fraction: 0.5}, {Name: "heldout", Fraction: 0.5}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aland := false
+	for name, items := range suites {
+		if len(items) == 0 {
+			t.Errorf("suite %s is empty", name)
+		}
+		for _, it := range items {
+			b, err := json.Marshal(it)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !utf8.Valid(b) || strings.Contains(string(b), "\ufffd") || strings.ContainsRune(string(b), utf8.RuneError) {
+				t.Errorf("suite %s: item %s has broken text: %s", name, it.ID, b)
+			}
+			aland = aland || it.Subject == "Åland Islands" || it.Answer.Text == "Åland Islands"
+		}
+	}
+	if !aland {
+		t.Error(`no item is about "Åland Islands" (europe quiz, written [°\bA|A\b°|A]land Islands)`)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"github.com/cemlab/cem/internal/atomicfile"
 )
@@ -26,7 +27,8 @@ const maxJSONLine = 16 << 20
 
 // decodeJSONL decodes one T per non-blank line of r. name is used in
 // errors, which are *LineError values. Unknown fields are ignored, so
-// files with extra annotations still load.
+// files with extra annotations still load. A line that is not valid
+// UTF-8 is an error, never decoded with replacement characters.
 func decodeJSONL[T any](r io.Reader, name string, check func(*T) error) ([]T, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLine)
@@ -37,6 +39,9 @@ func decodeJSONL[T any](r io.Reader, name string, check func(*T) error) ([]T, er
 		b := bytes.TrimSpace(sc.Bytes())
 		if len(b) == 0 {
 			continue
+		}
+		if err := checkUTF8(b); err != nil {
+			return nil, &LineError{File: name, Line: line, Err: err}
 		}
 		var v T
 		dec := json.NewDecoder(bytes.NewReader(b))
@@ -57,6 +62,23 @@ func decodeJSONL[T any](r io.Reader, name string, check func(*T) error) ([]T, er
 		return nil, &LineError{File: name, Line: line + 1, Err: err}
 	}
 	return out, nil
+}
+
+// checkUTF8 fails when the line b is not valid UTF-8, naming the first bad
+// byte. Decoding would otherwise silently turn such bytes into U+FFFD,
+// changing the text that is graded.
+func checkUTF8(b []byte) error {
+	if utf8.Valid(b) {
+		return nil
+	}
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return fmt.Errorf("invalid UTF-8 at byte %d of the line (re-encode the file as UTF-8)", i+1)
+		}
+		i += n
+	}
+	return nil
 }
 
 // readJSONL reads a JSON Lines file of T.

@@ -2,12 +2,12 @@ package exam
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
 
 func TestPattern(t *testing.T) {
@@ -26,6 +26,9 @@ func TestPattern(t *testing.T) {
 		{"{M{ichael} }Faraday", "Michael Faraday", []string{"Michael Faraday", "M Faraday", "Faraday"}},
 		{`a\:b\|c`, "a:b|c", []string{"a:b|c"}},
 		{"S[outh{-}East|E]", "South-East", []string{"South-East", "SouthEast", "SE"}},
+		// A multi-byte mark (the degree sign as a ring) is composed, never cut.
+		{"[°\bA|A\b°|A]land Islands", "Åland Islands", []string{"Åland Islands", "Aland Islands"}},
+		{"x°\bq", "xq", []string{"xq"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -37,6 +40,11 @@ func TestPattern(t *testing.T) {
 				t.Errorf("Canonical() = %q; want %q", got, tt.canonical)
 			}
 			got := p.Expand(0)
+			for _, s := range append(got, p.Canonical()) {
+				if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+					t.Errorf("form %q is not clean UTF-8", s)
+				}
+			}
 			last := -1
 			for _, w := range tt.expand {
 				i := slices.Index(got, w)
@@ -72,6 +80,17 @@ func TestParseQuiz(t *testing.T) {
 	}
 }
 
+func TestParseQuizRejectsBadUTF8(t *testing.T) {
+	// "Åland" in Latin-1: the byte C5 alone is not UTF-8.
+	in := "Finland:Helsinki\n\xc5land Islands:Mariehamn\n"
+	if _, err := ParseQuiz(strings.NewReader(in), "europe"); err == nil || !strings.HasPrefix(err.Error(), "europe:2: invalid UTF-8 at byte 1") {
+		t.Errorf("ParseQuiz(Latin-1) error = %v; want europe:2: invalid UTF-8 at byte 1", err)
+	}
+	if _, err := ParseOpenTrivia(strings.NewReader("#Q Where is \xc5land?\n^ Finland\nA Finland\nB Chad\n"), "geo", "f", "t"); err == nil || !strings.HasPrefix(err.Error(), "geo:1: invalid UTF-8") {
+		t.Errorf("ParseOpenTrivia(Latin-1) error = %v; want geo:1: invalid UTF-8", err)
+	}
+}
+
 func TestParseQuizIndex(t *testing.T) {
 	f, err := os.Open("testdata/quiz_index_snippet.txt")
 	if err != nil {
@@ -90,17 +109,10 @@ func TestParseQuizIndex(t *testing.T) {
 	}
 }
 
-// quizDir returns the real quiz folder or skips.
+// quizDir returns the real quiz folder (see demotest.Paths).
 func quizDir(t *testing.T) string {
 	t.Helper()
-	p, err := demodata.DefaultPaths()
-	if err != nil {
-		t.Skipf("no data root: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(p.QuizDir(), "africa")); err != nil {
-		t.Skipf("bsdgames quiz files not found under %s (run `cem data fetch`)", p.QuizDir())
-	}
-	return p.QuizDir()
+	return demotest.Paths(t).QuizDir()
 }
 
 func TestQuizItemsReal(t *testing.T) {

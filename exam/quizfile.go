@@ -122,13 +122,18 @@ func quizLines(r io.Reader, name string, fn func(line int, text string) error) e
 }
 
 // quizLinesRaw calls fn with every physical line, blank ones included, and
-// its number; fn's errors are wrapped in a *LineError at that line.
+// its number; fn's errors are wrapped in a *LineError at that line. A line
+// that is not valid UTF-8 is an error (a Latin-1 file would otherwise give
+// items holding U+FFFD).
 func quizLinesRaw(r io.Reader, name string, fn func(line int, text string) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLine)
 	line := 0
 	for sc.Scan() {
 		line++
+		if err := checkUTF8(sc.Bytes()); err != nil {
+			return &LineError{File: name, Line: line, Err: err}
+		}
 		if err := fn(line, strings.TrimSuffix(sc.Text(), "\r")); err != nil {
 			var le *LineError
 			if errors.As(err, &le) {

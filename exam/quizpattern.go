@@ -207,36 +207,39 @@ func (p Pattern) Canonical() string {
 }
 
 // composeOverstrikes replaces typewriter overstrikes, a letter and an
-// accent mark joined by a backspace ("e\b'" or "'\be"), by the composed
-// letter; an overstrike it cannot compose loses its backspace and mark.
+// accent mark joined by a backspace ("e\b'" or "'\be"; the mark may be a
+// non-ASCII character such as the degree sign of "°\bA"), by the composed
+// letter; an overstrike it cannot compose loses its backspace and mark. It
+// works on runes, so a multi-byte mark is never cut in half.
 func composeOverstrikes(s string) string {
 	if !strings.Contains(s, "\b") {
 		return s
 	}
+	rs := []rune(s)
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if i+2 < len(s) && s[i+1] == '\b' {
-			x, y := s[i], s[i+2]
-			if c, ok := accents[string([]byte{x, y})]; ok {
+	for i := 0; i < len(rs); i++ {
+		if i+2 < len(rs) && rs[i+1] == '\b' {
+			x, y := rs[i], rs[i+2]
+			if c, ok := accents[accentKey{x, y}]; ok {
 				b.WriteString(c)
-			} else if c, ok := accents[string([]byte{y, x})]; ok {
+			} else if c, ok := accents[accentKey{y, x}]; ok {
 				b.WriteString(c)
 			} else if isASCIILetter(x) {
-				b.WriteByte(x)
+				b.WriteRune(x)
 			} else {
-				b.WriteByte(y)
+				b.WriteRune(y)
 			}
 			i += 2
 			continue
 		}
-		if s[i] != '\b' {
-			b.WriteByte(s[i])
+		if rs[i] != '\b' {
+			b.WriteRune(rs[i])
 		}
 	}
 	return b.String()
 }
 
-func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isASCIILetter(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func canonical(n pnode) string {
 	switch n.kind {
@@ -264,40 +267,40 @@ func (p Pattern) IsEmpty() bool { return p.Canonical() == "" && len(expand(p.roo
 // bare letter and the same letter with an accent mark before or after.
 // It returns the composed letter.
 func accentGroup(n pnode) (string, bool) {
-	var bare string
-	var marked []string
+	var bare rune
+	var marked [][]rune
 	for _, k := range n.kids {
 		s, ok := literalOf(k)
 		if !ok {
 			return "", false
 		}
-		s = strings.ReplaceAll(s, "\b", "") // overstrike: 'e written as ' BS e
-		switch len(s) {
+		rs := []rune(strings.ReplaceAll(s, "\b", "")) // overstrike: 'e written as ' BS e
+		switch len(rs) {
 		case 1:
-			if bare != "" {
+			if bare != 0 {
 				return "", false // [z|c]: two letters, not an accent
 			}
-			bare = s
+			bare = rs[0]
 		case 2:
-			marked = append(marked, s)
+			marked = append(marked, rs)
 		default:
 			return "", false
 		}
 	}
-	if bare == "" || len(marked) == 0 {
+	if bare == 0 || len(marked) == 0 {
 		return "", false
 	}
 	for _, m := range marked {
-		var mark byte
+		var mark rune
 		switch {
-		case m[0] == bare[0]:
+		case m[0] == bare:
 			mark = m[1]
-		case m[1] == bare[0]:
+		case m[1] == bare:
 			mark = m[0]
 		default:
 			return "", false
 		}
-		if r, ok := accents[string([]byte{bare[0], mark})]; ok {
+		if r, ok := accents[accentKey{bare, mark}]; ok {
 			return r, true
 		}
 	}
@@ -323,13 +326,16 @@ func literalOf(n pnode) (string, bool) {
 	return "", false
 }
 
-// accents maps a letter followed by a quiz accent mark to its composed
-// form: ' acute, ` grave, ^ circumflex, " or : diaeresis, ~ tilde,
-// / stroke, , cedilla.
-var accents = func() map[string]string {
-	m := map[string]string{}
+// accentKey is a letter and the quiz accent mark written with it.
+type accentKey struct{ letter, mark rune }
+
+// accents maps a letter and a quiz accent mark to the composed letter:
+// ' acute, ` grave, ^ circumflex, " or : diaeresis, ~ tilde, / stroke,
+// , cedilla, ° ring above.
+var accents = func() map[accentKey]string {
+	m := map[accentKey]string{}
 	table := []struct {
-		mark     byte
+		mark     rune
 		letters  string
 		composed string
 	}{
@@ -341,11 +347,12 @@ var accents = func() map[string]string {
 		{'~', "anoANO", "ãñõÃÑÕ"},
 		{'/', "oO", "øØ"},
 		{',', "cC", "çÇ"},
+		{'°', "aA", "åÅ"},
 	}
 	for _, t := range table {
 		composed := []rune(t.composed)
-		for i := range len(t.letters) {
-			m[string([]byte{t.letters[i], t.mark})] = string(composed[i])
+		for i, l := range []rune(t.letters) {
+			m[accentKey{l, t.mark}] = string(composed[i])
 		}
 	}
 	return m

@@ -1,6 +1,7 @@
 package exam
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -40,13 +41,17 @@ func RoleOf(name string) string {
 }
 
 // ReadSuite reads a suite file. Every item is validated (see
-// Item.Validate) and IDs must be unique; errors name the file and line:
+// Item.Validate), IDs must be unique and the file must hold at least one
+// item; errors name the file and line:
 // "exam.jsonl:12: item x: answer index 4 out of range [0,4)".
 func ReadSuite(path string) (*Suite, error) {
 	seen := map[string]bool{}
 	items, err := readJSONL(path, func(it *Item) error { return checkUnique(seen, it) })
 	if err != nil {
 		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, emptySuiteError(path)
 	}
 	name := strings.TrimSuffix(filepath.Base(path), SuiteExt)
 	return &Suite{Name: name, Role: RoleOf(name), Items: items}, nil
@@ -56,8 +61,21 @@ func ReadSuite(path string) (*Suite, error) {
 // is used in errors.
 func DecodeSuite(r io.Reader, name string) ([]Item, error) {
 	seen := map[string]bool{}
-	return decodeJSONL(r, name, func(it *Item) error { return checkUnique(seen, it) })
+	items, err := decodeJSONL(r, name, func(it *Item) error { return checkUnique(seen, it) })
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, emptySuiteError(name)
+	}
+	return items, nil
 }
+
+// ErrEmptySuite reports a suite file without items; an empty suite would
+// otherwise be scored as 0.0 % of nothing.
+var ErrEmptySuite = errors.New("suite has no items")
+
+func emptySuiteError(name string) error { return fmt.Errorf("%s: %w", name, ErrEmptySuite) }
 
 // checkUnique records it.ID and fails on a repeat.
 func checkUnique(seen map[string]bool, it *Item) error {

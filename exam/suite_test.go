@@ -52,6 +52,10 @@ func TestReadSuiteErrors(t *testing.T) {
 		{"duplicate", `{"id":"a","question":"q?","answer":"x"}` + "\n" + `{"id":"a","question":"q?","answer":"x"}`, `x.jsonl:2: duplicate item id "a"`},
 		{"object answer", `{"id":"a","question":"q?","answer":{}}`, "x.jsonl:1: answer: want a choice index or answer text"},
 		{"two values", `{"id":"a","question":"q?","answer":"x"} {}`, "x.jsonl:1: more than one JSON value"},
+		// Latin-1 bytes would decode as U+FFFD and change the graded text.
+		{"latin-1", `{"id":"a","question":"q?","answer":"x"}` + "\n" + "{\"id\":\"b\",\"question\":\"Capital of \xc5land?\",\"answer\":\"Mariehamn\"}", "x.jsonl:2: invalid UTF-8 at byte 34"},
+		{"cut multi-byte", "{\"id\":\"a\",\"question\":\"q?\",\"answer\":\"\xc3\"}", "x.jsonl:1: invalid UTF-8"},
+		{"escaped surrogate", `{"id":"a","question":"q?","answer":"\ud800x"}`, "x.jsonl:1: item a: answer \"\ufffdx\" holds U+FFFD"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +65,32 @@ func TestReadSuiteErrors(t *testing.T) {
 				t.Errorf("error = %v; want a LineError containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestEmptySuiteIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ood.jsonl")
+	if err := os.WriteFile(path, []byte("\n  \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := ReadSuite(path); !errors.Is(err, ErrEmptySuite) || !strings.Contains(err.Error(), path) {
+		t.Errorf("ReadSuite(empty) = %v, %v; want ErrEmptySuite naming %s", s, err, path)
+	}
+	if _, err := DecodeSuite(strings.NewReader(""), "general.jsonl"); !errors.Is(err, ErrEmptySuite) || !strings.HasPrefix(err.Error(), "general.jsonl: ") {
+		t.Errorf("DecodeSuite(empty) error = %v; want ErrEmptySuite naming general.jsonl", err)
+	}
+}
+
+func TestWriteSuiteRejectsBadText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "exam.jsonl")
+	for _, text := range []string{"\xc2Aland Islands", "\ufffdAland Islands"} {
+		err := WriteSuite(path, []Item{{ID: "a", Question: "Which islands?", Answer: OpenAnswer(text)}})
+		if err == nil {
+			t.Errorf("WriteSuite with answer %q succeeded", text)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a rejected write left %s behind: %v", path, err)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/gguf"
 	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/tokenizer"
@@ -50,9 +51,9 @@ func TestLlamaCpp(t *testing.T) {
 
 	texts := append([]string(nil), checkTexts...)
 	train := []string{strings.Repeat("the cat sat on the mat; the cat's hat is flat. ", 20)}
-	if lines := gcideLines(1 << 19); lines != nil {
+	if lines := gcideLines(t, 1<<19); lines != nil {
 		train = lines
-		for _, l := range gcideTail(1<<16, 300) {
+		for _, l := range gcideTail(t, 1<<16, 300) {
 			texts = append(texts, l)
 		}
 	}
@@ -337,35 +338,35 @@ func maxLogProbDiff(logits []float32, probs [][]float64, vocab int) float64 {
 }
 
 // gcideLines returns about n bytes of gcide text split in lines, or nil
-// when the demo data is absent.
-func gcideLines(n int64) []string {
-	root := os.Getenv("CEM_DATA")
-	if root == "" {
-		c, err := os.UserCacheDir()
-		if err != nil {
-			return nil
-		}
-		root = filepath.Join(c, "cem", "data", "root")
-	}
-	f, err := os.Open(filepath.Join(root, "usr/share/dictd/gcide.dict.dz"))
-	if err != nil {
+// when the demo data is absent (a failure under CEM_REQUIRE_DATA, see
+// demotest.Have).
+func gcideLines(t *testing.T, n int64) []string {
+	t.Helper()
+	p, ok := demotest.Have(t)
+	if !ok {
 		return nil
+	}
+	_, gcide := p.Dict("gcide")
+	f, err := os.Open(gcide)
+	if err != nil {
+		t.Fatal(err)
 	}
 	defer f.Close()
 	z, err := gzip.NewReader(f)
 	if err != nil {
-		return nil
+		t.Fatalf("%s: %v", gcide, err)
 	}
 	b, err := io.ReadAll(io.LimitReader(z, n))
 	if err != nil {
-		return nil
+		t.Fatalf("%s: %v", gcide, err)
 	}
 	return strings.SplitAfter(string(b), "\n")
 }
 
 // gcideTail returns up to k lines from the end of the first n bytes.
-func gcideTail(n int64, k int) []string {
-	lines := gcideLines(n)
+func gcideTail(t *testing.T, n int64, k int) []string {
+	t.Helper()
+	lines := gcideLines(t, n)
 	if len(lines) > k {
 		lines = lines[len(lines)-k:]
 	}

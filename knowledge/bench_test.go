@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 )
@@ -27,17 +27,9 @@ var benchCorpus = []string{"wordnet", "gcide", "foldoc", "elements"}
 // loadBench reads the named corpora and the quiz questions, or skips.
 func loadBench(b *testing.B, names []string) ([]knowledge.Passage, []exam.Item) {
 	b.Helper()
-	paths, err := demodata.DefaultPaths()
-	if err != nil {
-		b.Skip(err)
-	}
-	if err := paths.Check(); err != nil {
-		b.Skipf("demo data absent, run `cem data fetch`: %v", err)
-	}
+	paths := demotest.Paths(b)
 	if slices.Contains(names, "factbook") {
-		if _, err := demodata.FactbookDir(); err != nil {
-			b.Skipf("factbook absent: %v", err)
-		}
+		demotest.Factbook(b)
 	}
 	cs, _, err := knowledge.LoadDemo(context.Background(), paths, names)
 	if err != nil {

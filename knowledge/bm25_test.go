@@ -9,21 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
-
-// demoPaths returns the demo data root or skips the test.
-func demoPaths(t testing.TB) demodata.Paths {
-	t.Helper()
-	p, err := demodata.DefaultPaths()
-	if err != nil {
-		t.Skipf("no data root: %v", err)
-	}
-	if err := p.Check(); err != nil {
-		t.Skipf("demo data absent, run `cem data fetch`: %v", err)
-	}
-	return p
-}
 
 var (
 	testIndexOnce sync.Once
@@ -36,7 +23,7 @@ var (
 // the elements dictionary.
 func wordnetIndex(t *testing.T) (*Index, []Passage) {
 	t.Helper()
-	p := demoPaths(t)
+	p := demotest.Paths(t)
 	testIndexOnce.Do(func() {
 		cs, _, err := LoadDemo(context.Background(), p, []string{"wordnet", "elements"})
 		if err != nil {
@@ -215,14 +202,4 @@ func TestBuildDeterministic(t *testing.T) {
 	if !bytes.Equal(a.data, b.data) {
 		t.Error("index built with 1 worker differs from one built with 3")
 	}
-}
-
-// factbookDir returns the Factbook folder or skips.
-func factbookDir(t *testing.T) string {
-	t.Helper()
-	dir, err := demodata.FactbookDir()
-	if err != nil {
-		t.Skipf("Factbook absent (set %s): %v", demodata.EnvFactbook, err)
-	}
-	return dir
 }

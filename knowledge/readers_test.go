@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cemlab/cem/demodata/demotest"
 )
 
 // checkPassage asserts the fields of one passage that a test cares about;
@@ -49,7 +51,7 @@ func byID(ps []Passage) map[string]Passage {
 }
 
 func TestReadDict(t *testing.T) {
-	paths := demoPaths(t)
+	paths := demotest.Paths(t)
 	tests := []struct {
 		dict, id, title, textHas, license string
 		fields                            map[string]string
@@ -122,7 +124,7 @@ func TestReadWordNet(t *testing.T) {
 }
 
 func TestReadFactbook(t *testing.T) {
-	dir := factbookDir(t)
+	dir := demotest.Factbook(t)
 	c, err := ReadFactbook(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/model"
@@ -186,17 +187,9 @@ func TestLLM(t *testing.T) {
 // TestKeyTermsQuiz checks the extractor on the bsdgames Africa capitals:
 // every country name must be a key term of "What is the capital of X?".
 func TestKeyTermsQuiz(t *testing.T) {
-	root := os.Getenv("CEM_DATA")
-	if root == "" {
-		c, err := os.UserCacheDir()
-		if err != nil {
-			t.Skip("no cache dir")
-		}
-		root = filepath.Join(c, "cem", "data", "root")
-	}
-	f, err := os.Open(filepath.Join(root, "usr/share/games/bsdgames/quiz/africa"))
+	f, err := os.Open(filepath.Join(demotest.Paths(t).QuizDir(), "africa"))
 	if err != nil {
-		t.Skipf("demo data absent (%v); run `cem data fetch` or set CEM_DATA", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)

@@ -23,7 +23,7 @@ func TestNodeOpenAIClient(t *testing.T) {
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not installed")
+		t.Skip("the npm client test runs the openai package under node, which is not on PATH")
 	}
 	s, err := serve.New(&modeltest.Toy{Reply: func(string) string { return " The Nile." }}, serve.Options{ModelName: "toy"})
 	if err != nil {

@@ -4,35 +4,18 @@ import (
 	"compress/gzip"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// dataRoot returns the demo data root ($CEM_DATA, else the user cache's
-// cem/data/root), skipping the test when the gcide dictionary is absent.
-func dataRoot(t testing.TB) string {
-	t.Helper()
-	root := os.Getenv("CEM_DATA")
-	if root == "" {
-		c, err := os.UserCacheDir()
-		if err != nil {
-			t.Skipf("no demo data: %v (set CEM_DATA or run `cem data fetch`)", err)
-		}
-		root = filepath.Join(c, "cem", "data", "root")
-	}
-	if _, err := os.Stat(filepath.Join(root, "usr/share/dictd/gcide.dict.dz")); err != nil {
-		t.Skipf("no demo data under %s (run `cem data fetch` or set CEM_DATA): %v", root, err)
-	}
-	return root
-}
+	"github.com/cemlab/cem/demodata/demotest"
+)
 
 // corpus returns about n bytes of real English text from the gcide
 // dictionary, skipping offset bytes first, split into lines.
 func corpus(t testing.TB, offset, n int64) []string {
 	t.Helper()
-	root := dataRoot(t)
-	f, err := os.Open(filepath.Join(root, "usr/share/dictd/gcide.dict.dz"))
+	_, gcide := demotest.Paths(t).Dict("gcide")
+	f, err := os.Open(gcide)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +38,7 @@ func corpus(t testing.TB, offset, n int64) []string {
 // built once per test binary.
 func trained(t testing.TB) *Tokenizer {
 	t.Helper()
-	dataRoot(t)
+	demotest.Paths(t)
 	trainedOnce.Do(func() {
 		trainedTok, trainedErr = Train(corpus(t, 0, 1<<20), 2000)
 	})

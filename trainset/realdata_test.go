@@ -10,28 +10,11 @@ import (
 	"testing"
 
 	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/mistake"
 )
-
-// dataRoot returns the demo data root ($CEM_DATA or the user cache) or
-// skips the test when a file under it is missing.
-func dataRoot(t *testing.T, rel string) string {
-	t.Helper()
-	root := os.Getenv("CEM_DATA")
-	if root == "" {
-		c, err := os.UserCacheDir()
-		if err != nil {
-			t.Skip("no user cache dir; set CEM_DATA")
-		}
-		root = filepath.Join(c, "cem", "data", "root")
-	}
-	if _, err := os.Stat(filepath.Join(root, rel)); err != nil {
-		t.Skipf("demo data absent (%v); run `cem data fetch` or set CEM_DATA", err)
-	}
-	return root
-}
 
 // wordnetCapitals reads the noun synsets of WordNet 3.0 whose gloss says
 // "capital", as passages shaped like knowledge.ReadWordNet's, keyed by
@@ -76,10 +59,9 @@ func wordnetCapitals(t *testing.T, path string) map[string][]knowledge.Passage {
 // TestWordNetCapitals runs mining output through curation and the
 // builder on real data: the bsdgames Africa capitals against WordNet.
 func TestWordNetCapitals(t *testing.T) {
-	root := dataRoot(t, "usr/share/wordnet/data.noun")
-	dataRoot(t, "usr/share/games/bsdgames/quiz/africa")
-	byLemma := wordnetCapitals(t, filepath.Join(root, "usr/share/wordnet/data.noun"))
-	quiz, err := os.ReadFile(filepath.Join(root, "usr/share/games/bsdgames/quiz/africa"))
+	p := demotest.Paths(t)
+	byLemma := wordnetCapitals(t, filepath.Join(p.WordNetDir(), "data.noun"))
+	quiz, err := os.ReadFile(filepath.Join(p.QuizDir(), "africa"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,20 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
-
-// needData skips the test when the demo data has not been fetched.
-func needData(t *testing.T) {
-	t.Helper()
-	root, err := demodata.Root()
-	if err == nil {
-		err = demodata.NewPaths(root).Check()
-	}
-	if err != nil {
-		t.Skipf("demo data missing (run `make data`): %v", err)
-	}
-}
 
 // TestMain lets the test binary act as `cem` for the kill-and-resume test.
 func TestMain(m *testing.M) {
@@ -46,7 +34,7 @@ func TestMain(m *testing.M) {
 // resumes it, and checks that the resumed run's metrics equal the
 // uninterrupted run's byte for byte.
 func TestDemoQuickResumesAfterKill(t *testing.T) {
-	needData(t)
+	demotest.Paths(t)
 	ws := t.TempDir()
 	var out bytes.Buffer
 	if err := runDemo(t.Context(), demoOptions{Dir: ws, Quick: true, Seed: 1}, &out); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/cemlab/cem/demodata/demotest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,7 +37,7 @@ func needSlurm(t *testing.T) {
 // round's training is a Slurm job running `cem model train`, and the
 // rounds' usage holds the jobs' elapsed time and GPU hours.
 func TestRunSlurmTwoRounds(t *testing.T) {
-	needData(t)
+	demotest.Paths(t)
 	needSlurm(t)
 	if testing.Short() {
 		t.Skip("builds cem and runs the quick demo; skipped in -short mode")

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/cemlab/cem/corpus/factbook"
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
@@ -26,10 +26,7 @@ func TestRunMediaWikiAndIndex(t *testing.T) {
 	if api == "" {
 		t.Skip("CEM_MEDIAWIKI_URL is not set: no local MediaWiki (scripts/ci-mediawiki.sh starts one where Debian's mediawiki package installs); skipping")
 	}
-	fb, err := demodata.FactbookDir()
-	if err != nil {
-		t.Skipf("no Factbook: %v", err)
-	}
+	fb := demotest.Factbook(t)
 	countries, err := factbook.Open(fb)
 	if err != nil {
 		t.Fatal(err)

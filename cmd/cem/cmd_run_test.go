@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/cemlab/cem/demodata/demotest"
 	"io"
 	"io/fs"
 	"os"
@@ -90,7 +91,7 @@ var hintedCommand = regexp.MustCompile("`(cem [^`]+)`")
 // run folder and index, whose folder does not exist yet), the same run
 // from a moved copy, and a read-only copy that is reported but not run.
 func TestFirstRunFromInit(t *testing.T) {
-	needData(t)
+	demotest.Paths(t)
 	pkg, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)

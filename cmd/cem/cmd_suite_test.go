@@ -2,26 +2,19 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 )
 
 func TestSuiteBuildAndStats(t *testing.T) {
-	p, err := demodata.DefaultPaths()
-	if err != nil {
-		t.Skipf("no data root: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(p.QuizDir(), "africa")); err != nil {
-		t.Skipf("bsdgames quiz files not found under %s (run `cem data fetch`)", p.QuizDir())
-	}
+	p := demotest.Paths(t)
 	out := t.TempDir()
 	var buf bytes.Buffer
-	err = runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{exam.SourceQuiz}, sourcesSet: true,
+	err := runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{exam.SourceQuiz}, sourcesSet: true,
 		MC: 4, Split: "exam=0.75,heldout=0.25", Seed: 2, DataRoot: p.Root}, &buf)
 	if err != nil {
 		t.Fatal(err)

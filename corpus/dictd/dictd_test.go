@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
 
 func TestDecodeNumber(t *testing.T) {
@@ -86,17 +86,10 @@ func TestParseIndexSample(t *testing.T) {
 	}
 }
 
-// openReal opens a demo dictionary or skips.
+// openReal opens a demo dictionary (see demotest.Paths).
 func openReal(t *testing.T, name string) *Dict {
 	t.Helper()
-	p, err := demodata.DefaultPaths()
-	if err != nil {
-		t.Skip(err)
-	}
-	idx, data := p.Dict(name)
-	if _, err := os.Stat(idx); err != nil {
-		t.Skipf("demo data absent (run `cem data fetch`): %v", err)
-	}
+	idx, data := demotest.Paths(t).Dict(name)
 	d, err := Open(idx, data)
 	if err != nil {
 		t.Fatal(err)

@@ -1,13 +1,12 @@
 package factbook
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
 
 var (
@@ -16,16 +15,10 @@ var (
 	fbErr  error
 )
 
-// openReal opens the shared Factbook once, skipping when it is absent.
+// openReal opens the shared Factbook once (see demotest.Factbook).
 func openReal(t testing.TB) []*Country {
 	t.Helper()
-	dir, err := demodata.FactbookDir()
-	if errors.Is(err, demodata.ErrNoData) {
-		t.Skipf("Factbook not available: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := demotest.Factbook(t)
 	fbOnce.Do(func() { fbVal, fbErr = Open(dir) })
 	if fbErr != nil {
 		t.Fatalf("Open(%s): %v", dir, fbErr)

@@ -2,13 +2,12 @@ package wordnet
 
 import (
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
 
 var (
@@ -17,18 +16,11 @@ var (
 	dbErr  error
 )
 
-// openReal opens the demo WordNet once per test binary, skipping when the
-// demo data is not unpacked.
+// openReal opens the demo WordNet once per test binary (see
+// demotest.Paths).
 func openReal(t testing.TB) *DB {
 	t.Helper()
-	p, err := demodata.DefaultPaths()
-	if err != nil {
-		t.Skipf("no data root: %v", err)
-	}
-	dir := p.WordNetDir()
-	if _, err := os.Stat(dir + "/data.noun"); err != nil {
-		t.Skipf("WordNet not found under %s (run `cem data fetch`): %v", dir, err)
-	}
+	dir := demotest.Paths(t).WordNetDir()
 	dbOnce.Do(func() { dbVal, dbErr = Open(dir) })
 	if dbErr != nil {
 		t.Fatalf("Open(%s): %v", dir, dbErr)
@@ -186,10 +178,7 @@ func TestSplitGloss(t *testing.T) {
 }
 
 func BenchmarkOpen(b *testing.B) {
-	p, _ := demodata.DefaultPaths()
-	if _, err := os.Stat(p.WordNetDir() + "/data.noun"); err != nil {
-		b.Skip("WordNet not found")
-	}
+	p := demotest.Paths(b)
 	for b.Loop() {
 		if _, err := Open(p.WordNetDir()); err != nil {
 			b.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/cemlab/cem/corpus/factbook"
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 )
@@ -99,11 +99,7 @@ func TestLocalCacheRerunIsOffline(t *testing.T) {
 // capitalQuestions returns the Factbook's forward capital questions.
 func capitalQuestions(t testing.TB) []exam.Item {
 	t.Helper()
-	dir, err := demodata.FactbookDir()
-	if err != nil {
-		t.Skipf("no Factbook: %v", err)
-	}
-	countries, err := factbook.Open(dir)
+	countries, err := factbook.Open(demotest.Factbook(t))
 	if err != nil {
 		t.Fatal(err)
 	}

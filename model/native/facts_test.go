@@ -8,21 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/demotest"
 )
-
-// dataRoot returns the demo data root, skipping the test when absent.
-func dataRoot(t testing.TB) string {
-	t.Helper()
-	root, err := demodata.Root()
-	if err != nil {
-		t.Skipf("no demo data root: %v", err)
-	}
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("demo data not found at %s (run `cem data fetch` or set %s)", root, demodata.EnvData)
-	}
-	return root
-}
 
 var (
 	quizAlt = regexp.MustCompile(`\[([^|\]]*)(\|[^\]]*)?\]`)
@@ -42,16 +29,15 @@ func quizText(s string) string {
 type fact struct{ Subject, Answer string }
 
 // capitalFacts reads "The capital of X is Y." facts from the bsdgames
-// quiz files, skipping the test when they are absent.
+// quiz files (see demotest.Paths).
 func capitalFacts(t testing.TB) []fact {
-	root := dataRoot(t)
-	dir := filepath.Join(root, "usr", "share", "games", "bsdgames", "quiz")
+	dir := demotest.Paths(t).QuizDir()
 	seen := map[string]bool{}
 	var facts []fact
 	for _, name := range []string{"africa", "europe", "asia", "america", "state"} {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
-			t.Skipf("quiz file missing: %v", err)
+			t.Fatal(err)
 		}
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/nn"
 )
@@ -85,10 +86,9 @@ func TestMemorisesFacts(t *testing.T) {
 // of steps on WordNet noun glosses and wants the loss well below its
 // start.
 func TestWordNetLossFalls(t *testing.T) {
-	root := dataRoot(t)
-	f, err := os.Open(filepath.Join(root, "usr", "share", "wordnet", "data.noun"))
+	f, err := os.Open(filepath.Join(demotest.Paths(t).WordNetDir(), "data.noun"))
 	if err != nil {
-		t.Skipf("WordNet not found: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	var texts []string

@@ -12,7 +12,7 @@ import (
 // generator in _asm writes now.
 func TestGeneratedAssembly(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the generator")
+		t.Skip("-short: runs the assembly generator")
 	}
 	gobin, err := exec.LookPath("go")
 	if err != nil {
