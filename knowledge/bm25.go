@@ -37,6 +37,8 @@ type Index struct {
 	idOrder             []byte
 	norm                []float32 // per document: k1*(1-b+b*dl/avgdl)
 	pool                sync.Pool // *accumulator
+	printOnce           sync.Once
+	print               string // see Fingerprint
 }
 
 var _ Source = (*Index)(nil)

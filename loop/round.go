@@ -49,7 +49,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
-	cands, ch, _, err := runStep(ctx, st, r, StageRetrieval, hashOf(StageRetrieval, qh, cfg.Sources),
+	cands, ch, _, err := runStep(ctx, st, r, StageRetrieval, hashOf(withFingerprint(fingerprint(stg.Retriever), StageRetrieval, qh, cfg.Sources)...),
 		func(ctx context.Context) (stepOut[Candidate], error) {
 			cs, err := stg.Retriever.Retrieve(ctx, queries)
 			return stepOut[Candidate]{records: cs}, err
