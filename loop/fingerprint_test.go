@@ -53,3 +53,35 @@ func (r *recorder) redone() map[string]bool {
 	}
 	return out
 }
+
+// emptyBuilder builds nothing, as when curation keeps no evidence.
+type emptyBuilder struct{}
+
+func (emptyBuilder) Build(context.Context, BuildInput) (TrainSet, error) { return TrainSet{}, nil }
+
+// TestEmptyTrainsetKeepsModel: a round with nothing to train neither
+// fails the run nor calls the trainer; it keeps the model and says why.
+func TestEmptyTrainsetKeepsModel(t *testing.T) {
+	cfg, suites, base := fixture(t, 2)
+	calls := 0
+	st := fakeStages(fakeTrainer{calls: &calls})
+	st.Builder = emptyBuilder{}
+	sum, err := Run(context.Background(), Options{Dir: t.TempDir(), Config: cfg, Suites: suites, Base: refAt(base), Stages: st})
+	if err != nil {
+		t.Fatalf("run with empty training sets: %v", err)
+	}
+	if calls != 0 {
+		t.Errorf("trainer called %d times; want 0", calls)
+	}
+	if len(sum.Rounds) != 3 {
+		t.Fatalf("rounds = %d; want 3", len(sum.Rounds))
+	}
+	for _, m := range sum.Rounds[1:] {
+		if m.Gate.Accepted || len(m.Gate.Reasons) != 1 || m.Gate.Reasons[0] != errEmptyTrainset.Error() {
+			t.Errorf("round %d gate = %+v; want not accepted, reason %q", m.Round, m.Gate, errEmptyTrainset)
+		}
+		if got, want := accOf(t, *sum, m.Round, "exam"), accOf(t, *sum, 0, "exam"); got != want {
+			t.Errorf("round %d exam = %v; want round 0's %v (model kept)", m.Round, got, want)
+		}
+	}
+}

@@ -301,3 +301,7 @@ func relRef(ref model.Ref, dir string) model.Ref {
 }
 
 var errNoModel = errors.New("trainer returned no model")
+
+// errEmptyTrainset is the gate's reason for a round whose training set is
+// empty.
+var errEmptyTrainset = errors.New("nothing to train: the training set is empty (no evidence was kept)")

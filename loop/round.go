@@ -85,6 +85,18 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
+	if len(examples) == 0 {
+		// Nothing was kept to learn from (no evidence, no review or
+		// replay): the round cannot train, so it keeps the model in force
+		// and says why instead of failing the run.
+		m := roundMetrics(r, suites, s, s.answers, mistakes, trainStats{verdicts: verdicts, tokens: stg.Tokens})
+		m.Model = relRef(s.ref, opts.Dir)
+		m.Gate = Gate{Reasons: []string{errEmptyTrainset.Error()}}
+		st.obs.Event(Event{Kind: Note, Round: r, Msg: fmt.Sprintf("round %d: %v; the model in force is kept", r, errEmptyTrainset)})
+		s.history = append(s.history, s.answers)
+		s.mined = append(s.mined, nil)
+		return s.finishRound(ctx, st, opts, m, s.answers)
+	}
 	from := s.ref
 	trained, _, _, err := runStep(ctx, st, r, StageTrain, hashOf(StageTrain, th, s.refHash, cfg.Trainer, seed),
 		func(ctx context.Context) (stepOut[TrainResult], error) {
