@@ -14,6 +14,7 @@ import (
 	"github.com/cemlab/cem/demodata"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/suitebuild"
 )
 
 // The benchmarks here print tables; run them once:
@@ -43,7 +44,7 @@ func loadBench(b *testing.B, names []string) ([]knowledge.Passage, []exam.Item) 
 	if err != nil {
 		b.Fatal(err)
 	}
-	items, err := exam.QuizItems(paths.QuizDir())
+	items, err := suitebuild.QuizItems(paths.QuizDir())
 	if err != nil {
 		b.Fatal(err)
 	}

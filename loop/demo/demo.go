@@ -22,6 +22,7 @@ import (
 	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
+	"github.com/cemlab/cem/suitebuild"
 	"github.com/cemlab/cem/trainset"
 )
 
@@ -129,7 +130,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	// 3. Suites.
-	quiz, err := exam.QuizItems(paths.QuizDir())
+	quiz, err := suitebuild.QuizItems(paths.QuizDir())
 	if err != nil {
 		return nil, fmt.Errorf("demo: suites: %w", err)
 	}
