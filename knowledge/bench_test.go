@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/democorpora"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/suitebuild"
@@ -40,7 +41,7 @@ func loadBench(b *testing.B, names []string) ([]knowledge.Passage, []exam.Item) 
 			b.Skipf("factbook absent: %v", err)
 		}
 	}
-	cs, _, err := knowledge.LoadDemo(context.Background(), paths, names)
+	cs, _, err := democorpora.Load(context.Background(), paths, names)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/democorpora"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/knowledge"
@@ -118,7 +119,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		log("factbook left out: " + err.Error())
 	}
 	t0 := time.Now()
-	corpora, _, err := knowledge.LoadDemo(ctx, paths, names)
+	corpora, _, err := democorpora.Load(ctx, paths, names)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
