@@ -21,7 +21,6 @@ import (
 // The benchmarks here print tables; run them once:
 //
 //	go test -run '^$' -bench Index -benchtime 1x ./knowledge
-//	go test -tags bleve -run '^$' -bench IndexCompare -benchtime 1x ./knowledge
 
 // benchCorpus is the full-size corpus.
 var benchCorpus = []string{"wordnet", "gcide", "foldoc", "elements"}
