@@ -28,7 +28,7 @@ bench: data
 # Each fuzz target for FUZZTIME (seed corpora come from the real files).
 FUZZTIME ?= 20s
 FUZZ_TARGETS := ./corpus/dictd:FuzzIndex ./corpus/wordnet:FuzzReadData \
-	./exam:FuzzParseQuiz ./exam:FuzzParseOpenTrivia ./exam:FuzzDecodeSuite \
+	./suitebuild:FuzzParseQuiz ./suitebuild:FuzzParseOpenTrivia ./exam:FuzzDecodeSuite \
 	./knowledge:FuzzJSONL ./gguf:FuzzParse ./safetensors:FuzzParse ./tokenizer:FuzzRoundTrip \
 	./config:FuzzLoad ./curate:FuzzParseReviewList ./loop:FuzzDecodeJSONL ./loop:FuzzReadManifest
 # Minimising each new input may take up to a minute by default, which eats a

@@ -15,15 +15,6 @@ const (
 	VariantReverse = "reverse"
 )
 
-// ask returns a copy of base asking question with answer and aliases, as
-// the given variant of base's fact.
-func ask(base Item, id, variant, question, answer string, aliases []string) Item {
-	it := base
-	it.ID, it.Variant, it.Question = id, variant, question
-	it.Answer, it.Aliases = OpenAnswer(answer), aliases
-	return it
-}
-
 // OpenAnswer returns the Answer of an open question with gold text.
 func OpenAnswer(text string) Answer { return Answer{Index: -1, Text: text} }
 

@@ -1,9 +1,7 @@
 // Package exam holds QA items and suites: the JSON Lines schema
-// (SCHEMA.md), loaders for quiz formats (bsdgames quiz(6) files,
-// OpenTriviaQA), builders that turn corpora into questions (WordNet
-// instances, Factbook fields), multiple-choice versions with seeded
-// distractors, splits by fact or by variant, prompting, answer extraction
-// and grading.
+// (SCHEMA.md), reading and writing suite and result files, suite
+// statistics, prompting, answer extraction and grading. Building suites
+// from corpora is package suitebuild's job.
 //
 // Run is the exam stage of a CEM round: it asks a model.Model every item
 // of a suite (multiple choice by likelihood or by letter, open questions

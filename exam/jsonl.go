@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/cemlab/cem/internal/jsonl"
 	"io"
 	"os"
-	"unicode/utf8"
 
 	"github.com/cemlab/cem/internal/atomicfile"
 )
@@ -40,7 +40,7 @@ func decodeJSONL[T any](r io.Reader, name string, check func(*T) error) ([]T, er
 		if len(b) == 0 {
 			continue
 		}
-		if err := checkUTF8(b); err != nil {
+		if err := jsonl.CheckUTF8(b); err != nil {
 			return nil, &LineError{File: name, Line: line, Err: err}
 		}
 		var v T
@@ -62,23 +62,6 @@ func decodeJSONL[T any](r io.Reader, name string, check func(*T) error) ([]T, er
 		return nil, &LineError{File: name, Line: line + 1, Err: err}
 	}
 	return out, nil
-}
-
-// checkUTF8 fails when the line b is not valid UTF-8, naming the first bad
-// byte. Decoding would otherwise silently turn such bytes into U+FFFD,
-// changing the text that is graded.
-func checkUTF8(b []byte) error {
-	if utf8.Valid(b) {
-		return nil
-	}
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			return fmt.Errorf("invalid UTF-8 at byte %d of the line (re-encode the file as UTF-8)", i+1)
-		}
-		i += n
-	}
-	return nil
 }
 
 // readJSONL reads a JSON Lines file of T.

@@ -74,9 +74,3 @@ func MatchOpen(pred string, it *Item) bool {
 	}
 	return false
 }
-
-// sameAnswer reports whether a and b normalise to the same non-empty text.
-func sameAnswer(a, b string) bool {
-	na := Normalize(a)
-	return na != "" && na == Normalize(b)
-}

@@ -11,15 +11,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cemlab/cem/demodata/democorpora"
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/suitebuild"
 )
 
 // The benchmarks here print tables; run them once:
 //
 //	go test -run '^$' -bench Index -benchtime 1x ./knowledge
-//	go test -tags bleve -run '^$' -bench IndexCompare -benchtime 1x ./knowledge
 
 // benchCorpus is the full-size corpus.
 var benchCorpus = []string{"wordnet", "gcide", "foldoc", "elements"}
@@ -31,11 +32,11 @@ func loadBench(b *testing.B, names []string) ([]knowledge.Passage, []exam.Item) 
 	if slices.Contains(names, "factbook") {
 		demotest.Factbook(b)
 	}
-	cs, _, err := knowledge.LoadDemo(context.Background(), paths, names)
+	cs, _, err := democorpora.Load(context.Background(), paths, names)
 	if err != nil {
 		b.Fatal(err)
 	}
-	items, err := exam.QuizItems(paths.QuizDir())
+	items, err := suitebuild.QuizItems(paths.QuizDir())
 	if err != nil {
 		b.Fatal(err)
 	}

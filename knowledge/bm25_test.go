@@ -25,7 +25,13 @@ func wordnetIndex(t *testing.T) (*Index, []Passage) {
 	t.Helper()
 	p := demotest.Paths(t)
 	testIndexOnce.Do(func() {
-		cs, _, err := LoadDemo(context.Background(), p, []string{"wordnet", "elements"})
+		idx, data := p.Dict("elements")
+		wn, err := ReadWordNet(context.Background(), p.WordNetDir())
+		var el *Corpus
+		if err == nil {
+			el, err = ReadDict("elements", idx, data)
+		}
+		cs := []*Corpus{wn, el}
 		if err != nil {
 			testIndexErr = err
 			return

@@ -33,3 +33,16 @@ const (
 	LicenseElements = "public-domain"
 	LicenseFactbook = "public-domain"
 )
+
+// Concat returns the passages of all corpora in order.
+func Concat(corpora []*Corpus) []Passage {
+	n := 0
+	for _, c := range corpora {
+		n += len(c.Passages)
+	}
+	out := make([]Passage, 0, n)
+	for _, c := range corpora {
+		out = append(out, c.Passages...)
+	}
+	return out
+}

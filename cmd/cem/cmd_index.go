@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/democorpora"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/spf13/cobra"
 )
@@ -51,7 +52,7 @@ func newIndexCommand() *cobra.Command {
 	f := build.Flags()
 	f.StringVar(&opts.Dir, "dir", "", "data root (default $CEM_DATA or <user cache>/cem/data/root)")
 	f.StringSliceVar(&opts.Sources, "sources", []string{"wordnet", "gcide", "foldoc", "elements", "factbook"},
-		"demo corpora to index: "+strings.Join(knowledge.DemoSources, ",")+" (factbook is left out with a message when absent)")
+		"demo corpora to index: "+strings.Join(democorpora.Names, ",")+" (factbook is left out with a message when absent)")
 	f.StringSliceVar(&opts.JSONL, "jsonl", nil, "also index these JSON Lines files (id,title,text,source,url,license)")
 	f.StringSliceVar(&opts.Text, "text", nil, "also index these folders of .txt/.md files")
 	f.IntVar(&opts.MaxChars, "max-chars", knowledge.DefaultMaxChars, "size cap of a passage cut from a text folder")
@@ -106,7 +107,7 @@ func runIndexBuild(ctx context.Context, opts indexOptions, out io.Writer) error 
 		if err := paths.Check(); err != nil && slices.ContainsFunc(sources, func(s string) bool { return s != "factbook" }) {
 			return err
 		}
-		cs, reports, err := knowledge.LoadDemo(ctx, paths, sources)
+		cs, reports, err := democorpora.Load(ctx, paths, sources)
 		if err != nil {
 			return err
 		}

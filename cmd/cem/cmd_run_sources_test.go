@@ -15,6 +15,7 @@ import (
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/suitebuild"
 )
 
 // TestRunMediaWikiAndIndex runs one round of `cem run` whose config lists
@@ -32,7 +33,7 @@ func TestRunMediaWikiAndIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	var items []exam.Item
-	for _, it := range exam.FactbookItems(countries) {
+	for _, it := range suitebuild.FactbookItems(countries) {
 		if it.Relation == "capital" && strings.HasSuffix(it.ID, "-fwd") && slices.Contains([]string{"Chad", "France", "Peru"}, it.Subject) {
 			items = append(items, it)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cemlab/cem/demodata"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/suitebuild"
 	"github.com/spf13/cobra"
 )
 
@@ -32,7 +33,7 @@ type suiteBuildOptions struct {
 func (o *suiteBuildOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.Out, "out", "", "folder to write <suite>.jsonl files to (created if missing)")
-	f.StringSliceVar(&o.Sources, "sources", []string{exam.SourceQuiz, exam.SourceWordNet, exam.SourceFactbook},
+	f.StringSliceVar(&o.Sources, "sources", []string{suitebuild.SourceQuiz, suitebuild.SourceWordNet, suitebuild.SourceFactbook},
 		"item sources: quiz, wordnet, factbook (factbook is skipped when absent unless named)")
 	f.IntVar(&o.MC, "mc", 0, "turn open items into multiple choice with this many choices (0: keep open)")
 	f.BoolVar(&o.KeepOpen, "keep-open", false, "with --mc, keep the open items too")
@@ -81,10 +82,10 @@ func newSuiteCommand() *cobra.Command {
 
 // runSuiteBuild builds the suites and writes one file per suite.
 func runSuiteBuild(o suiteBuildOptions, out io.Writer) error {
-	bo := exam.BuildOptions{MC: o.MC, KeepOpen: o.KeepOpen, Seed: o.Seed}
+	bo := suitebuild.BuildOptions{MC: o.MC, KeepOpen: o.KeepOpen, Seed: o.Seed}
 	var err error
 	if o.Split != "" {
-		if bo.Split, bo.Variants, err = exam.ParseSplitSpec(o.Split); err != nil {
+		if bo.Split, bo.Variants, err = suitebuild.ParseSplitSpec(o.Split); err != nil {
 			return usageError{err}
 		}
 	}
@@ -97,7 +98,7 @@ func runSuiteBuild(o suiteBuildOptions, out io.Writer) error {
 	paths := demodata.NewPaths(root)
 	bo.QuizDir, bo.WordNetDir = paths.QuizDir(), paths.WordNetDir()
 	for _, s := range o.Sources {
-		if s != exam.SourceFactbook {
+		if s != suitebuild.SourceFactbook {
 			bo.Sources = append(bo.Sources, s)
 			continue
 		}
@@ -115,7 +116,7 @@ func runSuiteBuild(o suiteBuildOptions, out io.Writer) error {
 		bo.FactbookDir = dir
 		bo.Sources = append(bo.Sources, s)
 	}
-	suites, err := exam.BuildSuites(bo)
+	suites, err := suitebuild.BuildSuites(bo)
 	if err != nil {
 		return err
 	}

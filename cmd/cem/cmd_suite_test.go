@@ -8,13 +8,14 @@ import (
 
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/suitebuild"
 )
 
 func TestSuiteBuildAndStats(t *testing.T) {
 	p := demotest.Paths(t)
 	out := t.TempDir()
 	var buf bytes.Buffer
-	err := runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{exam.SourceQuiz}, sourcesSet: true,
+	err := runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{suitebuild.SourceQuiz}, sourcesSet: true,
 		MC: 4, Split: "exam=0.75,heldout=0.25", Seed: 2, DataRoot: p.Root}, &buf)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +37,7 @@ func TestSuiteBuildAndStats(t *testing.T) {
 	if s := buf.String(); !strings.Contains(s, "capital") || !strings.Contains(s, "(all)") || !strings.Contains(s, "heldout") {
 		t.Errorf("stats = %q; want per-topic rows for both suites", s)
 	}
-	if err := runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{exam.SourceQuiz}, Split: "exam=0.5", DataRoot: p.Root}, &buf); err == nil {
+	if err := runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{suitebuild.SourceQuiz}, Split: "exam=0.5", DataRoot: p.Root}, &buf); err == nil {
 		t.Error("a split whose fractions do not sum to 1 was accepted")
 	}
 }

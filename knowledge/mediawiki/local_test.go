@@ -11,6 +11,7 @@ import (
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/suitebuild"
 )
 
 // EnvURL names the variable holding the api.php URL of the local wiki
@@ -104,7 +105,7 @@ func capitalQuestions(t testing.TB) []exam.Item {
 		t.Fatal(err)
 	}
 	var out []exam.Item
-	for _, it := range exam.FactbookItems(countries) {
+	for _, it := range suitebuild.FactbookItems(countries) {
 		if it.Relation == "capital" && strings.HasSuffix(it.ID, "-fwd") {
 			out = append(out, it)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/demodata/democorpora"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/internal/runlock"
@@ -23,6 +24,7 @@ import (
 	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
+	"github.com/cemlab/cem/suitebuild"
 	"github.com/cemlab/cem/trainset"
 )
 
@@ -133,7 +135,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		log("factbook left out: " + err.Error())
 	}
 	t0 := time.Now()
-	corpora, _, err := knowledge.LoadDemo(ctx, paths, names)
+	corpora, _, err := democorpora.Load(ctx, paths, names)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -145,7 +147,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	// 3. Suites.
-	quiz, err := exam.QuizItems(paths.QuizDir())
+	quiz, err := suitebuild.QuizItems(paths.QuizDir())
 	if err != nil {
 		return nil, fmt.Errorf("demo: suites: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/suitebuild"
 )
 
 // sizes are the numbers of items and training data of a demo mode.
@@ -48,7 +49,7 @@ type suiteSet struct {
 
 // buildSuites makes the suites from the quiz items and WordNet passages.
 func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint64) (*suiteSet, error) {
-	mc := exam.MultipleChoice(quiz, 4, seed)
+	mc := suitebuild.MultipleChoice(quiz, 4, seed)
 	forward := map[string]exam.Item{}
 	reverse := map[string]exam.Item{}
 	var symbols []exam.Item

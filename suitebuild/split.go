@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cemlab/cem/exam"
 )
 
 // SplitPart names one output suite of a split and its share of facts.
@@ -42,15 +44,6 @@ func ParseSplit(s string) ([]SplitPart, error) {
 	return parts, nil
 }
 
-// factOf returns the grouping key of an item: its Fact, or its ID when it
-// has none.
-func factOf(it *Item) string {
-	if it.Fact != "" {
-		return it.Fact
-	}
-	return "id:" + it.ID
-}
-
 // SplitByFact assigns items to parts so that all items of one Fact land
 // in the same part, stratified by Topic: within each topic the facts are
 // ordered by a seeded shuffle and cut into runs proportional to the
@@ -59,11 +52,11 @@ func factOf(it *Item) string {
 // topics is counted under the topic of its first item. Item order within
 // each part follows the input. The same items and seed give the same
 // split, whatever the input order of facts.
-func SplitByFact(items []Item, parts []SplitPart, seed uint64) map[string][]Item {
+func SplitByFact(items []exam.Item, parts []SplitPart, seed uint64) map[string][]exam.Item {
 	byTopic := map[string][]string{}
 	factTopic := map[string]string{}
 	for i := range items {
-		f := factOf(&items[i])
+		f := items[i].FactKey()
 		if _, ok := factTopic[f]; !ok {
 			factTopic[f] = items[i].Topic
 			byTopic[items[i].Topic] = append(byTopic[items[i].Topic], f)
@@ -83,12 +76,12 @@ func SplitByFact(items []Item, parts []SplitPart, seed uint64) map[string][]Item
 			at += n
 		}
 	}
-	out := map[string][]Item{}
+	out := map[string][]exam.Item{}
 	for _, p := range parts {
 		out[p.Name] = nil
 	}
 	for i := range items {
-		name := assign[factOf(&items[i])]
+		name := assign[items[i].FactKey()]
 		out[name] = append(out[name], items[i])
 	}
 	return out
@@ -124,10 +117,10 @@ func apportion(n int, parts []SplitPart) []int {
 // input.
 // The demo uses it to make a heldout suite of reverse questions about
 // facts whose forward questions are in the exam.
-func SplitByVariant(items []Item, forward, others string) map[string][]Item {
-	out := map[string][]Item{forward: nil, others: nil}
+func SplitByVariant(items []exam.Item, forward, others string) map[string][]exam.Item {
+	out := map[string][]exam.Item{forward: nil, others: nil}
 	for _, it := range items {
-		if it.Variant == "" || it.Variant == VariantForward {
+		if it.Variant == "" || it.Variant == exam.VariantForward {
 			out[forward] = append(out[forward], it)
 		} else {
 			out[others] = append(out[others], it)

@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"encoding/json"
@@ -11,17 +11,18 @@ import (
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/corpus/wordnet"
 	"github.com/cemlab/cem/demodata/demotest"
+	"github.com/cemlab/cem/exam"
 )
 
 var (
 	wnOnce  sync.Once
-	wnItems []Item
+	wnItems []exam.Item
 	wnErr   error
 )
 
 // realWordNetItems builds the WordNet items once, skipping when WordNet
 // is absent.
-func realWordNetItems(t *testing.T) []Item {
+func realWordNetItems(t *testing.T) []exam.Item {
 	t.Helper()
 	p := demotest.Paths(t)
 	wnOnce.Do(func() {
@@ -41,7 +42,7 @@ func TestWordNetItemsReal(t *testing.T) {
 	if len(items) < 5000 {
 		t.Errorf("WordNet items = %d; want >= 5000", len(items))
 	}
-	byID := map[string]Item{}
+	byID := map[string]exam.Item{}
 	for _, it := range items {
 		if _, dup := byID[it.ID]; dup {
 			t.Fatalf("duplicate id %s", it.ID)
@@ -50,9 +51,9 @@ func TestWordNetItemsReal(t *testing.T) {
 		if err := it.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		if it.Variant == VariantForward && strings.HasPrefix(it.ID, "wordnet-n") {
+		if it.Variant == exam.VariantForward && strings.HasPrefix(it.ID, "wordnet-n") {
 			// The question never contains the answer.
-			if strings.Contains(" "+Normalize(it.Question)+" ", " "+Normalize(it.Answer.Text)+" ") {
+			if strings.Contains(" "+exam.Normalize(it.Question)+" ", " "+exam.Normalize(it.Answer.Text)+" ") {
 				t.Errorf("%s: question %q gives away %q", it.ID, it.Question, it.Answer.Text)
 			}
 		}
@@ -81,7 +82,7 @@ func TestFactbookItemsReal(t *testing.T) {
 	if len(items) < 1500 {
 		t.Errorf("Factbook items = %d; want >= 1500", len(items))
 	}
-	byID := map[string]Item{}
+	byID := map[string]exam.Item{}
 	topics := map[string]int{}
 	for _, it := range items {
 		byID[it.ID] = it
@@ -149,19 +150,19 @@ func TestBuiltSuitesCleanText(t *testing.T) {
 }
 
 // sampleItems is a small open suite with two topics and fact variants.
-func sampleItems() []Item {
-	var items []Item
+func sampleItems() []exam.Item {
+	var items []exam.Item
 	caps := [][2]string{{"Chad", "N'Djamena"}, {"Mali", "Bamako"}, {"Niger", "Niamey"}, {"Peru", "Lima"},
 		{"Chile", "Santiago"}, {"France", "Paris"}, {"Spain", "Madrid"}, {"Italy", "Rome"}, {"Japan", "Tokyo"}, {"Iran", "Tehran"}}
 	for _, c := range caps {
 		fact := FactID("capital", c[0])
 		items = append(items,
-			Item{ID: "fwd-" + c[0], Question: "What is the capital of " + c[0] + "?", Answer: OpenAnswer(c[1]), Topic: "capital", Fact: fact, Relation: "capital", Variant: VariantForward},
-			Item{ID: "rev-" + c[0], Question: c[1] + " is the capital of which country?", Answer: OpenAnswer(c[0]), Topic: "capital", Fact: fact, Relation: "capital", Variant: VariantReverse})
+			exam.Item{ID: "fwd-" + c[0], Question: "What is the capital of " + c[0] + "?", Answer: exam.OpenAnswer(c[1]), Topic: "capital", Fact: fact, Relation: "capital", Variant: exam.VariantForward},
+			exam.Item{ID: "rev-" + c[0], Question: c[1] + " is the capital of which country?", Answer: exam.OpenAnswer(c[0]), Topic: "capital", Fact: fact, Relation: "capital", Variant: exam.VariantReverse})
 	}
 	for _, e := range [][2]string{{"Gold", "Au"}, {"Iron", "Fe"}, {"Neon", "Ne"}, {"Tin", "Sn"}} {
-		items = append(items, Item{ID: "el-" + e[0], Question: "Symbol of " + e[0] + "?", Answer: OpenAnswer(e[1]), Aliases: []string{strings.ToLower(e[1])},
-			Topic: "element", Fact: FactID("symbol", e[0]), Relation: "symbol", Variant: VariantForward})
+		items = append(items, exam.Item{ID: "el-" + e[0], Question: "Symbol of " + e[0] + "?", Answer: exam.OpenAnswer(e[1]), Aliases: []string{strings.ToLower(e[1])},
+			Topic: "element", Fact: FactID("symbol", e[0]), Relation: "symbol", Variant: exam.VariantForward})
 	}
 	return items
 }
@@ -174,11 +175,11 @@ func TestMultipleChoice(t *testing.T) {
 		t.Fatalf("MultipleChoice made %d items; want %d", len(mc), len(items))
 	}
 	again := MultipleChoice(items, 4, 7)
-	if !slices.EqualFunc(mc, again, func(a, b Item) bool { return slices.Equal(a.Choices, b.Choices) }) {
+	if !slices.EqualFunc(mc, again, func(a, b exam.Item) bool { return slices.Equal(a.Choices, b.Choices) }) {
 		t.Error("MultipleChoice is not deterministic for a seed")
 	}
 	other := MultipleChoice(items, 4, 8)
-	if slices.EqualFunc(mc, other, func(a, b Item) bool { return slices.Equal(a.Choices, b.Choices) }) {
+	if slices.EqualFunc(mc, other, func(a, b exam.Item) bool { return slices.Equal(a.Choices, b.Choices) }) {
 		t.Error("MultipleChoice ignores the seed")
 	}
 	positions := map[int]bool{}
@@ -193,7 +194,7 @@ func TestMultipleChoice(t *testing.T) {
 		positions[it.Answer.Index] = true
 		seen := map[string]bool{}
 		for j, c := range it.Choices {
-			n := Normalize(c)
+			n := exam.Normalize(c)
 			if seen[n] {
 				t.Errorf("%s: choice %q repeated", it.ID, c)
 			}
@@ -202,7 +203,7 @@ func TestMultipleChoice(t *testing.T) {
 				t.Errorf("%s: distractor %q is a gold answer", it.ID, c)
 			}
 			// Distractors come from the same relation and variant.
-			if src.Variant == VariantReverse && !slices.ContainsFunc(items, func(o Item) bool { return o.Variant == VariantReverse && o.Answer.Text == c }) {
+			if src.Variant == exam.VariantReverse && !slices.ContainsFunc(items, func(o exam.Item) bool { return o.Variant == exam.VariantReverse && o.Answer.Text == c }) {
 				t.Errorf("%s: distractor %q is not a country", it.ID, c)
 			}
 		}
@@ -269,18 +270,18 @@ func TestSplitByVariant(t *testing.T) {
 		t.Fatalf("variant split = %d / %d; want 14 / 10", len(got["exam"]), len(got["heldout"]))
 	}
 	for _, it := range got["heldout"] {
-		if it.Variant != VariantReverse {
+		if it.Variant != exam.VariantReverse {
 			t.Errorf("heldout holds %s (%s)", it.ID, it.Variant)
 		}
 	}
 }
 
 func TestMergeDuplicates(t *testing.T) {
-	items := []Item{
-		{ID: "quiz-x", Question: "What is the capital of Chad?", Answer: OpenAnswer("N'Djamena"), Aliases: []string{"Ndjamena"}},
-		{ID: "wn-x", Question: "what is the capital of chad", Answer: OpenAnswer("N'Djamena"), Aliases: []string{"Fort-Lamy", "ndjamena"}},
-		{ID: "quiz-x", Question: "What is the capital of Chad?", Answer: OpenAnswer("N'Djamena")},
-		{ID: "other", Question: "What is the capital of Mali?", Answer: OpenAnswer("Bamako")},
+	items := []exam.Item{
+		{ID: "quiz-x", Question: "What is the capital of Chad?", Answer: exam.OpenAnswer("N'Djamena"), Aliases: []string{"Ndjamena"}},
+		{ID: "wn-x", Question: "what is the capital of chad", Answer: exam.OpenAnswer("N'Djamena"), Aliases: []string{"Fort-Lamy", "ndjamena"}},
+		{ID: "quiz-x", Question: "What is the capital of Chad?", Answer: exam.OpenAnswer("N'Djamena")},
+		{ID: "other", Question: "What is the capital of Mali?", Answer: exam.OpenAnswer("Bamako")},
 	}
 	got := MergeDuplicates(items)
 	if len(got) != 2 || got[0].ID != "quiz-x" || !slices.Equal(got[0].Aliases, []string{"Ndjamena", "Fort-Lamy"}) {
@@ -305,7 +306,7 @@ func TestBuildSuitesReal(t *testing.T) {
 	}
 	paired := 0
 	for _, it := range ho {
-		if it.Variant != VariantReverse || !it.IsMultipleChoice() {
+		if it.Variant != exam.VariantReverse || !it.IsMultipleChoice() {
 			t.Fatalf("heldout item %+v; want multiple-choice reverse questions", it)
 		}
 		if examFacts[it.Fact] {
@@ -315,7 +316,7 @@ func TestBuildSuitesReal(t *testing.T) {
 	if paired != len(ho) {
 		t.Errorf("%d of %d heldout items ask about a fact of the exam; want all", paired, len(ho))
 	}
-	rows := Stats([]*Suite{{Name: "exam", Items: ex}, {Name: "heldout", Items: ho}})
+	rows := exam.Stats([]*exam.Suite{{Name: "exam", Items: ex}, {Name: "heldout", Items: ho}})
 	last := rows[len(rows)-1]
 	if last.Suite != "heldout" || last.Topic != "(all)" || last.Items != len(ho) || last.Other != len(ho) {
 		t.Errorf("last stats row = %+v; want heldout totals", last)
@@ -330,8 +331,8 @@ func TestMultipleChoicePools(t *testing.T) {
 	var states []string
 	for _, s := range [][2]string{{"Iowa", "Des Moines"}, {"Ohio", "Columbus"}, {"Utah", "Salt Lake City"}, {"Texas", "Austin"}} {
 		states = append(states, s[0])
-		items = append(items, Item{ID: "rev-" + s[0], Question: s[1] + " is the capital of which U.S. state?", Answer: OpenAnswer(s[0]),
-			Topic: "capital", Fact: FactID("capital", s[0]), Subject: s[0], Object: s[1], Relation: "capital", Variant: VariantReverse})
+		items = append(items, exam.Item{ID: "rev-" + s[0], Question: s[1] + " is the capital of which U.S. state?", Answer: exam.OpenAnswer(s[0]),
+			Topic: "capital", Fact: FactID("capital", s[0]), Subject: s[0], Object: s[1], Relation: "capital", Variant: exam.VariantReverse})
 	}
 	for i := range items { // sampleItems leaves Subject and Object empty
 		if strings.HasPrefix(items[i].ID, "rev-") && items[i].Object == "" {

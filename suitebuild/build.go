@@ -1,14 +1,13 @@
-package exam
+package suitebuild
 
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/corpus/wordnet"
+	"github.com/cemlab/cem/exam"
 )
 
 // Source names of BuildOptions.Sources.
@@ -52,9 +51,9 @@ func ParseSplitSpec(s string) (parts []SplitPart, variants [2]string, err error)
 			switch {
 			case name == "":
 				return nil, variants, fmt.Errorf("split %q: empty suite name", s)
-			case kind == VariantForward:
+			case kind == exam.VariantForward:
 				variants[0] = name
-			case kind == VariantReverse || kind == "others":
+			case kind == exam.VariantReverse || kind == "others":
 				variants[1] = name
 			default:
 				return nil, variants, fmt.Errorf("split %q: want forward or reverse after %s=", s, name)
@@ -73,11 +72,11 @@ func ParseSplitSpec(s string) (parts []SplitPart, variants [2]string, err error)
 // sources (MergeDuplicates), adds multiple-choice versions and splits the
 // result into named suites. It fails when a source is unknown or its
 // folder cannot be read.
-func BuildSuites(o BuildOptions) (map[string][]Item, error) {
+func BuildSuites(o BuildOptions) (map[string][]exam.Item, error) {
 	if len(o.Sources) == 0 {
-		return nil, errors.New("exam: no sources")
+		return nil, errors.New("suitebuild: no sources")
 	}
-	var items []Item
+	var items []exam.Item
 	for _, src := range o.Sources {
 		got, err := sourceItems(src, o)
 		if err != nil {
@@ -93,7 +92,7 @@ func BuildSuites(o BuildOptions) (map[string][]Item, error) {
 		for _, it := range mc {
 			made[strings.TrimSuffix(it.ID, suffix)] = true
 		}
-		var out []Item
+		var out []exam.Item
 		for _, it := range items {
 			if o.KeepOpen || !made[it.ID] {
 				out = append(out, it)
@@ -107,11 +106,11 @@ func BuildSuites(o BuildOptions) (map[string][]Item, error) {
 	case len(o.Split) > 0:
 		return SplitByFact(items, o.Split, o.Seed), nil
 	}
-	return map[string][]Item{RoleExam: items}, nil
+	return map[string][]exam.Item{exam.RoleExam: items}, nil
 }
 
 // sourceItems builds the items of one source.
-func sourceItems(src string, o BuildOptions) ([]Item, error) {
+func sourceItems(src string, o BuildOptions) ([]exam.Item, error) {
 	switch src {
 	case SourceQuiz:
 		return QuizItems(o.QuizDir)
@@ -128,65 +127,5 @@ func sourceItems(src string, o BuildOptions) ([]Item, error) {
 		}
 		return FactbookItems(cs), nil
 	}
-	return nil, fmt.Errorf("exam: unknown source %q (want %s, %s or %s)", src, SourceQuiz, SourceWordNet, SourceFactbook)
-}
-
-// StatRow counts the items of one suite and topic.
-type StatRow struct {
-	Suite, Topic   string
-	Items          int
-	Open, Choice   int // open questions and multiple-choice items
-	Facts          int // distinct facts
-	Forward, Other int // items by variant: forward (or none) and the rest
-}
-
-// Stats counts the items of each suite by topic, sorted by suite then
-// topic, with a row of topic "(all)" closing each suite.
-func Stats(suites []*Suite) []StatRow {
-	var rows []StatRow
-	sorted := slices.Clone(suites)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
-	for _, s := range sorted {
-		byTopic := map[string]*StatRow{}
-		facts := map[string]map[string]bool{}
-		total := StatRow{Suite: s.Name, Topic: "(all)"}
-		allFacts := map[string]bool{}
-		for i := range s.Items {
-			it := &s.Items[i]
-			r := byTopic[it.Topic]
-			if r == nil {
-				r = &StatRow{Suite: s.Name, Topic: it.Topic}
-				byTopic[it.Topic] = r
-				facts[it.Topic] = map[string]bool{}
-			}
-			for _, x := range []*StatRow{r, &total} {
-				x.Items++
-				if it.Answer.IsOpen() {
-					x.Open++
-				} else {
-					x.Choice++
-				}
-				if it.Variant == "" || it.Variant == VariantForward {
-					x.Forward++
-				} else {
-					x.Other++
-				}
-			}
-			facts[it.Topic][factOf(it)] = true
-			allFacts[factOf(it)] = true
-		}
-		topics := make([]string, 0, len(byTopic))
-		for t := range byTopic {
-			topics = append(topics, t)
-		}
-		sort.Strings(topics)
-		for _, t := range topics {
-			r := byTopic[t]
-			r.Facts = len(facts[t])
-			rows = append(rows, *r)
-		}
-		total.Facts = len(allFacts)
-		rows = append(rows, total)
-	}
-	return rows
+	return nil, fmt.Errorf("suitebuild: unknown source %q (want %s, %s or %s)", src, SourceQuiz, SourceWordNet, SourceFactbook)
 }

@@ -1,12 +1,15 @@
-package exam
+package suitebuild
 
 import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/cemlab/cem/internal/jsonl"
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/cemlab/cem/exam"
 )
 
 // QuizRecord is one logical line of a quiz data file (continuation lines
@@ -29,7 +32,7 @@ type QuizSubject struct {
 // ParseQuiz reads a quiz data file: one record per line, categories
 // separated by ':' outside brackets, a backslash before a character
 // quoting it and a backslash at the end of a line joining the next line.
-// name is used in errors, which are *LineError values giving the line.
+// name is used in errors, which are *exam.LineError values giving the line.
 func ParseQuiz(r io.Reader, name string) ([]QuizRecord, error) {
 	var out []QuizRecord
 	err := quizLines(r, name, func(line int, text string) error {
@@ -86,7 +89,7 @@ func parseCategories(fields []string) ([]Pattern, error) {
 
 // quizLines calls fn with each logical line (continuations joined) and the
 // number of its first physical line; blank lines are skipped. fn's errors
-// are wrapped in a *LineError at that line.
+// are wrapped in a *exam.LineError at that line.
 func quizLines(r io.Reader, name string, fn func(line int, text string) error) error {
 	var buf strings.Builder
 	start := 0
@@ -97,7 +100,7 @@ func quizLines(r io.Reader, name string, fn func(line int, text string) error) e
 			return nil
 		}
 		if err := fn(start, text); err != nil {
-			return &LineError{File: name, Line: start, Err: err}
+			return &exam.LineError{File: name, Line: start, Err: err}
 		}
 		return nil
 	}
@@ -121,29 +124,32 @@ func quizLines(r io.Reader, name string, fn func(line int, text string) error) e
 	return nil
 }
 
+// maxQuizLine bounds one physical line of a quiz file.
+const maxQuizLine = 16 << 20
+
 // quizLinesRaw calls fn with every physical line, blank ones included, and
-// its number; fn's errors are wrapped in a *LineError at that line. A line
-// that is not valid UTF-8 is an error (a Latin-1 file would otherwise give
-// items holding U+FFFD).
+// its number; fn's errors are wrapped in a *exam.LineError at that line. A
+// line that is not valid UTF-8 is an error (a Latin-1 file would otherwise
+// give items holding U+FFFD).
 func quizLinesRaw(r io.Reader, name string, fn func(line int, text string) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLine)
+	sc.Buffer(make([]byte, 0, 64<<10), maxQuizLine)
 	line := 0
 	for sc.Scan() {
 		line++
-		if err := checkUTF8(sc.Bytes()); err != nil {
-			return &LineError{File: name, Line: line, Err: err}
+		if err := jsonl.CheckUTF8(sc.Bytes()); err != nil {
+			return &exam.LineError{File: name, Line: line, Err: err}
 		}
 		if err := fn(line, strings.TrimSuffix(sc.Text(), "\r")); err != nil {
-			var le *LineError
+			var le *exam.LineError
 			if errors.As(err, &le) {
 				return err
 			}
-			return &LineError{File: name, Line: line, Err: err}
+			return &exam.LineError{File: name, Line: line, Err: err}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return &LineError{File: name, Line: line + 1, Err: err}
+		return &exam.LineError{File: name, Line: line + 1, Err: err}
 	}
 	return nil
 }

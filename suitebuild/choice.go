@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"hash/fnv"
@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cemlab/cem/exam"
 )
 
 // MultipleChoice returns a multiple-choice version of every open item in
@@ -23,7 +25,7 @@ import (
 // The new item has ID "<id>-mc<k>", the same Fact, Subject, Relation,
 // Object and Variant, and no aliases. The result is the same for the same
 // items, k and seed, whatever their order.
-func MultipleChoice(items []Item, k int, seed uint64) []Item {
+func MultipleChoice(items []exam.Item, k int, seed uint64) []exam.Item {
 	if k < 2 {
 		return nil
 	}
@@ -31,7 +33,7 @@ func MultipleChoice(items []Item, k int, seed uint64) []Item {
 	seen := map[string]bool{}
 	for i := range items {
 		it := &items[i]
-		n := Normalize(it.Answer.Text)
+		n := exam.Normalize(it.Answer.Text)
 		if !it.Answer.IsOpen() || n == "" {
 			continue
 		}
@@ -45,7 +47,7 @@ func MultipleChoice(items []Item, k int, seed uint64) []Item {
 	for _, p := range pools {
 		sort.Strings(p) // independent of item order
 	}
-	var out []Item
+	var out []exam.Item
 	for i := range items {
 		it := &items[i]
 		if !it.Answer.IsOpen() {
@@ -63,14 +65,14 @@ func MultipleChoice(items []Item, k int, seed uint64) []Item {
 // forward items and Object for the others, replaced by "_"), the class
 // (Object, when it is not the answer), the topic, and the relation (or
 // topic) with the variant.
-func poolKeys(it *Item) []string {
+func poolKeys(it *exam.Item) []string {
 	rel := it.Relation
 	if rel == "" {
 		rel = it.Topic
 	}
 	base := rel + "\x00" + it.Variant
 	given := it.Subject
-	if it.Variant != "" && it.Variant != VariantForward {
+	if it.Variant != "" && it.Variant != exam.VariantForward {
 		given = it.Object
 	}
 	var keys []string
@@ -78,16 +80,16 @@ func poolKeys(it *Item) []string {
 		keys = append(keys, base+"\x00shape\x00"+strings.ReplaceAll(it.Question, given, "_"))
 	}
 	if it.Object != "" && !sameAnswer(it.Object, it.Answer.Text) {
-		keys = append(keys, base+"\x00class\x00"+Normalize(it.Object))
+		keys = append(keys, base+"\x00class\x00"+exam.Normalize(it.Object))
 	}
 	return append(keys, base+"\x00topic\x00"+it.Topic, base)
 }
 
 // makeChoice builds the multiple-choice version of one item.
-func makeChoice(it *Item, pools map[string][]string, k int, seed uint64) (Item, bool) {
+func makeChoice(it *exam.Item, pools map[string][]string, k int, seed uint64) (exam.Item, bool) {
 	golds := map[string]bool{}
 	for _, g := range it.Golds() {
-		golds[Normalize(g)] = true
+		golds[exam.Normalize(g)] = true
 	}
 	rng := rand.New(rand.NewPCG(seed, hashString(it.ID)))
 	choices := make([]string, 0, k)
@@ -100,7 +102,7 @@ func makeChoice(it *Item, pools map[string][]string, k int, seed uint64) (Item, 
 				break
 			}
 			c := pool[j]
-			n := Normalize(c)
+			n := exam.Normalize(c)
 			if golds[n] || used[n] {
 				continue
 			}
@@ -109,7 +111,7 @@ func makeChoice(it *Item, pools map[string][]string, k int, seed uint64) (Item, 
 		}
 	}
 	if len(choices) < k-1 {
-		return Item{}, false
+		return exam.Item{}, false
 	}
 	pos := rng.IntN(k)
 	choices = append(choices, "")
@@ -118,7 +120,7 @@ func makeChoice(it *Item, pools map[string][]string, k int, seed uint64) (Item, 
 	mc := *it
 	mc.ID = it.ID + mcSuffix(k)
 	mc.Choices = choices
-	mc.Answer = Answer{Index: pos, Text: it.Answer.Text}
+	mc.Answer = exam.Answer{Index: pos, Text: it.Answer.Text}
 	mc.Aliases = nil
 	return mc, true
 }
@@ -132,3 +134,9 @@ func hashString(s string) uint64 {
 
 // mcSuffix is what a k-choice item's ID adds to its open item's ID.
 func mcSuffix(k int) string { return "-mc" + strconv.Itoa(k) }
+
+// sameAnswer reports whether a and b normalise to the same non-empty text.
+func sameAnswer(a, b string) bool {
+	na := exam.Normalize(a)
+	return na != "" && na == exam.Normalize(b)
+}

@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cemlab/cem/exam"
 )
 
 // quizRelation turns two categories of a quiz file into questions.
@@ -78,13 +80,13 @@ var quizRelations = func() []quizRelation {
 // Files named in quizRelations that are absent from dir are skipped; when
 // dir has an index file, a relation whose categories the index does not
 // have is skipped too. It fails when dir holds none of the files.
-func QuizItems(dir string) ([]Item, error) {
+func QuizItems(dir string) ([]exam.Item, error) {
 	cats, err := quizIndexCategories(dir)
 	if err != nil {
 		return nil, err
 	}
 	records := map[string][]QuizRecord{}
-	var items []Item
+	var items []exam.Item
 	found := 0
 	for _, rel := range quizRelations {
 		if n, ok := cats[rel.file]; ok && (rel.from >= n || rel.to >= n) {
@@ -146,26 +148,26 @@ func readQuizFile(path string) ([]QuizRecord, error) {
 }
 
 // relationItems makes the items of one relation over a file's records.
-func relationItems(rel quizRelation, recs []QuizRecord) []Item {
+func relationItems(rel quizRelation, recs []QuizRecord) []exam.Item {
 	// A reverse question is asked only when its object names one subject.
 	subjectsOf := map[string]map[string]bool{}
 	for _, r := range recs {
 		if s, o, ok := recordPair(rel, r); ok {
-			k := Normalize(o.Canonical())
+			k := exam.Normalize(o.Canonical())
 			if subjectsOf[k] == nil {
 				subjectsOf[k] = map[string]bool{}
 			}
-			subjectsOf[k][Normalize(s.Canonical())] = true
+			subjectsOf[k][exam.Normalize(s.Canonical())] = true
 		}
 	}
-	var items []Item
+	var items []exam.Item
 	for _, r := range recs {
 		subj, obj, ok := recordPair(rel, r)
 		if !ok {
 			continue
 		}
 		s, o := subj.Canonical(), obj.Canonical()
-		base := Item{
+		base := exam.Item{
 			Topic:    rel.topic,
 			Source:   fmt.Sprintf("bsdgames:%s:%d", rel.file, r.Line),
 			Fact:     FactID(rel.relation, s),
@@ -174,9 +176,9 @@ func relationItems(rel quizRelation, recs []QuizRecord) []Item {
 			Object:   o,
 		}
 		id := "quiz-" + slug(rel.relation) + "-" + slug(s)
-		items = append(items, ask(base, id+"-fwd", VariantForward, fmt.Sprintf(rel.forward, s), o, obj.Expand(0)[1:]))
-		if rel.reverse != "" && len(subjectsOf[Normalize(o)]) == 1 {
-			items = append(items, ask(base, id+"-rev", VariantReverse, fmt.Sprintf(rel.reverse, o), s, subj.Expand(0)[1:]))
+		items = append(items, ask(base, id+"-fwd", exam.VariantForward, fmt.Sprintf(rel.forward, s), o, obj.Expand(0)[1:]))
+		if rel.reverse != "" && len(subjectsOf[exam.Normalize(o)]) == 1 {
+			items = append(items, ask(base, id+"-rev", exam.VariantReverse, fmt.Sprintf(rel.reverse, o), s, subj.Expand(0)[1:]))
 		}
 	}
 	return items
@@ -205,18 +207,18 @@ func FactID(relation, subject string) string {
 
 // slug is Normalize with spaces as "-".
 func slug(s string) string {
-	return strings.ReplaceAll(Normalize(s), " ", "-")
+	return strings.ReplaceAll(exam.Normalize(s), " ", "-")
 }
 
 // MergeDuplicates returns items with repeats removed, keeping the first
 // item of each ID and of each (normalised question, normalised answer)
 // pair, and adding the aliases of dropped repeats to the kept item. The
 // order of first occurrences is kept.
-func MergeDuplicates(items []Item) []Item {
+func MergeDuplicates(items []exam.Item) []exam.Item {
 	byKey := map[string]int{}
-	out := make([]Item, 0, len(items))
+	out := make([]exam.Item, 0, len(items))
 	for _, it := range items {
-		keys := []string{"id\x00" + it.ID, "qa\x00" + Normalize(it.Question) + "\x00" + Normalize(it.Answer.Text)}
+		keys := []string{"id\x00" + it.ID, "qa\x00" + exam.Normalize(it.Question) + "\x00" + exam.Normalize(it.Answer.Text)}
 		i, seen := -1, false
 		for _, k := range keys {
 			if j, ok := byKey[k]; ok {
@@ -252,4 +254,13 @@ func containsAnswer(list []string, a string) bool {
 		}
 	}
 	return false
+}
+
+// ask returns a copy of base asking question with answer and aliases, as
+// the given variant of base's fact.
+func ask(base exam.Item, id, variant, question, answer string, aliases []string) exam.Item {
+	it := base
+	it.ID, it.Variant, it.Question = id, variant, question
+	it.Answer, it.Aliases = exam.OpenAnswer(answer), aliases
+	return it
 }

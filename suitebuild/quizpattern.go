@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"fmt"

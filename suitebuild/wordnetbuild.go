@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/corpus/wordnet"
+	"github.com/cemlab/cem/exam"
 )
 
 // WordNetItems builds open questions about WordNet instance synsets (named
@@ -28,7 +29,7 @@ import (
 // Items of one synset share the Fact "wordnet/<synset id>"; Topic is the
 // lexicographer file without "noun." ("person", "location", "event").
 // The order follows the database.
-func WordNetItems(db *wordnet.DB) []Item {
+func WordNetItems(db *wordnet.DB) []exam.Item {
 	names, defs := map[string]int{}, map[string]int{}
 	lemmas := map[string]int{} // lemmas of the wholes capitals are part of
 	wholes := map[wordnet.Key]bool{}
@@ -36,16 +37,16 @@ func WordNetItems(db *wordnet.DB) []Item {
 		if !s.IsInstance() {
 			continue
 		}
-		names[Normalize(instanceName(s))]++
-		defs[Normalize(s.Definition)]++
+		names[exam.Normalize(instanceName(s))]++
+		defs[exam.Normalize(s.Definition)]++
 		if w := capitalOf(db, s); w != nil && !wholes[w.Key()] {
 			wholes[w.Key()] = true
 			for _, l := range w.Lemmas {
-				lemmas[Normalize(l)]++
+				lemmas[exam.Normalize(l)]++
 			}
 		}
 	}
-	var items []Item
+	var items []exam.Item
 	for _, s := range db.Synsets {
 		if !s.IsInstance() {
 			continue
@@ -56,7 +57,7 @@ func WordNetItems(db *wordnet.DB) []Item {
 		}
 		name := instanceName(s)
 		topic := strings.TrimPrefix(s.LexFile, "noun.")
-		base := Item{
+		base := exam.Item{
 			Topic:    topic,
 			Source:   "wordnet:" + s.ID(),
 			Fact:     "wordnet/" + s.ID(),
@@ -64,16 +65,16 @@ func WordNetItems(db *wordnet.DB) []Item {
 			Relation: "instance of",
 			Object:   classes[0].Lemmas[0],
 		}
-		if q, ok := glossQuestion(s, topic); ok && defs[Normalize(s.Definition)] == 1 {
-			items = append(items, ask(base, "wordnet-"+s.ID()+"-fwd", VariantForward, q, name, without(s.Lemmas, name)))
+		if q, ok := glossQuestion(s, topic); ok && defs[exam.Normalize(s.Definition)] == 1 {
+			items = append(items, ask(base, "wordnet-"+s.ID()+"-fwd", exam.VariantForward, q, name, without(s.Lemmas, name)))
 		}
-		if names[Normalize(name)] == 1 {
+		if names[exam.Normalize(name)] == 1 {
 			var golds []string
 			for _, c := range classes {
 				golds = append(golds, c.Lemmas...)
 			}
 			golds = dedupeFold(golds)
-			items = append(items, ask(base, "wordnet-"+s.ID()+"-rev", VariantReverse,
+			items = append(items, ask(base, "wordnet-"+s.ID()+"-rev", exam.VariantReverse,
 				kindQuestion(topic, name), golds[0], golds[1:]))
 		}
 		items = append(items, capitalItems(db, s, name, lemmas)...)
@@ -102,9 +103,9 @@ func glossQuestion(s *wordnet.Synset, topic string) (string, bool) {
 	if def == "" {
 		return "", false
 	}
-	nd := " " + Normalize(def) + " "
+	nd := " " + exam.Normalize(def) + " "
 	for _, l := range s.Lemmas {
-		if nl := Normalize(l); nl != "" && strings.Contains(nd, " "+nl+" ") {
+		if nl := exam.Normalize(l); nl != "" && strings.Contains(nd, " "+nl+" ") {
 			return "", false
 		}
 	}
@@ -199,17 +200,17 @@ func capitalOf(db *wordnet.DB, s *wordnet.Synset) *wordnet.Synset {
 // of another instance (its country or state). The country is named by its
 // first lemma no other capital-holding instance has (two countries are
 // "Congo"); without one no question is asked.
-func capitalItems(db *wordnet.DB, s *wordnet.Synset, name string, lemmas map[string]int) []Item {
+func capitalItems(db *wordnet.DB, s *wordnet.Synset, name string, lemmas map[string]int) []exam.Item {
 	whole := capitalOf(db, s)
 	if whole == nil {
 		return nil
 	}
-	i := slices.IndexFunc(whole.Lemmas, func(l string) bool { return lemmas[Normalize(l)] == 1 })
+	i := slices.IndexFunc(whole.Lemmas, func(l string) bool { return lemmas[exam.Normalize(l)] == 1 })
 	if i < 0 {
 		return nil
 	}
 	country := whole.Lemmas[i]
-	base := Item{
+	base := exam.Item{
 		Topic:    "capital",
 		Source:   "wordnet:" + s.ID(),
 		Fact:     FactID("capital", country),
@@ -218,10 +219,10 @@ func capitalItems(db *wordnet.DB, s *wordnet.Synset, name string, lemmas map[str
 		Object:   name,
 	}
 	id := "wordnet-capital-" + slug(country)
-	items := []Item{ask(base, id+"-fwd", VariantForward,
+	items := []exam.Item{ask(base, id+"-fwd", exam.VariantForward,
 		fmt.Sprintf("What is the capital of %s?", country), name, without(s.Lemmas, name))}
 	if capitalKind(db, s) == "country" {
-		items = append(items, ask(base, id+"-rev", VariantReverse,
+		items = append(items, ask(base, id+"-rev", exam.VariantReverse,
 			fmt.Sprintf("%s is the capital of which country?", name), country, without(whole.Lemmas, country)))
 	}
 	return items

@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/corpus/factbook"
+	"github.com/cemlab/cem/exam"
 )
 
 // factbookRelation asks about one Factbook field.
@@ -171,13 +172,13 @@ func firstClause2(s string) string {
 // "What is the capital of Chad?" shares "capital/chad" with the quiz and
 // WordNet items. Profiles without a country name (oceans, the world) are
 // skipped. Topic is the relation.
-func FactbookItems(countries []*factbook.Country) []Item {
+func FactbookItems(countries []*factbook.Country) []exam.Item {
 	type row struct {
 		c       *factbook.Country
 		answer  string
 		aliases []string
 	}
-	var items []Item
+	var items []exam.Item
 	for _, rel := range factbookRelations {
 		var rows []row
 		owners := map[string]int{}
@@ -194,10 +195,10 @@ func FactbookItems(countries []*factbook.Country) []Item {
 				continue
 			}
 			rows = append(rows, row{c, a, aliases})
-			owners[Normalize(a)]++
+			owners[exam.Normalize(a)]++
 		}
 		for _, r := range rows {
-			base := Item{
+			base := exam.Item{
 				Topic:    slug(rel.relation),
 				Source:   "factbook:" + r.c.Region + "/" + r.c.Code,
 				Fact:     FactID(rel.relation, r.c.Name),
@@ -206,16 +207,16 @@ func FactbookItems(countries []*factbook.Country) []Item {
 				Object:   r.answer,
 			}
 			id := "factbook-" + slug(rel.relation) + "-" + r.c.Code
-			items = append(items, ask(base, id+"-fwd", VariantForward,
+			items = append(items, ask(base, id+"-fwd", exam.VariantForward,
 				fmt.Sprintf(rel.forward, r.c.Name), r.answer, without(dedupeFold(r.aliases), r.answer)))
-			if rel.reverse == "" || owners[Normalize(r.answer)] != 1 {
+			if rel.reverse == "" || owners[exam.Normalize(r.answer)] != 1 {
 				continue
 			}
 			var longName []string
 			if long, ok := r.c.Get("Government", "Country name", "conventional long form"); ok && usable(long) && long != r.c.Name {
 				longName = []string{long}
 			}
-			items = append(items, ask(base, id+"-rev", VariantReverse,
+			items = append(items, ask(base, id+"-rev", exam.VariantReverse,
 				fmt.Sprintf(rel.reverse, r.answer), r.c.Name, longName))
 		}
 	}

@@ -1,10 +1,12 @@
-package exam
+package suitebuild
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cemlab/cem/exam"
 )
 
 // ParseOpenTrivia reads questions in the OpenTriviaQA text format:
@@ -23,9 +25,9 @@ import (
 //
 // Items get ID "<prefix>-<n>" (n counts from 1 in file order), Topic
 // topic, Source "opentriviaqa:<name>:<line>" and Fact the ID. name is used
-// in errors, which are *LineError values at the line of the fault.
-func ParseOpenTrivia(r io.Reader, name, prefix, topic string) ([]Item, error) {
-	var items []Item
+// in errors, which are *exam.LineError values at the line of the fault.
+func ParseOpenTrivia(r io.Reader, name, prefix, topic string) ([]exam.Item, error) {
+	var items []exam.Item
 	var cur *otRecord
 	finish := func() error {
 		if cur == nil {
@@ -33,7 +35,7 @@ func ParseOpenTrivia(r io.Reader, name, prefix, topic string) ([]Item, error) {
 		}
 		it, err := cur.item(fmt.Sprintf("%s-%d", prefix, len(items)+1), topic, name)
 		if err != nil {
-			return &LineError{File: name, Line: cur.line, Err: err}
+			return &exam.LineError{File: name, Line: cur.line, Err: err}
 		}
 		items = append(items, it)
 		cur = nil
@@ -84,9 +86,9 @@ type otRecord struct {
 }
 
 // item validates the record and makes its Item.
-func (r *otRecord) item(id, topic, name string) (Item, error) {
+func (r *otRecord) item(id, topic, name string) (exam.Item, error) {
 	if !r.hasAnswer {
-		return Item{}, errors.New("question has no ^ answer line")
+		return exam.Item{}, errors.New("question has no ^ answer line")
 	}
 	idx := -1
 	for i, c := range r.choices {
@@ -96,19 +98,19 @@ func (r *otRecord) item(id, topic, name string) (Item, error) {
 		}
 	}
 	if idx < 0 {
-		return Item{}, fmt.Errorf("answer %q is not one of the %d choices", clip(r.answer), len(r.choices))
+		return exam.Item{}, fmt.Errorf("answer %q is not one of the %d choices", clip(r.answer), len(r.choices))
 	}
-	it := Item{ID: id, Question: r.question, Choices: r.choices, Answer: Answer{Index: idx},
-		Topic: topic, Source: fmt.Sprintf("opentriviaqa:%s:%d", name, r.line), Fact: id, Variant: VariantForward}
+	it := exam.Item{ID: id, Question: r.question, Choices: r.choices, Answer: exam.Answer{Index: idx},
+		Topic: topic, Source: fmt.Sprintf("opentriviaqa:%s:%d", name, r.line), Fact: id, Variant: exam.VariantForward}
 	if err := it.Validate(); err != nil {
-		return Item{}, err
+		return exam.Item{}, err
 	}
 	return it, nil
 }
 
 // isChoiceLine reports whether t is the choice line with index n ("A x").
 func isChoiceLine(t string, n int) bool {
-	return n < len(Letters) && len(t) >= 2 && t[0] == Letters[n] && t[1] == ' '
+	return n < len(exam.Letters) && len(t) >= 2 && t[0] == exam.Letters[n] && t[1] == ' '
 }
 
 // clip shortens s for error messages.

@@ -1,4 +1,4 @@
-package exam
+package suitebuild
 
 import (
 	"os"
@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cemlab/cem/demodata/demotest"
+	"github.com/cemlab/cem/exam"
 )
 
 func TestPattern(t *testing.T) {
@@ -122,7 +123,7 @@ func TestQuizItemsReal(t *testing.T) {
 	}
 	capitals, withAliases := 0, 0
 	ids := map[string]bool{}
-	byID := map[string]Item{}
+	byID := map[string]exam.Item{}
 	for _, it := range items {
 		if ids[it.ID] {
 			t.Fatalf("duplicate id %s", it.ID)
