@@ -53,6 +53,9 @@ func TestNormalize(t *testing.T) {
 		{"São Tomé and Príncipe", "sao tome and principe"},
 		{"Straße", "strasse"},
 		{"Bogota\u0301", "bogota"},
+		{"București", "bucuresti"}, // comma-below ș: was left unfolded
+		{"N‘Djamena", "ndjamena"},
+		{"U.S. Virgin Islands", "u s virgin islands"},
 		{"", ""},
 	}
 	for _, tt := range tests {
