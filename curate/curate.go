@@ -5,17 +5,13 @@ import (
 	"fmt"
 
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/mistake"
 )
 
 // Claim is what a candidate passage is expected to support: the gold
 // answer of a mined item and the key terms of its question. The caller
 // fills it from the knowledge point the passage was retrieved for.
-type Claim struct {
-	ItemID   string   `json:"item_id"`
-	Answer   string   `json:"answer"`
-	Aliases  []string `json:"aliases,omitempty"`
-	KeyTerms []string `json:"key_terms,omitempty"`
-}
+type Claim = mistake.Claim
 
 // Candidate is a retrieved passage on its way to becoming evidence.
 type Candidate struct {

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"github.com/cemlab/cem/mistake"
 	"strings"
 
 	"github.com/cemlab/cem/config"
@@ -40,7 +41,7 @@ func matrixOf(history [][]Answer) metrics.Matrix {
 
 // roundMetrics measures the candidate answers of round r against the
 // accepted state s (which does not yet include round r).
-func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []Mistake, ts trainStats) RoundMetrics {
+func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []mistake.Mistake, ts trainStats) RoundMetrics {
 	cur := outcomes(answers)
 	prev := outcomes(s.answers)
 	base := outcomes(s.history[0])

@@ -26,34 +26,6 @@ type Answer struct {
 	exam.Result
 }
 
-// Mistake kinds.
-const (
-	MistakeWrong     = "wrong"     // answered wrongly
-	MistakeUncertain = "uncertain" // answered right with a small margin
-)
-
-// Mistake is an exam item selected for training.
-type Mistake struct {
-	Item       exam.Item `json:"item"`
-	Suite      string    `json:"suite"`
-	Kind       string    `json:"kind"`     // MistakeWrong or MistakeUncertain
-	Priority   float64   `json:"priority"` // higher is mined first
-	Prediction string    `json:"prediction,omitempty"`
-}
-
-// Query is a search request made for one mistake's knowledge point.
-type Query struct {
-	MistakeID string `json:"mistake_id"` // the item id
-	// Point states the knowledge point; Claim is what evidence for it must
-	// support (the answer, its aliases and the question's key terms).
-	Point string       `json:"point,omitempty"`
-	Claim curate.Claim `json:"claim"`
-	// Extractor names what made the query (for example "heuristic" or
-	// "llm:<helper model>").
-	Extractor string `json:"extractor,omitempty"`
-	knowledge.Query
-}
-
 // Candidate is a retrieved passage for one mistake.
 type Candidate struct {
 	MistakeID string       `json:"mistake_id"`

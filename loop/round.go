@@ -3,6 +3,7 @@ package loop
 import (
 	"context"
 	"fmt"
+	"github.com/cemlab/cem/mistake"
 	"path/filepath"
 	"slices"
 
@@ -28,7 +29,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		}
 	}
 	mistakes, mh, _, err := runStep(ctx, st, r, StageMistakes, hashOf(StageMistakes, prevHash, s.suitesHash, cfg.Mistakes),
-		func(ctx context.Context) (stepOut[Mistake], error) {
+		func(ctx context.Context) (stepOut[mistake.Mistake], error) {
 			var examAnswers []Answer
 			for _, a := range s.answers {
 				if s.summary.Roles[a.Suite] == config.RoleExam {
@@ -36,15 +37,15 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 				}
 			}
 			ms, err := stg.Miner.Mine(ctx, examSuites, examAnswers)
-			return stepOut[Mistake]{records: ms}, err
+			return stepOut[mistake.Mistake]{records: ms}, err
 		})
 	if err != nil {
 		return err
 	}
 	queries, qh, _, err := runStep(ctx, st, r, StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), StageQueries, mh, cfg.Sources)...),
-		func(ctx context.Context) (stepOut[Query], error) {
+		func(ctx context.Context) (stepOut[mistake.Query], error) {
 			qs, err := stg.Planner.Plan(ctx, mistakes)
-			return stepOut[Query]{records: qs}, err
+			return stepOut[mistake.Query]{records: qs}, err
 		})
 	if err != nil {
 		return err

@@ -94,7 +94,7 @@ func TestWordNetCapitals(t *testing.T) {
 		it := exam.Item{ID: "capital/" + curate.Normalize(country), Question: "What is the capital of " + country + "?",
 			Answer: exam.OpenAnswer(capital), Subject: country, Relation: "capital", Object: capital, Topic: "capital"}
 		items = append(items, it)
-		m := mistake.Mistake{Item: it, Reason: mistake.Wrong, Priority: 1}
+		m := mistake.Mistake{Item: it, Kind: mistake.Wrong, Priority: 1}
 		ms = append(ms, m)
 		kp := mistake.Points(m, mistake.PointOptions{})[0]
 		for _, p := range byLemma[curate.Normalize(capital)] {

@@ -2,6 +2,7 @@ package stages
 
 import (
 	"context"
+	"github.com/cemlab/cem/mistake"
 	"slices"
 	"testing"
 
@@ -37,7 +38,7 @@ func (f fakeSource) Search(_ context.Context, q knowledge.Query, k int) ([]knowl
 
 func TestRetriever(t *testing.T) {
 	src := fakeSource{passages: []knowledge.Passage{{ID: "a1", Source: "a"}, {ID: "a2", Source: "a"}, {ID: "b1", Source: "b"}}}
-	qs := []loop.Query{
+	qs := []mistake.Query{
 		{MistakeID: "m1", Query: knowledge.Query{Text: "first"}},
 		{MistakeID: "m1", Query: knowledge.Query{Text: "boost"}},
 		{MistakeID: "m2", Query: knowledge.Query{Text: "other"}},
@@ -139,7 +140,7 @@ func TestBuilderRandomMatchesTokens(t *testing.T) {
 	ev := loop.Candidate{MistakeID: "q1", Claim: curate.Claim{ItemID: "q1", Answer: "N'Djamena"},
 		Hit: knowledge.Hit{Passage: knowledge.Passage{ID: "wordnet:1", Source: "wordnet", Title: "N'Djamena",
 			Text: "N'Djamena: the capital and largest city of Chad"}}}
-	in := loop.BuildInput{Round: 1, Seed: 7, Mistakes: []loop.Mistake{{Item: item, Suite: "exam"}}, Evidence: []loop.Candidate{ev}}
+	in := loop.BuildInput{Round: 1, Seed: 7, Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []loop.Candidate{ev}}
 	kinds := func(set loop.TrainSet) map[string]int {
 		k := map[string]int{}
 		for _, e := range set.Examples {
