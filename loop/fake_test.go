@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/mistake"
 	"os"
 	"path/filepath"
@@ -102,13 +103,13 @@ func (fakePlanner) Plan(ctx context.Context, ms []mistake.Mistake) ([]mistake.Qu
 
 type fakeRetriever struct{}
 
-func (fakeRetriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]Candidate, error) {
-	var out []Candidate
+func (fakeRetriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]curate.Candidate, error) {
+	var out []curate.Candidate
 	for _, q := range qs {
 		out = append(out,
-			Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 2, Passage: knowledge.Passage{
+			curate.Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 2, Passage: knowledge.Passage{
 				ID: "fact:" + q.MistakeID, Source: "facts", Text: q.Text, License: "CC0"}}},
-			Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 1, Passage: knowledge.Passage{
+			curate.Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 1, Passage: knowledge.Passage{
 				ID: "junk:" + q.MistakeID, Source: "junk", Text: "unrelated"}}})
 	}
 	return out, nil
@@ -116,10 +117,10 @@ func (fakeRetriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]Candid
 
 type fakeCurator struct{}
 
-func (fakeCurator) Curate(ctx context.Context, ms []mistake.Mistake, cs []Candidate, suites []Suite) ([]Verdict, error) {
-	out := make([]Verdict, len(cs))
+func (fakeCurator) Curate(ctx context.Context, ms []mistake.Mistake, cs []curate.Candidate, suites []Suite) ([]curate.Verdict, error) {
+	out := make([]curate.Verdict, len(cs))
 	for i, c := range cs {
-		out[i] = Verdict{Candidate: c, Keep: c.Source != "junk"}
+		out[i] = curate.Verdict{Candidate: c, Keep: c.Source != "junk"}
 		if !out[i].Keep {
 			out[i].Filter, out[i].Reason = "support", "passage does not mention the item"
 		}

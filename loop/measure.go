@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/mistake"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 // trainStats is what a round trained on, for its metrics.
 type trainStats struct {
 	examples []model.Example
-	verdicts []Verdict
+	verdicts []curate.Verdict
 	tokens   func(string) int
 }
 

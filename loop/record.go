@@ -1,9 +1,7 @@
 package loop
 
 import (
-	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
-	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/metrics"
 	"github.com/cemlab/cem/model"
 )
@@ -24,23 +22,6 @@ const (
 type Answer struct {
 	Suite string `json:"suite"`
 	exam.Result
-}
-
-// Candidate is a retrieved passage for one mistake.
-type Candidate struct {
-	MistakeID string       `json:"mistake_id"`
-	Query     string       `json:"query"`
-	Claim     curate.Claim `json:"claim"`
-	knowledge.Hit
-}
-
-// Verdict is curation's decision on one candidate: kept, or rejected by
-// Filter for Reason.
-type Verdict struct {
-	Candidate
-	Keep   bool   `json:"keep"`
-	Filter string `json:"filter,omitempty"`
-	Reason string `json:"reason,omitempty"`
 }
 
 // TrainSet is a round's training set and its mix manifest.

@@ -3,6 +3,7 @@ package loop
 import (
 	"context"
 	"fmt"
+	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/mistake"
 	"path/filepath"
 	"slices"
@@ -51,25 +52,25 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		return err
 	}
 	cands, ch, _, err := runStep(ctx, st, r, StageRetrieval, hashOf(StageRetrieval, qh, cfg.Sources),
-		func(ctx context.Context) (stepOut[Candidate], error) {
+		func(ctx context.Context) (stepOut[curate.Candidate], error) {
 			cs, err := stg.Retriever.Retrieve(ctx, queries)
-			return stepOut[Candidate]{records: cs}, err
+			return stepOut[curate.Candidate]{records: cs}, err
 		})
 	if err != nil {
 		return err
 	}
 	verdicts, vh, _, err := runStep(ctx, st, r, StageCuration, hashOf(StageCuration, ch, mh, s.suitesHash, cfg.Curation),
-		func(ctx context.Context) (stepOut[Verdict], error) {
+		func(ctx context.Context) (stepOut[curate.Verdict], error) {
 			vs, err := stg.Curator.Curate(ctx, mistakes, cands, suites)
 			if err == nil && len(vs) != len(cands) {
 				err = fmt.Errorf("curator gave %d verdicts for %d candidates", len(vs), len(cands))
 			}
-			return stepOut[Verdict]{records: vs}, err
+			return stepOut[curate.Verdict]{records: vs}, err
 		})
 	if err != nil {
 		return err
 	}
-	var evidence []Candidate
+	var evidence []curate.Candidate
 	for _, v := range verdicts {
 		if v.Keep {
 			evidence = append(evidence, v.Candidate)

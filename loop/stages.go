@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/mistake"
 	"time"
 
@@ -35,14 +36,14 @@ type Planner interface {
 
 // Retriever searches the knowledge sources for each query.
 type Retriever interface {
-	Retrieve(ctx context.Context, queries []mistake.Query) ([]Candidate, error)
+	Retrieve(ctx context.Context, queries []mistake.Query) ([]curate.Candidate, error)
 }
 
 // Curator filters candidates, giving a verdict for each (in input order).
 // suites holds every suite, so that curation can decontaminate against
 // the items that are never mined.
 type Curator interface {
-	Curate(ctx context.Context, mistakes []mistake.Mistake, cands []Candidate, suites []Suite) ([]Verdict, error)
+	Curate(ctx context.Context, mistakes []mistake.Mistake, cands []curate.Candidate, suites []Suite) ([]curate.Verdict, error)
 }
 
 // BuildInput is what a training set is built from.
@@ -51,7 +52,7 @@ type BuildInput struct {
 	Seed     int64
 	Baseline string // config.Baseline* mode
 	Mistakes []mistake.Mistake
-	Evidence []Candidate
+	Evidence []curate.Candidate
 	// Previous holds the examples of earlier accepted rounds, oldest
 	// first (the pool for review examples).
 	Previous []model.Example

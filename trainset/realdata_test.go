@@ -98,7 +98,7 @@ func TestWordNetCapitals(t *testing.T) {
 		ms = append(ms, m)
 		kp := mistake.Points(m, mistake.PointOptions{})[0]
 		for _, p := range byLemma[curate.Normalize(capital)] {
-			cands = append(cands, curate.Candidate{Passage: p, Claim: curate.Claim{ItemID: it.ID, Answer: kp.Answer, KeyTerms: kp.KeyTerms}})
+			cands = append(cands, curate.Candidate{MistakeID: it.ID, Hit: knowledge.Hit{Passage: p}, Claim: curate.Claim{ItemID: it.ID, Answer: kp.Answer, KeyTerms: kp.KeyTerms}})
 		}
 	}
 	pipe, decon := curate.NewPipeline(curate.Config{}, items)

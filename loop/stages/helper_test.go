@@ -234,10 +234,10 @@ func TestHelperWritesQuestions(t *testing.T) {
 		t.Errorf("planner = %+v; want the heuristic when extract is false", st.Planner)
 	}
 	item := capitalSuite().Items[0]
-	ev := loop.Candidate{MistakeID: item.ID, Claim: curate.Claim{ItemID: item.ID, Answer: "N'Djamena"},
+	ev := curate.Candidate{MistakeID: item.ID, Claim: curate.Claim{ItemID: item.ID, Answer: "N'Djamena"},
 		Hit: knowledge.Hit{Passage: capitalSource().passages[0]}}
 	set, err := st.Builder.Build(context.Background(), loop.BuildInput{Round: 1, Seed: 3,
-		Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []loop.Candidate{ev}})
+		Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []curate.Candidate{ev}})
 	if err != nil {
 		t.Fatal(err)
 	}

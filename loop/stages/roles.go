@@ -1,7 +1,6 @@
 package stages
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -96,8 +95,8 @@ type Retriever struct {
 var _ loop.Retriever = Retriever{}
 
 // Retrieve runs every query.
-func (r Retriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]loop.Candidate, error) {
-	var out []loop.Candidate
+func (r Retriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]curate.Candidate, error) {
+	var out []curate.Candidate
 	at := map[[2]string]int{}
 	names := make([]string, 0, len(r.PerSource))
 	for n := range r.PerSource {
@@ -134,64 +133,25 @@ func (r Retriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]loop.Can
 				continue
 			}
 			at[key] = len(out)
-			out = append(out, loop.Candidate{MistakeID: q.MistakeID, Query: q.Text, Claim: q.Claim, Hit: h})
+			out = append(out, curate.Candidate{MistakeID: q.MistakeID, Query: q.Text, Claim: q.Claim, Hit: h})
 		}
 	}
 	return out, nil
 }
 
-// Curator runs a curate.Pipeline, then keeps at most MaxPerItem passages
-// (best retrieval score first) per mistake.
+// Curator runs a curate.Pipeline (see curate.Config.MaxPerItem for the
+// per-item cap).
 type Curator struct {
-	Pipeline   curate.Pipeline
-	MaxPerItem int
+	Pipeline curate.Pipeline
 }
 
 var _ loop.Curator = Curator{}
 
-// Curate returns one verdict per candidate, in order. Kept candidates
-// carry the pipeline's version of the passage (e.g. with PII redacted).
-func (c Curator) Curate(ctx context.Context, ms []mistake.Mistake, cands []loop.Candidate, _ []loop.Suite) ([]loop.Verdict, error) {
-	in := make([]curate.Candidate, len(cands))
-	for i, cd := range cands {
-		in[i] = curate.Candidate{Passage: cd.Passage, Score: cd.Score, Query: cd.Query, Claim: cd.Claim}
-	}
-	rep, err := c.Pipeline.Run(ctx, in)
+// Curate returns the pipeline's verdicts: one per candidate, in order.
+func (c Curator) Curate(ctx context.Context, _ []mistake.Mistake, cands []curate.Candidate, _ []loop.Suite) ([]curate.Verdict, error) {
+	rep, err := c.Pipeline.Run(ctx, cands)
 	if err != nil {
 		return nil, err
 	}
-	key := func(item, passage string) [2]string { return [2]string{item, passage} }
-	kept := map[[2]string]curate.Candidate{}
-	for _, k := range rep.Kept {
-		kept[key(k.Claim.ItemID, k.Passage.ID)] = k
-	}
-	rejected := map[[2]string]curate.Reject{}
-	for _, r := range rep.Rejects {
-		rejected[key(r.ItemID, r.PassageID)] = r
-	}
-	out := make([]loop.Verdict, len(cands))
-	perItem := map[string][]int{}
-	for i, cd := range cands {
-		out[i] = loop.Verdict{Candidate: cd}
-		k := key(cd.MistakeID, cd.ID)
-		if kc, ok := kept[k]; ok {
-			out[i].Keep = true
-			out[i].Passage = kc.Passage
-			perItem[cd.MistakeID] = append(perItem[cd.MistakeID], i)
-			continue
-		}
-		out[i].Filter, out[i].Reason = "unknown", "dropped by the pipeline without a reason"
-		if r, ok := rejected[k]; ok {
-			out[i].Filter, out[i].Reason = r.Filter, r.Reason
-		}
-	}
-	if c.MaxPerItem > 0 {
-		for _, idx := range perItem {
-			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(out[b].Score, out[a].Score) })
-			for _, i := range idx[min(len(idx), c.MaxPerItem):] {
-				out[i].Keep, out[i].Filter, out[i].Reason = false, "max-per-item", fmt.Sprintf("beyond the %d best passages for the item", c.MaxPerItem)
-			}
-		}
-	}
-	return out, nil
+	return rep.Verdicts, nil
 }
