@@ -14,7 +14,7 @@ import (
 )
 
 func cand(id, source, text string, claim Claim) Candidate {
-	return Candidate{Passage: knowledge.Passage{ID: id, Source: source, Text: text, License: "WordNet-3.0"}, Claim: claim}
+	return Candidate{MistakeID: claim.ItemID, Hit: knowledge.Hit{Passage: knowledge.Passage{ID: id, Source: source, Text: text, License: "WordNet-3.0"}}, Claim: claim}
 }
 
 var chad = Claim{ItemID: "q-chad", Answer: "N'Djamena", Aliases: []string{"Ndjamena"}, KeyTerms: []string{"Chad", "capital"}}
@@ -54,6 +54,9 @@ func TestNormalize(t *testing.T) {
 		{"São Tomé and Príncipe", "sao tome and principe"},
 		{"Straße", "strasse"},
 		{"Bogota\u0301", "bogota"},
+		{"București", "bucuresti"}, // comma-below ș: was left unfolded
+		{"N‘Djamena", "ndjamena"},
+		{"U.S. Virgin Islands", "u s virgin islands"},
 		{"", ""},
 	}
 	for _, tt := range tests {
@@ -283,5 +286,104 @@ func TestDefaultLicensesCoverCorpora(t *testing.T) {
 		if res, _ := (Licenses{}).Apply(context.Background(), []Candidate{c}); len(res.Kept) != 1 {
 			t.Errorf("default allow-list rejects %q: %+v", lic, res.Rejects)
 		}
+	}
+}
+
+func TestPipelineVerdicts(t *testing.T) {
+	exams := []exam.Item{{ID: "q-chad", Question: "What is the capital of Chad?", Answer: exam.Answer{Index: -1, Text: "N'Djamena"}}}
+	p, _ := NewPipeline(Config{MinSources: 2}, exams)
+	uk := Claim{ItemID: "q-uk", Answer: "London"}
+	in := []Candidate{
+		cand("good", "wordnet", "Chad: a republic in Africa; capital N'Djamena; mail x@y.org", chad),
+		cand("copy", "web", "What is the capital of Chad? N'Djamena", chad),
+		cand("lone", "wordnet", "London is the capital of the United Kingdom.", uk),
+		cand("off", "wordnet", "Chad: a republic in Africa", chad),
+		cand("two", "gcide", "N'Djamena, formerly Fort-Lamy, capital of Chad.", chad),
+	}
+	rep, err := p.Run(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		id, filter string
+		keep       bool
+		events     int
+		agreement  int
+	}{
+		{"good", "", true, 1, 2},
+		{"copy", "decontaminate", false, 0, 0},
+		{"lone", "agreement", false, 0, 1},
+		{"off", "support", false, 0, 0},
+		{"two", "", true, 0, 2},
+	}
+	if len(rep.Verdicts) != len(want) {
+		t.Fatalf("%d verdicts for %d candidates", len(rep.Verdicts), len(in))
+	}
+	for i, w := range want {
+		v := rep.Verdicts[i]
+		if v.Passage.ID != w.id || v.Keep != w.keep || v.Filter != w.filter || len(v.Events) != w.events || v.Agreement != w.agreement {
+			t.Errorf("verdict %d = %s keep %v filter %q events %d agreement %d; want %+v",
+				i, v.Passage.ID, v.Keep, v.Filter, len(v.Events), v.Agreement, w)
+		}
+		if !v.Keep && v.Reason == "" {
+			t.Errorf("verdict %d rejected without a reason", i)
+		}
+	}
+	good := rep.Verdicts[0]
+	if !strings.Contains(good.Passage.Text, PlaceholderEmail) || good.Events[0].Filter != "pii" || !slices.Equal(good.Sources, []string{"gcide", "wordnet"}) {
+		t.Errorf("kept verdict = %+v; want redacted text, the pii event and sources [gcide wordnet]", good)
+	}
+}
+
+// rebuild is a filter from outside the package: it keeps rebuilt
+// candidates and rejects with literal Rejects, and can lose one.
+type rebuild struct{ lose bool }
+
+func (rebuild) Name() string { return "rebuild" }
+
+func (f rebuild) Apply(_ context.Context, in []Candidate) (Result, error) {
+	var res Result
+	for i, c := range in {
+		switch {
+		case i == 0 && f.lose:
+		case c.Passage.ID == "drop":
+			res.Rejects = append(res.Rejects, Reject{PassageID: c.Passage.ID, ItemID: c.Claim.ItemID, Filter: "rebuild", Reason: "dropped"})
+		default:
+			res.Kept = append(res.Kept, Candidate{MistakeID: c.MistakeID, Claim: c.Claim, Hit: c.Hit})
+			res.Events = append(res.Events, Event{PassageID: c.Passage.ID, ItemID: c.Claim.ItemID, Filter: "rebuild", Kind: "seen"})
+		}
+	}
+	return res, nil
+}
+
+func TestPipelineMatchesForeignFilters(t *testing.T) {
+	in := []Candidate{cand("drop", "x", "a", chad), cand("keep", "x", "b", chad)}
+	rep, err := Pipeline{Filters: []Filter{rebuild{}}}.Run(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rep.Verdicts; len(v) != 2 || v[0].Keep || v[0].Reason != "dropped" || !v[1].Keep || len(v[1].Events) != 1 {
+		t.Errorf("verdicts = %+v", v)
+	}
+	if _, err := (Pipeline{Filters: []Filter{rebuild{lose: true}}}).Run(context.Background(), in); err == nil ||
+		!strings.Contains(err.Error(), "neither kept nor rejected") {
+		t.Errorf("losing filter: error %v; want one saying a passage was neither kept nor rejected", err)
+	}
+}
+
+func TestPerItem(t *testing.T) {
+	c := func(id, item string, score float64) Candidate {
+		x := cand(id, "x", "t", Claim{ItemID: item})
+		x.Score = score
+		return x
+	}
+	in := []Candidate{c("a1", "a", 1), c("a2", "a", 5), c("b1", "b", 1), c("a3", "a", 3), c("a4", "a", 3)}
+	res, err := PerItem{Max: 2}.Apply(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res, []string{"a2", "b1", "a3"}, []string{"a1", "a4"})
+	if res, _ := (PerItem{}).Apply(context.Background(), in); len(res.Kept) != len(in) {
+		t.Errorf("Max 0 kept %d of %d", len(res.Kept), len(in))
 	}
 }

@@ -13,7 +13,7 @@ func ExamplePipeline() {
 	claim := curate.Claim{ItemID: "quiz-africa-chad", Answer: "N'Djamena", Aliases: []string{"Ndjamena"},
 		KeyTerms: []string{"Chad", "capital"}}
 	passage := func(id, source, license, text string) curate.Candidate {
-		return curate.Candidate{Passage: knowledge.Passage{ID: id, Source: source, License: license, Text: text}, Claim: claim}
+		return curate.Candidate{MistakeID: claim.ItemID, Hit: knowledge.Hit{Passage: knowledge.Passage{ID: id, Source: source, License: license, Text: text}}, Claim: claim}
 	}
 	in := []curate.Candidate{
 		passage("wordnet:n08953655", "wordnet", "WordNet-3.0", "Chad, Republic of Chad: a landlocked republic in north central Africa; capital N'Djamena"),

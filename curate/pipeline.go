@@ -15,12 +15,15 @@ type Config struct {
 	// Reviewer, when set, adds the Review filter last.
 	Reviewer      Reviewer
 	RejectPending bool
+	// MaxPerItem, when > 0, adds the PerItem filter last: at most this
+	// many passages per item.
+	MaxPerItem int
 }
 
 // NewPipeline returns the default pipeline, decontaminating against the
 // items of every suite given (exam, heldout, ood, general):
 //
-//	license, decontaminate, support, pii, dedupe, agreement[, review]
+//	license, decontaminate, support, pii, dedupe, agreement[, review][, max-per-item]
 //
 // It also returns the Decontaminator so that the caller can check
 // generated training examples against the same protected texts.
@@ -39,6 +42,9 @@ func NewPipeline(cfg Config, suites ...[]exam.Item) (Pipeline, *Decontaminator) 
 	}}
 	if cfg.Reviewer != nil {
 		p.Filters = append(p.Filters, Review{Reviewer: cfg.Reviewer, RejectPending: cfg.RejectPending})
+	}
+	if cfg.MaxPerItem > 0 {
+		p.Filters = append(p.Filters, PerItem{Max: cfg.MaxPerItem})
 	}
 	return p, d
 }

@@ -10,20 +10,20 @@ import (
 	"unicode"
 )
 
-// Verdict is a human reviewer's decision on one passage.
-type Verdict int
+// Decision is a human reviewer's decision on one passage.
+type Decision int
 
-// Verdicts.
+// Decisions.
 const (
-	Pending  Verdict = iota // not reviewed yet
-	Approved                // keep
-	Rejected                // drop
+	Pending  Decision = iota // not reviewed yet
+	Approved                 // keep
+	Rejected                 // drop
 )
 
 // Reviewer gives a human verdict on a candidate, with an optional note
 // (used as the reject reason).
 type Reviewer interface {
-	Review(ctx context.Context, c Candidate) (Verdict, string, error)
+	Review(ctx context.Context, c Candidate) (Decision, string, error)
 }
 
 // Review is the human review hook as a filter: approved candidates are
@@ -75,7 +75,7 @@ type ReviewList struct {
 var _ Reviewer = (*ReviewList)(nil)
 
 // Review looks c's passage id up in the list.
-func (l *ReviewList) Review(_ context.Context, c Candidate) (Verdict, string, error) {
+func (l *ReviewList) Review(_ context.Context, c Candidate) (Decision, string, error) {
 	if note, ok := l.Rejected[c.Passage.ID]; ok {
 		return Rejected, note, nil
 	}

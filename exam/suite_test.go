@@ -122,6 +122,8 @@ func TestNormalizeAndMatch(t *testing.T) {
 		{"Port-au-Prince", "Port au Prince"},
 		{"  St. John's ", "st johns"},
 		{"Washington, D.C.", "washington dc"},
+		{"N‘Djamena", "ndjamena"},  // left quote as apostrophe: was "n djamena"
+		{"București", "Bucuresti"}, // comma-below ș
 	}
 	for _, tt := range tests {
 		if Normalize(tt.a) != Normalize(tt.b) {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cemlab/cem/internal/digest"
 	"io"
 	"io/fs"
 	"os"
@@ -125,20 +126,7 @@ func hashBytes(data []byte) string {
 }
 
 // hashOf hashes the JSON encoding of the values, in order.
-func hashOf(vs ...any) string {
-	h := sha256.New()
-	for _, v := range vs {
-		data, err := json.Marshal(v)
-		if err != nil {
-			// Only unsupported types fail; they are programming errors in
-			// this package, and a unique hash keeps the stage from skipping.
-			data = []byte(err.Error())
-		}
-		h.Write(data)
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+func hashOf(vs ...any) string { return digest.JSON(vs...) }
 
 // hashFile returns the hex SHA-256 of the file at path.
 func hashFile(path string) (string, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/mistake"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,17 +75,17 @@ func (fakeExaminer) Exam(ctx context.Context, m model.Model, s Suite, progress f
 
 type fakeMiner struct{}
 
-func (fakeMiner) Mine(ctx context.Context, suites []Suite, answers []Answer) ([]Mistake, error) {
+func (fakeMiner) Mine(ctx context.Context, suites []Suite, answers []Answer) ([]mistake.Mistake, error) {
 	items := map[string]exam.Item{}
 	for _, s := range suites {
 		for _, it := range s.Items {
 			items[s.Name+"/"+it.ID] = it
 		}
 	}
-	var out []Mistake
+	var out []mistake.Mistake
 	for _, a := range answers {
 		if !a.Correct {
-			out = append(out, Mistake{Item: items[a.Suite+"/"+a.ID], Suite: a.Suite, Kind: MistakeWrong, Priority: 1})
+			out = append(out, mistake.Mistake{Item: items[a.Suite+"/"+a.ID], Suite: a.Suite, Kind: mistake.Wrong, Priority: 1})
 		}
 	}
 	return out, nil
@@ -91,23 +93,23 @@ func (fakeMiner) Mine(ctx context.Context, suites []Suite, answers []Answer) ([]
 
 type fakePlanner struct{}
 
-func (fakePlanner) Plan(ctx context.Context, ms []Mistake) ([]Query, error) {
-	var out []Query
+func (fakePlanner) Plan(ctx context.Context, ms []mistake.Mistake) ([]mistake.Query, error) {
+	var out []mistake.Query
 	for _, m := range ms {
-		out = append(out, Query{MistakeID: m.Item.ID, Query: knowledge.Query{Text: m.Item.Question}})
+		out = append(out, mistake.Query{MistakeID: m.Item.ID, Query: knowledge.Query{Text: m.Item.Question}})
 	}
 	return out, nil
 }
 
 type fakeRetriever struct{}
 
-func (fakeRetriever) Retrieve(ctx context.Context, qs []Query) ([]Candidate, error) {
-	var out []Candidate
+func (fakeRetriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]curate.Candidate, error) {
+	var out []curate.Candidate
 	for _, q := range qs {
 		out = append(out,
-			Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 2, Passage: knowledge.Passage{
+			curate.Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 2, Passage: knowledge.Passage{
 				ID: "fact:" + q.MistakeID, Source: "facts", Text: q.Text, License: "CC0"}}},
-			Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 1, Passage: knowledge.Passage{
+			curate.Candidate{MistakeID: q.MistakeID, Query: q.Text, Hit: knowledge.Hit{Score: 1, Passage: knowledge.Passage{
 				ID: "junk:" + q.MistakeID, Source: "junk", Text: "unrelated"}}})
 	}
 	return out, nil
@@ -115,10 +117,10 @@ func (fakeRetriever) Retrieve(ctx context.Context, qs []Query) ([]Candidate, err
 
 type fakeCurator struct{}
 
-func (fakeCurator) Curate(ctx context.Context, ms []Mistake, cs []Candidate, suites []Suite) ([]Verdict, error) {
-	out := make([]Verdict, len(cs))
+func (fakeCurator) Curate(ctx context.Context, ms []mistake.Mistake, cs []curate.Candidate, suites []Suite) ([]curate.Verdict, error) {
+	out := make([]curate.Verdict, len(cs))
 	for i, c := range cs {
-		out[i] = Verdict{Candidate: c, Keep: c.Source != "junk"}
+		out[i] = curate.Verdict{Candidate: c, Keep: c.Source != "junk"}
 		if !out[i].Keep {
 			out[i].Filter, out[i].Reason = "support", "passage does not mention the item"
 		}

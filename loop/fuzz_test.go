@@ -3,6 +3,7 @@ package loop
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/cemlab/cem/curate"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,7 +55,7 @@ func FuzzDecodeJSONL(f *testing.F) {
 	f.Add([]byte("{}\n\n{\"suite\":1}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fuzzJSONL[Answer](t, b)
-		fuzzJSONL[Verdict](t, b)
+		fuzzJSONL[curate.Verdict](t, b)
 	})
 }
 

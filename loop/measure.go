@@ -1,6 +1,8 @@
 package loop
 
 import (
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/mistake"
 	"strings"
 
 	"github.com/cemlab/cem/config"
@@ -11,7 +13,7 @@ import (
 // trainStats is what a round trained on, for its metrics.
 type trainStats struct {
 	examples []model.Example
-	verdicts []Verdict
+	verdicts []curate.Verdict
 	tokens   func(string) int
 }
 
@@ -40,7 +42,7 @@ func matrixOf(history [][]Answer) metrics.Matrix {
 
 // roundMetrics measures the candidate answers of round r against the
 // accepted state s (which does not yet include round r).
-func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []Mistake, ts trainStats) RoundMetrics {
+func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []mistake.Mistake, ts trainStats) RoundMetrics {
 	cur := outcomes(answers)
 	prev := outcomes(s.answers)
 	base := outcomes(s.history[0])

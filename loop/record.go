@@ -1,9 +1,7 @@
 package loop
 
 import (
-	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
-	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/metrics"
 	"github.com/cemlab/cem/model"
 )
@@ -24,51 +22,6 @@ const (
 type Answer struct {
 	Suite string `json:"suite"`
 	exam.Result
-}
-
-// Mistake kinds.
-const (
-	MistakeWrong     = "wrong"     // answered wrongly
-	MistakeUncertain = "uncertain" // answered right with a small margin
-)
-
-// Mistake is an exam item selected for training.
-type Mistake struct {
-	Item       exam.Item `json:"item"`
-	Suite      string    `json:"suite"`
-	Kind       string    `json:"kind"`     // MistakeWrong or MistakeUncertain
-	Priority   float64   `json:"priority"` // higher is mined first
-	Prediction string    `json:"prediction,omitempty"`
-}
-
-// Query is a search request made for one mistake's knowledge point.
-type Query struct {
-	MistakeID string `json:"mistake_id"` // the item id
-	// Point states the knowledge point; Claim is what evidence for it must
-	// support (the answer, its aliases and the question's key terms).
-	Point string       `json:"point,omitempty"`
-	Claim curate.Claim `json:"claim"`
-	// Extractor names what made the query (for example "heuristic" or
-	// "llm:<helper model>").
-	Extractor string `json:"extractor,omitempty"`
-	knowledge.Query
-}
-
-// Candidate is a retrieved passage for one mistake.
-type Candidate struct {
-	MistakeID string       `json:"mistake_id"`
-	Query     string       `json:"query"`
-	Claim     curate.Claim `json:"claim"`
-	knowledge.Hit
-}
-
-// Verdict is curation's decision on one candidate: kept, or rejected by
-// Filter for Reason.
-type Verdict struct {
-	Candidate
-	Keep   bool   `json:"keep"`
-	Filter string `json:"filter,omitempty"`
-	Reason string `json:"reason,omitempty"`
 }
 
 // TrainSet is a round's training set and its mix manifest.

@@ -3,6 +3,8 @@ package loop
 import (
 	"context"
 	"fmt"
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/mistake"
 	"path/filepath"
 	"slices"
 
@@ -28,7 +30,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		}
 	}
 	mistakes, mh, _, err := runStep(ctx, st, r, StageMistakes, hashOf(StageMistakes, prevHash, s.suitesHash, cfg.Mistakes),
-		func(ctx context.Context) (stepOut[Mistake], error) {
+		func(ctx context.Context) (stepOut[mistake.Mistake], error) {
 			var examAnswers []Answer
 			for _, a := range s.answers {
 				if s.summary.Roles[a.Suite] == config.RoleExam {
@@ -36,39 +38,39 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 				}
 			}
 			ms, err := stg.Miner.Mine(ctx, examSuites, examAnswers)
-			return stepOut[Mistake]{records: ms}, err
+			return stepOut[mistake.Mistake]{records: ms}, err
 		})
 	if err != nil {
 		return err
 	}
 	queries, qh, _, err := runStep(ctx, st, r, StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), StageQueries, mh, cfg.Sources)...),
-		func(ctx context.Context) (stepOut[Query], error) {
+		func(ctx context.Context) (stepOut[mistake.Query], error) {
 			qs, err := stg.Planner.Plan(ctx, mistakes)
-			return stepOut[Query]{records: qs}, err
+			return stepOut[mistake.Query]{records: qs}, err
 		})
 	if err != nil {
 		return err
 	}
 	cands, ch, _, err := runStep(ctx, st, r, StageRetrieval, hashOf(withFingerprint(fingerprint(stg.Retriever), StageRetrieval, qh, cfg.Sources)...),
-		func(ctx context.Context) (stepOut[Candidate], error) {
+		func(ctx context.Context) (stepOut[curate.Candidate], error) {
 			cs, err := stg.Retriever.Retrieve(ctx, queries)
-			return stepOut[Candidate]{records: cs}, err
+			return stepOut[curate.Candidate]{records: cs}, err
 		})
 	if err != nil {
 		return err
 	}
 	verdicts, vh, _, err := runStep(ctx, st, r, StageCuration, hashOf(StageCuration, ch, mh, s.suitesHash, cfg.Curation),
-		func(ctx context.Context) (stepOut[Verdict], error) {
+		func(ctx context.Context) (stepOut[curate.Verdict], error) {
 			vs, err := stg.Curator.Curate(ctx, mistakes, cands, suites)
 			if err == nil && len(vs) != len(cands) {
 				err = fmt.Errorf("curator gave %d verdicts for %d candidates", len(vs), len(cands))
 			}
-			return stepOut[Verdict]{records: vs}, err
+			return stepOut[curate.Verdict]{records: vs}, err
 		})
 	if err != nil {
 		return err
 	}
-	var evidence []Candidate
+	var evidence []curate.Candidate
 	for _, v := range verdicts {
 		if v.Keep {
 			evidence = append(evidence, v.Candidate)

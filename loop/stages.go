@@ -2,6 +2,8 @@ package loop
 
 import (
 	"context"
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/mistake"
 	"time"
 
 	"github.com/cemlab/cem/exam"
@@ -24,24 +26,24 @@ type Examiner interface {
 // Miner selects the mistakes to train on from a round's answers on the
 // exam suites (never heldout, ood or general ones).
 type Miner interface {
-	Mine(ctx context.Context, suites []Suite, answers []Answer) ([]Mistake, error)
+	Mine(ctx context.Context, suites []Suite, answers []Answer) ([]mistake.Mistake, error)
 }
 
 // Planner turns mistakes into search queries (knowledge points).
 type Planner interface {
-	Plan(ctx context.Context, mistakes []Mistake) ([]Query, error)
+	Plan(ctx context.Context, mistakes []mistake.Mistake) ([]mistake.Query, error)
 }
 
 // Retriever searches the knowledge sources for each query.
 type Retriever interface {
-	Retrieve(ctx context.Context, queries []Query) ([]Candidate, error)
+	Retrieve(ctx context.Context, queries []mistake.Query) ([]curate.Candidate, error)
 }
 
 // Curator filters candidates, giving a verdict for each (in input order).
 // suites holds every suite, so that curation can decontaminate against
 // the items that are never mined.
 type Curator interface {
-	Curate(ctx context.Context, mistakes []Mistake, cands []Candidate, suites []Suite) ([]Verdict, error)
+	Curate(ctx context.Context, mistakes []mistake.Mistake, cands []curate.Candidate, suites []Suite) ([]curate.Verdict, error)
 }
 
 // BuildInput is what a training set is built from.
@@ -49,8 +51,8 @@ type BuildInput struct {
 	Round    int
 	Seed     int64
 	Baseline string // config.Baseline* mode
-	Mistakes []Mistake
-	Evidence []Candidate
+	Mistakes []mistake.Mistake
+	Evidence []curate.Candidate
 	// Previous holds the examples of earlier accepted rounds, oldest
 	// first (the pool for review examples).
 	Previous []model.Example

@@ -1,42 +1,18 @@
 package loop
 
-import "maps"
+import (
+	"maps"
 
-// Usage counts what a metered backend (an OpenAI-compatible server)
-// served: requests, tokens and estimated cost.
-type Usage struct {
-	Requests         int     `json:"requests"`             // calls, including cache hits and failures
-	CacheHits        int     `json:"cache_hits,omitempty"` // calls answered from a cache
-	Failures         int     `json:"failures,omitempty"`   // calls that failed after all retries
-	Retries          int     `json:"retries,omitempty"`    // extra attempts
-	PromptTokens     int64   `json:"prompt_tokens"`
-	CompletionTokens int64   `json:"completion_tokens"`
-	Cost             float64 `json:"cost"`
-	// TrainSeconds and GPUHours are what training jobs on a cluster used
-	// (the slurm trainer): elapsed time, and elapsed hours times the GPUs
-	// requested.
-	TrainSeconds float64 `json:"train_seconds,omitempty"`
-	GPUHours     float64 `json:"gpu_hours,omitempty"`
-}
+	"github.com/cemlab/cem/model"
+)
 
-// Add returns u plus v.
-func (u Usage) Add(v Usage) Usage {
-	return Usage{Requests: u.Requests + v.Requests, CacheHits: u.CacheHits + v.CacheHits,
-		Failures: u.Failures + v.Failures, Retries: u.Retries + v.Retries,
-		PromptTokens: u.PromptTokens + v.PromptTokens, CompletionTokens: u.CompletionTokens + v.CompletionTokens,
-		Cost: u.Cost + v.Cost, TrainSeconds: u.TrainSeconds + v.TrainSeconds, GPUHours: u.GPUHours + v.GPUHours}
-}
-
-// sub returns u minus v.
-func (u Usage) sub(v Usage) Usage {
-	return u.Add(Usage{Requests: -v.Requests, CacheHits: -v.CacheHits, Failures: -v.Failures, Retries: -v.Retries,
-		PromptTokens: -v.PromptTokens, CompletionTokens: -v.CompletionTokens, Cost: -v.Cost,
-		TrainSeconds: -v.TrainSeconds, GPUHours: -v.GPUHours})
-}
+// Usage is model.Usage (what the openai backend counts) under the name
+// the loop's manifests and metrics have used; it is not a copy.
+type Usage = model.Usage
 
 // TotalUsage sums usage over its labels.
-func TotalUsage(usage map[string]Usage) Usage {
-	var t Usage
+func TotalUsage(usage map[string]model.Usage) model.Usage {
+	var t model.Usage
 	for _, u := range usage {
 		t = t.Add(u)
 	}
@@ -48,7 +24,7 @@ func TotalUsage(usage map[string]Usage) Usage {
 // reading before and after every stage it runs; the difference is stored
 // in the stage's manifest and summed into the round's metrics.
 type Meter interface {
-	Usage() map[string]Usage
+	Usage() map[string]model.Usage
 }
 
 // Fingerprinter is implemented by a Planner or Builder whose output
@@ -77,7 +53,7 @@ func withFingerprint(fp string, vs ...any) []any {
 }
 
 // reading returns the meter's reading, nil without a meter.
-func (s *stepper) reading() map[string]Usage {
+func (s *stepper) reading() map[string]model.Usage {
 	if s.meter == nil {
 		return nil
 	}
@@ -86,18 +62,18 @@ func (s *stepper) reading() map[string]Usage {
 
 // usageSince returns the non-zero differences between the meter's
 // reading now and before.
-func (s *stepper) usageSince(before map[string]Usage) map[string]Usage {
+func (s *stepper) usageSince(before map[string]model.Usage) map[string]model.Usage {
 	if s.meter == nil {
 		return nil
 	}
-	var out map[string]Usage
+	var out map[string]model.Usage
 	for k, u := range s.meter.Usage() {
-		d := u.sub(before[k])
-		if d == (Usage{}) {
+		d := u.Sub(before[k])
+		if d == (model.Usage{}) {
 			continue
 		}
 		if out == nil {
-			out = map[string]Usage{}
+			out = map[string]model.Usage{}
 		}
 		out[k] = d
 	}
@@ -105,15 +81,15 @@ func (s *stepper) usageSince(before map[string]Usage) map[string]Usage {
 }
 
 // addUsage adds a stage's usage to round r's.
-func (s *stepper) addUsage(r int, u map[string]Usage) {
+func (s *stepper) addUsage(r int, u map[string]model.Usage) {
 	if len(u) == 0 {
 		return
 	}
 	if s.usage == nil {
-		s.usage = map[int]map[string]Usage{}
+		s.usage = map[int]map[string]model.Usage{}
 	}
 	if s.usage[r] == nil {
-		s.usage[r] = map[string]Usage{}
+		s.usage[r] = map[string]model.Usage{}
 	}
 	for k, v := range u {
 		s.usage[r][k] = s.usage[r][k].Add(v)

@@ -20,7 +20,7 @@ func ExampleMine() {
 	}
 	for _, m := range mistake.Mine(items, results, mistake.MineOptions{}) {
 		kp := mistake.Points(m, mistake.PointOptions{})[0]
-		fmt.Printf("%s %s priority=%g terms=%q\n", m.Item.ID, m.Reason, m.Priority, kp.KeyTerms)
+		fmt.Printf("%s %s priority=%g terms=%q\n", m.Item.ID, m.Kind, m.Priority, kp.KeyTerms)
 		for _, q := range kp.Queries {
 			fmt.Printf("  query %q\n", q.Text)
 		}

@@ -7,27 +7,29 @@ import (
 	"github.com/cemlab/cem/exam"
 )
 
-// Reason says why an item was mined.
-type Reason string
+// Kind says why an item was mined.
+type Kind string
 
-// Reasons.
+// Kinds.
 const (
-	Wrong     Reason = "wrong"     // the model answered wrongly
-	Uncertain Reason = "uncertain" // right, but by a margin below the threshold
+	Wrong     Kind = "wrong"     // the model answered wrongly
+	Uncertain Kind = "uncertain" // right, but by a margin below the threshold
 )
 
 // DefaultMargin is the probability margin between the two best choices
 // below which a right answer counts as uncertain.
 const DefaultMargin = 0.2
 
-// Mistake is one mined item.
+// Mistake is one mined item: the record of a round's mistakes artifact.
 type Mistake struct {
-	Item   exam.Item   `json:"item"`
-	Result exam.Result `json:"result"`
-	Reason Reason      `json:"reason"`
+	Item  exam.Item `json:"item"`
+	Suite string    `json:"suite"` // the suite the item came from
+	Kind  Kind      `json:"kind"`
 	// Priority is the item's weight (business priority); a zero or
-	// negative weight counts as 1.
+	// negative weight counts as 1. Higher is mined first.
 	Priority float64 `json:"priority"`
+	// Prediction is what the model answered.
+	Prediction string `json:"prediction,omitempty"`
 }
 
 // MineOptions sets what Mine keeps. The zero value mines wrong items and
@@ -48,11 +50,17 @@ type MineOptions struct {
 // (len(Result.Scores) >= 2: open questions have no margin) and
 // Result.Margin < the margin threshold. Results are matched to items by
 // id; results of unknown items and items without a result are skipped.
+// The mistakes' Suite is left empty (see MineSuites).
 //
 // Order: Priority descending, then Result.Confidence ascending (the least
 // sure first), then item id, so the order is total and deterministic.
 // With a Budget the first Budget mistakes are kept.
 func Mine(items []exam.Item, results []exam.Result, opts MineOptions) []Mistake {
+	return capped(mine(items, results, opts), opts.Budget)
+}
+
+// mine is Mine without the budget.
+func mine(items []exam.Item, results []exam.Result, opts MineOptions) []Mistake {
 	margin := opts.Margin
 	if margin == 0 {
 		margin = DefaultMargin
@@ -61,34 +69,69 @@ func Mine(items []exam.Item, results []exam.Result, opts MineOptions) []Mistake 
 	for _, it := range items {
 		byID[it.ID] = it
 	}
-	var out []Mistake
+	type mined struct {
+		m    Mistake
+		conf float64
+	}
+	var found []mined
 	for _, r := range results {
 		it, ok := byID[r.ID]
 		if !ok {
 			continue
 		}
-		var reason Reason
+		var kind Kind
 		switch {
 		case !r.Correct:
-			reason = Wrong
+			kind = Wrong
 		case margin > 0 && len(r.Scores) >= 2 && r.Margin < margin:
-			reason = Uncertain
+			kind = Uncertain
 		default:
 			continue
 		}
-		out = append(out, Mistake{Item: it, Result: r, Reason: reason, Priority: priority(it.Weight)})
+		found = append(found, mined{Mistake{Item: it, Kind: kind, Priority: priority(it.Weight), Prediction: r.Prediction}, r.Confidence})
 	}
-	slices.SortFunc(out, func(a, b Mistake) int {
+	slices.SortFunc(found, func(a, b mined) int {
 		return cmp.Or(
-			cmp.Compare(b.Priority, a.Priority),
-			cmp.Compare(a.Result.Confidence, b.Result.Confidence),
-			cmp.Compare(a.Item.ID, b.Item.ID),
+			cmp.Compare(b.m.Priority, a.m.Priority),
+			cmp.Compare(a.conf, b.conf),
+			cmp.Compare(a.m.Item.ID, b.m.Item.ID),
 		)
 	})
-	if opts.Budget > 0 && len(out) > opts.Budget {
-		out = out[:opts.Budget]
+	out := make([]Mistake, len(found))
+	for i, f := range found {
+		out[i] = f.m
 	}
 	return out
+}
+
+// SuiteResults are one suite's items and the model's results on them.
+type SuiteResults struct {
+	Name    string
+	Items   []exam.Item
+	Results []exam.Result
+}
+
+// MineSuites mines every suite as Mine does, setting each mistake's
+// Suite, then orders all of them by Priority descending, stably (so suite
+// order, then Mine's order, breaks ties), and keeps the first
+// opts.Budget overall.
+func MineSuites(suites []SuiteResults, opts MineOptions) []Mistake {
+	var out []Mistake
+	for _, s := range suites {
+		for _, m := range mine(s.Items, s.Results, opts) {
+			m.Suite = s.Name
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Mistake) int { return cmp.Compare(b.Priority, a.Priority) })
+	return capped(out, opts.Budget)
+}
+
+func capped(ms []Mistake, budget int) []Mistake {
+	if budget > 0 && len(ms) > budget {
+		return ms[:budget]
+	}
+	return ms
 }
 
 func priority(w float64) float64 {

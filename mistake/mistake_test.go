@@ -43,21 +43,21 @@ func TestMine(t *testing.T) {
 		name    string
 		opts    MineOptions
 		want    []string
-		reasons []Reason
+		reasons []Kind
 	}{
-		{"defaults", MineOptions{}, []string{"b", "c", "a"}, []Reason{Wrong, Uncertain, Wrong}},
-		{"wider margin", MineOptions{Margin: 0.3}, []string{"b", "c", "e", "a"}, []Reason{Wrong, Uncertain, Uncertain, Wrong}},
-		{"no uncertain", MineOptions{Margin: -1}, []string{"b", "a"}, []Reason{Wrong, Wrong}},
-		{"budget", MineOptions{Budget: 2}, []string{"b", "c"}, []Reason{Wrong, Uncertain}},
+		{"defaults", MineOptions{}, []string{"b", "c", "a"}, []Kind{Wrong, Uncertain, Wrong}},
+		{"wider margin", MineOptions{Margin: 0.3}, []string{"b", "c", "e", "a"}, []Kind{Wrong, Uncertain, Uncertain, Wrong}},
+		{"no uncertain", MineOptions{Margin: -1}, []string{"b", "a"}, []Kind{Wrong, Wrong}},
+		{"budget", MineOptions{Budget: 2}, []string{"b", "c"}, []Kind{Wrong, Uncertain}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Mine(items, results, tt.opts)
 			var ids []string
-			var reasons []Reason
+			var reasons []Kind
 			for _, m := range got {
 				ids = append(ids, m.Item.ID)
-				reasons = append(reasons, m.Reason)
+				reasons = append(reasons, m.Kind)
 			}
 			if !slices.Equal(ids, tt.want) || !slices.Equal(reasons, tt.reasons) {
 				t.Errorf("Mine = %v %v; want %v %v", ids, reasons, tt.want, tt.reasons)
@@ -238,5 +238,42 @@ func TestTemplatesAndExtractorNames(t *testing.T) {
 	}
 	if by := llm("\n\n"); by != ByHeuristic {
 		t.Errorf("LLM point with an unusable reply by %q; want %q (the heuristic queries kept)", by, ByHeuristic)
+	}
+}
+
+func TestMineSuites(t *testing.T) {
+	a := SuiteResults{Name: "a", Items: []exam.Item{{ID: "x", Weight: 1}, {ID: "y", Weight: 2}},
+		Results: []exam.Result{{ID: "x", Prediction: "px"}, {ID: "y"}}}
+	b := SuiteResults{Name: "b", Items: []exam.Item{{ID: "x", Weight: 2}, {ID: "z", Weight: 1}},
+		Results: []exam.Result{{ID: "x"}, {ID: "z", Correct: true, Scores: []float64{-1, -1.1}, Margin: 0.05}}}
+	key := func(ms []Mistake) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Suite+"/"+m.Item.ID+"/"+string(m.Kind))
+		}
+		return out
+	}
+	all := MineSuites([]SuiteResults{a, b}, MineOptions{})
+	if got, want := key(all), []string{"a/y/wrong", "b/x/wrong", "a/x/wrong", "b/z/uncertain"}; !slices.Equal(got, want) {
+		t.Errorf("MineSuites = %q, want %q", got, want)
+	}
+	if all[2].Prediction != "px" {
+		t.Errorf("prediction of a/x = %q, want px", all[2].Prediction)
+	}
+	if got, want := key(MineSuites([]SuiteResults{a, b}, MineOptions{Budget: 3})), []string{"a/y/wrong", "b/x/wrong", "a/x/wrong"}; !slices.Equal(got, want) {
+		t.Errorf("MineSuites with budget 3 = %q, want %q", got, want)
+	}
+}
+
+func TestPlanNamesItemAndExtractor(t *testing.T) {
+	ms := []Mistake{{Item: exam.Item{ID: "q1", Question: "What is the capital of Chad?", Answer: exam.Answer{Index: -1, Text: "N'Djamena"}}}}
+	qs, err := Plan(context.Background(), Heuristic{}, ms)
+	if err != nil || len(qs) == 0 {
+		t.Fatalf("Plan = %v, %v", qs, err)
+	}
+	for _, q := range qs {
+		if q.MistakeID != "q1" || q.Claim.ItemID != "q1" || q.Claim.Answer != "N'Djamena" || q.Extractor != ByHeuristic || q.Text == "" {
+			t.Errorf("query %+v", q)
+		}
 	}
 }

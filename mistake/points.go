@@ -2,6 +2,7 @@ package mistake
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -39,7 +40,8 @@ type Extractor interface {
 }
 
 // ExtractAll runs ex over every mistake in order and concatenates the
-// points. It stops at the first error or when ctx is done.
+// points; a point without an ItemID gets its mistake's. It stops at the
+// first error (naming the item) or when ctx is done.
 func ExtractAll(ctx context.Context, ex Extractor, ms []Mistake) ([]KnowledgePoint, error) {
 	var out []KnowledgePoint
 	for _, m := range ms {
@@ -48,9 +50,65 @@ func ExtractAll(ctx context.Context, ex Extractor, ms []Mistake) ([]KnowledgePoi
 		}
 		kps, err := ex.Extract(ctx, m)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("item %s: %w", m.Item.ID, err)
+		}
+		for i := range kps {
+			if kps[i].ItemID == "" {
+				kps[i].ItemID = m.Item.ID
+			}
 		}
 		out = append(out, kps...)
+	}
+	return out, nil
+}
+
+// Claim is what evidence for a knowledge point must support: the gold
+// answer of a mined item, its aliases and the key terms of its question.
+// Curation checks candidate passages against it (curate.Claim).
+type Claim struct {
+	ItemID   string   `json:"item_id"`
+	Answer   string   `json:"answer"`
+	Aliases  []string `json:"aliases,omitempty"`
+	KeyTerms []string `json:"key_terms,omitempty"`
+}
+
+// Claim returns the claim of kp.
+func (kp KnowledgePoint) Claim() Claim {
+	return Claim{ItemID: kp.ItemID, Answer: kp.Answer, Aliases: kp.Aliases, KeyTerms: kp.KeyTerms}
+}
+
+// Query is one search request for one knowledge point of a mistake: the
+// record of a round's queries artifact.
+type Query struct {
+	MistakeID string `json:"mistake_id"` // the item id
+	// Point states the knowledge point; Claim is what evidence for it must
+	// support.
+	Point string `json:"point,omitempty"`
+	Claim Claim  `json:"claim"`
+	// Extractor names what made the query (ByHeuristic, or the name of an
+	// extractor with a Name method, such as "llm:<helper model>").
+	Extractor string `json:"extractor,omitempty"`
+	knowledge.Query
+}
+
+// Plan extracts the knowledge points of every mistake with ex (see
+// ExtractAll) and returns one Query per query of every point, in order.
+// When ex has a Name() string method, its name replaces ByLLM in the
+// queries' Extractor.
+func Plan(ctx context.Context, ex Extractor, ms []Mistake) ([]Query, error) {
+	kps, err := ExtractAll(ctx, ex, ms)
+	if err != nil {
+		return nil, err
+	}
+	var out []Query
+	for _, kp := range kps {
+		by := kp.By
+		if n, ok := ex.(interface{ Name() string }); ok && by == ByLLM {
+			by = n.Name()
+		}
+		for _, q := range kp.Queries {
+			out = append(out, Query{MistakeID: kp.ItemID, Point: kp.Text, Claim: kp.Claim(), Extractor: by, Query: q})
+		}
 	}
 	return out, nil
 }

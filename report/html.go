@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"github.com/cemlab/cem/curate"
 	"html/template"
 	"maps"
 	"os"
@@ -85,7 +86,7 @@ type usageRow struct {
 type roundView struct {
 	M        loop.RoundMetrics
 	Mix      string
-	Evidence []loop.Verdict
+	Evidence []curate.Verdict
 	Rejects  []kv
 }
 
@@ -140,14 +141,14 @@ func build(dir string, opts Options) (*page, error) {
 		if man, err := loop.ReadManifest(dir, m.Round, loop.StageTrainset); err == nil && len(man.Extra) > 0 {
 			rv.Mix = mixText(man.Extra)
 		}
-		if vs, err := loop.ReadJSONL[loop.Verdict](filepath.Join(dir, fmt.Sprintf("round-%d", m.Round), loop.StageCuration+".jsonl")); err == nil {
-			var kept []loop.Verdict
+		if vs, err := loop.ReadJSONL[curate.Verdict](filepath.Join(dir, fmt.Sprintf("round-%d", m.Round), loop.StageCuration+".jsonl")); err == nil {
+			var kept []curate.Verdict
 			for _, v := range vs {
 				if v.Keep {
 					kept = append(kept, v)
 				}
 			}
-			slices.SortStableFunc(kept, func(a, b loop.Verdict) int { return cmp.Compare(b.Score, a.Score) })
+			slices.SortStableFunc(kept, func(a, b curate.Verdict) int { return cmp.Compare(b.Score, a.Score) })
 			rv.Evidence = kept[:min(len(kept), opts.TopEvidence)]
 		}
 		for k, v := range m.Rejects {

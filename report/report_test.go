@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"github.com/cemlab/cem/curate"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ func writeRun(t *testing.T, name, baseline string, examAfter float64) string {
 	if err := os.WriteFile(filepath.Join(dir, "metrics.json"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	v := loop.Verdict{Keep: true, Candidate: loop.Candidate{MistakeID: "a", Hit: knowledge.Hit{Score: 3,
+	v := curate.Verdict{Keep: true, Candidate: curate.Candidate{MistakeID: "a", Hit: knowledge.Hit{Score: 3,
 		Passage: knowledge.Passage{ID: "wordnet:1", Source: "wordnet", URL: "https://wordnet.princeton.edu", License: "WordNet", Text: "Chad <capital> N'Djamena"}}}}
 	line, _ := json.Marshal(v)
 	if err := os.WriteFile(filepath.Join(dir, "round-1", "curation.jsonl"), append(line, '\n'), 0o644); err != nil {

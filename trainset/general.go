@@ -27,7 +27,15 @@ type GeneralOptions struct {
 	Decontam *curate.Decontaminator
 	// MaxWords caps the answer (the gloss) length in words; default 60.
 	MaxWords int
+	// Sources, when non-empty, keeps only the passages of these sources
+	// (before the seeded order is drawn); DictionarySources names the
+	// dictionary-like demo corpora.
+	Sources []string
 }
+
+// DictionarySources are the dictionary-like corpora (one passage per
+// headword with its definition) that general examples are made from.
+var DictionarySources = []string{"wordnet", "gcide", "foldoc"}
 
 // GeneralPool builds a general instruction pool from dictionary-like
 // passages (WordNet synsets, GCIDE or FOLDOC entries): a question asking
@@ -41,6 +49,15 @@ type GeneralOptions struct {
 func GeneralPool(passages []knowledge.Passage, opts GeneralOptions) []model.Example {
 	if opts.MaxWords <= 0 {
 		opts.MaxWords = 60
+	}
+	if len(opts.Sources) > 0 {
+		var kept []knowledge.Passage
+		for _, p := range passages {
+			if slices.Contains(opts.Sources, p.Source) {
+				kept = append(kept, p)
+			}
+		}
+		passages = kept
 	}
 	var avoid [][]string
 	for _, a := range opts.Avoid {

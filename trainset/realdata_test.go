@@ -76,11 +76,11 @@ func TestWordNetCapitals(t *testing.T) {
 		it := exam.Item{ID: "capital/" + curate.Normalize(country), Question: "What is the capital of " + country + "?",
 			Answer: exam.OpenAnswer(capital), Subject: country, Relation: "capital", Object: capital, Topic: "capital"}
 		items = append(items, it)
-		m := mistake.Mistake{Item: it, Reason: mistake.Wrong, Priority: 1}
+		m := mistake.Mistake{Item: it, Kind: mistake.Wrong, Priority: 1}
 		ms = append(ms, m)
 		kp := mistake.Points(m, mistake.PointOptions{})[0]
 		for _, p := range byLemma[curate.Normalize(capital)] {
-			cands = append(cands, curate.Candidate{Passage: p, Claim: curate.Claim{ItemID: it.ID, Answer: kp.Answer, KeyTerms: kp.KeyTerms}})
+			cands = append(cands, curate.Candidate{MistakeID: it.ID, Hit: knowledge.Hit{Passage: p}, Claim: curate.Claim{ItemID: it.ID, Answer: kp.Answer, KeyTerms: kp.KeyTerms}})
 		}
 	}
 	pipe, decon := curate.NewPipeline(curate.Config{}, items)

@@ -330,3 +330,23 @@ func TestIO(t *testing.T) {
 		t.Errorf("ReadExamples(bad) error = %v; want one naming bad.jsonl:2", err)
 	}
 }
+
+func TestGeneralPoolSources(t *testing.T) {
+	ps := []knowledge.Passage{
+		{ID: "w1", Source: "wordnet", Title: "kettle", Text: "a metal pot for boiling water"},
+		{ID: "f1", Source: "factbook", Title: "Chad", Text: "a country in central Africa"},
+		{ID: "g1", Source: "gcide", Title: "ladle", Text: "a deep long-handled spoon"},
+	}
+	got := GeneralPool(ps, GeneralOptions{Seed: 1, Sources: DictionarySources})
+	var origins []string
+	for _, e := range got {
+		origins = append(origins, e.Origin)
+	}
+	slices.Sort(origins)
+	if !slices.Equal(origins, []string{"g1", "w1"}) {
+		t.Errorf("origins = %q, want [g1 w1]", origins)
+	}
+	if n := len(GeneralPool(ps, GeneralOptions{Seed: 1})); n != 3 {
+		t.Errorf("without Sources: %d examples, want 3", n)
+	}
+}

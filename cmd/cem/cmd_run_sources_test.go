@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/cemlab/cem/curate"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,7 +85,7 @@ sources:
 	if err := runRun(context.Background(), runOptions{Out: run, Rounds: 1, Index: filepath.Join(dir, "runs.sqlite")}, path, &out); err != nil {
 		t.Fatalf("cem run: %v\n%s", err, out.String())
 	}
-	verdicts, err := loop.ReadJSONL[loop.Verdict](filepath.Join(run, "round-1", "curation.jsonl"))
+	verdicts, err := loop.ReadJSONL[curate.Verdict](filepath.Join(run, "round-1", "curation.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/cemlab/cem/internal/digest"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -121,7 +122,7 @@ func answered(items []exam.Item, kind string) []model.Example {
 // first when missing: pre-training on spec.Texts, then instruction tuning
 // on spec.Tuning. The second result is true when the cache was used.
 func buildBase(ctx context.Context, dir string, spec baseSpec, progress func(what string, s nn.StepInfo)) (model.Ref, bool, error) {
-	out := filepath.Join(dir, "base-"+hashOf(spec)[:12])
+	out := filepath.Join(dir, "base-"+digest.JSON(spec)[:12])
 	ref := model.Ref{Backend: "native", Path: out}
 	if _, err := os.Stat(filepath.Join(out, "model.safetensors")); err == nil {
 		return ref, true, nil

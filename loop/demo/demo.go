@@ -2,10 +2,8 @@ package demo
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"github.com/cemlab/cem/internal/digest"
 	"os"
 	"path/filepath"
 	"time"
@@ -141,7 +139,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	passages := knowledge.Concat(corpora)
 	log(fmt.Sprintf("read %d passages from %v in %s", len(passages), names, time.Since(t0).Round(time.Millisecond)))
-	ix, err := openIndex(ctx, filepath.Join(opts.Dir, "index", "demo-"+hashOf(names)[:8]+".idx"), passages, log)
+	ix, err := openIndex(ctx, filepath.Join(opts.Dir, "index", "demo-"+digest.JSON(names)[:8]+".idx"), passages, log)
 	if err != nil {
 		return nil, err
 	}
@@ -301,11 +299,4 @@ func writeConfig(path string, c *config.Config) error {
 		return err
 	}
 	return atomicfile.WriteBytes(path, data, 0o644)
-}
-
-// hashOf is the hex SHA-256 of v's JSON encoding.
-func hashOf(v any) string {
-	data, _ := json.Marshal(v)
-	s := sha256.Sum256(data)
-	return hex.EncodeToString(s[:])
 }

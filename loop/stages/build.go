@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/config"
-	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
@@ -29,14 +28,14 @@ type Builder struct {
 	General []model.Example
 	// GeneralN caps the definitions made from Corpus; default 2000.
 	GeneralN int
+	// GeneralSources are the dictionary-like sources of Corpus the
+	// definitions come from; default trainset.DictionarySources.
+	GeneralSources []string
 
 	general []model.Example // built on first use
 }
 
 var _ loop.Builder = (*Builder)(nil)
-
-// generalSources are the dictionary-like corpora general examples come from.
-var generalSources = map[string]bool{"wordnet": true, "gcide": true, "foldoc": true}
 
 // Build makes the round's set. The manifest is the trainset.Manifest.
 func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet, error) {
@@ -49,18 +48,8 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 			return loop.TrainSet{}, err
 		}
 	}
-	inputs := trainset.Inputs{Round: in.Round, Previous: in.Previous, General: b.generalPool(in), Replay: b.Corpus}
-	for _, e := range in.Evidence {
-		var item exam.Item
-		for _, m := range in.Mistakes {
-			if m.Item.ID == e.MistakeID {
-				item = m.Item
-				break
-			}
-		}
-		inputs.Evidence = append(inputs.Evidence, trainset.Evidence{Passage: e.Passage, Item: item,
-			Answer: e.Claim.Answer, Aliases: e.Claim.Aliases, KeyTerms: e.Claim.KeyTerms})
-	}
+	inputs := trainset.Inputs{Round: in.Round, Previous: in.Previous, General: b.generalPool(in), Replay: b.Corpus,
+		Evidence: trainset.FromCandidates(in.Evidence, in.Mistakes)}
 	set, man, err := b.Trainset.Build(ctx, inputs, mix)
 	if err != nil {
 		return loop.TrainSet{}, err
@@ -82,11 +71,9 @@ func (b *Builder) generalPool(in loop.BuildInput) []model.Example {
 	if b.general != nil {
 		return b.general
 	}
-	var dict []knowledge.Passage
-	for _, p := range b.Corpus {
-		if generalSources[p.Source] {
-			dict = append(dict, p)
-		}
+	sources := b.GeneralSources
+	if len(sources) == 0 {
+		sources = trainset.DictionarySources
 	}
 	var avoid []string
 	for _, m := range in.Mistakes {
@@ -96,7 +83,7 @@ func (b *Builder) generalPool(in loop.BuildInput) []model.Example {
 	if n == 0 {
 		n = 2000
 	}
-	b.general = trainset.GeneralPool(dict, trainset.GeneralOptions{N: n, Seed: in.Seed, Avoid: nonEmpty(avoid), Decontam: b.Trainset.Decontam})
+	b.general = trainset.GeneralPool(b.Corpus, trainset.GeneralOptions{Sources: sources, N: n, Seed: in.Seed, Avoid: nonEmpty(avoid), Decontam: b.Trainset.Decontam})
 	if b.general == nil {
 		b.general = []model.Example{}
 	}

@@ -69,8 +69,7 @@ func (mt *meter) Usage() map[string]loop.Usage {
 			if site != "" {
 				key += "/" + site
 			}
-			out[key] = out[key].Add(loop.Usage{Requests: u.Requests, CacheHits: u.CacheHits, Failures: u.Failures,
-				Retries: u.Retries, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Cost: u.Cost})
+			out[key] = out[key].Add(u)
 		}
 	}
 	mt.mu.Lock()

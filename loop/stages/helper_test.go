@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cemlab/cem/mistake"
 	"os"
 	"path/filepath"
 	"slices"
@@ -91,7 +92,7 @@ func (sameTrainer) Train(_ context.Context, from model.Ref, _ model.TrainSet) (m
 	return from, nil
 }
 
-func runHelperRound(t *testing.T, cfg *config.Config, dir string) (*loop.Summary, []loop.Query, []loop.Manifest) {
+func runHelperRound(t *testing.T, cfg *config.Config, dir string) (*loop.Summary, []mistake.Query, []loop.Manifest) {
 	t.Helper()
 	suites := []loop.Suite{capitalSuite()}
 	st, err := New(Options{Config: cfg, Source: capitalSource(), Corpus: []knowledge.Passage{}, Suites: suites})
@@ -103,7 +104,7 @@ func runHelperRound(t *testing.T, cfg *config.Config, dir string) (*loop.Summary
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs, err := loop.ReadJSONL[loop.Query](filepath.Join(dir, "round-1", loop.StageQueries+".jsonl"))
+	qs, err := loop.ReadJSONL[mistake.Query](filepath.Join(dir, "round-1", loop.StageQueries+".jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +234,10 @@ func TestHelperWritesQuestions(t *testing.T) {
 		t.Errorf("planner = %+v; want the heuristic when extract is false", st.Planner)
 	}
 	item := capitalSuite().Items[0]
-	ev := loop.Candidate{MistakeID: item.ID, Claim: curate.Claim{ItemID: item.ID, Answer: "N'Djamena"},
+	ev := curate.Candidate{MistakeID: item.ID, Claim: curate.Claim{ItemID: item.ID, Answer: "N'Djamena"},
 		Hit: knowledge.Hit{Passage: capitalSource().passages[0]}}
 	set, err := st.Builder.Build(context.Background(), loop.BuildInput{Round: 1, Seed: 3,
-		Mistakes: []loop.Mistake{{Item: item, Suite: "exam"}}, Evidence: []loop.Candidate{ev}})
+		Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []curate.Candidate{ev}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +351,7 @@ func TestNoHelperKeepsHeuristics(t *testing.T) {
 			st.Planner.(Planner).Extractor, st.Builder.(*Builder).Trainset.Writer)
 	}
 	item := capitalSuite().Items[0]
-	qs, err := st.Planner.Plan(context.Background(), []loop.Mistake{{Item: item, Suite: "exam"}})
+	qs, err := st.Planner.Plan(context.Background(), []mistake.Mistake{{Item: item, Suite: "exam"}})
 	if err != nil {
 		t.Fatal(err)
 	}

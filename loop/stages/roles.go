@@ -1,7 +1,6 @@
 package stages
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -40,8 +39,7 @@ func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progres
 	return out, nil
 }
 
-// Miner mines with mistake.Mine, suite by suite, then keeps the Budget
-// highest-priority mistakes overall.
+// Miner mines the exam suites with mistake.MineSuites.
 type Miner struct {
 	Margin float64
 	Budget int
@@ -49,27 +47,19 @@ type Miner struct {
 
 var _ loop.Miner = Miner{}
 
-// Mine returns the wrong and uncertain items of the exam suites.
-func (mn Miner) Mine(ctx context.Context, suites []loop.Suite, answers []loop.Answer) ([]loop.Mistake, error) {
-	var out []loop.Mistake
-	for _, s := range suites {
-		var res []exam.Result
+// Mine returns the wrong and uncertain items of the exam suites, the
+// Budget highest-priority ones overall.
+func (mn Miner) Mine(ctx context.Context, suites []loop.Suite, answers []loop.Answer) ([]mistake.Mistake, error) {
+	in := make([]mistake.SuiteResults, len(suites))
+	for i, s := range suites {
+		in[i] = mistake.SuiteResults{Name: s.Name, Items: s.Items}
 		for _, a := range answers {
 			if a.Suite == s.Name {
-				res = append(res, a.Result)
+				in[i].Results = append(in[i].Results, a.Result)
 			}
 		}
-		for _, m := range mistake.Mine(s.Items, res, mistake.MineOptions{Margin: mn.Margin}) {
-			out = append(out, loop.Mistake{Item: m.Item, Suite: s.Name, Kind: string(m.Reason),
-				Priority: m.Priority, Prediction: m.Result.Prediction})
-		}
 	}
-	// Mine orders within a suite; order across suites by priority, stably.
-	slices.SortStableFunc(out, func(a, b loop.Mistake) int { return cmp.Compare(b.Priority, a.Priority) })
-	if mn.Budget > 0 && len(out) > mn.Budget {
-		out = out[:mn.Budget]
-	}
-	return out, nil
+	return mistake.MineSuites(in, mistake.MineOptions{Margin: mn.Margin, Budget: mn.Budget}), nil
 }
 
 // Planner makes queries with a knowledge-point extractor: Extractor when
@@ -81,32 +71,15 @@ type Planner struct {
 
 var _ loop.Planner = Planner{}
 
-// Plan returns every query of every mistake's knowledge points; each
-// records the extractor that made it ("heuristic", or "llm:<model>" for
-// the helper's queries).
-func (p Planner) Plan(ctx context.Context, ms []loop.Mistake) ([]loop.Query, error) {
+// Plan returns every query of every mistake's knowledge points (see
+// mistake.Plan); each records the extractor that made it ("heuristic",
+// or "llm:<model>" for the helper's queries).
+func (p Planner) Plan(ctx context.Context, ms []mistake.Mistake) ([]mistake.Query, error) {
 	ex := p.Extractor
 	if ex == nil {
 		ex = mistake.Heuristic{Options: p.Options}
 	}
-	var out []loop.Query
-	for _, m := range ms {
-		kps, err := ex.Extract(ctx, mistake.Mistake{Item: m.Item, Priority: m.Priority})
-		if err != nil {
-			return nil, fmt.Errorf("item %s: %w", m.Item.ID, err)
-		}
-		for _, kp := range kps {
-			claim := curate.Claim{ItemID: m.Item.ID, Answer: kp.Answer, Aliases: kp.Aliases, KeyTerms: kp.KeyTerms}
-			by := kp.By
-			if n, ok := ex.(interface{ Name() string }); ok && by == mistake.ByLLM {
-				by = n.Name()
-			}
-			for _, q := range kp.Queries {
-				out = append(out, loop.Query{MistakeID: m.Item.ID, Point: kp.Text, Claim: claim, Extractor: by, Query: q})
-			}
-		}
-	}
-	return out, nil
+	return mistake.Plan(ctx, ex, ms)
 }
 
 // Retriever searches one Source, K hits per query, or per source when
@@ -122,8 +95,8 @@ type Retriever struct {
 var _ loop.Retriever = Retriever{}
 
 // Retrieve runs every query.
-func (r Retriever) Retrieve(ctx context.Context, qs []loop.Query) ([]loop.Candidate, error) {
-	var out []loop.Candidate
+func (r Retriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]curate.Candidate, error) {
+	var out []curate.Candidate
 	at := map[[2]string]int{}
 	names := make([]string, 0, len(r.PerSource))
 	for n := range r.PerSource {
@@ -160,64 +133,25 @@ func (r Retriever) Retrieve(ctx context.Context, qs []loop.Query) ([]loop.Candid
 				continue
 			}
 			at[key] = len(out)
-			out = append(out, loop.Candidate{MistakeID: q.MistakeID, Query: q.Text, Claim: q.Claim, Hit: h})
+			out = append(out, curate.Candidate{MistakeID: q.MistakeID, Query: q.Text, Claim: q.Claim, Hit: h})
 		}
 	}
 	return out, nil
 }
 
-// Curator runs a curate.Pipeline, then keeps at most MaxPerItem passages
-// (best retrieval score first) per mistake.
+// Curator runs a curate.Pipeline (see curate.Config.MaxPerItem for the
+// per-item cap).
 type Curator struct {
-	Pipeline   curate.Pipeline
-	MaxPerItem int
+	Pipeline curate.Pipeline
 }
 
 var _ loop.Curator = Curator{}
 
-// Curate returns one verdict per candidate, in order. Kept candidates
-// carry the pipeline's version of the passage (e.g. with PII redacted).
-func (c Curator) Curate(ctx context.Context, ms []loop.Mistake, cands []loop.Candidate, _ []loop.Suite) ([]loop.Verdict, error) {
-	in := make([]curate.Candidate, len(cands))
-	for i, cd := range cands {
-		in[i] = curate.Candidate{Passage: cd.Passage, Score: cd.Score, Query: cd.Query, Claim: cd.Claim}
-	}
-	rep, err := c.Pipeline.Run(ctx, in)
+// Curate returns the pipeline's verdicts: one per candidate, in order.
+func (c Curator) Curate(ctx context.Context, _ []mistake.Mistake, cands []curate.Candidate, _ []loop.Suite) ([]curate.Verdict, error) {
+	rep, err := c.Pipeline.Run(ctx, cands)
 	if err != nil {
 		return nil, err
 	}
-	key := func(item, passage string) [2]string { return [2]string{item, passage} }
-	kept := map[[2]string]curate.Candidate{}
-	for _, k := range rep.Kept {
-		kept[key(k.Claim.ItemID, k.Passage.ID)] = k
-	}
-	rejected := map[[2]string]curate.Reject{}
-	for _, r := range rep.Rejects {
-		rejected[key(r.ItemID, r.PassageID)] = r
-	}
-	out := make([]loop.Verdict, len(cands))
-	perItem := map[string][]int{}
-	for i, cd := range cands {
-		out[i] = loop.Verdict{Candidate: cd}
-		k := key(cd.MistakeID, cd.ID)
-		if kc, ok := kept[k]; ok {
-			out[i].Keep = true
-			out[i].Passage = kc.Passage
-			perItem[cd.MistakeID] = append(perItem[cd.MistakeID], i)
-			continue
-		}
-		out[i].Filter, out[i].Reason = "unknown", "dropped by the pipeline without a reason"
-		if r, ok := rejected[k]; ok {
-			out[i].Filter, out[i].Reason = r.Filter, r.Reason
-		}
-	}
-	if c.MaxPerItem > 0 {
-		for _, idx := range perItem {
-			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(out[b].Score, out[a].Score) })
-			for _, i := range idx[min(len(idx), c.MaxPerItem):] {
-				out[i].Keep, out[i].Filter, out[i].Reason = false, "max-per-item", fmt.Sprintf("beyond the %d best passages for the item", c.MaxPerItem)
-			}
-		}
-	}
-	return out, nil
+	return rep.Verdicts, nil
 }

@@ -70,7 +70,7 @@ func New(opts Options) (loop.Stages, error) {
 	if len(cfg.Curation.Licenses) > 0 {
 		licenses = cfg.Curation.Licenses
 	}
-	pipe, decon := curate.NewPipeline(curate.Config{Licenses: licenses, Seed: cfg.Seed}, protected...)
+	pipe, decon := curate.NewPipeline(curate.Config{Licenses: licenses, Seed: cfg.Seed, MaxPerItem: cfg.Curation.MaxPerItem}, protected...)
 	if !*cfg.Curation.Decontaminate {
 		pipe = withoutFilter(pipe, decon.Name())
 	}
@@ -88,7 +88,7 @@ func New(opts Options) (loop.Stages, error) {
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
 		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource},
-		Curator:   Curator{Pipeline: pipe, MaxPerItem: cfg.Curation.MaxPerItem},
+		Curator:   Curator{Pipeline: pipe},
 		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
 		Opener: Opener{Config: cfg.Model, meter: mt},

@@ -2,6 +2,7 @@ package stages
 
 import (
 	"context"
+	"github.com/cemlab/cem/mistake"
 	"slices"
 	"testing"
 
@@ -37,7 +38,7 @@ func (f fakeSource) Search(_ context.Context, q knowledge.Query, k int) ([]knowl
 
 func TestRetriever(t *testing.T) {
 	src := fakeSource{passages: []knowledge.Passage{{ID: "a1", Source: "a"}, {ID: "a2", Source: "a"}, {ID: "b1", Source: "b"}}}
-	qs := []loop.Query{
+	qs := []mistake.Query{
 		{MistakeID: "m1", Query: knowledge.Query{Text: "first"}},
 		{MistakeID: "m1", Query: knowledge.Query{Text: "boost"}},
 		{MistakeID: "m2", Query: knowledge.Query{Text: "other"}},
@@ -72,12 +73,12 @@ func TestRetriever(t *testing.T) {
 }
 
 func TestCuratorVerdicts(t *testing.T) {
-	cand := func(item, id, lic string, score float64) loop.Candidate {
-		return loop.Candidate{MistakeID: item, Claim: curate.Claim{ItemID: item},
+	cand := func(item, id, lic string, score float64) curate.Candidate {
+		return curate.Candidate{MistakeID: item, Claim: curate.Claim{ItemID: item},
 			Hit: knowledge.Hit{Passage: knowledge.Passage{ID: id, Source: "s", Text: "text " + id, License: lic}, Score: score}}
 	}
-	cands := []loop.Candidate{cand("m1", "p1", "CC0", 1), cand("m1", "p2", "secret", 5), cand("m1", "p3", "CC0", 3), cand("m2", "p1", "CC0", 1)}
-	c := Curator{Pipeline: curate.Pipeline{Filters: []curate.Filter{curate.Licenses{Allow: []string{"CC0"}}}}, MaxPerItem: 1}
+	cands := []curate.Candidate{cand("m1", "p1", "CC0", 1), cand("m1", "p2", "secret", 5), cand("m1", "p3", "CC0", 3), cand("m2", "p1", "CC0", 1)}
+	c := Curator{Pipeline: curate.Pipeline{Filters: []curate.Filter{curate.Licenses{Allow: []string{"CC0"}}, curate.PerItem{Max: 1}}}}
 	got, err := c.Curate(context.Background(), nil, cands, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -136,10 +137,10 @@ func TestBuilderRandomMatchesTokens(t *testing.T) {
 	}
 	item := exam.Item{ID: "q1", Question: "What is the capital of Chad?", Subject: "Chad", Relation: "capital", Object: "N'Djamena",
 		Answer: exam.OpenAnswer("N'Djamena")}
-	ev := loop.Candidate{MistakeID: "q1", Claim: curate.Claim{ItemID: "q1", Answer: "N'Djamena"},
+	ev := curate.Candidate{MistakeID: "q1", Claim: curate.Claim{ItemID: "q1", Answer: "N'Djamena"},
 		Hit: knowledge.Hit{Passage: knowledge.Passage{ID: "wordnet:1", Source: "wordnet", Title: "N'Djamena",
 			Text: "N'Djamena: the capital and largest city of Chad"}}}
-	in := loop.BuildInput{Round: 1, Seed: 7, Mistakes: []loop.Mistake{{Item: item, Suite: "exam"}}, Evidence: []loop.Candidate{ev}}
+	in := loop.BuildInput{Round: 1, Seed: 7, Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []curate.Candidate{ev}}
 	kinds := func(set loop.TrainSet) map[string]int {
 		k := map[string]int{}
 		for _, e := range set.Examples {

@@ -2,32 +2,15 @@ package openai
 
 import (
 	"context"
+	"github.com/cemlab/cem/model"
 	"maps"
 	"strings"
 	"sync"
 )
 
-// Usage counts requests, tokens and estimated cost. Tokens and cost count
-// only requests the server answered; cache hits are free.
-type Usage struct {
-	Requests         int     `json:"requests"`   // calls, including cache hits and failures
-	CacheHits        int     `json:"cache_hits"` // calls answered from the disk cache
-	Failures         int     `json:"failures"`   // calls that failed after all retries
-	Retries          int     `json:"retries"`    // extra attempts
-	PromptTokens     int64   `json:"prompt_tokens"`
-	CompletionTokens int64   `json:"completion_tokens"`
-	Cost             float64 `json:"cost"` // from Config.Price
-}
-
-// Add returns u plus v.
-func (u Usage) Add(v Usage) Usage {
-	return Usage{
-		Requests: u.Requests + v.Requests, CacheHits: u.CacheHits + v.CacheHits,
-		Failures: u.Failures + v.Failures, Retries: u.Retries + v.Retries,
-		PromptTokens: u.PromptTokens + v.PromptTokens, CompletionTokens: u.CompletionTokens + v.CompletionTokens,
-		Cost: u.Cost + v.Cost,
-	}
-}
+// Usage counts requests, tokens and estimated cost (cost from
+// Config.Price); see model.Usage.
+type Usage = model.Usage
 
 type siteKey struct{}
 
