@@ -9,7 +9,7 @@
 //
 // The stages themselves live in other packages (exam, mistake, knowledge,
 // curate, trainset, model backends); loop sees them through the small
-// role interfaces gathered in Stages, so it knows the order and the
+// role interfaces gathered in Workers, so it knows the order and the
 // bookkeeping, not how any stage works.
 //
 // Layout of a run folder:

@@ -178,8 +178,8 @@ func (t fakeTrainer) Train(ctx context.Context, from model.Ref, set model.TrainS
 	return writeFacts(filepath.Join(set.Dir, "model"), known)
 }
 
-func fakeStages(tr fakeTrainer) Stages {
-	return Stages{Examiner: fakeExaminer{}, Miner: fakeMiner{}, Planner: fakePlanner{}, Retriever: fakeRetriever{},
+func fakeWorkers(tr fakeTrainer) Workers {
+	return Workers{Examiner: fakeExaminer{}, Miner: fakeMiner{}, Planner: fakePlanner{}, Retriever: fakeRetriever{},
 		Curator: fakeCurator{}, Builder: fakeBuilder{}, Trainer: tr, Opener: fakeOpener{}}
 }
 

@@ -22,10 +22,10 @@ func TestRetrievalRedoneWhenSourceChanges(t *testing.T) {
 	dir := t.TempDir()
 	run := func(print string) map[string]bool {
 		t.Helper()
-		st := fakeStages(fakeTrainer{})
+		st := fakeWorkers(fakeTrainer{})
 		st.Retriever = printedRetriever{print: print}
 		rec := &recorder{}
-		if _, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base), Stages: st, Observer: rec}); err != nil {
+		if _, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base), Workers: st, Observer: rec}); err != nil {
 			t.Fatal(err)
 		}
 		return rec.redone()
@@ -64,9 +64,9 @@ func (emptyBuilder) Build(context.Context, BuildInput) (TrainSet, error) { retur
 func TestEmptyTrainsetKeepsModel(t *testing.T) {
 	cfg, suites, base := fixture(t, 2)
 	calls := 0
-	st := fakeStages(fakeTrainer{calls: &calls})
+	st := fakeWorkers(fakeTrainer{calls: &calls})
 	st.Builder = emptyBuilder{}
-	sum, err := Run(context.Background(), Options{Dir: t.TempDir(), Config: cfg, Suites: suites, Base: refAt(base), Stages: st})
+	sum, err := Run(context.Background(), Options{Dir: t.TempDir(), Config: cfg, Suites: suites, Base: refAt(base), Workers: st})
 	if err != nil {
 		t.Fatalf("run with empty training sets: %v", err)
 	}

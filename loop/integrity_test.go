@@ -27,7 +27,7 @@ func finishedRun(t *testing.T, rounds int) (dir string, want []byte, opts Option
 	t.Helper()
 	cfg, suites, base := fixture(t, rounds)
 	dir = t.TempDir()
-	opts = Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base), Stages: fakeStages(fakeTrainer{})}
+	opts = Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base), Workers: fakeWorkers(fakeTrainer{})}
 	if _, err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestDamagedCheckpointIsRetrained(t *testing.T) {
 			}
 			calls := 0
 			var notes []string
-			opts.Stages = fakeStages(fakeTrainer{calls: &calls})
+			opts.Workers = fakeWorkers(fakeTrainer{calls: &calls})
 			opts.Observer = ObserverFunc(func(e Event) {
 				if e.Kind == Note && e.Stage == StageTrain {
 					notes = append(notes, e.Msg)
@@ -139,8 +139,8 @@ func TestFailedResumeKeepsMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Stages = fakeStages(fakeTrainer{})
-	opts.Stages.Trainer = failingTrainer{}
+	opts.Workers = fakeWorkers(fakeTrainer{})
+	opts.Workers.Trainer = failingTrainer{}
 	if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "trainer unavailable") {
 		t.Fatalf("resume with a failing trainer = %v; want its error", err)
 	}
@@ -156,7 +156,7 @@ func TestFailedResumeKeepsMetrics(t *testing.T) {
 	}
 	// Fewer rounds asked for, and the run succeeds: its summary is what
 	// was asked for.
-	opts.Stages = fakeStages(fakeTrainer{})
+	opts.Workers = fakeWorkers(fakeTrainer{})
 	opts.Config.Rounds = 1
 	sum, err := Run(context.Background(), opts)
 	if err != nil {
@@ -176,7 +176,7 @@ func TestRunFolderLocked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base), Stages: fakeStages(fakeTrainer{})}
+	opts := Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base), Workers: fakeWorkers(fakeTrainer{})}
 	_, err = Run(context.Background(), opts)
 	var held *runlock.HeldError
 	if !errors.As(err, &held) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {

@@ -29,8 +29,8 @@ type Options struct {
 	Suites []Suite
 	// Base is the model examined in round 0 and trained in round 1.
 	Base model.Ref
-	// Stages do the work.
-	Stages Stages
+	// Workers do the stages' work.
+	Workers Workers
 	// Observer receives progress events; nil discards them.
 	Observer Observer
 	// Index, when set, is updated after every round (see the store package).
@@ -109,7 +109,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := writeRunFiles(opts); err != nil {
 		return nil, err
 	}
-	st := &stepper{dir: opts.Dir, obs: obs, meter: opts.Stages.Meter}
+	st := &stepper{dir: opts.Dir, obs: obs, meter: opts.Workers.Meter}
 	suites := limitSuites(opts.Suites, cfg.Exam.Limit)
 	s := &state{ref: opts.Base, previous: opts.Previous, keptRounds: keptRounds, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
 	for _, su := range suites {
@@ -155,11 +155,11 @@ func (o *Options) check() error {
 	if o.Config == nil {
 		missing = append(missing, "Config")
 	}
-	st := o.Stages
+	st := o.Workers
 	for name, v := range map[string]any{"Examiner": st.Examiner, "Miner": st.Miner, "Planner": st.Planner,
 		"Retriever": st.Retriever, "Curator": st.Curator, "Builder": st.Builder, "Trainer": st.Trainer, "Opener": st.Opener} {
 		if v == nil {
-			missing = append(missing, "Stages."+name)
+			missing = append(missing, "Workers."+name)
 		}
 	}
 	if len(missing) > 0 {
@@ -245,7 +245,7 @@ func examStep(ctx context.Context, st *stepper, opts Options, suites []Suite, r 
 		total += len(s.Items)
 	}
 	answers, h, _, err := runStep(ctx, st, r, StageExam, in, func(ctx context.Context) (stepOut[Answer], error) {
-		m, err := opts.Stages.Opener.Open(ctx, absRef(ref, opts.Dir))
+		m, err := opts.Workers.Opener.Open(ctx, absRef(ref, opts.Dir))
 		if err != nil {
 			return stepOut[Answer]{}, fmt.Errorf("open model: %w", err)
 		}
@@ -258,7 +258,7 @@ func examStep(ctx context.Context, st *stepper, opts Options, suites []Suite, r 
 			progress := func(done int) {
 				st.obs.Event(Event{Kind: StageProgress, Round: r, Stage: StageExam, Done: base + done, Total: total})
 			}
-			a, err := opts.Stages.Examiner.Exam(ctx, m, s, progress)
+			a, err := opts.Workers.Examiner.Exam(ctx, m, s, progress)
 			if err != nil {
 				return stepOut[Answer]{}, fmt.Errorf("suite %s: %w", s.Name, err)
 			}

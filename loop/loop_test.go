@@ -66,7 +66,7 @@ func TestRunLearnsAndRecords(t *testing.T) {
 	cfg, suites, base := fixture(t, 2)
 	dir := t.TempDir()
 	sum, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites,
-		Base: refAt(base), Stages: fakeStages(fakeTrainer{})})
+		Base: refAt(base), Workers: fakeWorkers(fakeTrainer{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestResumeAfterCancel(t *testing.T) {
 	want := t.TempDir()
 	calls := 0
 	if _, err := Run(context.Background(), Options{Dir: want, Config: cfg, Suites: suites,
-		Base: refAt(base), Stages: fakeStages(fakeTrainer{calls: &calls})}); err != nil {
+		Base: refAt(base), Workers: fakeWorkers(fakeTrainer{calls: &calls})}); err != nil {
 		t.Fatal(err)
 	}
 	wantJSON, _, err := readSummary(want)
@@ -133,7 +133,7 @@ func TestResumeAfterCancel(t *testing.T) {
 				}
 			})
 			_, err := Run(ctx, Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
-				Stages: fakeStages(fakeTrainer{}), Observer: obs})
+				Workers: fakeWorkers(fakeTrainer{}), Observer: obs})
 			cancel()
 			if err != nil && !errors.Is(err, context.Canceled) {
 				t.Fatalf("interrupted Run = %v; want nil or context.Canceled", err)
@@ -145,7 +145,7 @@ func TestResumeAfterCancel(t *testing.T) {
 				}
 			})
 			if _, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
-				Stages: fakeStages(fakeTrainer{}), Observer: obs2}); err != nil {
+				Workers: fakeWorkers(fakeTrainer{}), Observer: obs2}); err != nil {
 				t.Fatalf("resumed Run = %v", err)
 			}
 			got, _, err := readSummary(dir)
@@ -163,7 +163,7 @@ func TestResumeAfterCancel(t *testing.T) {
 	// A finished run reruns nothing.
 	again := 0
 	if _, err := Run(context.Background(), Options{Dir: want, Config: cfg, Suites: suites, Base: refAt(base),
-		Stages: fakeStages(fakeTrainer{calls: &again})}); err != nil {
+		Workers: fakeWorkers(fakeTrainer{calls: &again})}); err != nil {
 		t.Fatal(err)
 	}
 	if again != 0 {
@@ -176,7 +176,7 @@ func TestGateRollsBack(t *testing.T) {
 	dir := t.TempDir()
 	// The trainer forgets general question 0: 20 points of forgetting.
 	sum, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
-		Stages: fakeStages(fakeTrainer{forget: "general question 0"})})
+		Workers: fakeWorkers(fakeTrainer{forget: "general question 0"})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestIndexAndReindex(t *testing.T) {
 	}
 	defer db.Close()
 	if _, err := Run(ctx, Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
-		Stages: fakeStages(fakeTrainer{}), Index: StoreIndex{DB: db}}); err != nil {
+		Workers: fakeWorkers(fakeTrainer{}), Index: StoreIndex{DB: db}}); err != nil {
 		t.Fatal(err)
 	}
 	n, _ := db.Count(ctx, "items")
@@ -238,7 +238,7 @@ func TestPreviousFeedsReview(t *testing.T) {
 	cfg, suites, base := fixture(t, 1)
 	prev := []model.Example{{ID: "tune-1", Kind: "cpt", Text: "general question 0"}}
 	sum, err := Run(context.Background(), Options{Dir: t.TempDir(), Config: cfg, Suites: suites, Base: refAt(base),
-		Stages: fakeStages(fakeTrainer{}), Previous: prev})
+		Workers: fakeWorkers(fakeTrainer{}), Previous: prev})
 	if err != nil {
 		t.Fatal(err)
 	}

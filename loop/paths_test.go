@@ -19,7 +19,7 @@ func TestRunRelativeDirResumesAndMoves(t *testing.T) {
 	cfg, suites, base := fixture(t, 2)
 	t.Chdir(t.TempDir())
 	sum, err := Run(context.Background(), Options{Dir: filepath.Join("runs", "x"), Config: cfg, Suites: suites,
-		Base: refAt(base), Stages: fakeStages(fakeTrainer{})})
+		Base: refAt(base), Workers: fakeWorkers(fakeTrainer{})})
 	if err != nil {
 		t.Fatalf("run into a relative folder: %v", err)
 	}
@@ -45,7 +45,7 @@ func TestRunRelativeDirResumesAndMoves(t *testing.T) {
 	}
 	calls := 0
 	if _, err := Run(context.Background(), Options{Dir: moved, Config: cfg, Suites: suites,
-		Base: refAt(base), Stages: fakeStages(fakeTrainer{calls: &calls})}); err != nil {
+		Base: refAt(base), Workers: fakeWorkers(fakeTrainer{calls: &calls})}); err != nil {
 		t.Fatalf("run again in the moved folder: %v", err)
 	}
 	if calls != 0 {
@@ -69,7 +69,7 @@ func TestRunMissingBaseWritesNothing(t *testing.T) {
 	cfg, suites, _ := fixture(t, 1)
 	dir := filepath.Join(t.TempDir(), "run")
 	_, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites,
-		Base: refAt(filepath.Join(t.TempDir(), "absent")), Stages: fakeStages(fakeTrainer{})})
+		Base: refAt(filepath.Join(t.TempDir(), "absent")), Workers: fakeWorkers(fakeTrainer{})})
 	if err == nil || !strings.Contains(err.Error(), "base model") {
 		t.Fatalf("run with a missing base = %v; want a base model error", err)
 	}

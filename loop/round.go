@@ -19,7 +19,7 @@ func roundSeed(seed int64, r int) int64 { return seed*1_000_003 + int64(r) }
 // runRound runs round r >= 1 from the accepted state s and updates s.
 func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s *state, r int) error {
 	cfg := opts.Config
-	stg := opts.Stages
+	stg := opts.Workers
 	seed := roundSeed(cfg.Seed, r)
 	prevHash := hashOf(s.answers)
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cemlab/cem/loop/demo"
+	"github.com/cemlab/cem/demo"
 )
 
 // demoOptions are the flags of `cem demo`.

@@ -17,7 +17,7 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/loop"
-	"github.com/cemlab/cem/loop/stages"
+	"github.com/cemlab/cem/workers"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
@@ -98,7 +98,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		}
 		suites = append(suites, loop.Suite{Name: sc.Name, Role: sc.Role, Items: s.Items})
 	}
-	ix, err := stages.OpenSources(cfg)
+	ix, err := workers.OpenSources(cfg)
 	if err != nil {
 		return usageError{fmt.Errorf("%s: %w", path, err)}
 	}
@@ -109,7 +109,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		}
 	}
 	pr := newPrinter(out)
-	st, err := stages.New(stages.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep,
+	st, err := workers.New(workers.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep,
 		TrainLog: func(l string) { pr.line("  job: " + l) }})
 	if err != nil {
 		return err
@@ -126,8 +126,8 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	}
 	defer db.Close()
 	start := time.Now()
-	sum, err := loop.Run(ctx, loop.Options{Dir: opts.Out, Config: cfg, Suites: suites, Base: stages.BaseRef(cfg.Model),
-		Stages: st, Observer: wrapObserver(pr), Index: loop.StoreIndex{DB: db}, Force: opts.Force})
+	sum, err := loop.Run(ctx, loop.Options{Dir: opts.Out, Config: cfg, Suites: suites, Base: workers.BaseRef(cfg.Model),
+		Workers: st, Observer: wrapObserver(pr), Index: loop.StoreIndex{DB: db}, Force: opts.Force})
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -68,8 +68,8 @@ type Opener interface {
 	Open(ctx context.Context, ref model.Ref) (model.Model, error)
 }
 
-// Stages are the round's workers. Every field is required.
-type Stages struct {
+// Workers do the round's stages. Every field is required.
+type Workers struct {
 	Examiner  Examiner
 	Miner     Miner
 	Planner   Planner

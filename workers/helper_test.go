@@ -1,4 +1,4 @@
-package stages
+package workers
 
 import (
 	"context"
@@ -100,7 +100,7 @@ func runHelperRound(t *testing.T, cfg *config.Config, dir string) (*loop.Summary
 		t.Fatal(err)
 	}
 	st.Trainer = sameTrainer{}
-	sum, err := loop.Run(context.Background(), loop.Options{Dir: dir, Config: cfg, Suites: suites, Base: BaseRef(cfg.Model), Stages: st})
+	sum, err := loop.Run(context.Background(), loop.Options{Dir: dir, Config: cfg, Suites: suites, Base: BaseRef(cfg.Model), Workers: st})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package stages
+package workers
 
 import (
 	"context"
@@ -48,17 +48,17 @@ type Options struct {
 }
 
 // New returns the stages of a run described by opts.Config.
-func New(opts Options) (loop.Stages, error) {
+func New(opts Options) (loop.Workers, error) {
 	cfg := opts.Config
 	if cfg == nil || opts.Source == nil {
-		return loop.Stages{}, fmt.Errorf("stages: need a config and a knowledge source")
+		return loop.Workers{}, fmt.Errorf("workers: need a config and a knowledge source")
 	}
 	corpus := opts.Corpus
 	if corpus == nil {
 		if ix := knowledge.FirstIndex(opts.Source); ix != nil {
 			var err error
 			if corpus, err = allPassages(ix); err != nil {
-				return loop.Stages{}, err
+				return loop.Workers{}, err
 			}
 		}
 	}
@@ -81,9 +81,9 @@ func New(opts Options) (loop.Stages, error) {
 	mt := &meter{}
 	help, err := newHelper(cfg, mt)
 	if err != nil {
-		return loop.Stages{}, fmt.Errorf("stages: %w", err)
+		return loop.Workers{}, fmt.Errorf("workers: %w", err)
 	}
-	st := loop.Stages{
+	st := loop.Workers{
 		Examiner:  Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed},
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
@@ -109,13 +109,13 @@ func New(opts Options) (loop.Stages, error) {
 	case config.BackendCommand:
 		tr, err := command.New(command.Config{Command: cfg.Trainer.Command, Format: cfg.Trainer.Format}, nil)
 		if err != nil {
-			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
+			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
 		st.Trainer = tr
 	case config.BackendSlurm:
 		tr, err := newSlurm(cfg.Trainer, opts.TrainLog)
 		if err != nil {
-			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
+			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
 		st.Trainer = tr
 		mt.mu.Lock()
@@ -126,7 +126,7 @@ func New(opts Options) (loop.Stages, error) {
 		mt.mu.Unlock()
 		st.Meter = mt
 	default:
-		return loop.Stages{}, fmt.Errorf("stages: trainer backend %q: %w in this build (use native or command)", cfg.Trainer.Backend, ErrNotImplemented)
+		return loop.Workers{}, fmt.Errorf("workers: trainer backend %q: %w in this build (use native or command)", cfg.Trainer.Backend, ErrNotImplemented)
 	}
 	return st, nil
 }

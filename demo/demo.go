@@ -18,7 +18,7 @@ import (
 	"github.com/cemlab/cem/internal/runlock"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
-	"github.com/cemlab/cem/loop/stages"
+	"github.com/cemlab/cem/workers"
 	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
@@ -200,13 +200,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	defer db.Close()
 	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
 	run := func(c *config.Config, dir string) (*loop.Summary, error) {
-		st, err := stages.New(stages.Options{Config: c, Source: ix, Corpus: passages, Suites: set.suites, General: spec.Tuning,
+		st, err := workers.New(workers.Options{Config: c, Source: ix, Corpus: passages, Suites: set.suites, General: spec.Tuning,
 			TrainProgress: func(step, steps int, loss float64) { opts.TrainProgress("train", step, steps, loss) }})
 		if err != nil {
 			return nil, err
 		}
 		log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
-		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Stages: st,
+		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Workers: st,
 			Observer: opts.Observer, Index: loop.StoreIndex{DB: db}})
 	}
 	if res.CEM, err = run(cfg, res.CEMDir); err != nil {

@@ -1,4 +1,4 @@
-package stages
+package workers
 
 import "github.com/cemlab/cem/knowledge"
 
