@@ -48,6 +48,9 @@ type Config struct {
 	CacheDir string
 	// HTTP is the client used; nil means http.DefaultClient.
 	HTTP *http.Client
+	// NoRetry, when set, picks the transport and read errors that are
+	// final (say, a refused address or a timeout) rather than retried.
+	NoRetry func(error) bool
 }
 
 // Stats counts what a Client did.
@@ -183,10 +186,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 	c.requests.Add(1)
 	resp, err := c.cfg.HTTP.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &Retryable{Err: err}
+		return nil, c.transportError(ctx, err)
 	}
 	defer resp.Body.Close()
 	after := RetryAfter(resp.Header.Get("Retry-After"))
@@ -211,10 +211,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 		body, err = io.ReadAll(resp.Body)
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &Retryable{Err: fmt.Errorf("reading the answer: %w", err)}
+		return nil, c.transportError(ctx, fmt.Errorf("reading the answer: %w", err))
 	}
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
 	if r.Check != nil {
@@ -227,6 +224,17 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 		}
 	}
 	return out, nil
+}
+
+// transportError is err, retryable unless ctx is done or NoRetry says so.
+func (c *Client) transportError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if c.cfg.NoRetry != nil && c.cfg.NoRetry(err) {
+		return err
+	}
+	return &Retryable{Err: err}
 }
 
 // RetryAfter reads a Retry-After header given in seconds (0 otherwise).
@@ -295,4 +303,13 @@ func (c *Client) Store(key, ext string, body []byte) error {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
+}
+
+// UserAgentProduct starts the User-Agent of cem's requests.
+const UserAgentProduct = "cem/0.1 (https://github.com/cemlab/cem"
+
+// UserAgent is cem's User-Agent with the operator's contact (an e-mail
+// address or URL), as Wikimedia's and most sites' policies ask.
+func UserAgent(contact string) string {
+	return UserAgentProduct + "; " + strings.TrimSpace(contact) + ")"
 }

@@ -29,7 +29,7 @@ import (
 )
 
 // UserAgentProduct starts the User-Agent of every request.
-const UserAgentProduct = "cem/0.1 (https://github.com/cemlab/cem"
+const UserAgentProduct = polite.UserAgentProduct
 
 // Defaults of Config.
 const (
@@ -143,7 +143,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: DefaultTimeout}
 	}
-	hc := polite.New(polite.Config{UserAgent: UserAgentProduct + "; " + strings.TrimSpace(cfg.Contact) + ")",
+	hc := polite.New(polite.Config{UserAgent: polite.UserAgent(cfg.Contact),
 		Rate: cfg.Rate, Retries: cfg.Retries, Backoff: cfg.Backoff, MaxBackoff: cfg.MaxBackoff,
 		MaxBytes: maxBodyBytes, CacheDir: cfg.CacheDir, HTTP: cfg.HTTP})
 	return &Client{cfg: cfg, http: hc}, nil
