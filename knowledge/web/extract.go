@@ -56,7 +56,12 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 		if err != nil || art.Node == nil {
 			return nil, &Refusal{URL: p.URL, Reason: ReasonNoText, Detail: fmt.Sprintf("readability found no main text (%v)", err)}
 		}
-		out.Title = strings.TrimSpace(art.Title())
+		// The document's own <title>: readability's guess drops what
+		// follows a colon, which cuts "Page (Manual: subtitle)" badly.
+		out.Title = docTitle(doc)
+		if out.Title == "" {
+			out.Title = strings.TrimSpace(art.Title())
+		}
 		w := &walker{}
 		w.walk(art.Node, false)
 		w.flush()
@@ -188,6 +193,19 @@ func (w *walker) flush() {
 		w.secs = append(w.secs, w.cur)
 	}
 	w.cur = section{}
+}
+
+// docTitle is the text of the first <title>.
+func docTitle(n *html.Node) string {
+	if n.Type == html.ElementNode && n.DataAtom == atom.Title {
+		return strings.Join(strings.Fields(textOf(n)), " ")
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if t := docTitle(c); t != "" {
+			return t
+		}
+	}
+	return ""
 }
 
 // textOf is the text under n.
