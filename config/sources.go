@@ -4,22 +4,24 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Source kinds of sources.list.
 const (
 	SourceIndex     = "index"     // a BM25 index folder built by `cem index build`
 	SourceMediaWiki = "mediawiki" // a MediaWiki's Action API (Wikipedia or a team's wiki)
+	SourceWeb       = "web"       // a web search API, result pages fetched and extracted
 )
 
 // SourceKinds lists the valid kinds of sources.list entries.
-func SourceKinds() []string { return []string{SourceIndex, SourceMediaWiki} }
+func SourceKinds() []string { return []string{SourceIndex, SourceMediaWiki, SourceWeb} }
 
 // SourceConfig is one entry of sources.list: a source searched for its own
 // K passages per query, its ranks weighted by Weight when the sources'
 // hits are merged by reciprocal-rank fusion (see knowledge.Fused).
 type SourceConfig struct {
-	// Kind is index or mediawiki.
+	// Kind is index, mediawiki or web.
 	Kind string `yaml:"kind"`
 	// Name labels the source; default the kind. Names are unique; a
 	// mediawiki source's passages carry it as their source.
@@ -51,6 +53,63 @@ type SourceConfig struct {
 	// TitleSearch adds a title search per query term; default true (set
 	// false for Wikipedia, whose search refuses title searches).
 	TitleSearch *bool `yaml:"title_search"`
+
+	// Kind web (Pages, Contact, License and Cache above apply too;
+	// License is given to pages that state no licence).
+	// Provider is the search API: searxng (default) or brave.
+	Provider string `yaml:"provider"`
+	// URL is the search endpoint: the SearXNG instance's base URL
+	// (required for searxng), or the hosted API's URL (default its own).
+	URL string `yaml:"url"`
+	// APIKeyEnv names the environment variable holding the API key of a
+	// hosted provider (brave: default BRAVE_API_KEY).
+	APIKeyEnv string `yaml:"api_key_env"`
+	// AllowPrivate lets the fetcher reach private, loopback and
+	// link-local addresses (tests, an intranet); default false.
+	AllowPrivate bool `yaml:"allow_private"`
+	// MaxBytes caps a page body; default 2 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one page fetch, e.g. "10s"; default 10s.
+	Timeout string `yaml:"timeout"`
+	// UserAgent replaces cem's User-Agent (which names contact).
+	UserAgent string `yaml:"user_agent"`
+}
+
+// WebProviders lists the providers of a web source.
+func WebProviders() []string { return []string{"searxng", "brave"} }
+
+// validateWebSource checks the keys of a kind web entry; bad builds the
+// error of one of its keys.
+func validateWebSource(s SourceConfig, bad func(key, format string, args ...any) error) error {
+	if s.Provider != "" && !slices.Contains(WebProviders(), s.Provider) {
+		return bad("provider", "unknown provider %q (want %s)", s.Provider, strings.Join(WebProviders(), ", "))
+	}
+	if (s.Provider == "" || s.Provider == "searxng") && s.URL == "" {
+		return bad("url", "missing: the SearXNG instance's base URL (its /search must allow format=json)")
+	}
+	if s.URL != "" && !strings.HasPrefix(s.URL, "http://") && !strings.HasPrefix(s.URL, "https://") {
+		return bad("url", "want an http(s) URL, got %q", s.URL)
+	}
+	if strings.TrimSpace(s.Contact) == "" && s.UserAgent == "" {
+		return bad("contact", "missing: an e-mail address or URL for the User-Agent, so that sites can reach the operator")
+	}
+	if s.MaxBytes < 0 {
+		return bad("max_bytes", "must be >= 0, got %d", s.MaxBytes)
+	}
+	if s.Timeout != "" {
+		if d, err := time.ParseDuration(s.Timeout); err != nil || d <= 0 {
+			return bad("timeout", "want a positive duration such as 10s, got %q", s.Timeout)
+		}
+	}
+	if s.Pages < 0 || s.Rate < 0 {
+		return bad("pages", "pages and rate must be >= 0")
+	}
+	for _, f := range [][2]string{{"path", s.Path}, {"api", s.API}} {
+		if f[1] != "" {
+			return bad(f[0], "a web source has no %s (the search endpoint is url)", f[0])
+		}
+	}
+	return nil
 }
 
 // applySourceListDefaults fills the defaults of sources.list; sources.k
@@ -129,6 +188,10 @@ func (c *Config) validateSourceList() error {
 			}
 			if s.Rate < 0 || s.MaxLag < 0 || s.Pages < 0 {
 				return bad("rate", "rate, maxlag and pages must be >= 0")
+			}
+		case SourceWeb:
+			if err := validateWebSource(s, bad); err != nil {
+				return err
 			}
 		}
 	}

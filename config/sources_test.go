@@ -25,6 +25,12 @@ func TestSourceListErrors(t *testing.T) {
 		{"wiki needs contact", "sources:\n  list:\n  - kind: mediawiki\n    api: https://en.wikipedia.org/w/api.php\n", "sources.list[0].contact", 6, "User-Agent"},
 		{"duplicate name", "sources:\n  list:\n  - kind: mediawiki\n" + wiki + "  - kind: mediawiki\n" + wiki, "sources.list[1].name", 9, "duplicate"},
 		{"index with api", "sources:\n  list:\n  - kind: index\n    path: ix\n    api: http://x/api.php\n", "sources.list[0].api", 8, "only a mediawiki"},
+		{"web unknown provider", "sources:\n  list:\n  - kind: web\n    provider: altavista\n", "sources.list[0].provider", 7, "unknown provider"},
+		{"web searxng needs url", "sources:\n  list:\n  - kind: web\n    contact: a@b\n", "sources.list[0].url", 6, "SearXNG"},
+		{"web needs contact", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n", "sources.list[0].contact", 6, "User-Agent"},
+		{"web bad timeout", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n    contact: a@b\n    timeout: soon\n", "sources.list[0].timeout", 9, "duration"},
+		{"web negative max_bytes", "sources:\n  list:\n  - kind: web\n    provider: brave\n    contact: a@b\n    max_bytes: -1\n", "sources.list[0].max_bytes", 9, ">= 0"},
+		{"web with api", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n    contact: a@b\n    api: http://x/api.php\n", "sources.list[0].api", 9, "url"},
 		{"both index and list", "sources:\n  index: ix\n  list:\n  - kind: index\n    path: ix\n", "sources.index", 5, "kind: index"},
 		{"unknown entry key", "sources:\n  list:\n  - kind: index\n    pth: ix\n", "pth", 7, "unknown key"},
 	}
@@ -64,6 +70,10 @@ func TestSourceListDefaultsAndPaths(t *testing.T) {
 	}
 	if c.Sources.K != 10 || c.Sources.RRFK != 60 {
 		t.Errorf("sources.k %d rrf_k %g, want 10 (the sum) and 60", c.Sources.K, c.Sources.RRFK)
+	}
+	web, err := Parse([]byte(sourcesBase + "sources:\n  list:\n  - {kind: web, provider: brave, contact: a@b, api_key_env: MY_KEY}\n"))
+	if err != nil || web.Sources.List[0].Name != "web" || web.Sources.List[0].APIKeyEnv != "MY_KEY" {
+		t.Errorf("web entry: %+v, %v", web.Sources.List, err)
 	}
 	legacy, err := Parse([]byte(sourcesBase + "sources: {index: ix}\n"))
 	if err != nil || legacy.Sources.K != 4 || legacy.Sources.Index != "ix" {

@@ -18,12 +18,12 @@ import (
 	"github.com/cemlab/cem/internal/runlock"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
-	"github.com/cemlab/cem/workers"
 	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
 	"github.com/cemlab/cem/suitebuild"
 	"github.com/cemlab/cem/trainset"
+	"github.com/cemlab/cem/workers"
 )
 
 // Options configure Run. The zero value runs the full demo in the default

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/knowledge/mediawiki"
+	"github.com/cemlab/cem/knowledge/web"
 )
 
 // OpenSources opens the knowledge sources of cfg: the index of
@@ -46,16 +48,51 @@ func openSource(sc config.SourceConfig) (knowledge.Source, error) {
 		}
 		return ix, nil
 	case config.SourceMediaWiki:
-		cache := sc.Cache
-		if cache == "" {
-			dir, err := os.UserCacheDir()
-			if err != nil {
-				return nil, fmt.Errorf("cache: %w (set cache: to a folder)", err)
-			}
-			cache = filepath.Join(dir, "cem", "mediawiki")
+		cache, err := cacheDir(sc.Cache, "mediawiki")
+		if err != nil {
+			return nil, err
 		}
 		return mediawiki.New(mediawiki.Config{Name: sc.Name, API: sc.API, Contact: sc.Contact, License: sc.License,
 			CacheDir: cache, Rate: sc.Rate, MaxLag: sc.MaxLag, Pages: sc.Pages, TitleSearch: sc.TitleSearch})
+	case config.SourceWeb:
+		return openWeb(sc)
 	}
 	return nil, fmt.Errorf("kind %q: %w", sc.Kind, ErrNotImplemented)
+}
+
+// cacheDir is dir, or the user cache folder's cem/<kind> when "".
+func cacheDir(dir, kind string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("cache: %w (set cache: to a folder)", err)
+	}
+	return filepath.Join(base, "cem", kind), nil
+}
+
+// openWeb opens a kind web entry.
+func openWeb(sc config.SourceConfig) (knowledge.Source, error) {
+	cache, err := cacheDir(sc.Cache, "web")
+	if err != nil {
+		return nil, err
+	}
+	p, err := web.NewProvider(sc.Provider, sc.URL, sc.APIKeyEnv)
+	if err != nil {
+		return nil, fmt.Errorf("provider: %w", err)
+	}
+	var timeout time.Duration
+	if sc.Timeout != "" {
+		if timeout, err = time.ParseDuration(sc.Timeout); err != nil {
+			return nil, fmt.Errorf("timeout: %w", err)
+		}
+	}
+	contact := sc.Contact
+	if contact == "" {
+		contact = sc.UserAgent
+	}
+	return web.New(web.Config{Name: sc.Name, Provider: p, Contact: contact, License: sc.License, Pages: sc.Pages,
+		CacheDir: cache, Fetch: web.FetchConfig{UserAgent: sc.UserAgent, AllowPrivate: sc.AllowPrivate,
+			MaxBytes: sc.MaxBytes, Timeout: timeout, Rate: sc.Rate}})
 }

@@ -17,11 +17,11 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/loop"
-	"github.com/cemlab/cem/workers"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
 	"github.com/cemlab/cem/trainset"
+	"github.com/cemlab/cem/workers"
 )
 
 // runOptions are the flags of `cem run`.

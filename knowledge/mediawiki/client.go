@@ -15,27 +15,21 @@ package mediawiki
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/cemlab/cem/internal/atomicfile"
+	"github.com/cemlab/cem/internal/polite"
 )
 
 // UserAgentProduct starts the User-Agent of every request.
-const UserAgentProduct = "cem/0.1 (https://github.com/cemlab/cem"
+const UserAgentProduct = polite.UserAgentProduct
 
 // Defaults of Config.
 const (
@@ -99,17 +93,8 @@ type Stats struct {
 
 // Client talks to one wiki.
 type Client struct {
-	cfg       Config
-	userAgent string
-
-	requests, retries, hits atomic.Int64
-
-	mu   sync.Mutex // guards next
-	next time.Time  // earliest start of the next network request
-
-	// hooks, replaced by tests
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
+	cfg  Config
+	http *polite.Client
 
 	siteMu sync.Mutex // guards site
 	site   siteInfo   // filled on first use
@@ -158,8 +143,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: DefaultTimeout}
 	}
-	return &Client{cfg: cfg, userAgent: UserAgentProduct + "; " + strings.TrimSpace(cfg.Contact) + ")",
-		now: time.Now, sleep: sleepCtx}, nil
+	hc := polite.New(polite.Config{UserAgent: polite.UserAgent(cfg.Contact),
+		Rate: cfg.Rate, Retries: cfg.Retries, Backoff: cfg.Backoff, MaxBackoff: cfg.MaxBackoff,
+		MaxBytes: maxBodyBytes, CacheDir: cfg.CacheDir, HTTP: cfg.HTTP})
+	return &Client{cfg: cfg, http: hc}, nil
 }
 
 // Name returns the source name.
@@ -169,23 +156,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 func (c *Client) Config() Config { return c.cfg }
 
 // Stats returns the counts so far.
-func (c *Client) Stats() Stats {
-	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), CacheHits: c.hits.Load()}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func (c *Client) Stats() Stats { return Stats(c.http.Stats()) }
 
 // APIError is an error answer of the API ({"error": {"code": ...}}).
 type APIError struct {
@@ -208,41 +179,40 @@ func (c *Client) get(ctx context.Context, params url.Values, out any) error {
 		q.Set("maxlag", strconv.Itoa(c.cfg.MaxLag))
 	}
 	full := c.cfg.API + "?" + q.Encode() // Encode sorts by key: a stable cache key
-	path := c.cachePath(full)
-	if path != "" {
-		if body, err := os.ReadFile(path); err == nil {
-			if err := decode(body, out); err == nil {
-				c.hits.Add(1)
-				return nil
-			}
-		}
+	if _, ok := c.http.Cached(full, ".json", func(b []byte) bool { return decode(b, out) == nil }); ok {
+		return nil
 	}
-	body, err := c.fetch(ctx, full)
+	resp, err := c.http.Get(ctx, polite.Request{URL: full, Header: http.Header{"Accept": {"application/json"}},
+		Check: checkAnswer})
 	if err != nil {
-		return err
+		var tl *polite.TooLargeError
+		if errors.As(err, &tl) {
+			return fmt.Errorf("mediawiki: answer larger than %d bytes", tl.Max)
+		}
+		return fmt.Errorf("mediawiki: %w", err)
 	}
-	if err := decode(body, out); err != nil {
+	if err := decode(resp.Body, out); err != nil {
 		return fmt.Errorf("%w (request %s)", err, full)
 	}
-	if path != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("mediawiki: cache: %w", err)
-		}
-		if err := atomicfile.WriteBytes(path, body, 0o644); err != nil {
-			return fmt.Errorf("mediawiki: cache: %w", err)
-		}
+	if err := c.http.Store(full, ".json", resp.Body); err != nil {
+		return fmt.Errorf("mediawiki: %w", err)
 	}
 	return nil
 }
 
-// cachePath is the cache file of a request URL, or "" without a cache.
-func (c *Client) cachePath(full string) string {
-	if c.cfg.CacheDir == "" {
-		return ""
+// checkAnswer refuses a status other than 200 and asks for a retry on a
+// maxlag error.
+func checkAnswer(r *polite.Response) error {
+	if r.Status != http.StatusOK {
+		return fmt.Errorf("HTTP %d %s", r.Status, http.StatusText(r.Status))
 	}
-	sum := sha256.Sum256([]byte(full))
-	h := hex.EncodeToString(sum[:])
-	return filepath.Join(c.cfg.CacheDir, h[:2], h+".json")
+	var e struct {
+		Error *APIError `json:"error"`
+	}
+	if json.Unmarshal(r.Body, &e) == nil && e.Error != nil && e.Error.Code == "maxlag" {
+		return &polite.Retryable{Err: e.Error}
+	}
+	return nil
 }
 
 // decode reads an API answer, turning {"error": ...} into *APIError.
@@ -260,107 +230,4 @@ func decode(body []byte, out any) error {
 		return fmt.Errorf("mediawiki: answer: %w", err)
 	}
 	return nil
-}
-
-// retryable is a failure worth another try, with the wait the server
-// asked for (0 when it did not say).
-type retryable struct {
-	err   error
-	after time.Duration
-}
-
-func (r *retryable) Error() string { return r.err.Error() }
-func (r *retryable) Unwrap() error { return r.err }
-
-// fetch sends GET full, retrying with backoff, and returns the body of
-// the first answer that is neither a retryable HTTP status nor a maxlag
-// error.
-func (c *Client) fetch(ctx context.Context, full string) ([]byte, error) {
-	wait := c.cfg.Backoff
-	for attempt := 0; ; attempt++ {
-		body, err := c.once(ctx, full)
-		var r *retryable
-		if err == nil || !errors.As(err, &r) || attempt >= c.cfg.Retries {
-			if err != nil && r != nil {
-				err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)
-			}
-			return body, err
-		}
-		d := wait
-		if r.after > 0 {
-			d = r.after
-		}
-		d = min(d, c.cfg.MaxBackoff)
-		wait = min(2*wait, c.cfg.MaxBackoff)
-		c.retries.Add(1)
-		if err := c.sleep(ctx, d); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// once sends one rate-limited request.
-func (c *Client) once(ctx context.Context, full string) ([]byte, error) {
-	if err := c.wait(ctx); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, full, nil)
-	if err != nil {
-		return nil, fmt.Errorf("mediawiki: %w", err)
-	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
-	c.requests.Add(1)
-	resp, err := c.cfg.HTTP.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &retryable{err: fmt.Errorf("mediawiki: %w", err)}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err != nil {
-		return nil, &retryable{err: fmt.Errorf("mediawiki: reading the answer: %w", err)}
-	}
-	if len(body) > maxBodyBytes {
-		return nil, fmt.Errorf("mediawiki: answer larger than %d bytes", maxBodyBytes)
-	}
-	after := retryAfter(resp.Header.Get("Retry-After"))
-	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-		return nil, &retryable{err: fmt.Errorf("mediawiki: HTTP %s", resp.Status), after: after}
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("mediawiki: HTTP %s", resp.Status)
-	}
-	var e struct {
-		Error *APIError `json:"error"`
-	}
-	if json.Unmarshal(body, &e) == nil && e.Error != nil && e.Error.Code == "maxlag" {
-		return nil, &retryable{err: e.Error, after: after}
-	}
-	return body, nil
-}
-
-// retryAfter reads a Retry-After header given in seconds.
-func retryAfter(h string) time.Duration {
-	n, err := strconv.Atoi(strings.TrimSpace(h))
-	if err != nil || n < 0 {
-		return 0
-	}
-	return time.Duration(n) * time.Second
-}
-
-// wait blocks until the rate limit allows the next request.
-func (c *Client) wait(ctx context.Context) error {
-	interval := time.Duration(float64(time.Second) / c.cfg.Rate)
-	c.mu.Lock()
-	now := c.now()
-	start := c.next
-	if start.Before(now) {
-		start = now
-	}
-	c.next = start.Add(interval)
-	c.mu.Unlock()
-	return c.sleep(ctx, start.Sub(now))
 }

@@ -72,7 +72,7 @@ func testClient(t *testing.T, api string, cfg Config) (*Client, *fakeClock) {
 		t.Fatal(err)
 	}
 	clk := &fakeClock{t: time.Unix(1e9, 0)}
-	c.now, c.sleep = clk.now, clk.sleep
+	c.http.SetClock(clk.now, clk.sleep)
 	return c, clk
 }
 

@@ -56,19 +56,11 @@ func (c *Client) Search(ctx context.Context, q knowledge.Query, k int) ([]knowle
 	if len(passages) == 0 {
 		return nil, nil
 	}
-	ix, err := knowledge.Build(ctx, passages, knowledge.Options{Name: c.cfg.Name, Stem: true, Workers: 1})
+	hits, err := knowledge.Rank(ctx, c.cfg.Name, passages, q.Text, func(p knowledge.Passage) float64 { return pagePrior[p.ID] }, k)
 	if err != nil {
 		return nil, fmt.Errorf("mediawiki: ranking: %w", err)
 	}
-	hits, err := ix.Search(ctx, knowledge.Query{Text: q.Text}, len(passages))
-	if err != nil {
-		return nil, err
-	}
-	for i := range hits {
-		hits[i].Score *= 1 + pagePrior[hits[i].ID]
-	}
-	slices.SortStableFunc(hits, func(a, b knowledge.Hit) int { return cmp.Compare(b.Score, a.Score) })
-	return hits[:min(k, len(hits))], nil
+	return hits, nil
 }
 
 // findPages returns the titles of the pages to fetch for terms, best
