@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -88,19 +89,29 @@ func legacyLogprobs(g generation, from, top int) *logprobs {
 		}
 		lp.TokenLogprobs = append(lp.TokenLogprobs, ptr(t.LogProb))
 		alts := map[string]float64{}
-		add := func(text string, v float64) {
-			k := tokenText(text)
-			if old, ok := alts[k]; !ok || v > old {
-				alts[k] = v
-			}
-		}
 		for _, a := range t.Top[:min(top, len(t.Top))] {
-			add(a.Text, a.LogProb)
+			alts[altKey(a.Text)] = a.LogProb
 		}
-		add(t.Text, t.LogProb)
+		delete(alts, altKey(t.Text))
+		alts[tokenText(t.Text)] = t.LogProb // under the text tokens[] has
 		lp.TopLogprobs = append(lp.TopLogprobs, alts)
 	}
 	return lp
+}
+
+// altKey is a top_logprobs key: the token's text, or for bytes that are
+// not valid UTF-8 "bytes:" and their escapes ("bytes:\\xc3"), as OpenAI
+// writes them, so that alternatives splitting characters stay distinct.
+func altKey(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString("bytes:")
+	for i := range len(s) {
+		fmt.Fprintf(&b, "\\x%02x", s[i])
+	}
+	return b.String()
 }
 
 // chatLogprobs is the chat schema's logprobs of g's generated tokens
