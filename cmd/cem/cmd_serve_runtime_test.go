@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"net/http"
 	"math"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
