@@ -24,7 +24,9 @@ type ggufOptions struct {
 
 // nativeChatTemplate is the Jinja form of cem serve's chat prompt
 // (newNativeServer): <|inst|>, the messages' contents joined by blank
-// lines, <|resp|>. llama.cpp adds <|begin|> itself (add_bos_token).
+// lines, <|resp|>. llama.cpp adds <|begin|> itself (add_bos_token). The
+// blank line is two real newlines inside a Jinja string literal, which
+// Jinja engines (Jinja2, llama.cpp's minja) copy as they are.
 const nativeChatTemplate = "{{- '<|inst|>' -}}" +
 	"{%- for message in messages -%}" +
 	"{%- if not loop.first -%}{{- '\n\n' -}}{%- endif -%}" +
