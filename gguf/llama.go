@@ -38,6 +38,7 @@ const (
 	KeyPad            = "tokenizer.ggml.padding_token_id"
 	KeyAddBOS         = "tokenizer.ggml.add_bos_token"
 	KeyAddEOS         = "tokenizer.ggml.add_eos_token"
+	KeyChatTemplate   = "tokenizer.chat_template"
 )
 
 // PreTokenizerGPT2 is the tokenizer.ggml.pre value llama.cpp maps to the
@@ -80,6 +81,9 @@ type LlamaConfig struct {
 	MaxSeq    int     // context length
 	NormEps   float64 // RMSNorm epsilon; 0 means 1e-5
 	RopeTheta float64 // rotary base; 0 means 10000
+	// ChatTemplate, when set, is written as tokenizer.chat_template: the
+	// Jinja template llama.cpp's chat endpoint formats messages with.
+	ChatTemplate string
 }
 
 // Weights gives a parameter's row-major values and shape by its Meta
@@ -186,7 +190,7 @@ func (c LlamaConfig) withDefaults() LlamaConfig {
 // hyper-parameters, the file type and the tokenizer (model "gpt2",
 // pre-tokenizer "gpt-2", tokens, token types with special tokens as
 // CONTROL, merges, BOS/EOS/padding ids, add_bos_token = addBOS,
-// add_eos_token = false). When cfg.Vocab exceeds the tokenizer's
+// add_eos_token = false, and tokenizer.chat_template when cfg has one). When cfg.Vocab exceeds the tokenizer's
 // vocabulary (a model with padded embedding rows), the extra ids get
 // UNUSED tokens "<|unused0|>", "<|unused1|>", ..., which llama.cpp never
 // produces from text and skips when detokenising.
@@ -211,7 +215,7 @@ func LlamaMetadata(cfg LlamaConfig, tok *tokenizer.Tokenizer, fileType Type, add
 	case TypeQ8_0:
 		ft = 7 // LLAMA_FTYPE_MOSTLY_Q8_0
 	}
-	return []KV{
+	kvs := []KV{
 		{KeyArchitecture, "llama"},
 		{KeyName, c.Name},
 		{KeyFileType, ft},
@@ -236,6 +240,10 @@ func LlamaMetadata(cfg LlamaConfig, tok *tokenizer.Tokenizer, fileType Type, add
 		{KeyAddBOS, addBOS},
 		{KeyAddEOS, false},
 	}
+	if c.ChatTemplate != "" {
+		kvs = append(kvs, KV{KeyChatTemplate, c.ChatTemplate})
+	}
+	return kvs
 }
 
 // WriteLlama exports a Llama-style model to a GGUF file at path that

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/cemlab/cem/model"
@@ -13,6 +14,20 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	}
 	if !validSampling(w, req.sampling) {
 		return
+	}
+	top := -1
+	switch {
+	case req.TopLogprobs != nil && !req.Logprobs:
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "top_logprobs needs logprobs: true")
+		return
+	case req.TopLogprobs != nil && (*req.TopLogprobs < 0 || *req.TopLogprobs > 20):
+		writeError(w, http.StatusBadRequest, "invalid_request_error", fmt.Sprintf("top_logprobs = %d; want 0..20", *req.TopLogprobs))
+		return
+	case req.Logprobs && req.Stream:
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "stream supports no logprobs")
+		return
+	case req.Logprobs:
+		top = deref(req.TopLogprobs, 0)
 	}
 	prompt, err := s.opts.ChatPrompt(req.Messages)
 	if err != nil {
@@ -30,7 +45,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	g, err := s.generate(r.Context(), model.GenerateRequest{
 		Prompt: prompt, MaxTokens: maxTokens, Temperature: deref(req.Temperature, 1),
 		Stop: req.Stop, Seed: deref(req.Seed, 0),
-	}, false)
+	}, top)
 	if err != nil {
 		s.engineError(w, err)
 		return
@@ -43,6 +58,9 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		}},
 		Usage: &usage{PromptTokens: g.promptTokens, CompletionTokens: g.completionTokens,
 			TotalTokens: g.promptTokens + g.completionTokens},
+	}
+	if top >= 0 {
+		resp.Choices[0].Logprobs = chatLogprobs(g, top)
 	}
 	if req.Stream {
 		s.streamChat(w, resp, g)

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/cemlab/cem/model"
 )
@@ -27,12 +25,16 @@ type requestError struct{ code, msg string }
 func (e *requestError) Error() string { return e.msg }
 
 // generate runs the engine on one prompt: new text (cut at the first stop
-// string), then, when withTokens is set or the engine does not count its
-// own tokens, the tokens of prompt+text for counts and log-probabilities.
-// A TokenEngine's context bounds the generation (see TokenEngine).
-func (s *Server) generate(ctx context.Context, req model.GenerateRequest, withTokens bool) (generation, error) {
+// string) and, when top >= 0 or the engine does not count its own tokens,
+// the scored tokens of prompt and text for counts and log-probabilities,
+// with up to top alternatives per token where the engine gives them. A
+// TokenEngine's context bounds the generation (see TokenEngine).
+func (s *Server) generate(ctx context.Context, req model.GenerateRequest, top int) (generation, error) {
+	if se, ok := s.engine.(ScoringEngine); ok {
+		return s.generateScored(ctx, se, req, top)
+	}
 	if te, ok := s.engine.(TokenEngine); ok {
-		return s.generateInContext(ctx, te, req, withTokens)
+		return s.generateInContext(ctx, te, req, top >= 0)
 	}
 	g := generation{prompt: req.Prompt}
 	stopped := false
@@ -53,16 +55,25 @@ func (s *Server) generate(ctx context.Context, req model.GenerateRequest, withTo
 	return g, nil
 }
 
-// generateInContext is generate for an engine with a bounded context.
-func (s *Server) generateInContext(ctx context.Context, te TokenEngine, req model.GenerateRequest, withTokens bool) (generation, error) {
-	g := generation{prompt: req.Prompt, finish: "length"}
+// fitContext counts the prompt's tokens into g, rejects a prompt longer
+// than the context and lowers req.MaxTokens to the room the prompt leaves.
+func fitContext(te TokenEngine, g *generation, req *model.GenerateRequest) error {
 	size := te.ContextSize()
 	g.promptTokens = te.CountTokens(req.Prompt)
 	if g.promptTokens > size {
-		return g, &requestError{code: "context_length_exceeded", msg: fmt.Sprintf(
+		return &requestError{code: "context_length_exceeded", msg: fmt.Sprintf(
 			"the prompt is %d tokens; this model's context holds %d tokens, prompt and completion together", g.promptTokens, size)}
 	}
 	req.MaxTokens = min(req.MaxTokens, size-g.promptTokens)
+	return nil
+}
+
+// generateInContext is generate for an engine with a bounded context.
+func (s *Server) generateInContext(ctx context.Context, te TokenEngine, req model.GenerateRequest, withTokens bool) (generation, error) {
+	g := generation{prompt: req.Prompt, finish: "length"}
+	if err := fitContext(te, &g, &req); err != nil {
+		return g, err
+	}
 	if req.MaxTokens > 0 {
 		c, err := te.CompleteTokens(ctx, req)
 		if err != nil {
@@ -79,6 +90,51 @@ func (s *Server) generateInContext(ctx context.Context, te TokenEngine, req mode
 	return g, g.score(ctx, te, false)
 }
 
+// generateScored is generate for a ScoringEngine: the tokens are the
+// prompt's own followed by the generated ones, never re-tokenized.
+func (s *Server) generateScored(ctx context.Context, se ScoringEngine, req model.GenerateRequest, top int) (generation, error) {
+	g := generation{prompt: req.Prompt, finish: "length"}
+	if err := fitContext(se, &g, &req); err != nil {
+		return g, err
+	}
+	if req.MaxTokens == 0 && top < 0 {
+		return g, nil
+	}
+	r, err := se.Run(ctx, req, top)
+	if err != nil {
+		return g, fmt.Errorf("generate: %w", err)
+	}
+	g.text, g.completionTokens = r.Text, r.Tokens
+	if !r.Length {
+		g.finish = "stop"
+	}
+	if top < 0 {
+		return g, nil
+	}
+	end := len(g.prompt) + len(g.text)
+	g.tokens = make([]Token, 0, len(r.Prompt)+len(r.Generated))
+	g.tokens = append(g.tokens, r.Prompt...)
+	for _, t := range r.Generated {
+		t.Offset += len(g.prompt)
+		if t.Offset >= end {
+			break // past the stop cut
+		}
+		g.tokens = append(g.tokens, t)
+	}
+	return g, checkOffsets(g.tokens, end)
+}
+
+// checkOffsets checks that token offsets are ordered and inside a text of
+// n bytes.
+func checkOffsets(toks []Token, n int) error {
+	for i, t := range toks {
+		if t.Offset < 0 || t.Offset > n || (i > 0 && t.Offset < toks[i-1].Offset) {
+			return fmt.Errorf("tokens: engine gave token %d offset %d outside the text (length %d)", i, t.Offset, n)
+		}
+	}
+	return nil
+}
+
 // score fills g.tokens with the engine's tokens of prompt+text; with
 // count set it also counts them into promptTokens and completionTokens.
 func (g *generation) score(ctx context.Context, e Engine, count bool) error {
@@ -87,12 +143,12 @@ func (g *generation) score(ctx context.Context, e Engine, count bool) error {
 	if err != nil {
 		return fmt.Errorf("tokens: %w", err)
 	}
-	for i, t := range toks {
-		if t.Offset < 0 || t.Offset > len(full) || (i > 0 && t.Offset < toks[i-1].Offset) {
-			return fmt.Errorf("tokens: engine gave token %d offset %d outside the text (length %d)", i, t.Offset, len(full))
-		}
+	if err := checkOffsets(toks, len(full)); err != nil {
+		return err
+	}
+	for _, t := range toks {
 		if !count {
-			continue
+			break
 		}
 		if t.Offset < len(g.prompt) {
 			g.promptTokens++
@@ -102,34 +158,6 @@ func (g *generation) score(ctx context.Context, e Engine, count bool) error {
 	}
 	g.tokens = toks
 	return nil
-}
-
-// legacyLogprobs reports the tokens of g starting at byte offset from, with
-// offsets counted in characters (Unicode code points) of prompt+text, as
-// OpenAI and vLLM do.
-func legacyLogprobs(g generation, from int) *logprobs {
-	full := g.prompt + g.text
-	lp := &logprobs{
-		Tokens:        []string{},
-		TokenLogprobs: []*float64{},
-		TopLogprobs:   []map[string]float64{},
-		TextOffset:    []int{},
-	}
-	for _, t := range g.tokens {
-		if t.Offset < from {
-			continue
-		}
-		lp.Tokens = append(lp.Tokens, t.Text)
-		lp.TextOffset = append(lp.TextOffset, utf8.RuneCountInString(full[:t.Offset]))
-		if !t.HasLogProb || math.IsNaN(t.LogProb) || math.IsInf(t.LogProb, 0) {
-			lp.TokenLogprobs = append(lp.TokenLogprobs, nil)
-			lp.TopLogprobs = append(lp.TopLogprobs, nil)
-			continue
-		}
-		lp.TokenLogprobs = append(lp.TokenLogprobs, ptr(t.LogProb))
-		lp.TopLogprobs = append(lp.TopLogprobs, map[string]float64{t.Text: t.LogProb})
-	}
-	return lp
 }
 
 func (s *Server) maxTokens(w http.ResponseWriter, v *int, def int) (int, bool) {
@@ -171,12 +199,19 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 		ID: s.id("cmpl"), Object: "text_completion", Created: s.opts.Now().Unix(),
 		Model: s.opts.ModelName, Usage: &usage{},
 	}
+	if s.opts.NoEcho {
+		req.Echo = false // as llama-server, which has no prompt log-probabilities
+	}
+	top := -1
+	if req.Logprobs != nil {
+		top = *req.Logprobs
+	}
 	gens := make([]generation, 0, len(req.Prompt))
 	for i, p := range req.Prompt {
 		g, err := s.generate(r.Context(), model.GenerateRequest{
 			Prompt: p, MaxTokens: maxTokens, Temperature: deref(req.Temperature, 1),
 			Stop: req.Stop, Seed: deref(req.Seed, 0),
-		}, req.Logprobs != nil)
+		}, top)
 		if err != nil {
 			s.engineError(w, err)
 			return
@@ -189,7 +224,7 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 			from = 0
 		}
 		if req.Logprobs != nil {
-			c.Logprobs = legacyLogprobs(g, from)
+			c.Logprobs = legacyLogprobs(g, from, top)
 		}
 		resp.Choices = append(resp.Choices, c)
 		resp.Usage.PromptTokens += g.promptTokens

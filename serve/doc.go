@@ -5,7 +5,7 @@
 //	POST /v1/completions       (prompt, max_tokens, temperature, stop, seed,
 //	                            echo, logprobs, stream)
 //	POST /v1/chat/completions  (messages, max_tokens, temperature, stop, seed,
-//	                            stream)
+//	                            logprobs, top_logprobs, stream)
 //
 // The model behind the server is anything that satisfies the small Engine
 // interface (token log-probabilities of a text, and generation), so the
@@ -14,7 +14,13 @@
 // log-probability of every prompt token, which is what clients need to score
 // multiple-choice answers by likelihood.
 //
-// Limits: one choice per request (n > 1 is rejected), top_logprobs holds only
-// the chosen token, and streaming sends the generated text in word-sized
-// chunks after the engine has produced it.
+// With a ScoringEngine the reported tokens are exactly the prompt's tokens
+// followed by the generated ones, with top alternatives; with a plain
+// Engine they are the tokens of prompt and text together and
+// top_logprobs holds only the chosen token. Options.APIKey requires a
+// bearer key (401 otherwise); Options.NoEcho ignores echo.
+//
+// Limits: one choice per request (n > 1 is rejected), logprobs are not
+// streamed, and streaming sends the generated text in word-sized chunks
+// after the engine has produced it.
 package serve

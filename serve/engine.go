@@ -16,6 +16,15 @@ type Token struct {
 	// server then reports null, as OpenAI-compatible servers do.
 	LogProb    float64
 	HasLogProb bool
+	// Top holds the most likely tokens at this position, most likely
+	// first, when the engine was asked for them (see ScoringEngine).
+	Top []TopToken
+}
+
+// TopToken is one of the most likely tokens at a position.
+type TopToken struct {
+	Text    string // the token's bytes (may split a UTF-8 character)
+	LogProb float64
 }
 
 // Engine is what the server needs of a model. Implementations must be safe
@@ -56,4 +65,33 @@ type TokenEngine interface {
 	// CompleteTokens is Complete that also reports how many tokens it
 	// generated and whether MaxTokens ended the generation.
 	CompleteTokens(ctx context.Context, req model.GenerateRequest) (Completion, error)
+}
+
+// Run is what a ScoringEngine's Run returns: the generation, and the
+// scored tokens of the prompt and of the generation.
+type Run struct {
+	Completion
+	// Prompt holds the tokens of the prompt as tokenized alone, offsets
+	// counted in the prompt; Generated the generated tokens, offsets
+	// counted from the end of the prompt. Both are empty unless scoring
+	// was asked for. Generated holds every generated token up to and
+	// including the one where Text was cut at a stop string.
+	Prompt, Generated []Token
+}
+
+// ScoringEngine is a TokenEngine that scores by token id: the tokens it
+// reports are exactly the prompt's tokens followed by the generated ones,
+// never a re-tokenization of prompt and generated text together (where
+// a prompt's last token and the first generated one could merge). With
+// one the server reports log-probabilities, echo scoring and top
+// alternatives from Run.
+type ScoringEngine interface {
+	TokenEngine
+	// Run generates after req.Prompt as CompleteTokens does (MaxTokens 0
+	// generates nothing) and, when top >= 0, scores every token of the
+	// prompt and of the generation given all before it, with the top
+	// most likely tokens at each position. The first prompt token has a
+	// log-probability only when the engine starts texts with a
+	// beginning-of-text token.
+	Run(ctx context.Context, req model.GenerateRequest, top int) (Run, error)
 }

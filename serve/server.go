@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +34,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Now stamps the "created" field. Default time.Now.
 	Now func() time.Time
+	// APIKey, when set, is the key every request must send as
+	// "Authorization: Bearer KEY"; others get 401 with an OpenAI-style
+	// error.
+	APIKey string
+	// NoEcho makes /v1/completions ignore echo, as llama.cpp's server
+	// does: no prompt text or prompt log-probabilities come back, only the
+	// generated tokens' (with their top_logprobs).
+	NoEcho bool
 }
 
 func (o *Options) applyDefaults() {
@@ -109,8 +118,27 @@ func New(engine Engine, opts Options) (*Server, error) {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="cem"`)
+		msg := "Incorrect API key provided."
+		if r.Header.Get("Authorization") == "" {
+			msg = "You didn't provide an API key. Send it as the header \"Authorization: Bearer KEY\"."
+		}
+		writeErrorCode(w, http.StatusUnauthorized, "invalid_request_error", "invalid_api_key", msg)
+		s.opts.Logger.Debug("serve: unauthorized", "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 	s.opts.Logger.Debug("serve", "method", r.Method, "path", r.URL.Path, "elapsed", time.Since(start))
+}
+
+// authorized reports whether r carries the API key (always, without one).
+func (s *Server) authorized(r *http.Request) bool {
+	if s.opts.APIKey == "" {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.opts.APIKey)) == 1
 }
 
 func (s *Server) id(prefix string) string {

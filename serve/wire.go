@@ -96,6 +96,8 @@ type chatRequest struct {
 	Stop                stringList `json:"stop"`
 	Seed                *int64     `json:"seed"`
 	Stream              bool       `json:"stream"`
+	Logprobs            bool       `json:"logprobs"`
+	TopLogprobs         *int       `json:"top_logprobs"`
 }
 
 type usage struct {
@@ -135,11 +137,29 @@ type chatMessageOut struct {
 }
 
 type chatChoice struct {
-	Index        int             `json:"index"`
-	Message      *chatMessageOut `json:"message,omitempty"`
-	Delta        *chatMessageOut `json:"delta,omitempty"`
-	Logprobs     *struct{}       `json:"logprobs"`
-	FinishReason *string         `json:"finish_reason"`
+	Index        int               `json:"index"`
+	Message      *chatMessageOut   `json:"message,omitempty"`
+	Delta        *chatMessageOut   `json:"delta,omitempty"`
+	Logprobs     *chatLogprobBlock `json:"logprobs"`
+	FinishReason *string           `json:"finish_reason"`
+}
+
+// chatLogprobBlock is the chat schema's choices[].logprobs.
+type chatLogprobBlock struct {
+	Content []chatTokenLogprob `json:"content"`
+}
+
+// chatTopLogprob is one token with its log-probability and bytes.
+type chatTopLogprob struct {
+	Token   string  `json:"token"`
+	Logprob float64 `json:"logprob"`
+	Bytes   []int   `json:"bytes"`
+}
+
+// chatTokenLogprob is one generated token with its top alternatives.
+type chatTokenLogprob struct {
+	chatTopLogprob
+	TopLogprobs []chatTopLogprob `json:"top_logprobs"`
 }
 
 type chatResponse struct {

@@ -19,7 +19,20 @@ type ggufOptions struct {
 	Type   string
 	Name   string
 	AddBOS bool
+	Ctx    int // --ctx: context length written; 0 means the model's positions
 }
+
+// nativeChatTemplate is the Jinja form of cem serve's chat prompt
+// (newNativeServer): <|inst|>, the messages' contents joined by blank
+// lines, <|resp|>. llama.cpp adds <|begin|> itself (add_bos_token). The
+// blank line is two real newlines inside a Jinja string literal, which
+// Jinja engines (Jinja2, llama.cpp's minja) copy as they are.
+const nativeChatTemplate = "{{- '<|inst|>' -}}" +
+	"{%- for message in messages -%}" +
+	"{%- if not loop.first -%}{{- '\n\n' -}}{%- endif -%}" +
+	"{{- message['content'] -}}" +
+	"{%- endfor -%}" +
+	"{{- '<|resp|>' -}}"
 
 // ggufTypes maps the --type values to tensor types.
 var ggufTypes = map[string]gguf.Type{"f32": gguf.TypeF32, "f16": gguf.TypeF16, "q8_0": gguf.TypeQ8_0}
@@ -51,7 +64,11 @@ existing file is replaced only by a complete one.
 
 The native model starts every sequence with <bos>; --add-bos (default on)
 tells llama.cpp to do the same when it tokenises a prompt. Prompts in the
-instruction format are <|inst|>PROMPT<|resp|>.`,
+instruction format are <|inst|>PROMPT<|resp|>; the file's
+tokenizer.chat_template puts chat messages in it exactly as cem serve does
+(the contents joined by blank lines), so llama.cpp's chat endpoint
+formats like cem serve's. llama.context_length is the model's positions,
+or --ctx.`,
 		Args: cobra.ExactArgs(1),
 		PreRunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := parseGGUFType(opts.Type); err != nil {
@@ -59,6 +76,9 @@ instruction format are <|inst|>PROMPT<|resp|>.`,
 			}
 			if opts.Out == "" {
 				return usagef("gguf: --out is required")
+			}
+			if opts.Ctx < 0 {
+				return usagef("gguf: --ctx %d: want a positive context length (0: the model's positions)", opts.Ctx)
 			}
 			return nil
 		},
@@ -71,6 +91,7 @@ instruction format are <|inst|>PROMPT<|resp|>.`,
 	f.StringVar(&opts.Type, "type", opts.Type, "matrix type: f32, f16 or q8_0")
 	f.StringVar(&opts.Name, "name", "", "general.name in the file (default the checkpoint folder's name)")
 	f.BoolVar(&opts.AddBOS, "add-bos", opts.AddBOS, "have llama.cpp put <bos> before prompts (tokenizer.ggml.add_bos_token)")
+	f.IntVar(&opts.Ctx, "ctx", 0, "context length written as llama.context_length (default the model's positions; more than those needs a model that extrapolates)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -97,7 +118,10 @@ func runGGUF(dir string, opts ggufOptions, out io.Writer) error {
 	}
 	c := ck.Net.Config
 	lc := gguf.LlamaConfig{Name: name, Vocab: c.Vocab, Dim: c.Dim, Layers: c.Layers, Heads: c.Heads, KVHeads: c.KVHeads,
-		FFN: c.FFN, MaxSeq: c.MaxSeq, NormEps: c.NormEps, RopeTheta: c.RopeTheta}
+		FFN: c.FFN, MaxSeq: c.MaxSeq, NormEps: c.NormEps, RopeTheta: c.RopeTheta, ChatTemplate: nativeChatTemplate}
+	if opts.Ctx > 0 {
+		lc.MaxSeq = opts.Ctx
+	}
 	// The checkpoint's rope layout is "interleaved" (native.Load rejects
 	// anything else), which is llama.cpp's: weights go out unchanged.
 	if err := gguf.WriteLlama(opts.Out, lc, ck.Net, ck.Tok, gguf.ExportOptions{Type: typ, AddBOS: opts.AddBOS}); err != nil {
@@ -126,7 +150,7 @@ func runGGUF(dir string, opts ggufOptions, out io.Writer) error {
 		kv = c.Heads
 	}
 	fmt.Fprintf(out, "model %q: llama, vocab %d (tokenizer %d), dim %d, %d layers, %d heads (%d kv), ffn %d, context %d, %d parameters, add_bos %v\n",
-		name, c.Vocab, ck.Tok.VocabSize(), c.Dim, c.Layers, c.Heads, kv, c.FFN, c.MaxSeq, c.NumParams(), opts.AddBOS)
+		name, c.Vocab, ck.Tok.VocabSize(), c.Dim, c.Layers, c.Heads, kv, c.FFN, lc.MaxSeq, c.NumParams(), opts.AddBOS)
 	return nil
 }
 

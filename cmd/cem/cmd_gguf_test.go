@@ -186,3 +186,39 @@ func TestGGUFCommandOptionsAndErrors(t *testing.T) {
 		t.Errorf("after failed runs: %v", err)
 	}
 }
+
+// TestGGUFChatTemplateAndContext: the export carries the native chat
+// template and the model's positions as its context, or --ctx; the
+// template's pieces are those of cem serve's chat prompt.
+func TestGGUFChatTemplateAndContext(t *testing.T) {
+	dir, m, _ := ggufCheckpoint(t)
+	for _, tc := range []struct {
+		args []string
+		want uint32
+	}{
+		{nil, uint32(m.Config.MaxSeq)},
+		{[]string{"--ctx", "4096"}, 4096},
+	} {
+		path := filepath.Join(t.TempDir(), "m.gguf")
+		if out, err := runGGUFCommand(append([]string{dir, "--out", path}, tc.args...)...); err != nil {
+			t.Fatalf("cem gguf %v: %v\n%s", tc.args, err, out)
+		}
+		f, err := gguf.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := f.Value(gguf.KeyContextLength); v != tc.want {
+			t.Errorf("%v: %s = %v; want %d", tc.args, gguf.KeyContextLength, v, tc.want)
+		}
+		v, _ := f.Value(gguf.KeyChatTemplate)
+		tmpl, _ := v.(string)
+		for _, piece := range []string{"'" + tokenizer.InstToken + "'", "'" + tokenizer.RespToken + "'", "message['content']", "'\n\n'"} {
+			if !strings.Contains(tmpl, piece) {
+				t.Errorf("%v: chat template %q lacks %s", tc.args, tmpl, piece)
+			}
+		}
+	}
+	if out, err := runGGUFCommand(dir, "--out", filepath.Join(t.TempDir(), "x.gguf"), "--ctx", "-1"); err == nil {
+		t.Errorf("--ctx -1 accepted: %s", out)
+	}
+}

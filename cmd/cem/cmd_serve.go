@@ -6,6 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +25,9 @@ type serveOptions struct {
 	Name          string
 	ChatMaxTokens int
 	MaxBodyBytes  int64
+	APIKey        string // --api-key
+	APIKeyEnv     string // --api-key-env: the variable holding the key
+	NoEcho        bool
 	// Slow-client limits; zero selects the defaults above newHTTPServer.
 	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
 }
@@ -44,7 +50,7 @@ Ctrl-C.`,
 			if opts.Addr == "" {
 				return usagef("serve: --addr is required")
 			}
-			return nil
+			return resolveAPIKey(&opts)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runServe(cmd.Context(), args[0], opts, cmd.OutOrStdout())
@@ -55,6 +61,9 @@ Ctrl-C.`,
 	cmd.Flags().IntVar(&opts.ChatMaxTokens, "chat-max-tokens", 256, "generation budget of chat requests that name none (lowered to the room the prompt leaves in the context)")
 	cmd.Flags().Int64Var(&opts.MaxBodyBytes, "max-body-bytes", defaultMaxBodyBytes, "largest request body; larger ones get 413")
 	cmd.Flags().DurationVar(&opts.ReadTimeout, "read-timeout", defaultReadTimeout, "time a client has to send a request's headers and body")
+	cmd.Flags().StringVar(&opts.APIKey, "api-key", "", "require \"Authorization: Bearer KEY\" on every request (401 otherwise)")
+	cmd.Flags().StringVar(&opts.APIKeyEnv, "api-key-env", "", "read the API key from this environment variable (keeps it out of the process list)")
+	cmd.Flags().BoolVar(&opts.NoEcho, "no-echo", false, "ignore echo in /v1/completions, as llama-server does (no prompt log-probabilities; generated tokens' top_logprobs still come back)")
 	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", defaultIdleTimeout, "how long an idle kept-alive connection stays open")
 	return cmd
 }
@@ -85,6 +94,24 @@ func runServe(ctx context.Context, ckpt string, opts serveOptions, out io.Writer
 		_ = hs.Shutdown(sctx)
 		return ctx.Err()
 	}
+}
+
+// resolveAPIKey fills opts.APIKey from the variable --api-key-env names;
+// giving both flags, or naming an unset or empty variable, is a usage
+// error.
+func resolveAPIKey(opts *serveOptions) error {
+	if opts.APIKeyEnv == "" {
+		return nil
+	}
+	if opts.APIKey != "" {
+		return usagef("serve: give --api-key or --api-key-env, not both")
+	}
+	key := strings.TrimSpace(os.Getenv(opts.APIKeyEnv))
+	if key == "" {
+		return usagef("serve: --api-key-env %s: the variable is unset or empty", opts.APIKeyEnv)
+	}
+	opts.APIKey = key
+	return nil
 }
 
 // Limits of `cem serve` on slow or idle clients (their zero values in
@@ -125,6 +152,8 @@ func newNativeServer(m *native.Model, opts serveOptions) (*serve.Server, error) 
 		ModelName:     opts.Name,
 		ChatMaxTokens: opts.ChatMaxTokens,
 		MaxBodyBytes:  body,
+		APIKey:        opts.APIKey,
+		NoEcho:        opts.NoEcho,
 		ChatPrompt: func(msgs []serve.Message) (string, error) {
 			p, err := serve.DefaultChatPrompt(msgs)
 			return tokenizer.InstToken + p + tokenizer.RespToken, err
@@ -136,7 +165,7 @@ func newNativeServer(m *native.Model, opts serveOptions) (*serve.Server, error) 
 // after <|begin|>, with special token names read as the special tokens.
 type nativeEngine struct{ m *native.Model }
 
-var _ serve.TokenEngine = (*nativeEngine)(nil)
+var _ serve.ScoringEngine = (*nativeEngine)(nil)
 
 // ContextSize implements serve.TokenEngine: the positions after <|begin|>.
 func (e *nativeEngine) ContextSize() int { return e.m.RawContext() }
@@ -148,6 +177,49 @@ func (e *nativeEngine) CountTokens(text string) int { return len(e.m.RawTokens(t
 func (e *nativeEngine) CompleteTokens(ctx context.Context, req model.GenerateRequest) (serve.Completion, error) {
 	c, err := e.m.CompleteRaw(ctx, req)
 	return serve.Completion{Text: c.Text, Tokens: c.Tokens, Length: c.Length}, err
+}
+
+// Run implements serve.ScoringEngine: generation as CompleteTokens, then
+// one teacher-forced pass over the prompt's own token ids followed by the
+// generated ids, so nothing is re-tokenized across the boundary.
+func (e *nativeEngine) Run(ctx context.Context, req model.GenerateRequest, top int) (serve.Run, error) {
+	var r serve.Run
+	var gen []int
+	if req.MaxTokens > 0 {
+		c, err := e.m.CompleteRaw(ctx, req)
+		if err != nil {
+			return r, err
+		}
+		r.Completion = serve.Completion{Text: c.Text, Tokens: c.Tokens, Length: c.Length}
+		gen = c.IDs
+	}
+	if top < 0 {
+		return r, nil
+	}
+	prompt := e.m.RawTokens(req.Prompt)
+	scores, err := e.m.RawScoreIDs(ctx, append(slices.Clip(prompt), gen...), top)
+	if err != nil {
+		return r, err
+	}
+	tok := e.m.Checkpoint().Tok
+	text := func(id int) string { return tok.Decode([]int{id}) }
+	at := 0
+	for i, sc := range scores {
+		if i == len(prompt) {
+			at = 0 // generated offsets count from the end of the prompt
+		}
+		t := serve.Token{Text: text(sc.ID), Offset: at, LogProb: sc.LogProb, HasLogProb: true}
+		for _, a := range sc.Top {
+			t.Top = append(t.Top, serve.TopToken{Text: text(a.ID), LogProb: a.LogProb})
+		}
+		at += len(t.Text)
+		if i < len(prompt) {
+			r.Prompt = append(r.Prompt, t)
+		} else {
+			r.Generated = append(r.Generated, t)
+		}
+	}
+	return r, nil
 }
 
 // Tokens implements serve.Engine: every token of text scored after <|begin|>.

@@ -3,6 +3,8 @@ package native
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/cemlab/cem/model"
@@ -211,6 +213,7 @@ func (m *Model) RawContext() int { return m.ck.Net.Config.MaxSeq - 1 }
 type RawCompletion struct {
 	Text   string // the new text, cut at the first stop string
 	Tokens int    // tokens generated, <eos> not counted
+	IDs    []int  // the generated token ids (all Tokens of them, before the stop cut)
 	// Length is true when the generation ended because it reached its
 	// token budget (MaxTokens, or the room the context left), not at
 	// <eos> or a stop string.
@@ -232,7 +235,7 @@ func (m *Model) CompleteRaw(ctx context.Context, req model.GenerateRequest) (Raw
 		budget = 64 // as nn.GenerateBatch
 	}
 	budget = min(budget, m.ck.Net.Config.MaxSeq-1)
-	return RawCompletion{Text: text, Tokens: len(ids[0]), Length: !stopped && len(ids[0]) >= budget}, nil
+	return RawCompletion{Text: text, Tokens: len(ids[0]), IDs: toInts(ids[0]), Length: !stopped && len(ids[0]) >= budget}, nil
 }
 
 // genConfig is the nn generation setting of a request.
@@ -272,3 +275,80 @@ func (m *Model) generate(ctx context.Context, reqs []model.GenerateRequest, temp
 
 // genBatch is the number of requests generated in lockstep.
 const genBatch = 64
+
+// TokenScore is the score of one token of a sequence given the tokens
+// before it: its log-probability and the most likely tokens there.
+type TokenScore struct {
+	ID      int
+	LogProb float64
+	Top     []TopToken // most likely first; empty unless asked for
+}
+
+// TopToken is one alternative at a position of a scored sequence.
+type TopToken struct {
+	ID      int
+	LogProb float64
+}
+
+// RawScoreIDs scores the token ids of a raw text after <bos> (as RawTokens
+// gives them, or those followed by generated ids): for every id, its
+// log-probability given <bos> and the ids before it, and the top most
+// likely ids at that position. It scores exactly the ids given, so a
+// prompt and a continuation keep their own tokens. It fails when the ids
+// exceed the context (RawContext) or an id is outside the vocabulary.
+func (m *Model) RawScoreIDs(ctx context.Context, ids []int, top int) ([]TokenScore, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	net := m.ck.Net
+	if len(ids) > m.RawContext() {
+		return nil, fmt.Errorf("native: score %d tokens: the context holds %d after <bos>", len(ids), m.RawContext())
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	seq := append([]int32{int32(m.ck.Tok.BOS())}, appendIDs(nil, ids)...)
+	n := len(ids) // rows 0..n-1 predict ids[0..n-1]
+	spec := make([]nn.TokSpec, n)
+	need := make([]int, n)
+	for j := range n {
+		spec[j] = nn.TokSpec{Pos: int32(j), Slot: int32(j)}
+		need[j] = j
+	}
+	logits, err := net.Forward(net.NewCache(n), seq[:n], spec, need)
+	if err != nil {
+		return nil, fmt.Errorf("native: score: %w", err)
+	}
+	v := net.Config.Vocab
+	out := make([]TokenScore, n)
+	for j := range n {
+		out[j] = scoreRow(logits[j*v:(j+1)*v], ids[j], top)
+	}
+	return out, nil
+}
+
+// scoreRow is the log-softmax of one row of logits at id, with the top
+// ids (lowest id first on ties).
+func scoreRow(row []float32, id, top int) TokenScore {
+	mx := math.Inf(-1)
+	for _, x := range row {
+		mx = max(mx, float64(x))
+	}
+	var sum float64
+	for _, x := range row {
+		sum += math.Exp(float64(x) - mx)
+	}
+	lse := mx + math.Log(sum)
+	s := TokenScore{ID: id, LogProb: float64(row[id]) - lse}
+	top = min(top, len(row))
+	for range top {
+		best := -1
+		for i, x := range row {
+			if (best < 0 || x > row[best]) && !slices.ContainsFunc(s.Top, func(t TopToken) bool { return t.ID == i }) {
+				best = i
+			}
+		}
+		s.Top = append(s.Top, TopToken{ID: best, LogProb: float64(row[best]) - lse})
+	}
+	return s
+}
