@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -166,6 +167,37 @@ type TrainerConfig struct {
 	// Slurm holds the job's resources for the slurm backend, which runs
 	// Command (and Format) as a batch job.
 	Slurm *SlurmConfig `yaml:"slurm,omitempty"`
+	// OpenAI holds the fine-tuning job of the openai backend (see
+	// package model/finetune).
+	OpenAI *FineTuneConfig `yaml:"openai,omitempty"`
+}
+
+// FineTuneConfig is the job of the openai trainer backend, a hosted
+// fine-tuning API. Zero values leave each setting to its default (the
+// API's "auto" for the hyperparameters).
+type FineTuneConfig struct {
+	// BaseURL is the API root; default model.base_url.
+	BaseURL string `yaml:"base_url"`
+	// APIKeyEnv names the variable holding the key; default model.api_key_env.
+	APIKeyEnv string `yaml:"api_key_env"`
+	// Model is the base model to fine-tune; default the round's model
+	// (model.name, then each accepted fine-tuned model).
+	Model string `yaml:"model"`
+	// NEpochs, LearningRateMultiplier and BatchSize are the supervised
+	// hyperparameters.
+	NEpochs                int     `yaml:"n_epochs"`
+	LearningRateMultiplier float64 `yaml:"learning_rate_multiplier"`
+	BatchSize              int     `yaml:"batch_size"`
+	// Suffix starts the fine-tuned model's suffix, which goes on with the
+	// run and round; default "cem".
+	Suffix string `yaml:"suffix"`
+	// Poll is the first wait between looks at the job (doubling while
+	// nothing changes, up to PollMax); defaults 5s and 1m.
+	Poll    time.Duration `yaml:"poll"`
+	PollMax time.Duration `yaml:"poll_max"`
+	// CancelOnInterrupt cancels the job when cem is interrupted; by
+	// default it keeps running and the next `cem run` re-attaches.
+	CancelOnInterrupt bool `yaml:"cancel_on_interrupt"`
 }
 
 // SlurmConfig is the batch job of the slurm trainer backend (see package

@@ -42,6 +42,7 @@ func TestZeroValueDefaults(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	base := "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n"
+	oa := "model: {backend: openai, base_url: \"http://127.0.0.1:1/v1\", name: gpt-4o-mini-2024-07-18}\nsuites:\n  - {path: e.jsonl, role: exam}\n"
 	tests := []struct {
 		name    string
 		yaml    string
@@ -67,6 +68,13 @@ func TestParseErrors(t *testing.T) {
 		{"slurm spaced mem", base + "trainer:\n  backend: slurm\n  command: x\n  slurm: {mem: 16 G}\n", "trainer.slurm.mem", 7, "white space"},
 		{"slurm extra line", base + "trainer:\n  backend: slurm\n  command: x\n  slurm:\n    extra: [\"#SBATCH\"]\n", "trainer.slurm.extra[0]", 8, "one #SBATCH option"},
 		{"slurm section without backend", base + "trainer:\n  command: x\n  slurm: {gpus: 1}\n", "trainer.slurm", 6, "want slurm"},
+		{"openai trainer needs an openai model", base + "trainer: {backend: openai}\n", "trainer.backend", 4, "model.backend: openai"},
+		{"openai negative epochs", oa + "trainer:\n  backend: openai\n  openai:\n    n_epochs: -1\n", "trainer.openai.n_epochs", 7, ">= 0"},
+		{"openai bad suffix", oa + "trainer:\n  backend: openai\n  openai: {suffix: my run}\n", "trainer.openai.suffix", 6, "A-Z"},
+		{"openai bad base_url", oa + "trainer:\n  backend: openai\n  openai:\n    base_url: api.openai.com\n", "trainer.openai.base_url", 7, "http(s) URL"},
+		{"openai bad poll", oa + "trainer:\n  backend: openai\n  openai:\n    poll: often\n", "config", 7, "time.Duration"},
+		{"openai unknown key", oa + "trainer:\n  backend: openai\n  openai:\n    epochs: 3\n", "epochs", 7, "unknown key"},
+		{"openai section without backend", base + "trainer:\n  openai: {n_epochs: 2}\n", "trainer.openai", 5, "want openai"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -201,6 +202,9 @@ func (c *Config) Validate() error {
 		return bad("trainer.backend", "unknown backend %q (want %s)", c.Trainer.Backend, strings.Join(trainerBackends, ", "))
 	}
 	if err := c.validateSlurm(); err != nil {
+		return err
+	}
+	if err := c.validateFineTune(); err != nil {
 		return err
 	}
 	if c.Trainer.Backend == BackendCommand && strings.TrimSpace(c.Trainer.Command) == "" {
@@ -417,4 +421,46 @@ func mapEntry(n *yaml.Node, key string) (k, v *yaml.Node) {
 		}
 	}
 	return nil, nil
+}
+
+var fineTuneSuffix = regexp.MustCompile(`^[A-Za-z0-9._-]{1,18}$`)
+
+// validateFineTune checks trainer.openai and that the openai backend
+// trains a model served by the API (model.backend openai).
+func (c *Config) validateFineTune() error {
+	t := c.Trainer
+	bad := func(key, format string, args ...any) error {
+		return &FieldError{Key: "trainer." + key, Msg: fmt.Sprintf(format, args...)}
+	}
+	if t.Backend != BackendOpenAI {
+		if t.OpenAI != nil {
+			return bad("openai", "set, but trainer.backend is %s (want openai)", t.Backend)
+		}
+		return nil
+	}
+	if c.Model.Backend != BackendOpenAI {
+		return bad("backend", "openai fine-tunes a hosted model; set model.backend: openai (with its base_url and name)")
+	}
+	f := t.OpenAI
+	if f == nil {
+		return nil
+	}
+	if f.BaseURL != "" {
+		if u, err := url.Parse(f.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("openai.base_url", "want an http(s) URL such as https://api.openai.com/v1, got %q", f.BaseURL)
+		}
+	}
+	for _, n := range []struct {
+		key string
+		v   float64
+	}{{"n_epochs", float64(f.NEpochs)}, {"learning_rate_multiplier", f.LearningRateMultiplier},
+		{"batch_size", float64(f.BatchSize)}, {"poll", float64(f.Poll)}, {"poll_max", float64(f.PollMax)}} {
+		if n.v < 0 {
+			return bad("openai."+n.key, "must be >= 0, got %v", n.v)
+		}
+	}
+	if f.Suffix != "" && !fineTuneSuffix.MatchString(f.Suffix) {
+		return bad("openai.suffix", "want 1 to 18 of A-Z a-z 0-9 . _ -, got %q", f.Suffix)
+	}
+	return nil
 }

@@ -17,6 +17,9 @@ type Usage struct {
 	// requested.
 	TrainSeconds float64 `json:"train_seconds,omitempty"`
 	GPUHours     float64 `json:"gpu_hours,omitempty"`
+	// TrainedTokens are the billable tokens a fine-tuning API reports
+	// for its jobs (the openai trainer's trained_tokens).
+	TrainedTokens int64 `json:"trained_tokens,omitempty"`
 }
 
 // Add returns u plus v.
@@ -24,12 +27,13 @@ func (u Usage) Add(v Usage) Usage {
 	return Usage{Requests: u.Requests + v.Requests, CacheHits: u.CacheHits + v.CacheHits,
 		Failures: u.Failures + v.Failures, Retries: u.Retries + v.Retries,
 		PromptTokens: u.PromptTokens + v.PromptTokens, CompletionTokens: u.CompletionTokens + v.CompletionTokens,
-		Cost: u.Cost + v.Cost, TrainSeconds: u.TrainSeconds + v.TrainSeconds, GPUHours: u.GPUHours + v.GPUHours}
+		Cost: u.Cost + v.Cost, TrainSeconds: u.TrainSeconds + v.TrainSeconds, GPUHours: u.GPUHours + v.GPUHours,
+		TrainedTokens: u.TrainedTokens + v.TrainedTokens}
 }
 
 // Sub returns u minus v.
 func (u Usage) Sub(v Usage) Usage {
 	return u.Add(Usage{Requests: -v.Requests, CacheHits: -v.CacheHits, Failures: -v.Failures, Retries: -v.Retries,
 		PromptTokens: -v.PromptTokens, CompletionTokens: -v.CompletionTokens, Cost: -v.Cost,
-		TrainSeconds: -v.TrainSeconds, GPUHours: -v.GPUHours})
+		TrainSeconds: -v.TrainSeconds, GPUHours: -v.GPUHours, TrainedTokens: -v.TrainedTokens})
 }

@@ -110,3 +110,29 @@ func TestMixTextTrimsLongLists(t *testing.T) {
 		t.Errorf("mixText = %s; want provenance summarised and kinds kept", got)
 	}
 }
+
+// TestTableTrainingUsage: the table shows the slurm trainer's seconds and
+// GPU hours, and the openai trainer's seconds and trained tokens.
+func TestTableTrainingUsage(t *testing.T) {
+	for _, tc := range []struct {
+		label string
+		u     loop.Usage
+		head  string
+		tail  string
+	}{
+		{"trainer/slurm", loop.Usage{TrainSeconds: 7200, GPUHours: 4}, "train s GPU h", "7200 4"},
+		{"trainer/openai", loop.Usage{TrainSeconds: 900, TrainedTokens: 12345}, "train s trained tok", "900 12345"},
+	} {
+		s := &loop.Summary{Rounds: []loop.RoundMetrics{{Round: 0}, {Round: 1, Gate: loop.Gate{Accepted: true},
+			Usage: map[string]loop.Usage{tc.label: tc.u}}}}
+		var tb strings.Builder
+		if err := Table(&tb, s); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(tb.String()), "\n")
+		if !strings.HasSuffix(strings.Join(strings.Fields(lines[0]), " "), tc.head) ||
+			!strings.HasSuffix(strings.Join(strings.Fields(lines[2]), " "), tc.tail) {
+			t.Errorf("%s: Table =\n%s\nwant columns %q with %q", tc.label, tb.String(), tc.head, tc.tail)
+		}
+	}
+}

@@ -16,13 +16,15 @@ import (
 // forgetting and the tokens trained; when a metered backend (an
 // OpenAI-compatible server) was used, also the round's requests, API
 // tokens (prompt + completion) and cost; when a cluster trained (the
-// slurm trainer), the training jobs' elapsed seconds and GPU hours.
+// slurm trainer), the training jobs' elapsed seconds and GPU hours; when
+// a fine-tuning API trained (the openai trainer), its trained tokens.
 func Table(w io.Writer, s *loop.Summary) error {
-	metered, cluster := false, false
+	metered, cluster, hosted := false, false, false
 	for _, m := range s.Rounds {
 		u := loop.TotalUsage(m.Usage)
 		metered = metered || u.Requests > 0
-		cluster = cluster || u.TrainSeconds > 0
+		cluster = cluster || u.GPUHours > 0 || (u.TrainSeconds > 0 && u.TrainedTokens == 0)
+		hosted = hosted || u.TrainedTokens > 0
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var head []string
@@ -38,6 +40,12 @@ func Table(w io.Writer, s *loop.Summary) error {
 	}
 	if cluster {
 		head = append(head, "train s", "GPU h")
+	}
+	if hosted && !cluster {
+		head = append(head, "train s")
+	}
+	if hosted {
+		head = append(head, "trained tok")
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, m := range s.Rounds {
@@ -61,6 +69,12 @@ func Table(w io.Writer, s *loop.Summary) error {
 		if cluster {
 			u := loop.TotalUsage(m.Usage)
 			row = append(row, fmt.Sprintf("%.0f", u.TrainSeconds), fmt.Sprintf("%.3g", u.GPUHours))
+		}
+		if u := loop.TotalUsage(m.Usage); hosted && !cluster {
+			row = append(row, fmt.Sprintf("%.0f", u.TrainSeconds))
+		}
+		if hosted {
+			row = append(row, fmt.Sprint(loop.TotalUsage(m.Usage).TrainedTokens))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/command"
+	"github.com/cemlab/cem/model/finetune"
 	"github.com/cemlab/cem/model/native"
 	"github.com/cemlab/cem/model/openai"
 	"github.com/cemlab/cem/model/slurm"
@@ -125,6 +126,19 @@ func New(opts Options) (loop.Workers, error) {
 		}})
 		mt.mu.Unlock()
 		st.Meter = mt
+	case config.BackendOpenAI:
+		tr, err := newFineTune(cfg, opts.TrainLog)
+		if err != nil {
+			return loop.Workers{}, fmt.Errorf("stages: trainer: %w", err)
+		}
+		st.Trainer = tr
+		mt.mu.Lock()
+		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/openai", usage: func() loop.Usage {
+			u := tr.Usage()
+			return loop.Usage{TrainSeconds: u.Seconds, TrainedTokens: u.TrainedTokens}
+		}})
+		mt.mu.Unlock()
+		st.Meter = mt
 	default:
 		return loop.Workers{}, fmt.Errorf("workers: trainer backend %q: %w in this build (use native or command)", cfg.Trainer.Backend, ErrNotImplemented)
 	}
@@ -143,6 +157,23 @@ func newSlurm(t config.TrainerConfig, log func(string)) (*slurm.Trainer, error) 
 		onLine = func(l command.Line) { log(l.Text) }
 	}
 	return slurm.New(cfg, onLine)
+}
+
+// newFineTune builds the fine-tuning API trainer of the trainer section;
+// the API's address and key default to the model section's.
+func newFineTune(c *config.Config, log func(string)) (*finetune.Trainer, error) {
+	cfg := finetune.Config{BaseURL: c.Model.BaseURL, APIKeyEnv: c.Model.APIKeyEnv}
+	if f := c.Trainer.OpenAI; f != nil {
+		if f.BaseURL != "" {
+			cfg.BaseURL = f.BaseURL
+		}
+		if f.APIKeyEnv != "" {
+			cfg.APIKeyEnv = f.APIKeyEnv
+		}
+		cfg.Model, cfg.NEpochs, cfg.LearningRateMultiplier, cfg.BatchSize = f.Model, f.NEpochs, f.LearningRateMultiplier, f.BatchSize
+		cfg.Suffix, cfg.Poll, cfg.PollMax, cfg.CancelOnInterrupt = f.Suffix, f.Poll, f.PollMax, f.CancelOnInterrupt
+	}
+	return finetune.New(cfg, log)
 }
 
 // Opener opens models by backend.

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"text/template"
 	"time"
 
+	"github.com/cemlab/cem/internal/jobstate"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/trainset"
 	"github.com/cemlab/cem/trainset/export"
@@ -151,8 +150,6 @@ func expand(t *template.Template, f Fields) (string, error) {
 	return b.String(), nil
 }
 
-var roundDir = regexp.MustCompile(`^round-(\d+)$`)
-
 // Train exports set, runs the command and returns the new model's Ref.
 // Outcomes: the Ref (Backend from the config, Path the output folder if
 // the command wrote one, Name from the name template); or an *ExitError
@@ -254,15 +251,7 @@ func (t *Trainer) Finish(job Job) (model.Ref, error) {
 
 // RoundOf returns r for a training-set folder named round-<r>, or inside
 // one (its "train" folder, as the loop lays them out), else 0.
-func RoundOf(dir string) int {
-	for _, d := range []string{filepath.Base(dir), filepath.Base(filepath.Dir(dir))} {
-		if m := roundDir.FindStringSubmatch(d); m != nil {
-			r, _ := strconv.Atoi(m[1])
-			return r
-		}
-	}
-	return 0
-}
+func RoundOf(dir string) int { return jobstate.Round(dir) }
 
 // export writes the set where the command expects it and fills Data and
 // Config.

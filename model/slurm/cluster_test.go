@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cemlab/cem/internal/jobstate"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/command"
 	"github.com/cemlab/cem/model/native"
@@ -356,9 +357,9 @@ func TestSlurmKillWhileTraining(t *testing.T) {
 	if n := logCount(t, set); n != 1 {
 		t.Errorf("%d job logs for the round; want 1", n)
 	}
-	out, err := slurmCmd(t.Context(), "squeue", "-h", "-t", "all", "--name="+jobName(set.Dir), "-o", "%i")
+	out, err := slurmCmd(t.Context(), "squeue", "-h", "-t", "all", "--name="+jobstate.Name(set.Dir), "-o", "%i")
 	if err != nil || strings.Fields(out)[0] != id || len(strings.Fields(out)) != 1 {
-		t.Errorf("squeue --name=%s = %q, %v; want only job %s", jobName(set.Dir), out, err, id)
+		t.Errorf("squeue --name=%s = %q, %v; want only job %s", jobstate.Name(set.Dir), out, err, id)
 	}
 	if a, b := dirHash(t, want.Path), dirHash(t, got.Path); a != b {
 		t.Errorf("the resumed run's model differs from the uninterrupted run's (%s vs %s)", b, a)

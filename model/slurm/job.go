@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cemlab/cem/internal/jobstate"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/command"
 )
@@ -271,7 +272,7 @@ func (t *Trainer) wait(ctx context.Context, dir string, st *state) (model.Ref, e
 				return ref, nil
 			}
 			// Keep the record for the user, but let the next attempt submit again.
-			_ = os.Rename(statePath(dir), statePath(dir)+"."+st.JobID+".failed")
+			_, _ = jobstate.Retire(statePath(dir), st.JobID)
 			return model.Ref{}, &JobError{JobID: st.JobID, State: i.State, ExitCode: i.ExitCode, Reason: i.Reason,
 				Log: st.Log, Tail: tailLines(st.Log, t.cfg.TailLines)}
 		}

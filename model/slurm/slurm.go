@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cemlab/cem/internal/atomicfile"
+	"github.com/cemlab/cem/internal/jobstate"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/command"
 )
@@ -147,7 +148,7 @@ func (t *Trainer) Train(ctx context.Context, from model.Ref, set model.TrainSet)
 	if err != nil {
 		return model.Ref{}, err
 	}
-	name := jobName(set.Dir)
+	name := jobstate.Name(set.Dir)
 	st, err := readState(dir)
 	if err != nil {
 		return model.Ref{}, err
@@ -195,51 +196,17 @@ func (t *Trainer) inputs(from model.Ref, set model.TrainSet) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// jobName derives the job's name from the run folder and the round:
-// cem-<run>-r<round>-<hash of the folder>, the hash telling apart runs
-// whose folders share a name.
-func jobName(setDir string) string {
-	abs, err := filepath.Abs(setDir)
-	if err != nil {
-		abs = setDir
-	}
-	r := command.RoundOf(abs)
-	run := filepath.Base(filepath.Dir(abs))
-	if filepath.Base(abs) == "train" {
-		run = filepath.Base(filepath.Dir(filepath.Dir(abs)))
-	}
-	run = strings.Trim(unsafeName.ReplaceAllString(run, "_"), "_")
-	if len(run) > 40 {
-		run = run[:40]
-	}
-	sum := sha256.Sum256([]byte(abs))
-	return fmt.Sprintf("cem-%s-r%d-%s", run, r, hex.EncodeToString(sum[:])[:6])
-}
-
 // readState returns the recorded job, nil when there is none.
 func readState(dir string) (*state, error) {
-	b, err := os.ReadFile(statePath(dir))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	st, err := jobstate.Read(statePath(dir), func(s *state) bool { return s.JobID != "" })
 	if err != nil {
 		return nil, fmt.Errorf("slurm: %w", err)
 	}
-	var st state
-	if err := json.Unmarshal(b, &st); err != nil || st.JobID == "" {
-		return nil, fmt.Errorf("slurm: %s: not a job record (%v); remove it to submit again", statePath(dir), err)
-	}
-	return &st, nil
+	return st, nil
 }
 
 func writeState(dir string, st *state) error {
-	b, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return fmt.Errorf("slurm: %w", err)
-	}
-	if err := atomicfile.WriteBytes(statePath(dir), append(b, '\n'), 0o644); err != nil {
+	if err := jobstate.Write(statePath(dir), st); err != nil {
 		return fmt.Errorf("slurm: recording job %s: %w", st.JobID, err)
 	}
 	return nil

@@ -39,17 +39,6 @@ func TestParseFields(t *testing.T) {
 	}
 }
 
-func TestJobName(t *testing.T) {
-	a := jobName("/runs/my run/round-3/train")
-	b := jobName("/other/my run/round-3/train")
-	if !strings.HasPrefix(a, "cem-my_run-r3-") || a == b {
-		t.Errorf("jobName = %q and %q; want cem-my_run-r3-<hash>, different for different folders", a, b)
-	}
-	if strings.ContainsAny(a, " /") {
-		t.Errorf("jobName %q holds a space or slash", a)
-	}
-}
-
 func TestScript(t *testing.T) {
 	tr, err := New(Config{Config: command.Config{Command: "train --data {{.Data}}", Env: []string{"A=it's"}},
 		Partition: "gpu", GPUs: 2, CPUs: 8, Mem: "16G", Time: "1:00:00", Extra: []string{"--qos=high", "#SBATCH --exclusive"}}, nil)
