@@ -3,12 +3,13 @@ package demo
 import (
 	"context"
 	"fmt"
-	"github.com/cemlab/cem/internal/digest"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/cemlab/cem/internal/digest"
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"

@@ -3,10 +3,12 @@ package demo
 import (
 	"context"
 	"fmt"
-	"github.com/cemlab/cem/internal/digest"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/cemlab/cem/internal/digest"
+	"github.com/cemlab/cem/rundir"
 
 	"go.yaml.in/yaml/v3"
 
@@ -50,7 +52,7 @@ type Options struct {
 
 // Result is what a demo run produced.
 type Result struct {
-	CEM, Random       *loop.Summary
+	CEM, Random       *rundir.Summary
 	CEMDir, RandomDir string
 	// CEMParts and RandomParts split heldout into the reverse questions
 	// of the exam's facts and the unmined items (see WriteTable).
@@ -199,7 +201,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer db.Close()
 	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
-	run := func(c *config.Config, dir string) (*loop.Summary, error) {
+	run := func(c *config.Config, dir string) (*rundir.Summary, error) {
 		st, err := workers.New(workers.Options{Config: c, Source: ix, Corpus: passages, Suites: set.suites, General: spec.Tuning,
 			TrainProgress: func(step, steps int, loss float64) { opts.TrainProgress("train", step, steps, loss) }})
 		if err != nil {

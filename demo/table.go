@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/metrics"
+	"github.com/cemlab/cem/rundir"
 )
 
 // Part is a derived view of a run: one suite's accuracy on a subset of
@@ -29,7 +29,7 @@ type Part struct {
 func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, error) {
 	parts := []Part{{Suite: "heldout", Name: "reverse"}, {Suite: "heldout", Name: "unmined"}}
 	for r := 0; r <= rounds; r++ {
-		answers, err := loop.ReadJSONL[loop.Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), loop.StageExam+".jsonl"))
+		answers, err := rundir.ReadJSONL[rundir.Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), rundir.StageExam+".jsonl"))
 		if errors.Is(err, fs.ErrNotExist) {
 			break // a rolled-back or unfinished run has fewer rounds
 		}
@@ -60,7 +60,7 @@ func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, erro
 // its Wilson 95 % interval and its change since round 0, then the parts
 // (derived subsets of suites), the gate's verdict, mined items, the share
 // of them fixed, forgetting on the general suites and training tokens.
-func WriteTable(w io.Writer, s *loop.Summary, parts []Part) error {
+func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{"round", "gate"}
 	if len(s.Rounds) > 0 {

@@ -3,15 +3,15 @@ package demo
 import (
 	"fmt"
 
-	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/report"
+	"github.com/cemlab/cem/rundir"
 )
 
 // Targets measures a CEM run (and its random baseline, when not nil)
 // against the demo's goals: exam +30 points over the rounds, heldout +10,
 // the random baseline gaining less than half of CEM's exam gain, and at
 // most 2 points lost on the general suite.
-func Targets(cem, random *loop.Summary) []report.Target {
+func Targets(cem, random *rundir.Summary) []report.Target {
 	_, examGain, _ := report.Final(cem, "exam")
 	_, heldGain, _ := report.Final(cem, "heldout")
 	_, genGain, _ := report.Final(cem, "general")

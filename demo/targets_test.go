@@ -3,13 +3,13 @@ package demo
 import (
 	"testing"
 
-	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/metrics"
+	"github.com/cemlab/cem/rundir"
 )
 
 // summary makes a one-round run: exam and general outcomes at rounds 0
 // and 1, the round accepted or not.
-func summary(exam0, exam1, gen0, gen1 int, accepted bool) *loop.Summary {
+func summary(exam0, exam1, gen0, gen1 int, accepted bool) *rundir.Summary {
 	out := func(k int) metrics.Outcomes {
 		o := metrics.Outcomes{}
 		for i := range 10 {
@@ -23,16 +23,16 @@ func summary(exam0, exam1, gen0, gen1 int, accepted bool) *loop.Summary {
 	} else {
 		rows = append(rows, rows[0])
 	}
-	return &loop.Summary{Matrix: metrics.NewMatrix(rows), Rounds: []loop.RoundMetrics{{Round: 0},
-		{Round: 1, Gate: loop.Gate{Accepted: accepted}, Suites: []loop.SuiteMetrics{
+	return &rundir.Summary{Matrix: metrics.NewMatrix(rows), Rounds: []rundir.RoundMetrics{{Round: 0},
+		{Round: 1, Gate: rundir.Gate{Accepted: accepted}, Suites: []rundir.SuiteMetrics{
 			{Name: "exam", Gain: float64(10 * (exam1 - exam0))}, {Name: "general", Gain: float64(10 * (gen1 - gen0))}}}}}
 }
 
 func TestTargets(t *testing.T) {
 	tests := []struct {
 		name   string
-		cem    *loop.Summary
-		random *loop.Summary
+		cem    *rundir.Summary
+		random *rundir.Summary
 		met    []bool // exam, heldout, random, forgetting
 	}{
 		{"all met but heldout", summary(2, 6, 10, 10, true), summary(2, 3, 10, 5, false), []bool{true, false, true, true}},

@@ -1,123 +1,19 @@
 package loop
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/cemlab/cem/internal/digest"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 
-	"github.com/cemlab/cem/internal/atomicfile"
+	"github.com/cemlab/cem/internal/digest"
+	"github.com/cemlab/cem/rundir"
 )
-
-// Manifest is written beside each stage artifact, after it.
-type Manifest struct {
-	Stage string `json:"stage"`
-	Round int    `json:"round"`
-	// InputHash covers the stage's inputs and settings; a stage whose
-	// InputHash is unchanged is not redone.
-	InputHash string `json:"input_hash"`
-	// OutputHash is the SHA-256 of the artifact file.
-	OutputHash string  `json:"output_hash"`
-	Records    int     `json:"records"`
-	Seconds    float64 `json:"seconds"`
-	// Extra holds stage-specific data (the trainset's mix manifest).
-	Extra json.RawMessage `json:"extra,omitempty"`
-	// Usage is what the stage cost on metered backends, by meter label
-	// (see Meter); it counts again when a resumed run reuses the stage.
-	Usage map[string]Usage `json:"usage,omitempty"`
-	// Outputs are the tree hashes (see hashTree) of what the stage wrote
-	// besides its artifact, such as the train stage's checkpoint folder,
-	// by path (relative to the run folder when inside it). A resumed run
-	// redoes the stage when any of them is missing or changed.
-	Outputs map[string]string `json:"outputs,omitempty"`
-}
-
-// writeAtomic writes data to path through a temporary file and a rename,
-// so that readers see the old file or the whole new one. It creates the
-// folder when missing.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteBytes(path, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeJSON writes v as indented JSON, atomically.
-func writeJSON(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", path, err)
-	}
-	return writeAtomic(path, append(data, '\n'))
-}
-
-// readJSON decodes the JSON file at path into v.
-func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
-// encodeJSONL returns records as JSON Lines.
-func encodeJSONL[T any](records []T) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	for i := range records {
-		if err := enc.Encode(&records[i]); err != nil {
-			return nil, fmt.Errorf("record %d: %w", i, err)
-		}
-	}
-	return buf.Bytes(), nil
-}
-
-// ReadJSONL reads the JSON Lines file at path; errors name the file and line.
-func ReadJSONL[T any](path string) ([]T, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return decodeJSONL[T](f, path)
-}
-
-func decodeJSONL[T any](r io.Reader, name string) ([]T, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), 64<<20)
-	var out []T
-	for line := 1; sc.Scan(); line++ {
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		var v T
-		if err := json.Unmarshal(b, &v); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		out = append(out, v)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return out, nil
-}
 
 // hashBytes returns the hex SHA-256 of data.
 func hashBytes(data []byte) string {
@@ -177,7 +73,7 @@ func hashTree(root string) (string, error) {
 // ok is false otherwise (missing, stale or damaged files mean "redo").
 func fresh(dir, manifestPath, artifactPath, inHash string) (Manifest, bool) {
 	var m Manifest
-	if err := readJSON(manifestPath, &m); err != nil {
+	if err := rundir.ReadJSON(manifestPath, &m); err != nil {
 		return m, false
 	}
 	if m.InputHash != inHash {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/cemlab/cem/curate"
-	"github.com/cemlab/cem/mistake"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
@@ -36,7 +38,7 @@ type factCheckpoint struct {
 func writeFacts(dir string, known []string) (model.Ref, error) {
 	slices.Sort(known)
 	known = slices.Compact(known)
-	if err := writeJSON(filepath.Join(dir, "facts.json"), factCheckpoint{Known: known}); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(dir, "facts.json"), factCheckpoint{Known: known}); err != nil {
 		return model.Ref{}, err
 	}
 	return model.Ref{Backend: "fake", Path: dir}, nil
@@ -46,7 +48,7 @@ type fakeOpener struct{}
 
 func (fakeOpener) Open(ctx context.Context, ref model.Ref) (model.Model, error) {
 	var c factCheckpoint
-	if err := readJSON(filepath.Join(ref.Path, "facts.json"), &c); err != nil {
+	if err := rundir.ReadJSON(filepath.Join(ref.Path, "facts.json"), &c); err != nil {
 		return nil, err
 	}
 	m := &factModel{known: map[string]bool{}}

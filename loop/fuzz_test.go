@@ -3,11 +3,14 @@ package loop
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/cemlab/cem/curate"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/internal/jsonl"
+	"github.com/cemlab/cem/rundir"
 )
 
 // addSeeds adds the files of a real run folder (testdata/run) to a fuzz
@@ -25,22 +28,22 @@ func addSeeds(f *testing.F, names ...string) {
 // fuzzJSONL checks decodeJSONL on b for records of type T: errors name the
 // file, and accepted records are stable when written and read again.
 func fuzzJSONL[T any](t *testing.T, b []byte) {
-	recs, err := decodeJSONL[T](bytes.NewReader(b), "fuzz.jsonl")
+	recs, err := jsonl.Decode[T](bytes.NewReader(b), "fuzz.jsonl", nil)
 	if err != nil {
 		if !strings.HasPrefix(err.Error(), "fuzz.jsonl:") {
 			t.Fatalf("error %q does not name the file", err)
 		}
 		return
 	}
-	once, err := encodeJSONL(recs)
+	once, err := jsonl.Marshal(recs)
 	if err != nil {
 		t.Fatalf("accepted records do not encode: %v", err)
 	}
-	back, err := decodeJSONL[T](bytes.NewReader(once), "again.jsonl")
+	back, err := jsonl.Decode[T](bytes.NewReader(once), "again.jsonl", nil)
 	if err != nil || len(back) != len(recs) {
 		t.Fatalf("re-read gave %d records, %v; want %d", len(back), err, len(recs))
 	}
-	twice, err := encodeJSONL(back)
+	twice, err := jsonl.Marshal(back)
 	if err != nil || !bytes.Equal(once, twice) {
 		t.Fatalf("records changed when written and read again (%v):\n%s\nthen\n%s", err, once, twice)
 	}
@@ -74,17 +77,17 @@ func FuzzReadManifest(f *testing.F) {
 			t.Fatal(err)
 		}
 		var m Manifest
-		if err := readJSON(path, &m); err != nil {
+		if err := rundir.ReadJSON(path, &m); err != nil {
 			if !strings.HasPrefix(err.Error(), path+": ") {
 				t.Fatalf("error %q does not name the file", err)
 			}
 			return
 		}
-		if err := writeJSON(again, m); err != nil {
+		if err := rundir.WriteJSON(again, m); err != nil {
 			t.Fatalf("accepted manifest does not write: %v", err)
 		}
 		var back Manifest
-		if err := readJSON(again, &back); err != nil {
+		if err := rundir.ReadJSON(again, &back); err != nil {
 			t.Fatalf("written manifest does not read: %v", err)
 		}
 		x, _ := json.Marshal(m)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/internal/runlock"
+	"github.com/cemlab/cem/rundir"
 )
 
 // ErrOtherRun is wrapped by the error Run returns when the run folder
@@ -75,7 +76,7 @@ func storedIdentity(dir string) (id runIdentity, full, ok bool, err error) {
 		return id, false, false, err
 	}
 	var info RunInfo
-	if err := readJSON(filepath.Join(dir, "run.json"), &info); err != nil {
+	if err := rundir.ReadJSON(filepath.Join(dir, "run.json"), &info); err != nil {
 		if errMissing(err) {
 			return id, false, false, nil
 		}
@@ -130,7 +131,7 @@ func openRun(opts Options, obs Observer) (*runlock.Lock, int, error) {
 	var prev struct {
 		Rounds []struct{} `json:"rounds"`
 	}
-	if err := readJSON(filepath.Join(opts.Dir, "metrics.json"), &prev); err == nil {
+	if err := rundir.ReadJSON(filepath.Join(opts.Dir, "metrics.json"), &prev); err == nil {
 		rounds = len(prev.Rounds)
 	}
 	return lk, rounds, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/store"
 )
 
@@ -59,7 +60,7 @@ func Reindex(ctx context.Context, dir string, db *store.DB) error {
 	}
 	x := StoreIndex{DB: db}
 	for r := range s.Rounds {
-		answers, err := ReadJSONL[Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), StageExam+".jsonl"))
+		answers, err := rundir.ReadJSONL[Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), StageExam+".jsonl"))
 		if err != nil {
 			return fmt.Errorf("reindex %s round %d: %w", dir, r, err)
 		}
@@ -73,7 +74,7 @@ func Reindex(ctx context.Context, dir string, db *store.DB) error {
 // ReadSummary reads a run folder's metrics.json.
 func ReadSummary(dir string) (*Summary, error) {
 	var s Summary
-	if err := readJSON(filepath.Join(dir, "metrics.json"), &s); err != nil {
+	if err := rundir.ReadJSON(filepath.Join(dir, "metrics.json"), &s); err != nil {
 		return nil, fmt.Errorf("run %s: %w (is it a run folder? `cem run` writes metrics.json)", dir, err)
 	}
 	return &s, nil
@@ -82,7 +83,7 @@ func ReadSummary(dir string) (*Summary, error) {
 // ReadTimings reads a run folder's timings.json; a missing file gives nil.
 func ReadTimings(dir string) ([]Timing, error) {
 	var t []Timing
-	if err := readJSON(filepath.Join(dir, "timings.json"), &t); err != nil {
+	if err := rundir.ReadJSON(filepath.Join(dir, "timings.json"), &t); err != nil {
 		if errMissing(err) {
 			return nil, nil
 		}
@@ -94,6 +95,6 @@ func ReadTimings(dir string) ([]Timing, error) {
 // ReadManifest reads the manifest of stage at round r of run dir.
 func ReadManifest(dir string, r int, stage string) (Manifest, error) {
 	var m Manifest
-	err := readJSON(filepath.Join(dir, fmt.Sprintf("round-%d", r), stage+".manifest.json"), &m)
+	err := rundir.ReadJSON(filepath.Join(dir, fmt.Sprintf("round-%d", r), stage+".manifest.json"), &m)
 	return m, err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cemlab/cem/internal/runlock"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
 )
 
 // failingTrainer fails every Train call.
@@ -208,7 +209,7 @@ func TestOtherConfigRefused(t *testing.T) {
 		t.Errorf("the refused run changed metrics.json")
 	}
 	var info RunInfo
-	if err := readJSON(filepath.Join(dir, "run.json"), &info); err != nil || info.Seed != 1 {
+	if err := rundir.ReadJSON(filepath.Join(dir, "run.json"), &info); err != nil || info.Seed != 1 {
 		t.Errorf("run.json = %+v, %v; want seed 1 kept", info, err)
 	}
 	// The same config resumes; a changed trainer setting is no other run.
@@ -227,7 +228,7 @@ func TestOtherConfigRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := readJSON(filepath.Join(dir, "run.json"), &info); err != nil || info.Seed != 2 || s.Seed != 2 {
+	if err := rundir.ReadJSON(filepath.Join(dir, "run.json"), &info); err != nil || info.Seed != 2 || s.Seed != 2 {
 		t.Errorf("after --force: run.json seed %d, metrics.json seed %d (%v); want 2 and 2", info.Seed, s.Seed, err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
 )
 
 // Options configure Run.
@@ -138,10 +139,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		}
 	}
 	// The run succeeded: its summary replaces whatever metrics.json held.
-	if err := writeJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
 		return nil, err
 	}
-	if err := writeJSON(filepath.Join(opts.Dir, "timings.json"), st.timings); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(opts.Dir, "timings.json"), st.timings); err != nil {
 		return nil, err
 	}
 	return s.summary, nil
@@ -193,19 +194,11 @@ func writeRunFiles(opts Options) error {
 		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 			continue
 		}
-		if err := writeAtomic(path, data); err != nil {
+		if err := rundir.WriteFile(path, data); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// RunInfo is a run's run.json.
-type RunInfo struct {
-	Name     string `json:"name"`
-	Seed     int64  `json:"seed"`
-	Rounds   int    `json:"rounds"`
-	Baseline string `json:"baseline,omitempty"`
 }
 
 // limitSuites keeps the first limit items of each suite (limit > 0).

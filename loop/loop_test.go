@@ -13,6 +13,7 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/store"
 )
 
@@ -191,7 +192,7 @@ func TestGateRollsBack(t *testing.T) {
 		}
 	}
 	// Round 2 trained from the base model again, not from round 1's.
-	tr, err := ReadJSONL[TrainResult](filepath.Join(dir, "round-2", "train.jsonl"))
+	tr, err := rundir.ReadJSONL[TrainResult](filepath.Join(dir, "round-2", "train.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

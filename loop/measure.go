@@ -1,9 +1,10 @@
 package loop
 
 import (
+	"strings"
+
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/mistake"
-	"strings"
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/metrics"

@@ -3,10 +3,12 @@ package loop
 import (
 	"context"
 	"fmt"
-	"github.com/cemlab/cem/curate"
-	"github.com/cemlab/cem/mistake"
 	"path/filepath"
 	"slices"
+
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/model"
@@ -161,13 +163,13 @@ func (s *state) finishRound(ctx context.Context, st *stepper, opts Options, m Ro
 	m.Usage = st.usage[m.Round]
 	s.summary.Rounds = append(s.summary.Rounds, m)
 	s.summary.Matrix = matrixOf(s.history)
-	if err := writeJSON(filepath.Join(st.roundDir(m.Round), StageMetrics+".json"), m); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(st.roundDir(m.Round), StageMetrics+".json"), m); err != nil {
 		return err
 	}
 	// The run's metrics.json follows the rounds as they finish, but never
 	// loses rounds before the run succeeds (Run writes it then).
 	if len(s.summary.Rounds) >= s.keptRounds {
-		if err := writeJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
+		if err := rundir.WriteJSON(filepath.Join(opts.Dir, "metrics.json"), s.summary); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/cemlab/cem/internal/jsonl"
+	"github.com/cemlab/cem/rundir"
 )
 
 // stepper runs stages with skip-if-unchanged bookkeeping.
@@ -43,7 +46,7 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 	m, ok := fresh(s.dir, man, art, inHash)
 	why := ""
 	if ok {
-		recs, err := ReadJSONL[T](art)
+		recs, err := rundir.ReadJSONL[T](art)
 		if err == nil {
 			s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: m.Seconds, Skipped: true})
 			s.addUsage(r, m.Usage)
@@ -71,11 +74,11 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 	if err != nil {
 		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
 	}
-	data, err := encodeJSONL(out.records)
+	data, err := jsonl.Marshal(out.records)
 	if err != nil {
 		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
 	}
-	if err := writeAtomic(art, data); err != nil {
+	if err := rundir.WriteFile(art, data); err != nil {
 		return nil, "", Manifest{}, err
 	}
 	elapsed := time.Since(start)
@@ -89,7 +92,7 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 			return nil, "", Manifest{}, fmt.Errorf("round %d %s manifest: %w", r, stage, err)
 		}
 	}
-	if err := writeJSON(man, m); err != nil {
+	if err := rundir.WriteJSON(man, m); err != nil {
 		return nil, "", Manifest{}, err
 	}
 	s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: elapsed.Seconds()})

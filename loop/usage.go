@@ -10,15 +10,6 @@ import (
 // the loop's manifests and metrics have used; it is not a copy.
 type Usage = model.Usage
 
-// TotalUsage sums usage over its labels.
-func TotalUsage(usage map[string]model.Usage) model.Usage {
-	var t model.Usage
-	for _, u := range usage {
-		t = t.Add(u)
-	}
-	return t
-}
-
 // Meter reports the cumulative usage of the metered backends the stages
 // use, by label (such as "model/exam" or "helper/extract"). Run takes a
 // reading before and after every stage it runs; the difference is stored

@@ -2,9 +2,10 @@ package loop
 
 import (
 	"context"
+	"time"
+
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/mistake"
-	"time"
 
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/model"

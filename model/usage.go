@@ -37,3 +37,12 @@ func (u Usage) Sub(v Usage) Usage {
 		PromptTokens: -v.PromptTokens, CompletionTokens: -v.CompletionTokens, Cost: -v.Cost,
 		TrainSeconds: -v.TrainSeconds, GPUHours: -v.GPUHours, TrainedTokens: -v.TrainedTokens})
 }
+
+// TotalUsage sums usage over its labels.
+func TotalUsage(usage map[string]Usage) Usage {
+	var t Usage
+	for _, u := range usage {
+		t = t.Add(u)
+	}
+	return t
+}

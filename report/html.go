@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"github.com/cemlab/cem/curate"
 	"html/template"
 	"maps"
 	"os"
@@ -13,8 +12,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
+
 	"github.com/cemlab/cem/internal/atomicfile"
-	"github.com/cemlab/cem/loop"
 )
 
 // Target is a goal the run is measured against, shown beside the
@@ -64,7 +66,7 @@ func Write(dir string, opts Options) (string, error) {
 }
 
 type page struct {
-	S        *loop.Summary
+	S        *rundir.Summary
 	Table    string
 	Compare  string
 	Targets  []Target
@@ -72,7 +74,7 @@ type page struct {
 	TokChart template.HTML
 	Churn    template.HTML
 	Rounds   []roundView
-	Timings  []loop.Timing
+	Timings  []rundir.Timing
 	Usage    []usageRow
 }
 
@@ -80,11 +82,11 @@ type page struct {
 type usageRow struct {
 	Round int
 	Label string
-	loop.Usage
+	model.Usage
 }
 
 type roundView struct {
-	M        loop.RoundMetrics
+	M        rundir.RoundMetrics
 	Mix      string
 	Evidence []curate.Verdict
 	Rejects  []kv
@@ -96,7 +98,7 @@ type kv struct {
 }
 
 func build(dir string, opts Options) (*page, error) {
-	s, err := loop.ReadSummary(dir)
+	s, err := rundir.ReadSummary(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +109,9 @@ func build(dir string, opts Options) (*page, error) {
 	}
 	p.Table = tb.String()
 	if len(opts.Compare) > 0 {
-		runs := []*loop.Summary{s}
+		runs := []*rundir.Summary{s}
 		for _, d := range opts.Compare {
-			o, err := loop.ReadSummary(d)
+			o, err := rundir.ReadSummary(d)
 			if err != nil {
 				return nil, err
 			}
@@ -121,7 +123,7 @@ func build(dir string, opts Options) (*page, error) {
 		}
 		p.Compare = cb.String()
 	}
-	if p.Timings, err = loop.ReadTimings(dir); err != nil {
+	if p.Timings, err = rundir.ReadTimings(dir); err != nil {
 		return nil, err
 	}
 	for _, m := range s.Rounds {
@@ -130,7 +132,7 @@ func build(dir string, opts Options) (*page, error) {
 			p.Usage = append(p.Usage, usageRow{Round: m.Round, Label: l, Usage: m.Usage[l]})
 		}
 		if len(labels) > 1 {
-			p.Usage = append(p.Usage, usageRow{Round: m.Round, Label: "total", Usage: loop.TotalUsage(m.Usage)})
+			p.Usage = append(p.Usage, usageRow{Round: m.Round, Label: "total", Usage: model.TotalUsage(m.Usage)})
 		}
 	}
 	for _, m := range s.Rounds {
@@ -138,10 +140,10 @@ func build(dir string, opts Options) (*page, error) {
 			continue
 		}
 		rv := roundView{M: m}
-		if man, err := loop.ReadManifest(dir, m.Round, loop.StageTrainset); err == nil && len(man.Extra) > 0 {
+		if man, err := rundir.ReadManifest(dir, m.Round, rundir.StageTrainset); err == nil && len(man.Extra) > 0 {
 			rv.Mix = mixText(man.Extra)
 		}
-		if vs, err := loop.ReadJSONL[curate.Verdict](filepath.Join(dir, fmt.Sprintf("round-%d", m.Round), loop.StageCuration+".jsonl")); err == nil {
+		if vs, err := rundir.ReadJSONL[curate.Verdict](filepath.Join(dir, fmt.Sprintf("round-%d", m.Round), rundir.StageCuration+".jsonl")); err == nil {
 			var kept []curate.Verdict
 			for _, v := range vs {
 				if v.Keep {

@@ -2,14 +2,16 @@ package report
 
 import (
 	"encoding/json"
-	"github.com/cemlab/cem/curate"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
+
 	"github.com/cemlab/cem/knowledge"
-	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/metrics"
 )
 
@@ -18,18 +20,18 @@ func writeRun(t *testing.T, name, baseline string, examAfter float64) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	mk := func(k, n int) metrics.Interval { return metrics.Wilson95(k, n) }
-	s := loop.Summary{Name: name, Baseline: baseline, Seed: 1, Roles: map[string]string{"exam": "exam", "general": "general"},
+	s := rundir.Summary{Name: name, Baseline: baseline, Seed: 1, Roles: map[string]string{"exam": "exam", "general": "general"},
 		Matrix: metrics.NewMatrix([]metrics.Snapshot{
 			{"exam": {"a": false, "b": false}, "general": {"g": true}},
 			{"exam": {"a": examAfter > 0, "b": examAfter > 0.5}, "general": {"g": true}},
 		}),
-		Rounds: []loop.RoundMetrics{
-			{Round: 0, Gate: loop.Gate{Accepted: true}, Suites: []loop.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(0, 2)}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
-			{Round: 1, Gate: loop.Gate{Accepted: true}, Mined: 2, Targeted: mk(2, 2), Candidates: 3, Evidence: 2,
+		Rounds: []rundir.RoundMetrics{
+			{Round: 0, Gate: rundir.Gate{Accepted: true}, Suites: []rundir.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(0, 2)}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
+			{Round: 1, Gate: rundir.Gate{Accepted: true}, Mined: 2, Targeted: mk(2, 2), Candidates: 3, Evidence: 2,
 				Rejects: map[string]int{"support": 1}, Tokens: map[string]int{"cpt": 120, "normative": 30},
-				Usage: map[string]loop.Usage{"helper/extract": {Requests: 2, PromptTokens: 100, CompletionTokens: 20, Cost: 0.125},
+				Usage: map[string]model.Usage{"helper/extract": {Requests: 2, PromptTokens: 100, CompletionTokens: 20, Cost: 0.125},
 					"model": {Requests: 5, PromptTokens: 50, CompletionTokens: 5}},
-				Suites: []loop.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(2, 2), Gain: 100, Fixed: 2}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
+				Suites: []rundir.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(2, 2), Gain: 100, Fixed: 2}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
 		}}
 	data, _ := json.Marshal(s)
 	if err := os.MkdirAll(filepath.Join(dir, "round-1"), 0o755); err != nil {
@@ -76,8 +78,8 @@ func TestWriteHTML(t *testing.T) {
 func TestTableAndCompare(t *testing.T) {
 	a := writeRun(t, "cem", "", 1)
 	b := writeRun(t, "rand", "random", 0.25)
-	sa, _ := loop.ReadSummary(a)
-	sb, _ := loop.ReadSummary(b)
+	sa, _ := rundir.ReadSummary(a)
+	sb, _ := rundir.ReadSummary(b)
 	var tb strings.Builder
 	if err := Table(&tb, sa); err != nil {
 		t.Fatal(err)
@@ -90,7 +92,7 @@ func TestTableAndCompare(t *testing.T) {
 		t.Errorf("Table =\n%s\nwant round 1's 7 requests, 175 API tokens and cost 0.125", tb.String())
 	}
 	var cb strings.Builder
-	if err := Compare(&cb, []*loop.Summary{sa, sb}); err != nil {
+	if err := Compare(&cb, []*rundir.Summary{sa, sb}); err != nil {
 		t.Fatal(err)
 	}
 	lines = strings.Split(strings.TrimSpace(cb.String()), "\n")
@@ -116,15 +118,15 @@ func TestMixTextTrimsLongLists(t *testing.T) {
 func TestTableTrainingUsage(t *testing.T) {
 	for _, tc := range []struct {
 		label string
-		u     loop.Usage
+		u     model.Usage
 		head  string
 		tail  string
 	}{
-		{"trainer/slurm", loop.Usage{TrainSeconds: 7200, GPUHours: 4}, "train s GPU h", "7200 4"},
-		{"trainer/openai", loop.Usage{TrainSeconds: 900, TrainedTokens: 12345}, "train s trained tok", "900 12345"},
+		{"trainer/slurm", model.Usage{TrainSeconds: 7200, GPUHours: 4}, "train s GPU h", "7200 4"},
+		{"trainer/openai", model.Usage{TrainSeconds: 900, TrainedTokens: 12345}, "train s trained tok", "900 12345"},
 	} {
-		s := &loop.Summary{Rounds: []loop.RoundMetrics{{Round: 0}, {Round: 1, Gate: loop.Gate{Accepted: true},
-			Usage: map[string]loop.Usage{tc.label: tc.u}}}}
+		s := &rundir.Summary{Rounds: []rundir.RoundMetrics{{Round: 0}, {Round: 1, Gate: rundir.Gate{Accepted: true},
+			Usage: map[string]model.Usage{tc.label: tc.u}}}}
 		var tb strings.Builder
 		if err := Table(&tb, s); err != nil {
 			t.Fatal(err)

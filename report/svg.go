@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/rundir"
 )
 
 // palette colours series in order.
@@ -72,7 +72,7 @@ func (c *chart) svg() template.HTML {
 
 // accuracyChart plots each suite's accuracy in the accepted trajectory
 // with its Wilson 95% interval; rolled-back rounds are marked.
-func accuracyChart(s *loop.Summary) template.HTML {
+func accuracyChart(s *rundir.Summary) template.HTML {
 	n := len(s.Matrix.Cells)
 	c := newChart(640, 260)
 	c.axes(n, 0, 100, 20, "%")
@@ -103,7 +103,7 @@ func accuracyChart(s *loop.Summary) template.HTML {
 }
 
 // tokensChart stacks the tokens trained per example kind for each round.
-func tokensChart(s *loop.Summary) template.HTML {
+func tokensChart(s *rundir.Summary) template.HTML {
 	var kinds []string
 	maxTotal := 0
 	for _, m := range s.Rounds {
@@ -141,7 +141,7 @@ func tokensChart(s *loop.Summary) template.HTML {
 
 // churnChart shows, per round, the items fixed (up) and broken (down)
 // over all suites, versus the model the round started from.
-func churnChart(s *loop.Summary) template.HTML {
+func churnChart(s *rundir.Summary) template.HTML {
 	hi := 1
 	type fb struct{ fixed, broken int }
 	rows := make([]fb, len(s.Rounds))

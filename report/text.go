@@ -7,7 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
 )
 
 // Table writes the per-round table of s: for every round its gate
@@ -18,10 +19,10 @@ import (
 // tokens (prompt + completion) and cost; when a cluster trained (the
 // slurm trainer), the training jobs' elapsed seconds and GPU hours; when
 // a fine-tuning API trained (the openai trainer), its trained tokens.
-func Table(w io.Writer, s *loop.Summary) error {
+func Table(w io.Writer, s *rundir.Summary) error {
 	metered, cluster, hosted := false, false, false
 	for _, m := range s.Rounds {
-		u := loop.TotalUsage(m.Usage)
+		u := model.TotalUsage(m.Usage)
 		metered = metered || u.Requests > 0
 		cluster = cluster || u.GPUHours > 0 || (u.TrainSeconds > 0 && u.TrainedTokens == 0)
 		hosted = hosted || u.TrainedTokens > 0
@@ -63,25 +64,25 @@ func Table(w io.Writer, s *loop.Summary) error {
 			row = append(row, fmt.Sprint(m.Mined), pct(m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprint(total(m.Tokens)))
 		}
 		if metered {
-			u := loop.TotalUsage(m.Usage)
+			u := model.TotalUsage(m.Usage)
 			row = append(row, fmt.Sprint(u.Requests), fmt.Sprint(u.PromptTokens+u.CompletionTokens), fmt.Sprintf("%.4g", u.Cost))
 		}
 		if cluster {
-			u := loop.TotalUsage(m.Usage)
+			u := model.TotalUsage(m.Usage)
 			row = append(row, fmt.Sprintf("%.0f", u.TrainSeconds), fmt.Sprintf("%.3g", u.GPUHours))
 		}
-		if u := loop.TotalUsage(m.Usage); hosted && !cluster {
+		if u := model.TotalUsage(m.Usage); hosted && !cluster {
 			row = append(row, fmt.Sprintf("%.0f", u.TrainSeconds))
 		}
 		if hosted {
-			row = append(row, fmt.Sprint(loop.TotalUsage(m.Usage).TrainedTokens))
+			row = append(row, fmt.Sprint(model.TotalUsage(m.Usage).TrainedTokens))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	return tw.Flush()
 }
 
-func gateWord(m loop.RoundMetrics) string {
+func gateWord(m rundir.RoundMetrics) string {
 	switch {
 	case m.Round == 0:
 		return "base"
@@ -104,7 +105,7 @@ func total(m map[string]int) int {
 
 // Final returns the accuracy (0-1) of suite in the accepted trajectory's
 // last row and its gain over round 0 in points; ok is false when absent.
-func Final(s *loop.Summary, suite string) (acc, gain float64, ok bool) {
+func Final(s *rundir.Summary, suite string) (acc, gain float64, ok bool) {
 	last := len(s.Matrix.Cells) - 1
 	c, ok := s.Matrix.At(last, suite)
 	if !ok {
@@ -115,7 +116,7 @@ func Final(s *loop.Summary, suite string) (acc, gain float64, ok bool) {
 }
 
 // TrainedTokens sums the tokens trained by the accepted rounds, per kind.
-func TrainedTokens(s *loop.Summary) map[string]int {
+func TrainedTokens(s *rundir.Summary) map[string]int {
 	out := map[string]int{}
 	for _, m := range s.Rounds {
 		if m.Round == 0 || !m.Gate.Accepted {
@@ -131,7 +132,7 @@ func TrainedTokens(s *loop.Summary) map[string]int {
 // Compare writes runs side by side: per suite the final accuracy of the
 // accepted trajectory and its gain over round 0, then the rounds accepted
 // and the tokens trained.
-func Compare(w io.Writer, runs []*loop.Summary) error {
+func Compare(w io.Writer, runs []*rundir.Summary) error {
 	var suites []string
 	for _, s := range runs {
 		for _, name := range s.Matrix.Suites {

@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"github.com/cemlab/cem/internal/jsonl"
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/cemlab/cem/internal/jsonl"
 
 	"github.com/cemlab/cem/exam"
 )

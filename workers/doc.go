@@ -5,6 +5,6 @@
 // backends open and train models). It only wires: the logic of every
 // stage lives in the stage's own package.
 //
-// Words: a stage is one step of a round with its artifact (loop.StageExam
-// ... loop.StageTrain); a worker is what does a stage (loop.Workers).
+// Words: a stage is one step of a round with its artifact (rundir.StageExam
+// ... rundir.StageTrain); a worker is what does a stage (loop.Workers).
 package workers

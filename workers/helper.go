@@ -38,7 +38,7 @@ type meter struct {
 // meteredTrainer is a trainer that reports what its jobs used.
 type meteredTrainer struct {
 	label string
-	usage func() loop.Usage
+	usage func() model.Usage
 }
 
 type meteredModel struct {
@@ -58,11 +58,11 @@ func (mt *meter) add(label string, m *openai.Model) {
 }
 
 // Usage returns the cumulative usage by "label" or "label/site".
-func (mt *meter) Usage() map[string]loop.Usage {
+func (mt *meter) Usage() map[string]model.Usage {
 	mt.mu.Lock()
 	models := append([]meteredModel(nil), mt.models...)
 	mt.mu.Unlock()
-	out := map[string]loop.Usage{}
+	out := map[string]model.Usage{}
 	for _, mm := range models {
 		for site, u := range mm.m.Usage() {
 			key := mm.label

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/cemlab/cem/mistake"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/curate"
@@ -92,7 +94,7 @@ func (sameTrainer) Train(_ context.Context, from model.Ref, _ model.TrainSet) (m
 	return from, nil
 }
 
-func runHelperRound(t *testing.T, cfg *config.Config, dir string) (*loop.Summary, []mistake.Query, []loop.Manifest) {
+func runHelperRound(t *testing.T, cfg *config.Config, dir string) (*rundir.Summary, []mistake.Query, []rundir.Manifest) {
 	t.Helper()
 	suites := []loop.Suite{capitalSuite()}
 	st, err := New(Options{Config: cfg, Source: capitalSource(), Corpus: []knowledge.Passage{}, Suites: suites})
@@ -104,13 +106,13 @@ func runHelperRound(t *testing.T, cfg *config.Config, dir string) (*loop.Summary
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs, err := loop.ReadJSONL[mistake.Query](filepath.Join(dir, "round-1", loop.StageQueries+".jsonl"))
+	qs, err := rundir.ReadJSONL[mistake.Query](filepath.Join(dir, "round-1", rundir.StageQueries+".jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mans []loop.Manifest
-	for _, stage := range []string{loop.StageQueries, loop.StageTrainset} {
-		var m loop.Manifest
+	var mans []rundir.Manifest
+	for _, stage := range []string{rundir.StageQueries, rundir.StageTrainset} {
+		var m rundir.Manifest
 		data, err := os.ReadFile(filepath.Join(dir, "round-1", stage+".manifest.json"))
 		if err == nil {
 			err = json.Unmarshal(data, &m)

@@ -11,6 +11,7 @@ import (
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
 )
 
 // Examiner grades with exam.Run (likelihood for multiple choice).
@@ -22,7 +23,7 @@ type Examiner struct {
 var _ loop.Examiner = Examiner{}
 
 // Exam runs s's items through m.
-func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress func(int)) ([]loop.Answer, error) {
+func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress func(int)) ([]rundir.Answer, error) {
 	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed,
 		Progress: func(done, _ int) {
 			if progress != nil {
@@ -32,9 +33,9 @@ func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progres
 	if err != nil {
 		return nil, err
 	}
-	out := make([]loop.Answer, len(res))
+	out := make([]rundir.Answer, len(res))
 	for i, r := range res {
-		out[i] = loop.Answer{Suite: s.Name, Result: r}
+		out[i] = rundir.Answer{Suite: s.Name, Result: r}
 	}
 	return out, nil
 }
@@ -49,7 +50,7 @@ var _ loop.Miner = Miner{}
 
 // Mine returns the wrong and uncertain items of the exam suites, the
 // Budget highest-priority ones overall.
-func (mn Miner) Mine(ctx context.Context, suites []loop.Suite, answers []loop.Answer) ([]mistake.Mistake, error) {
+func (mn Miner) Mine(ctx context.Context, suites []loop.Suite, answers []rundir.Answer) ([]mistake.Mistake, error) {
 	in := make([]mistake.SuiteResults, len(suites))
 	for i, s := range suites {
 		in[i] = mistake.SuiteResults{Name: s.Name, Items: s.Items}

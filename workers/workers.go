@@ -120,9 +120,9 @@ func New(opts Options) (loop.Workers, error) {
 		}
 		st.Trainer = tr
 		mt.mu.Lock()
-		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/slurm", usage: func() loop.Usage {
+		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/slurm", usage: func() model.Usage {
 			u := tr.Usage()
-			return loop.Usage{TrainSeconds: u.Seconds, GPUHours: u.GPUHours}
+			return model.Usage{TrainSeconds: u.Seconds, GPUHours: u.GPUHours}
 		}})
 		mt.mu.Unlock()
 		st.Meter = mt
@@ -133,9 +133,9 @@ func New(opts Options) (loop.Workers, error) {
 		}
 		st.Trainer = tr
 		mt.mu.Lock()
-		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/openai", usage: func() loop.Usage {
+		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/openai", usage: func() model.Usage {
 			u := tr.Usage()
-			return loop.Usage{TrainSeconds: u.Seconds, TrainedTokens: u.TrainedTokens}
+			return model.Usage{TrainSeconds: u.Seconds, TrainedTokens: u.TrainedTokens}
 		}})
 		mt.mu.Unlock()
 		st.Meter = mt

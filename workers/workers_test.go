@@ -2,9 +2,11 @@ package workers
 
 import (
 	"context"
-	"github.com/cemlab/cem/mistake"
 	"slices"
 	"testing"
+
+	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
@@ -98,7 +100,7 @@ func TestCuratorVerdicts(t *testing.T) {
 func TestMinerBudgetAndOrder(t *testing.T) {
 	items := []exam.Item{{ID: "q1", Question: "a?", Weight: 1}, {ID: "q2", Question: "b?", Weight: 3}, {ID: "q3", Question: "c?"}}
 	suites := []loop.Suite{{Name: "exam", Items: items}}
-	answers := []loop.Answer{
+	answers := []rundir.Answer{
 		{Suite: "exam", Result: exam.Result{ID: "q1"}},
 		{Suite: "exam", Result: exam.Result{ID: "q2"}},
 		{Suite: "exam", Result: exam.Result{ID: "q3", Correct: true, Scores: []float64{-1, -1.01}, Margin: 0.01}},

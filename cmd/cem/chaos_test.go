@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/cemlab/cem/internal/atomicfile"
-	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/rundir"
 )
 
 // The chaos test runs a small `cem run` (a tiny native model, a few
@@ -231,7 +231,7 @@ func TestChaosKillAndResume(t *testing.T) {
 	runCem(t, cfg, ref)
 	took := time.Since(start)
 	want := runFiles(t, ref)
-	var timings []loop.Timing
+	var timings []rundir.Timing
 	data, err := os.ReadFile(filepath.Join(ref, "timings.json"))
 	if err == nil {
 		err = json.Unmarshal(data, &timings)

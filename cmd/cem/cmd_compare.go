@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/report"
+	"github.com/cemlab/cem/rundir"
 )
 
 func newCompareCommand() *cobra.Command {
@@ -25,9 +25,9 @@ trained.`,
 
 // runCompare prints the runs in dirs side by side.
 func runCompare(dirs []string, out io.Writer) error {
-	var runs []*loop.Summary
+	var runs []*rundir.Summary
 	for _, d := range dirs {
-		s, err := loop.ReadSummary(d)
+		s, err := rundir.ReadSummary(d)
 		if err != nil {
 			return usageError{err}
 		}

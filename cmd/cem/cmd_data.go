@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/cemlab/cem/demodata"
 	"github.com/spf13/cobra"
+
+	"github.com/cemlab/cem/demodata"
 )
 
 // dataOptions are the flags of `cem data`.

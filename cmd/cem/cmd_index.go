@@ -12,10 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cemlab/cem/demodata"
 	"github.com/cemlab/cem/demodata/democorpora"
 	"github.com/cemlab/cem/knowledge"
-	"github.com/spf13/cobra"
 )
 
 // indexOptions are the flags of `cem index build`.

@@ -10,10 +10,11 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/native"
 	"github.com/cemlab/cem/nn"
-	"github.com/spf13/cobra"
 )
 
 // modelTrainOptions are the flags of `cem model train` and `cem model new`.

@@ -19,6 +19,7 @@ import (
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
+	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/store"
 	"github.com/cemlab/cem/trainset"
 	"github.com/cemlab/cem/workers"
@@ -308,7 +309,7 @@ func (p *printer) Event(e loop.Event) {
 }
 
 // roundLine summarises a round in one line.
-func roundLine(m *loop.RoundMetrics) string {
+func roundLine(m *rundir.RoundMetrics) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "round %d:", m.Round)
 	for _, s := range m.Suites {

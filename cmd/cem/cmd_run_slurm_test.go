@@ -4,17 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/cemlab/cem/demodata/demotest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/demodata/demotest"
+	"github.com/cemlab/cem/rundir"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cemlab/cem/config"
-	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model/slurm"
 )
 
@@ -79,7 +80,7 @@ func TestRunSlurmTwoRounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum loop.Summary
+	var sum rundir.Summary
 	if err := json.Unmarshal(b, &sum); err != nil {
 		t.Fatal(err)
 	}

@@ -4,18 +4,19 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/cemlab/cem/curate"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/rundir"
+
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
-	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/suitebuild"
 )
 
@@ -85,7 +86,7 @@ sources:
 	if err := runRun(context.Background(), runOptions{Out: run, Rounds: 1, Index: filepath.Join(dir, "runs.sqlite")}, path, &out); err != nil {
 		t.Fatalf("cem run: %v\n%s", err, out.String())
 	}
-	verdicts, err := loop.ReadJSONL[curate.Verdict](filepath.Join(run, "round-1", "curation.jsonl"))
+	verdicts, err := rundir.ReadJSONL[curate.Verdict](filepath.Join(run, "round-1", "curation.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

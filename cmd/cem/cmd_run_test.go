@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/cemlab/cem/demodata/demotest"
 	"io"
 	"io/fs"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cemlab/cem/demodata/demotest"
 
 	"github.com/cemlab/cem/exam"
 )

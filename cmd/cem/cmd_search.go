@@ -10,8 +10,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cemlab/cem/knowledge"
 	"github.com/spf13/cobra"
+
+	"github.com/cemlab/cem/knowledge"
 )
 
 // searchOptions are the flags of `cem search`.

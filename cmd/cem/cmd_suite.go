@@ -11,10 +11,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cemlab/cem/demodata"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/suitebuild"
-	"github.com/spf13/cobra"
 )
 
 // suiteBuildOptions are the flags of `cem suite build`.

@@ -2,10 +2,11 @@ package openai
 
 import (
 	"context"
-	"github.com/cemlab/cem/model"
 	"maps"
 	"strings"
 	"sync"
+
+	"github.com/cemlab/cem/model"
 )
 
 // Usage counts requests, tokens and estimated cost (cost from

@@ -1,0 +1,127 @@
+package rundir
+
+import (
+	"encoding/json"
+
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/metrics"
+	"github.com/cemlab/cem/model"
+)
+
+// Answer is one graded item of one suite.
+type Answer struct {
+	Suite string `json:"suite"`
+	exam.Result
+}
+
+// TrainResult is the train stage's artifact: the model it produced.
+type TrainResult struct {
+	From model.Ref `json:"from"`
+	To   model.Ref `json:"to"`
+}
+
+// SuiteMetrics are one suite's numbers at one round.
+type SuiteMetrics struct {
+	Name string           `json:"name"`
+	Role string           `json:"role"`
+	Acc  metrics.Interval `json:"acc"`
+	// Gain over round 0 in percentage points.
+	Gain float64 `json:"gain"`
+	// Fixed and Broken count items whose correctness changed versus the
+	// model the round started from.
+	Fixed  int `json:"fixed"`
+	Broken int `json:"broken"`
+	// McNemar compares the round's model with the one it started from.
+	McNemar metrics.McNemarTest `json:"mcnemar"`
+}
+
+// Gate is the accept-or-roll-back decision of a round.
+type Gate struct {
+	Accepted bool     `json:"accepted"`
+	Reasons  []string `json:"reasons,omitempty"`
+	// Forgetting is the largest drop, in points, of a general suite versus round 0.
+	Forgetting float64 `json:"forgetting"`
+	// Broken counts items, over all suites, right before the round and wrong after.
+	Broken int `json:"broken"`
+}
+
+// RoundMetrics are a round's measurements. Round 0 is the base model.
+type RoundMetrics struct {
+	Round int `json:"round"`
+	// Suites are the candidate model's numbers, in config order.
+	Suites []SuiteMetrics `json:"suites"`
+	Gate   Gate           `json:"gate"`
+	// Mined is the number of mistakes trained on; Targeted is the share of
+	// them answered right after the round.
+	Mined    int              `json:"mined"`
+	Targeted metrics.Interval `json:"targeted"`
+	// Forgetting (Chaudhry) and BWT on the general suites, in points.
+	Forgetting float64 `json:"forgetting"`
+	BWT        float64 `json:"bwt"`
+	// Tokens and Examples trained, per example kind.
+	Tokens   map[string]int `json:"tokens,omitempty"`
+	Examples map[string]int `json:"examples,omitempty"`
+	// Candidates retrieved, Evidence kept and Rejects per filter.
+	Candidates int            `json:"candidates"`
+	Evidence   int            `json:"evidence"`
+	Rejects    map[string]int `json:"rejects,omitempty"`
+	// Model is the candidate model (path relative to the run folder).
+	Model model.Ref `json:"model"`
+	// Usage is what the round's stages cost on metered backends (OpenAI-
+	// compatible servers), by label such as "model/exam" or
+	// "helper/extract"; empty when no backend is metered.
+	Usage map[string]model.Usage `json:"usage,omitempty"`
+}
+
+// Summary is a run's metrics.json: the accepted trajectory's accuracy
+// matrix (row r = the model in force after round r) and every round's
+// measurements.
+type Summary struct {
+	Name     string            `json:"name"`
+	Baseline string            `json:"baseline,omitempty"`
+	Seed     int64             `json:"seed"`
+	Roles    map[string]string `json:"roles"` // suite name -> role
+	Matrix   metrics.Matrix    `json:"matrix"`
+	Rounds   []RoundMetrics    `json:"rounds"`
+}
+
+// Timing is the wall time of one stage of one round.
+type Timing struct {
+	Round   int     `json:"round"`
+	Stage   string  `json:"stage"`
+	Seconds float64 `json:"seconds"`
+	// Skipped is true when this invocation reused the stage's artifact;
+	// Seconds is then the time the artifact originally took.
+	Skipped bool `json:"skipped"`
+}
+
+// Manifest is written beside each stage artifact, after it.
+type Manifest struct {
+	Stage string `json:"stage"`
+	Round int    `json:"round"`
+	// InputHash covers the stage's inputs and settings; a stage whose
+	// InputHash is unchanged is not redone.
+	InputHash string `json:"input_hash"`
+	// OutputHash is the SHA-256 of the artifact file.
+	OutputHash string  `json:"output_hash"`
+	Records    int     `json:"records"`
+	Seconds    float64 `json:"seconds"`
+	// Extra holds stage-specific data (the trainset's mix manifest).
+	Extra json.RawMessage `json:"extra,omitempty"`
+	// Usage is what the stage cost on metered backends, by meter label
+	// (see loop.Meter); it counts again when a resumed run reuses the stage.
+	Usage map[string]model.Usage `json:"usage,omitempty"`
+	// Outputs are the tree hashes (see loop's hashTree) of what the stage wrote
+	// besides its artifact, such as the train stage's checkpoint folder,
+	// by path (relative to the run folder when inside it). A resumed run
+	// redoes the stage when any of them is missing or changed.
+	Outputs map[string]string `json:"outputs,omitempty"`
+}
+
+// RunInfo is a run's run.json.
+type RunInfo struct {
+	Name     string `json:"name"`
+	Seed     int64  `json:"seed"`
+	Rounds   int    `json:"rounds"`
+	Baseline string `json:"baseline,omitempty"`
+}
