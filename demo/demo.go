@@ -209,7 +209,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
 		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Workers: st,
-			Observer: opts.Observer, Index: loop.StoreIndex{DB: db}})
+			Observer: opts.Observer, Index: db})
 	}
 	if res.CEM, err = run(cfg, res.CEMDir); err != nil {
 		return nil, err

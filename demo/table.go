@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -29,7 +28,7 @@ type Part struct {
 func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, error) {
 	parts := []Part{{Suite: "heldout", Name: "reverse"}, {Suite: "heldout", Name: "unmined"}}
 	for r := 0; r <= rounds; r++ {
-		answers, err := rundir.ReadJSONL[rundir.Answer](filepath.Join(dir, fmt.Sprintf("round-%d", r), rundir.StageExam+".jsonl"))
+		answers, err := rundir.ReadAnswers(dir, r)
 		if errors.Is(err, fs.ErrNotExist) {
 			break // a rolled-back or unfinished run has fewer rounds
 		}

@@ -211,7 +211,7 @@ func TestIndexAndReindex(t *testing.T) {
 	}
 	defer db.Close()
 	if _, err := Run(ctx, Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
-		Workers: fakeWorkers(fakeTrainer{}), Index: StoreIndex{DB: db}}); err != nil {
+		Workers: fakeWorkers(fakeTrainer{}), Index: db}); err != nil {
 		t.Fatal(err)
 	}
 	n, _ := db.Count(ctx, "items")
@@ -223,7 +223,7 @@ func TestIndexAndReindex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	if err := Reindex(ctx, dir, db2); err != nil {
+	if err := db2.Reindex(ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 	for _, table := range []string{"runs", "rounds", "items", "metrics"} {

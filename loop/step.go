@@ -21,7 +21,7 @@ type stepper struct {
 	usage   map[int]map[string]Usage // per round, summed over its stages
 }
 
-func (s *stepper) roundDir(r int) string { return filepath.Join(s.dir, fmt.Sprintf("round-%d", r)) }
+func (s *stepper) roundDir(r int) string { return rundir.Round(s.dir, r) }
 
 // stepOut is what a stage produced: its records, optional extra data for
 // the manifest, and the files or folders it wrote besides its artifact

@@ -143,7 +143,7 @@ func build(dir string, opts Options) (*page, error) {
 		if man, err := rundir.ReadManifest(dir, m.Round, rundir.StageTrainset); err == nil && len(man.Extra) > 0 {
 			rv.Mix = mixText(man.Extra)
 		}
-		if vs, err := rundir.ReadJSONL[curate.Verdict](filepath.Join(dir, fmt.Sprintf("round-%d", m.Round), rundir.StageCuration+".jsonl")); err == nil {
+		if vs, err := rundir.ReadJSONL[curate.Verdict](rundir.Artifact(dir, m.Round, rundir.StageCuration)); err == nil {
 			var kept []curate.Verdict
 			for _, v := range vs {
 				if v.Keep {

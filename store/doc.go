@@ -1,7 +1,7 @@
 // Package store is an SQLite index (modernc.org/sqlite, pure Go) of runs,
 // rounds, graded items and metrics, for queries and the UI. It is only an
 // index: the run folders are the record, and every table can be rebuilt
-// from them (loop.Reindex). Writes are idempotent upserts, so indexing a
+// from them (DB.Reindex). Writes are idempotent upserts, so indexing a
 // round twice, as a resumed run does, leaves one copy.
 //
 // Schema:

@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"sort"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/trainset/export"
 )
 
@@ -67,7 +67,7 @@ express.`,
 
 func runExport(run string, opts exportOptions, out io.Writer) error {
 	format, _ := export.ParseFormat(opts.Format) // checked in PreRunE
-	examples, manifest, err := export.ReadRound(run, opts.Round)
+	examples, manifest, err := rundir.ReadTrainset(run, opts.Round)
 	if err != nil {
 		return usageError{err}
 	}
@@ -77,7 +77,7 @@ func runExport(run string, opts exportOptions, out io.Writer) error {
 	}
 	dir := opts.Out
 	if dir == "" {
-		dir = filepath.Join(run, fmt.Sprintf("round-%d", opts.Round), "export", string(format))
+		dir = rundir.ExportDir(run, opts.Round, string(format))
 	}
 	res, err := export.Write(dir, format, examples, export.Options{
 		BaseModel: opts.BaseModel, OutputDir: opts.OutputDir, Round: opts.Round, Seed: seed,

@@ -128,7 +128,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	defer db.Close()
 	start := time.Now()
 	sum, err := loop.Run(ctx, loop.Options{Dir: opts.Out, Config: cfg, Suites: suites, Base: workers.BaseRef(cfg.Model),
-		Workers: st, Observer: wrapObserver(pr), Index: loop.StoreIndex{DB: db}, Force: opts.Force})
+		Workers: st, Observer: wrapObserver(pr), Index: db, Force: opts.Force})
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

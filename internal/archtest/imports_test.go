@@ -22,7 +22,8 @@ var layers = []struct {
 	name     string
 	packages []string
 }{
-	{"foundations", []string{"internal/...", "metrics", "config"}},
+	{"base", []string{"internal/archtest", "internal/atomicfile", "internal/digest", "internal/textnorm", "internal/fuzzseed", "metrics", "config"}},
+	{"files and clients", []string{"internal/jsonl", "internal/jobstate", "internal/polite", "internal/runlock"}},
 	{"kernels", []string{"tensor/kernel"}},
 	{"tensors", []string{"tensor"}},
 	{"engine", []string{"nn", "tokenizer", "safetensors"}},
@@ -30,24 +31,27 @@ var layers = []struct {
 	{"model interfaces", []string{"model"}},
 	{"exam", []string{"exam"}},
 	{"corpus readers", []string{"corpus/..."}},
-	{"knowledge", []string{"knowledge", "knowledge/..."}},
-	{"mistakes and curation", []string{"mistake", "curate"}},
-	{"training sets", []string{"trainset", "trainset/..."}},
+	{"knowledge", []string{"knowledge"}},
+	{"knowledge sources", []string{"knowledge/..."}},
+	{"mistakes", []string{"mistake"}},
+	{"curation", []string{"curate"}},
+	{"training sets", []string{"trainset"}},
+	{"trainer formats", []string{"trainset/..."}},
 	{"suite building", []string{"suitebuild"}},
-	{"backends", []string{"model/native", "model/openai", "model/command", "model/slurm", "serve", "model/modeltest"}},
+	{"backends", []string{"model/native", "model/openai", "model/command", "serve"}},
+	{"job trainers and fakes", []string{"model/slurm", "model/finetune", "model/modeltest"}},
 	{"run folder", []string{"rundir"}},
 	{"loop and run readers", []string{"loop", "report", "store"}},
-	{"wiring", []string{"stages"}},
+	{"wiring", []string{"workers"}},
 	{"demo data", []string{"demodata"}},
+	{"demo data users", []string{"demodata/..."}},
 	{"applications", []string{"demo"}},
-	{"commands and benchmarks", []string{"cmd/...", "bench/..."}},
+	{"commands, tools and benchmarks", []string{"cmd/...", "bench/...", "internal/factbookwiki", "internal/factbookwiki/..."}},
 }
 
 // sideways are the imports allowed inside one layer.
 var sideways = map[[2]string]bool{
-	{"knowledge/knowledgetest", "knowledge"}: true,
-	{"trainset/export", "trainset"}:          true,
-	{"model/modeltest", "serve"}:             true,
+	{"internal/factbookwiki/gen", "internal/factbookwiki"}: true,
 }
 
 // layerOf returns the index of pkg's layer, or -1.

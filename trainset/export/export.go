@@ -13,7 +13,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cemlab/cem/model"
-	"github.com/cemlab/cem/trainset"
 )
 
 // Format names an export format.
@@ -230,42 +229,4 @@ func (w *writer) noteWeights(examples []model.Example) {
 		w.res.Notes = append(w.res.Notes, fmt.Sprintf(
 			"%d examples have a loss weight other than 1; %s cannot express per-example weights, so they train at weight 1", n, w.res.Format))
 	}
-}
-
-// Paths of a round's training set inside a run folder, as the loop writes them.
-func TrainsetPath(run string, round int) string {
-	return filepath.Join(run, fmt.Sprintf("round-%d", round), "trainset.jsonl")
-}
-
-// ManifestPath is the manifest beside TrainsetPath.
-func ManifestPath(run string, round int) string {
-	return filepath.Join(run, fmt.Sprintf("round-%d", round), "trainset.manifest.json")
-}
-
-// ReadRound reads round's training set and manifest from the run folder.
-// A missing manifest is not an error (the result is then nil); a manifest
-// whose counts per kind disagree with the examples is.
-func ReadRound(run string, round int) ([]model.Example, *trainset.Manifest, error) {
-	examples, err := trainset.ReadExamples(TrainsetPath(run, round))
-	if err != nil {
-		return nil, nil, fmt.Errorf("export: reading the training set of round %d: %w", round, err)
-	}
-	m, err := trainset.ReadManifest(ManifestPath(run, round))
-	if errors.Is(err, os.ErrNotExist) {
-		return examples, nil, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("export: %w", err)
-	}
-	counts := map[string]int{}
-	for _, e := range examples {
-		counts[e.Kind]++
-	}
-	for _, k := range m.Kinds {
-		if k.Examples != counts[k.Kind] {
-			return nil, nil, fmt.Errorf("export: %s says %d %s examples; %s holds %d",
-				ManifestPath(run, round), k.Examples, k.Kind, TrainsetPath(run, round), counts[k.Kind])
-		}
-	}
-	return examples, &m, nil
 }

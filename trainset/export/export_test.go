@@ -13,7 +13,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cemlab/cem/model"
-	"github.com/cemlab/cem/trainset"
 	"github.com/cemlab/cem/trainset/export"
 )
 
@@ -269,31 +268,6 @@ func TestWriteReplacesAtomically(t *testing.T) {
 	}
 	if n := len(readJSONL(t, filepath.Join(dir, "train.jsonl"))); n != 3 {
 		t.Errorf("after a failed export, train.jsonl has %d lines; want the previous 3", n)
-	}
-}
-
-func TestReadRound(t *testing.T) {
-	run := t.TempDir()
-	set := sampleSet()
-	if err := os.MkdirAll(filepath.Join(run, "round-1"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := trainset.WriteExamples(export.TrainsetPath(run, 1), set); err != nil {
-		t.Fatal(err)
-	}
-	got, m, err := export.ReadRound(run, 1)
-	if err != nil || len(got) != len(set) || m != nil {
-		t.Fatalf("ReadRound without manifest = %d examples, %v, %v; want %d, nil, nil", len(got), m, err, len(set))
-	}
-	man := trainset.Manifest{Round: 1, Kinds: []trainset.KindCount{{Kind: "cpt", Examples: 3}, {Kind: "normative", Examples: 5}}}
-	if err := trainset.WriteManifest(export.ManifestPath(run, 1), man); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := export.ReadRound(run, 1); err == nil || !strings.Contains(err.Error(), "normative") {
-		t.Errorf("ReadRound with a disagreeing manifest = %v; want an error naming normative", err)
-	}
-	if _, _, err := export.ReadRound(run, 2); err == nil {
-		t.Error("ReadRound of a missing round succeeded; want an error")
 	}
 }
 
