@@ -3,8 +3,10 @@ package openai
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -64,12 +66,16 @@ func New(cfg Config) (*Model, error) {
 	if cfg.CacheDir != "" {
 		m.cache = &diskCache{dir: cfg.CacheDir}
 	}
-	m.client = sdk.NewClient(
+	opts := []option.RequestOption{
 		option.WithBaseURL(cfg.BaseURL),
 		option.WithAPIKey(key), // also overrides any OPENAI_API_KEY in the environment
 		option.WithHTTPClient(cfg.HTTPClient),
 		option.WithMaxRetries(0), // retries are ours: seeded jitter, one accounting path
-	)
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.Headers)) {
+		opts = append(opts, option.WithHeader(k, cfg.Headers[k]))
+	}
+	m.client = sdk.NewClient(opts...)
 	return m, nil
 }
 
