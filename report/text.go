@@ -39,6 +39,10 @@ func Table(w io.Writer, s *loop.Summary) error {
 	if cluster {
 		head = append(head, "train s", "GPU h")
 	}
+	scored := scoredModes(s)
+	if scored {
+		head = append(head, "scoring")
+	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, m := range s.Rounds {
 		row := []string{fmt.Sprint(m.Round), gateWord(m)}
@@ -61,6 +65,9 @@ func Table(w io.Writer, s *loop.Summary) error {
 		if cluster {
 			u := loop.TotalUsage(m.Usage)
 			row = append(row, fmt.Sprintf("%.0f", u.TrainSeconds), fmt.Sprintf("%.3g", u.GPUHours))
+		}
+		if scored {
+			row = append(row, modeCell(m))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}

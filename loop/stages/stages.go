@@ -45,6 +45,9 @@ type Options struct {
 	// TrainLog, when set, receives the lines of a slurm training job's
 	// log (and notes about the job) as they are written.
 	TrainLog func(line string)
+	// ExamLog, when set, receives one line per examined suite saying how
+	// its items were answered (and how many failed).
+	ExamLog func(line string)
 }
 
 // New returns the stages of a run described by opts.Config.
@@ -84,14 +87,14 @@ func New(opts Options) (loop.Stages, error) {
 		return loop.Stages{}, fmt.Errorf("stages: %w", err)
 	}
 	st := loop.Stages{
-		Examiner:  Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed},
+		Examiner:  examiner(cfg, opts.ExamLog),
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
 		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource},
 		Curator:   Curator{Pipeline: pipe, MaxPerItem: cfg.Curation.MaxPerItem},
 		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
-		Opener: Opener{Config: cfg.Model, meter: mt},
+		Opener: Opener{Config: cfg.Model, Seed: cfg.Seed, meter: mt},
 		Tokens: tokens,
 	}
 	if cfg.Extracts() {
@@ -148,6 +151,7 @@ func newSlurm(t config.TrainerConfig, log func(string)) (*slurm.Trainer, error) 
 // Opener opens models by backend.
 type Opener struct {
 	Config config.ModelConfig
+	Seed   int64  // seeds the openai backend's retry jitter
 	meter  *meter // counts the usage of openai models, when set
 }
 
@@ -161,11 +165,7 @@ func (o Opener) Open(ctx context.Context, ref model.Ref) (model.Model, error) {
 		return native.OpenRef(ref)
 	case config.BackendOpenAI:
 		name := ref.Name
-		if name == "" {
-			name = o.Config.Name
-		}
-		m, err := openai.New(openai.Config{BaseURL: o.Config.BaseURL, Model: name, APIKeyEnv: o.Config.APIKeyEnv,
-			Price: openaiPrice(o.Config.Price)})
+		m, err := openai.New(OpenAIConfig(o.Config, name, o.Seed))
 		if err != nil {
 			return nil, err
 		}

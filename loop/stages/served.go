@@ -1,0 +1,57 @@
+package stages
+
+import (
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+
+	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/model/openai"
+)
+
+// OpenAIConfig is the openai backend's configuration for a model or
+// helper section: every key of the section reaches it; name, when not
+// empty, overrides the section's served name.
+func OpenAIConfig(mc config.ModelConfig, name string, seed int64) openai.Config {
+	if name == "" {
+		name = mc.Name
+	}
+	o := mc.OpenAIOptions
+	return openai.Config{BaseURL: mc.BaseURL, Model: name, APIKeyEnv: mc.APIKeyEnv, Price: openaiPrice(mc.Price), Seed: seed,
+		PromptTemplate: o.PromptTemplate, ScoreMode: o.ScoreMode, GenerateMode: o.GenerateMode,
+		Concurrency: o.Concurrency, Timeout: o.Timeout, MaxRetries: o.MaxRetries, CacheDir: o.CacheDir, Headers: o.Headers}
+}
+
+// examiner is the Examiner of cfg's exam section; log, when set, gets
+// one line per suite saying how its items were answered.
+func examiner(cfg *config.Config, log func(string)) Examiner {
+	return Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed, Mode: exam.Mode(cfg.Exam.Mode),
+		Norm: exam.Norm(cfg.Exam.Scoring), MaxFailures: *cfg.Exam.MaxFailures, Log: log}
+}
+
+// logModes logs how a suite's items were answered.
+func (e Examiner) logModes(suite string, res []exam.Result) {
+	counts := map[string]int{}
+	for _, r := range res {
+		counts[r.Mode]++
+	}
+	line := fmt.Sprintf("  exam %s: %d items,", suite, len(res))
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		line += fmt.Sprintf(" %s %d", k, counts[k])
+	}
+	if n := counts[exam.AnsweredFailed]; n > 0 {
+		for _, r := range res {
+			if r.Error != "" {
+				line += fmt.Sprintf("; item %s failed: %s", r.ID, r.Error)
+				break
+			}
+		}
+	}
+	if e.Log != nil {
+		e.Log(line)
+	} else {
+		slog.Info(line)
+	}
+}
