@@ -8,6 +8,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model/openai"
 )
 
@@ -54,4 +55,17 @@ func (e Examiner) logModes(suite string, res []exam.Result) {
 	} else {
 		slog.Info(line)
 	}
+}
+
+// examOnly returns the stages of an exam-only run (rounds: 0): the
+// examiner and the opener, nothing that needs an index or a trainer.
+func examOnly(opts Options) loop.Stages {
+	cfg := opts.Config
+	mt := &meter{}
+	st := loop.Stages{Examiner: examiner(cfg, opts.ExamLog), Opener: Opener{Config: cfg.Model, Seed: cfg.Seed, meter: mt},
+		Tokens: opts.Tokens}
+	if cfg.Model.Backend == config.BackendOpenAI {
+		st.Meter = mt
+	}
+	return st
 }

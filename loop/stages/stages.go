@@ -53,6 +53,9 @@ type Options struct {
 // New returns the stages of a run described by opts.Config.
 func New(opts Options) (loop.Stages, error) {
 	cfg := opts.Config
+	if cfg != nil && cfg.ExamOnly() && opts.Source == nil {
+		return examOnly(opts), nil
+	}
 	if cfg == nil || opts.Source == nil {
 		return loop.Stages{}, fmt.Errorf("stages: need a config and a knowledge source")
 	}
