@@ -89,7 +89,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	trained, _, _, err := runStep(ctx, st, r, StageTrain, hashOf(StageTrain, th, s.refHash, cfg.Trainer, seed),
 		func(ctx context.Context) (stepOut[TrainResult], error) {
 			dir := filepath.Join(st.roundDir(r), "train")
-			to, err := stg.Trainer.Train(ctx, absRef(from, opts.Dir), model.TrainSet{Dir: dir, Examples: examples, Seed: seed})
+			to, err := stg.Trainer.Train(ctx, absRef(from, opts.Dir), model.TrainSet{Dir: dir, Examples: examples, Seed: seed, Round: r})
 			if err != nil {
 				return stepOut[TrainResult]{}, err
 			}

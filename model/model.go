@@ -93,6 +93,8 @@ type TrainSet struct {
 	Dir      string
 	Examples []Example
 	Seed     int64
+	// Round is the CEM round the set is for (0 when unknown).
+	Round int
 }
 
 // Trainer turns a model and a training set into a new model.

@@ -9,6 +9,7 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/model/command"
 	"github.com/cemlab/cem/model/openai"
 )
 
@@ -68,4 +69,18 @@ func examOnly(opts Options) loop.Stages {
 		st.Meter = mt
 	}
 	return st
+}
+
+// commandConfig is the command (and slurm) trainer's configuration: the
+// command line, the format, the hyperparameters as template fields, the
+// result's name template, and the result's backend (an openai model's
+// trainer makes an opaque artifact that only a deploy step can serve).
+func commandConfig(cfg *config.Config) command.Config {
+	t := cfg.Trainer
+	c := command.Config{Command: t.Command, Format: t.Format, Name: t.Name,
+		Epochs: t.Epochs, LearningRate: t.LearningRate, BatchTokens: t.BatchTokens}
+	if cfg.Model.Backend == config.BackendOpenAI {
+		c.Backend = config.BackendOpenAI
+	}
+	return c
 }

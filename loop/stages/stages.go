@@ -113,13 +113,13 @@ func New(opts Options) (loop.Stages, error) {
 	case config.BackendNative:
 		st.Trainer = &native.Trainer{Options: nativeOptions(cfg.Trainer, opts.TrainProgress)}
 	case config.BackendCommand:
-		tr, err := command.New(command.Config{Command: cfg.Trainer.Command, Format: cfg.Trainer.Format}, nil)
+		tr, err := command.New(commandConfig(cfg), nil)
 		if err != nil {
 			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
 		}
 		st.Trainer = tr
 	case config.BackendSlurm:
-		tr, err := newSlurm(cfg.Trainer, opts.TrainLog)
+		tr, err := newSlurm(cfg, opts.TrainLog)
 		if err != nil {
 			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
 		}
@@ -138,8 +138,9 @@ func New(opts Options) (loop.Stages, error) {
 }
 
 // newSlurm builds the slurm trainer of the trainer section.
-func newSlurm(t config.TrainerConfig, log func(string)) (*slurm.Trainer, error) {
-	cfg := slurm.Config{Config: command.Config{Command: t.Command, Format: t.Format}}
+func newSlurm(c *config.Config, log func(string)) (*slurm.Trainer, error) {
+	t := c.Trainer
+	cfg := slurm.Config{Config: commandConfig(c)}
 	if s := t.Slurm; s != nil {
 		cfg.Partition, cfg.GPUs, cfg.CPUs, cfg.Mem, cfg.Time = s.Partition, s.GPUs, s.CPUs, s.Mem, s.Time
 		cfg.Extra, cfg.CancelOnInterrupt = s.Extra, s.CancelOnInterrupt
