@@ -109,7 +109,11 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return fmt.Errorf("round %d trained model: %w", r, err)
 	}
-	answers, _, err := examStep(ctx, st, opts, suites, r, to, toHash)
+	examRef, examHash, err := examinedRef(ctx, st, opts, r, to, toHash)
+	if err != nil {
+		return err
+	}
+	answers, _, err := examStep(ctx, st, opts, suites, r, examRef, examHash)
 	if err != nil {
 		return err
 	}
@@ -131,6 +135,11 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		keys = nil
 	}
 	s.mined = append(s.mined, keys)
+	if !m.Gate.Accepted {
+		if err := redeploy(ctx, st, opts, s, r); err != nil {
+			return err
+		}
+	}
 	return s.finishRound(ctx, st, opts, m, answers)
 }
 

@@ -109,6 +109,11 @@ func New(opts Options) (loop.Stages, error) {
 	if cfg.Model.Backend == config.BackendOpenAI || (cfg.Helper != nil && cfg.Helper.Backend == config.BackendOpenAI && help != nil) {
 		st.Meter = mt
 	}
+	if cfg.Deploy != nil {
+		if st.Deployer, err = NewDeployer(cfg, opts.ExamLog); err != nil {
+			return loop.Stages{}, fmt.Errorf("stages: %w", err)
+		}
+	}
 	switch cfg.Trainer.Backend {
 	case config.BackendNative:
 		st.Trainer = &native.Trainer{Options: nativeOptions(cfg.Trainer, opts.TrainProgress)}

@@ -155,9 +155,11 @@ func parse(name, text string) (*template.Template, error) {
 	return t, nil
 }
 
-func expand(t *template.Template, f Fields) (string, error) {
+func expand(t *template.Template, f Fields) (string, error) { return expandAny(t, f) }
+
+func expandAny(t *template.Template, data any) (string, error) {
 	var b strings.Builder
-	if err := t.Execute(&b, f); err != nil {
+	if err := t.Execute(&b, data); err != nil {
 		return "", err
 	}
 	return b.String(), nil
