@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/template"
@@ -46,7 +47,8 @@ type DeployConfig struct {
 	// Command is a Go template over {{.Artifact}} (the trained artifact:
 	// an absolute path, or the trainer's model name when it wrote no
 	// file), {{.Round}}, {{.Name}} (the served name), {{.BaseURL}} and
-	// {{.Run}} (the run folder). A line CEM_REVISION=<id> on its standard
+	// {{.Run}} (the run folder); it runs in the config file's folder. A
+	// line CEM_REVISION=<id> on its standard
 	// output identifies what is served; otherwise the artifact's content
 	// hash does.
 	Command string `yaml:"command"`
@@ -183,4 +185,18 @@ func validateOpenAI(section, backend string, o OpenAIOptions) error {
 		}
 	}
 	return nil
+}
+
+// Dir is the absolute folder of the config file Load read (where the
+// deploy command runs, so that its relative paths follow the config
+// file's rule); "" for a parsed config.
+func (c *Config) Dir() string {
+	if c.file == "" {
+		return ""
+	}
+	d, err := filepath.Abs(filepath.Dir(c.file))
+	if err != nil {
+		return ""
+	}
+	return d
 }

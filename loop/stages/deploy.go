@@ -42,7 +42,9 @@ type CommandDeployer struct {
 	// Poll is the wait between readiness checks; default 250ms.
 	Poll time.Duration
 	// Log, when set, receives the command's output lines.
-	Log  func(string)
+	Log func(string)
+	// Dir is where the command runs; default the run folder.
+	Dir  string
 	cmd  *command.Template
 	name *template.Template
 }
@@ -60,7 +62,7 @@ func NewDeployer(cfg *config.Config, log func(string)) (*CommandDeployer, error)
 	if err != nil {
 		return nil, &config.FieldError{Key: "deploy.name", Msg: err.Error()}
 	}
-	return &CommandDeployer{Model: cfg.Model, Seed: cfg.Seed, Timeout: d.Timeout, Log: log, cmd: cmd, name: name}, nil
+	return &CommandDeployer{Model: cfg.Model, Seed: cfg.Seed, Timeout: d.Timeout, Log: log, Dir: cfg.Dir(), cmd: cmd, name: name}, nil
 }
 
 // Deploy runs the command for req, then waits for readiness.
@@ -82,7 +84,11 @@ func (d *CommandDeployer) Deploy(ctx context.Context, req loop.DeployRequest) (l
 		return loop.Deployment{}, fmt.Errorf("deploy.command: %w", err)
 	}
 	var revision string
-	err = command.Exec(ctx, argv, req.Dir, nil, func(l command.Line) {
+	dir := d.Dir
+	if dir == "" {
+		dir = req.Dir
+	}
+	err = command.Exec(ctx, argv, dir, nil, func(l command.Line) {
 		if k, v, ok := strings.Cut(strings.TrimSpace(l.Text), "="); ok && l.Stream == "stdout" && k == ReportRevision {
 			revision = strings.TrimSpace(v)
 		}
