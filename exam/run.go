@@ -59,9 +59,10 @@ type Options struct {
 	// and the total.
 	Progress func(done, total int)
 	// MaxFailures is how many items may fail (the model's error after its
-	// own retries) before Run fails: a failed item is recorded with Mode
+	// own retries) before Run fails: a chunk that fails is answered again
+	// item by item, and an item that fails alone is recorded with Mode
 	// AnsweredFailed and its Error, and graded wrong. 0 (default) fails
-	// the run at the first error; negative never.
+	// the run at the first failed item, naming it; negative never.
 	MaxFailures int
 }
 
@@ -159,7 +160,9 @@ func run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Resu
 		}
 		chunk := items[start:min(start+opts.Batch, len(items))]
 		rs, err := runChunk(ctx, m, chunk, &opts)
-		if err != nil && opts.MaxFailures != 0 && ctx.Err() == nil && !errors.Is(err, model.ErrNoLogprobs) {
+		if err != nil && ctx.Err() == nil && !errors.Is(err, model.ErrNoLogprobs) {
+			// Item by item: the failing item is named, and recorded as
+			// failed while the budget lasts.
 			rs, err = runEach(ctx, m, chunk, &opts, &failed, start)
 		}
 		if err != nil {

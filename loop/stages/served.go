@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -9,6 +10,7 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/loop"
+	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/command"
 	"github.com/cemlab/cem/model/openai"
 )
@@ -83,4 +85,19 @@ func commandConfig(cfg *config.Config) command.Config {
 		c.Backend = config.BackendOpenAI
 	}
 	return c
+}
+
+// keyedTrainer names the config key of its trainer in every error.
+type keyedTrainer struct {
+	model.Trainer
+	key string
+}
+
+// Train trains with the wrapped trainer.
+func (k keyedTrainer) Train(ctx context.Context, from model.Ref, set model.TrainSet) (model.Ref, error) {
+	ref, err := k.Trainer.Train(ctx, from, set)
+	if err != nil {
+		return model.Ref{}, fmt.Errorf("%s: %w", k.key, err)
+	}
+	return ref, nil
 }

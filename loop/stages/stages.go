@@ -122,7 +122,7 @@ func New(opts Options) (loop.Stages, error) {
 		if err != nil {
 			return loop.Stages{}, fmt.Errorf("stages: trainer: %w", err)
 		}
-		st.Trainer = tr
+		st.Trainer = keyedTrainer{tr, "trainer.command"}
 	case config.BackendSlurm:
 		tr, err := newSlurm(cfg, opts.TrainLog)
 		if err != nil {

@@ -13,9 +13,13 @@ import (
 	"github.com/cemlab/cem/model"
 )
 
-// topLetters is how many top log-probabilities a letter request asks
-// for: OpenAI's maximum, enough for every letter that has a chance.
-const topLetters = 20
+// topLetters and topLettersLegacy are how many top log-probabilities a
+// letter request asks for: OpenAI's maxima for chat (top_logprobs) and
+// for legacy completions (logprobs).
+const (
+	topLetters       = 20
+	topLettersLegacy = 5
+)
 
 var _ model.LetterScorer = (*Model)(nil)
 
@@ -51,7 +55,7 @@ func (m *Model) firstTop(ctx context.Context, r model.LetterRequest) (map[string
 		params := sdk.CompletionNewParams{
 			Model:       sdk.CompletionNewParamsModel(m.cfg.Model),
 			Prompt:      sdk.CompletionNewParamsPromptUnion{OfString: sdk.String(prompt)},
-			Logprobs:    sdk.Int(topLetters),
+			Logprobs:    sdk.Int(topLettersLegacy),
 			MaxTokens:   sdk.Int(1),
 			Temperature: sdk.Float(0),
 		}
