@@ -124,7 +124,7 @@ suites:
   - {name: ood, path: ood.jsonl, role: ood}
   - {name: general, path: general.jsonl, role: general}
 sources: {index: bm25.idx, k: 2}
-gate: {max_forgetting: 100}
+gate: {max_forgetting: 100, max_broken: 3}
 %s`, name, modelSection, f.bin, extra)
 }
 
@@ -269,11 +269,43 @@ func TestServedRunAgreesWithNative(t *testing.T) {
 			}
 		}
 	}
+	rolledBack := 0
+	for _, m := range sum.Rounds[1:] {
+		if m.Gate.Accepted {
+			continue
+		}
+		rolledBack++
+		ds, err := loop.ReadJSONL[loop.Deployment](filepath.Join("runs", "served", fmt.Sprintf("round-%d", m.Round), loop.StageRedeploy+".jsonl"))
+		if err != nil || len(ds) != 1 || ds[0].Round >= m.Round {
+			t.Errorf("round %d rolled back; redeploy record %+v (%v); want the accepted model deployed back", m.Round, ds, err)
+		}
+	}
+	t.Logf("%d of 2 rounds rolled back (redeployed)", rolledBack)
 	for r := 1; r <= 2; r++ {
 		ds, err := loop.ReadJSONL[loop.Deployment](filepath.Join("runs", "served", fmt.Sprintf("round-%d", r), loop.StageDeploy+".jsonl"))
 		if err != nil || len(ds) != 1 || ds[0].Revision == "" || ds[0].Served.Name != "tiny" {
 			t.Errorf("round %d deploy record = %+v (%v); want one with the script's revision, served as tiny", r, ds, err)
 		}
+	}
+	// Letter scoring on the same server (score_mode: letter: no prompt
+	// log-probs asked for), round 0 only, against native likelihood.
+	f.startServer(t)
+	letterCfg := strings.Replace(f.config("letter", f.servedModel("  score_mode: letter"), ""), "rounds: 2", "rounds: 0", 1)
+	if err := writeFileForTest("letter.yaml", letterCfg); err != nil {
+		t.Fatal(err)
+	}
+	if lout, err := cem(t, "run", "letter.yaml"); err != nil {
+		t.Fatalf("letter run: %v\n%s", err, lout)
+	}
+	letter := picks(t, filepath.Join("runs", "letter"), 0)
+	modes := map[string]int{}
+	for _, a := range letter[0] {
+		modes[a.Mode]++
+	}
+	ls, lt := agreement(letter, picks(t, filepath.Join("runs", "native"), 0))
+	t.Logf("served letter mode (%v) vs native likelihood, round 0: %d of %d picks agree (%.1f %%)", modes, ls, lt, 100*float64(ls)/float64(lt))
+	if modes[exam.AnsweredLetterLogprobs]+modes[exam.AnsweredLetterGenerated] != lt {
+		t.Errorf("letter run modes %v; want every item by a letter mode", modes)
 	}
 	if !strings.Contains(out, "round 2 exam") || strings.Contains(out, "round 1 exam      unchanged") {
 		t.Errorf("served run output:\n%s", out)
