@@ -126,18 +126,13 @@ func (c *Config) validateServed() error {
 			return bad("deploy.timeout", "must be >= 0, got %s", d.Timeout)
 		}
 	}
-	if c.Rounds > 0 && c.Model.Backend == BackendOpenAI && c.Deploy == nil {
-		switch c.Trainer.Backend {
-		case BackendNative:
-			return bad("trainer.backend", "the native trainer trains native checkpoints, but model.backend is openai "+
-				"and there is no deploy step to serve what it trains; add a deploy section, use a command trainer "+
-				"whose result is a served model name (trainer.name), or set rounds: 0 for an exam-only run")
-		case BackendCommand, BackendSlurm:
-			if c.Trainer.Name == "" {
-				return bad("trainer.name", "model.backend is openai and there is no deploy step, so the trainer's "+
-					"result must be a served model name (e.g. trainer.name: \"my-model-r{{.Round}}\"); or add a deploy section")
-			}
-		}
+	// A command or slurm trainer without a deploy step must name the
+	// served model (trainer.name, or a CEM_MODEL_NAME= line it prints);
+	// the round checks that it did.
+	if c.Rounds > 0 && c.Model.Backend == BackendOpenAI && c.Deploy == nil && c.Trainer.Backend == BackendNative {
+		return bad("trainer.backend", "the native trainer trains native checkpoints, but model.backend is openai "+
+			"and there is no deploy step to serve what it trains; add a deploy section, use a command trainer "+
+			"whose result is a served model name (trainer.name or a printed CEM_MODEL_NAME=), or set rounds: 0 for an exam-only run")
 	}
 	return nil
 }

@@ -69,7 +69,6 @@ func TestServedCombinationsThatCannotRun(t *testing.T) {
 	const oa = "model:\n  backend: openai\n  base_url: http://h/v1\n  name: m\n"
 	for _, tt := range []struct{ doc, key, msg string }{
 		{oa + "trainer: {epochs: 1}\n" + servedBase, "trainer.backend", "no deploy step"},
-		{oa + "trainer: {backend: command, command: x}\n" + servedBase, "trainer.name", "served model name"},
 		{"model: {path: m, score_mode: letter}\n" + servedBase, "model.score_mode", "only the openai backend"},
 		{"model: {path: m}\ndeploy: {command: x}\n" + servedBase, "deploy", "model.backend is native"},
 		{oa + "  score_mode: sometimes\n" + servedBase, "model.score_mode", "unknown mode"},
