@@ -36,6 +36,11 @@ type OpenAIOptions struct {
 	// Headers are extra HTTP headers sent with every request (a gateway's
 	// routing or tenant header); secrets belong in api_key_env.
 	Headers map[string]string `yaml:"headers,omitempty"`
+	// Revision identifies what the server serves under the name when
+	// there is no model.path to hash (a checkpoint id, a git sha): it
+	// enters the round-0 exam's hash, so new weights behind the same name
+	// are examined again.
+	Revision string `yaml:"revision,omitempty"`
 }
 
 // DeployConfig is the deploy step: after each round's training (and
@@ -144,7 +149,7 @@ func validateOpenAI(section, backend string, o OpenAIOptions) error {
 	}
 	if backend != BackendOpenAI {
 		for _, f := range [][2]string{{"prompt_template", o.PromptTemplate}, {"score_mode", o.ScoreMode},
-			{"generate_mode", o.GenerateMode}, {"cache_dir", o.CacheDir}} {
+			{"generate_mode", o.GenerateMode}, {"cache_dir", o.CacheDir}, {"revision", o.Revision}} {
 			if f[1] != "" {
 				return bad(f[0], "only the openai backend has %s (%s.backend is %s)", f[0], section, backend)
 			}

@@ -71,6 +71,7 @@ func TestServedCombinationsThatCannotRun(t *testing.T) {
 		{oa + "trainer: {epochs: 1}\n" + servedBase, "trainer.backend", "no deploy step"},
 		{"model: {path: m, score_mode: letter}\n" + servedBase, "model.score_mode", "only the openai backend"},
 		{"model: {path: m}\ndeploy: {command: x}\n" + servedBase, "deploy", "model.backend is native"},
+		{"model: {path: m, revision: r1}\n" + servedBase, "model.revision", "only the openai backend"},
 		{oa + "  score_mode: sometimes\n" + servedBase, "model.score_mode", "unknown mode"},
 		{oa + "  prompt_template: \"hello\"\nrounds: 0\n" + servedBase, "model.prompt_template", "never uses"},
 		{oa + "  score_mode: letter\nrounds: 0\nexam: {mode: likelihood}\n" + servedBase, "exam.mode", "score_mode is letter"},

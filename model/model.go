@@ -71,6 +71,9 @@ type Ref struct {
 	Backend string `json:"backend"`
 	Path    string `json:"path,omitempty"`
 	Name    string `json:"name,omitempty"`
+	// Revision identifies what a server serves under Name (hashed with
+	// it when there is no Path).
+	Revision string `json:"revision,omitempty"`
 }
 
 // Example is one training example. CPT examples have only Text and train

@@ -186,7 +186,7 @@ func (o Opener) Open(ctx context.Context, ref model.Ref) (model.Model, error) {
 
 // BaseRef is the round-0 model of a config.
 func BaseRef(m config.ModelConfig) model.Ref {
-	return model.Ref{Backend: m.Backend, Path: m.Path, Name: m.Name}
+	return model.Ref{Backend: m.Backend, Path: m.Path, Name: m.Name, Revision: m.Revision}
 }
 
 // allPassages reads every passage of an index.
