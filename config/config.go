@@ -219,9 +219,10 @@ type ExamConfig struct {
 	// Scoring is how likelihood mode combines a choice's token
 	// log-probabilities: mean (default, fair to long choices) or sum.
 	Scoring string `yaml:"scoring"`
-	// MaxFailures is how many items of one round's exam may fail after
+	// MaxFailures is how many items of one suite's exam may fail after
 	// the backend's retries (recorded as that item's failure, counted and
-	// reported) before the exam fails; default 10, negative: no limit.
+	// reported) before the exam fails; default 10, 0: none (the first
+	// failure stops the run, naming the item), negative: no limit.
 	MaxFailures *int `yaml:"max_failures"`
 }
 
