@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 
@@ -34,14 +35,27 @@ var _ model.LetterScorer = (*Model)(nil)
 // (content: [{top_logprobs: [{token, logprob}]}]) that llama.cpp also
 // uses for completions are read. A response without top log-probs, or
 // with no letter among them, gives a nil entry.
+//
+// A server that refuses the log-probability parameters (400, 404, 422,
+// 501) makes ScoreLetters return model.ErrNoLogprobs, then and on every
+// later call, so that letters are generated instead.
 func (m *Model) ScoreLetters(ctx context.Context, reqs []model.LetterRequest) ([][]float64, error) {
-	return each(ctx, m, "letters", len(reqs), func(ctx context.Context, i int) ([]float64, error) {
+	if m.noTop.Load() {
+		return nil, fmt.Errorf("openai: letters: the server refused top log-probabilities: %w", ErrNoLogprobs)
+	}
+	out, err := each(ctx, m, "letters", len(reqs), func(ctx context.Context, i int) ([]float64, error) {
 		top, err := m.firstTop(ctx, reqs[i])
 		if err != nil {
 			return nil, err
 		}
 		return lettersFrom(top, reqs[i].Letters), nil
 	})
+	var se *StatusError
+	if errors.As(err, &se) && refusal(se.Status) {
+		m.noTop.Store(true)
+		return nil, fmt.Errorf("openai: letters: %w: %w", err, ErrNoLogprobs)
+	}
+	return out, err
 }
 
 // firstTop returns the first generated token's top log-probabilities.

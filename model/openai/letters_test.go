@@ -1,8 +1,12 @@
 package openai
 
 import (
+	"errors"
 	"math"
 	"testing"
+
+	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/modeltest"
 )
 
 // TestParseTopLetters reads both logprobs forms and maps tokens to letters.
@@ -34,5 +38,24 @@ func TestParseTopLetters(t *testing.T) {
 	got := lettersFrom(map[string]float64{"A": math.Log(0.25), " A": math.Log(0.25)}, []string{"A"})
 	if math.Abs(got[0]-math.Log(0.5)) > 1e-12 {
 		t.Errorf("A + \" A\" = %v; want log 0.5", got[0])
+	}
+}
+
+// TestScoreLettersRefused: a server that refuses logprobs gets
+// ErrNoLogprobs, once asked, never again.
+func TestScoreLettersRefused(t *testing.T) {
+	srv := modeltest.NewServer(t, nil, modeltest.Faults{Logprobs: modeltest.LogprobsRejected})
+	m, err := New(Config{BaseURL: srv.BaseURL(), Model: "toy", GenerateMode: GenerateCompletions, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := []model.LetterRequest{{Prompt: "Question: Which?\nA. x\nB. y\nAnswer:", Letters: []string{"A", "B"}}}
+	for range 2 {
+		if _, err := m.ScoreLetters(t.Context(), req); !errors.Is(err, model.ErrNoLogprobs) {
+			t.Fatalf("ScoreLetters on a server refusing logprobs: %v; want ErrNoLogprobs", err)
+		}
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests; want 1 (the refusal is remembered)", n)
 	}
 }

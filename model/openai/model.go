@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 
 	sdk "github.com/openai/openai-go/v3"
@@ -30,6 +31,8 @@ type Model struct {
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+
+	noTop atomic.Bool // the server refused top log-probabilities (ScoreLetters)
 
 	probeMu     sync.Mutex
 	probed      bool
