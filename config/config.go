@@ -57,7 +57,9 @@ type Config struct {
 	Name string `yaml:"name"`
 	// Seed drives every random choice of the run; default 1.
 	Seed int64 `yaml:"seed"`
-	// Rounds is the number of CEM rounds after the round-0 exam; default 3.
+	// Rounds is the number of CEM rounds after the round-0 exam; default 3
+	// when the key is absent. rounds: 0 is an exam-only run: the round-0
+	// exam and nothing else (no index or trainer needed).
 	Rounds int `yaml:"rounds"`
 	// Baseline selects a comparison mode instead of CEM; see Baselines.
 	Baseline string `yaml:"baseline"`
@@ -75,9 +77,13 @@ type Config struct {
 	// points and may write training questions; without it the offline
 	// heuristics do both.
 	Helper *HelperConfig `yaml:"helper,omitempty"`
+	// Deploy, when set, puts each trained model where the model section's
+	// server reaches it before the re-exam (see DeployConfig).
+	Deploy *DeployConfig `yaml:"deploy,omitempty"`
 
-	file string     // the file Load read; "" for Parse
-	root *yaml.Node // the decoded document, for Where
+	file      string     // the file Load read; "" for Parse
+	root      *yaml.Node // the decoded document, for Where
+	roundsSet bool       // the document has a rounds key (0 is then a value)
 }
 
 // ModelConfig names the model examined in round 0 and how to open it.
@@ -97,6 +103,8 @@ type ModelConfig struct {
 	// Price, for the openai backend, turns token counts into the cost
 	// shown in the round metrics; zero means free.
 	Price PriceConfig `yaml:"price,omitempty"`
+	// OpenAIOptions are the openai backend's other settings.
+	OpenAIOptions `yaml:",inline"`
 }
 
 // PriceConfig is what an OpenAI-compatible provider charges, in any
@@ -161,6 +169,10 @@ type TrainerConfig struct {
 	// template (see package model/command), e.g.
 	// "cem model train --from {{.From}} --data {{.Data}} --out {{.OutDir}}".
 	Command string `yaml:"command"`
+	// Name, for the command and slurm backends, is a template for the
+	// name of the trained model (e.g. "cem-round-{{.Round}}"), for
+	// trainers whose result is a served or hosted model; default none.
+	Name string `yaml:"name"`
 	// Format is how the command backend writes the training set: jsonl
 	// (default) or an export format (llamafactory, axolotl, trl, openai).
 	Format string `yaml:"format"`
@@ -228,7 +240,33 @@ type ExamConfig struct {
 	// Limit, when > 0, keeps only the first Limit items of each suite
 	// (quick runs).
 	Limit int `yaml:"limit"`
+	// Mode is how multiple-choice items are answered: auto (default:
+	// likelihood when the model reports prompt log-probabilities, else
+	// letter), likelihood, letter (the first generated token's
+	// log-probabilities over the choice letters, a generated letter where
+	// the server returns none) or generate (a generated letter only).
+	// Open items are always answered by generation; letter and generate
+	// reject suites holding open items.
+	Mode string `yaml:"mode"`
+	// Scoring is how likelihood mode combines a choice's token
+	// log-probabilities: mean (default, fair to long choices) or sum.
+	Scoring string `yaml:"scoring"`
+	// MaxFailures is how many items of one suite's exam may fail after
+	// the backend's retries (recorded as that item's failure, counted and
+	// reported) before the exam fails; default 10, 0: none (the first
+	// failure stops the run, naming the item), negative: no limit.
+	MaxFailures *int `yaml:"max_failures"`
 }
+
+// Exam modes (ExamConfig.Mode) and scorings (ExamConfig.Scoring).
+const (
+	ExamAuto       = "auto"
+	ExamLikelihood = "likelihood"
+	ExamLetter     = "letter"
+	ExamGenerate   = "generate"
+	ScoringMean    = "mean"
+	ScoringSum     = "sum"
+)
 
 // SuiteConfig is one exam suite file and its role.
 type SuiteConfig struct {
@@ -335,7 +373,7 @@ func (c *Config) ApplyDefaults() {
 	if c.Seed == 0 {
 		c.Seed = 1
 	}
-	if c.Rounds == 0 {
+	if c.Rounds == 0 && !c.roundsSet {
 		c.Rounds = 3
 	}
 	if c.Model.Backend == "" {
@@ -353,6 +391,7 @@ func (c *Config) ApplyDefaults() {
 	if c.Exam.BatchSize == 0 {
 		c.Exam.BatchSize = 64
 	}
+	c.applyServedDefaults()
 	for i := range c.Suites {
 		if c.Suites[i].Name == "" {
 			c.Suites[i].Name = c.Suites[i].Role

@@ -199,6 +199,7 @@ helper:
 		"mix.general_examples": filepath.Join(sub, "general.jsonl"), "helper.path": filepath.Join(sub, "helper"),
 		"helper.prompts.extract": filepath.Join(sub, "prompts", "extract.tmpl"),
 		"helper.prompts.write":   filepath.Join(sub, "prompts", "write.tmpl"),
+		"model.cache_dir":        "", "helper.cache_dir": "", // native model and helper: no cache
 	}
 	for _, tt := range []struct{ wd, path string }{{sub, "good.yaml"}, {root, filepath.Join("fx", "good.yaml")}, {sub, filepath.Join("..", "fx", "good.yaml")}} {
 		t.Run(tt.path, func(t *testing.T) {

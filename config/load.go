@@ -60,6 +60,10 @@ func Parse(data []byte) (*Config, error) {
 			return nil, yamlError(err)
 		}
 	}
+	if top := root.Content; len(top) > 0 {
+		k, _ := mapEntry(top[0], "rounds")
+		c.roundsSet = k != nil
+	}
 	c.ApplyDefaults()
 	c.root = &root
 	if err := c.Validate(); err != nil {
@@ -91,6 +95,9 @@ const (
 	PathExamples = "examples" // a JSON Lines file of training examples
 	PathPrompt   = "prompt"   // a prompt template file
 	PathCache    = "cache"    // a cache folder, made when missing
+	// PathArtifact is a served model's artifact (a GGUF file, a folder of
+	// weights, an adapter): it must exist, in whatever form.
+	PathArtifact = "artifact"
 )
 
 // PathField is one path-valued key of a config.
@@ -105,7 +112,12 @@ type PathField struct {
 // list that Resolve and the input checks of `cem run` go through, so a
 // new path key is added here and nowhere else.
 func (c *Config) PathFields() []PathField {
-	fs := []PathField{{Key: "model.path", Kind: PathModel, Path: &c.Model.Path}}
+	modelKind := PathModel
+	if c.Model.Backend == BackendOpenAI {
+		modelKind = PathArtifact // what the trainer trains and the deploy step serves
+	}
+	fs := []PathField{{Key: "model.path", Kind: modelKind, Path: &c.Model.Path},
+		{Key: "model.cache_dir", Kind: PathCache, Path: &c.Model.CacheDir}}
 	for i := range c.Suites {
 		s := &c.Suites[i]
 		fs = append(fs, PathField{Key: fmt.Sprintf("suites[%d].path", i), Label: s.Name, Kind: PathSuite, Path: &s.Path})
@@ -121,6 +133,7 @@ func (c *Config) PathFields() []PathField {
 	if h := c.Helper; h != nil {
 		fs = append(fs,
 			PathField{Key: "helper.path", Kind: PathModel, Path: &h.Path},
+			PathField{Key: "helper.cache_dir", Kind: PathCache, Path: &h.CacheDir},
 			PathField{Key: "helper.prompts.extract", Kind: PathPrompt, Path: &h.Prompts.Extract},
 			PathField{Key: "helper.prompts.write", Kind: PathPrompt, Path: &h.Prompts.Write})
 	}
@@ -252,7 +265,10 @@ func (c *Config) Validate() error {
 	if err := validatePrice("model.price", c.Model.Price); err != nil {
 		return err
 	}
-	return c.validateHelper()
+	if err := c.validateHelper(); err != nil {
+		return err
+	}
+	return c.validateServed()
 }
 
 // validateSlurm checks trainer.slurm and that the slurm backend has a

@@ -25,6 +25,12 @@ type Result struct {
 	Confidence float64 `json:"confidence"`
 	// Margin is the chosen choice's probability minus the runner-up's.
 	Margin float64 `json:"margin"`
+	// Mode is how the item was answered: AnsweredLikelihood,
+	// AnsweredLetterLogprobs, AnsweredLetterGenerated, AnsweredOpen or
+	// AnsweredFailed.
+	Mode string `json:"mode,omitempty"`
+	// Error is why the model failed on the item (Mode AnsweredFailed).
+	Error string `json:"error,omitempty"`
 	// Weight and Topic are copied from the item for reports.
 	Weight float64 `json:"weight,omitempty"`
 	Topic  string  `json:"topic,omitempty"`

@@ -17,9 +17,18 @@ const (
 	// ModeLikelihood scores every choice as the continuation of the prompt
 	// and picks the most likely (needs a model that returns log-probs).
 	ModeLikelihood Mode = "likelihood"
-	// ModeLetter lists the choices with letters, generates, and extracts
-	// the letter (for servers without log-probs), as the CEM paper does.
+	// ModeLetter lists the choices with letters and reads the first
+	// answer token's log-probabilities over the letters (model.LetterScorer,
+	// or Score of each letter); an item the model gives none for is
+	// answered by a generated letter (for servers without prompt
+	// log-probs, as the CEM paper does).
 	ModeLetter Mode = "letter"
+	// ModeGenerate generates after the letter prompt and extracts the
+	// letter; no log-probabilities are asked for.
+	ModeGenerate Mode = "generate"
+	// ModeAuto is ModeLikelihood, falling back to ModeLetter for the
+	// whole exam when the model has no prompt log-probabilities.
+	ModeAuto Mode = "auto"
 )
 
 // Norm says how a choice's token log-probs are combined.
@@ -49,12 +58,18 @@ type Options struct {
 	// Progress, when set, is called after each chunk with the items done
 	// and the total.
 	Progress func(done, total int)
+	// MaxFailures is how many items may fail (the model's error after its
+	// own retries) before Run fails: a chunk that fails is answered again
+	// item by item, and an item that fails alone is recorded with Mode
+	// AnsweredFailed and its Error, and graded wrong. 0 (default) fails
+	// the run at the first failed item, naming it; negative never.
+	MaxFailures int
 }
 
 // applyDefaults fills zero fields with their defaults.
 func (o *Options) applyDefaults() {
 	if o.Mode == "" {
-		o.Mode = ModeLikelihood
+		o.Mode = ModeAuto
 	}
 	if o.Norm == "" {
 		o.Norm = NormMean
@@ -69,8 +84,10 @@ func (o *Options) applyDefaults() {
 
 // validate rejects unknown modes and norms.
 func (o *Options) validate() error {
-	if o.Mode != ModeLikelihood && o.Mode != ModeLetter {
-		return fmt.Errorf("exam: unknown mode %q (want %s or %s)", o.Mode, ModeLikelihood, ModeLetter)
+	switch o.Mode {
+	case ModeLikelihood, ModeLetter, ModeGenerate, ModeAuto:
+	default:
+		return fmt.Errorf("exam: unknown mode %q (want %s, %s, %s or %s)", o.Mode, ModeAuto, ModeLikelihood, ModeLetter, ModeGenerate)
 	}
 	if o.Norm != NormMean && o.Norm != NormSum {
 		return fmt.Errorf("exam: unknown norm %q (want %s or %s)", o.Norm, NormMean, NormSum)
@@ -85,9 +102,11 @@ func (o *Options) validate() error {
 // of each choice (Continuation(choice) after Prompt(item), combined per
 // Norm); the prediction is the best-scoring choice, Confidence its softmax
 // probability over the choice scores and Margin its lead in probability
-// over the runner-up. In ModeLetter the model generates after
-// LetterPrompt and ExtractLetter picks the choice; Scores is then nil and
-// Confidence and Margin are 0.
+// over the runner-up. In ModeLetter the choice letters are scored as the
+// first answer token after LetterPrompt (see ModeLetter); an item without
+// letter log-probs, and every item in ModeGenerate, is answered by
+// generation after LetterPrompt with ExtractLetter picking the choice
+// (Scores nil, Confidence and Margin 0). Each Result records its Mode.
 //
 // Open items are answered by greedy generation after Prompt (stopping at a
 // newline), cleaned by CleanGeneration and graded by MatchOpen against the
@@ -101,13 +120,18 @@ func (o *Options) validate() error {
 // run before the model is called.
 //
 // A model whose Score fails with model.ErrNoLogprobs (a server without
-// prompt log-probs) gets the documented fallback: in ModeLikelihood the
-// whole exam is given again in ModeLetter, without open-answer confidence,
-// so that every item of the run is graded the same way.
+// prompt log-probs) gets the documented fallback: in ModeAuto (the
+// default) the whole exam is given again in ModeLetter (ModeGenerate for a
+// model that is no model.LetterScorer), without open-answer confidence,
+// so that every item of the run is graded the same way. ModeLikelihood
+// returns the error instead.
 func Run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Result, error) {
 	res, err := run(ctx, m, items, opts)
-	if errors.Is(err, model.ErrNoLogprobs) && (opts.Mode == "" || opts.Mode == ModeLikelihood) {
-		opts.Mode, opts.NoOpenConfidence = ModeLetter, true
+	if errors.Is(err, model.ErrNoLogprobs) && (opts.Mode == "" || opts.Mode == ModeAuto) {
+		opts.Mode, opts.NoOpenConfidence = ModeGenerate, true
+		if _, ok := m.(model.LetterScorer); ok {
+			opts.Mode = ModeLetter // the first token's top log-probs, where the server returns them
+		}
 		return run(ctx, m, items, opts)
 	}
 	return res, err
@@ -129,12 +153,18 @@ func run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Resu
 		}
 	}
 	results := make([]Result, 0, len(items))
+	failed := 0
 	for start := 0; start < len(items); start += opts.Batch {
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
 		chunk := items[start:min(start+opts.Batch, len(items))]
 		rs, err := runChunk(ctx, m, chunk, &opts)
+		if err != nil && ctx.Err() == nil && !errors.Is(err, model.ErrNoLogprobs) {
+			// Item by item: the failing item is named, and recorded as
+			// failed while the budget lasts.
+			rs, err = runEach(ctx, m, chunk, &opts, &failed, start)
+		}
 		if err != nil {
 			return results, fmt.Errorf("exam: items %d-%d: %w", start+1, start+len(chunk), err)
 		}
@@ -167,6 +197,8 @@ func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]R
 	type span struct{ item, first, n int }
 	var scored []span
 	var generated []int
+	var letterReqs []model.LetterRequest
+	var lettered []int
 	for i := range items {
 		it := &items[i]
 		rs[i] = Result{ID: it.ID, PredIndex: -1, Weight: it.Weight, Topic: it.Topic}
@@ -175,12 +207,27 @@ func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]R
 			generated = append(generated, i)
 			genReqs = append(genReqs, model.GenerateRequest{Prompt: Prompt(it), MaxTokens: o.MaxTokens, Stop: []string{"\n"}, Seed: o.Seed})
 		case o.Mode == ModeLetter:
+			lettered = append(lettered, i)
+			letterReqs = append(letterReqs, letterRequest(it, o.Seed))
+		case o.Mode == ModeGenerate:
 			generated = append(generated, i)
-			genReqs = append(genReqs, model.GenerateRequest{Prompt: LetterPrompt(it), MaxTokens: min(o.MaxTokens, 8), Stop: []string{"\n"}, Seed: o.Seed})
+			genReqs = append(genReqs, letterGenRequest(it, o))
 		default:
 			scored = append(scored, span{i, len(scoreReqs), len(it.Choices)})
 			for _, c := range it.Choices {
 				scoreReqs = append(scoreReqs, model.ScoreRequest{Prompt: Prompt(it), Continuation: Continuation(c)})
+			}
+		}
+	}
+	if len(letterReqs) > 0 {
+		lps, err := scoreLetters(ctx, m, letterReqs)
+		if err != nil {
+			return nil, fmt.Errorf("score letters: %w", err)
+		}
+		for j, i := range lettered {
+			if lps == nil || !gradeLetters(&rs[i], &items[i], lps[j]) {
+				generated = append(generated, i)
+				genReqs = append(genReqs, letterGenRequest(&items[i], o))
 			}
 		}
 	}
@@ -214,8 +261,10 @@ func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]R
 				r.Prediction = it.Choices[r.PredIndex]
 			}
 			r.Correct = r.PredIndex == it.Answer.Index
+			r.Mode = AnsweredLetterGenerated
 			continue
 		}
+		r.Mode = AnsweredOpen
 		r.Prediction = CleanGeneration(gens[j])
 		r.Correct = MatchOpen(r.Prediction, it)
 		if !o.NoOpenConfidence && r.Prediction != "" {
@@ -257,6 +306,7 @@ func gradeChoices(r *Result, it *Item, scores []model.Score, norm Norm) {
 		}
 	}
 	r.PredIndex = best
+	r.Mode = AnsweredLikelihood
 	r.Prediction = it.Choices[best]
 	r.Correct = best == it.Answer.Index
 	r.Confidence = probs[best]
@@ -296,4 +346,34 @@ func Softmax(x []float64) []float64 {
 		out[i] /= sum
 	}
 	return out
+}
+
+// letterGenRequest is the generation request of a letter-mode answer.
+func letterGenRequest(it *Item, o *Options) model.GenerateRequest {
+	return model.GenerateRequest{Prompt: LetterPrompt(it), MaxTokens: min(o.MaxTokens, 8), Stop: []string{"\n"}, Seed: o.Seed}
+}
+
+// runEach answers a chunk that failed item by item, recording an item
+// that fails alone as that item's failure while *failed stays within
+// o.MaxFailures; first is the chunk's offset in the exam.
+func runEach(ctx context.Context, m model.Model, items []Item, o *Options, failed *int, first int) ([]Result, error) {
+	out := make([]Result, len(items))
+	for i := range items {
+		rs, err := runChunk(ctx, m, items[i:i+1], o)
+		switch {
+		case err == nil:
+			out[i] = rs[0]
+			continue
+		case ctx.Err() != nil || errors.Is(err, model.ErrNoLogprobs):
+			return nil, err
+		}
+		*failed++
+		if o.MaxFailures >= 0 && *failed > o.MaxFailures {
+			return nil, fmt.Errorf("item %d (%s) failed, %d failures > %d allowed (exam.max_failures): %w",
+				first+i+1, items[i].ID, *failed, o.MaxFailures, err)
+		}
+		it := &items[i]
+		out[i] = Result{ID: it.ID, PredIndex: -1, Weight: it.Weight, Topic: it.Topic, Mode: AnsweredFailed, Error: err.Error()}
+	}
+	return out, nil
 }

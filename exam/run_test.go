@@ -140,7 +140,7 @@ func TestRunLikelihoodAndOpen(t *testing.T) {
 
 func TestRunLetter(t *testing.T) {
 	m := &fakeModel{gen: map[string]string{"Chad": "The answer is (B).", "Mali": "A", "Pope": "I think it is Pius"}}
-	rs, err := Run(context.Background(), m, chadItems(), Options{Mode: ModeLetter})
+	rs, err := Run(context.Background(), m, chadItems(), Options{Mode: ModeGenerate})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,5 +249,76 @@ func TestRunFallsBackToLetters(t *testing.T) {
 	}
 	if m.scoreCalls != 1 {
 		t.Errorf("Score called %d times; want 1 (the failed attempt only)", m.scoreCalls)
+	}
+}
+
+// letterModel answers letter requests with fixed top log-probs (nil for
+// items whose question contains "blank"), fails every request whose
+// prompt contains "boom", and generates "B".
+type letterModel struct{ generated int }
+
+func (m *letterModel) Score(ctx context.Context, reqs []model.ScoreRequest) ([]model.Score, error) {
+	return nil, model.ErrNoLogprobs
+}
+
+func (m *letterModel) Generate(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		if strings.Contains(r.Prompt, "boom") {
+			return nil, errors.New("HTTP 500 after retries")
+		}
+		m.generated++
+		out[i] = "B"
+	}
+	return out, nil
+}
+
+func (m *letterModel) ScoreLetters(ctx context.Context, reqs []model.LetterRequest) ([][]float64, error) {
+	out := make([][]float64, len(reqs))
+	for i, r := range reqs {
+		switch {
+		case strings.Contains(r.Prompt, "boom"):
+			return nil, errors.New("HTTP 500 after retries")
+		case strings.Contains(r.Prompt, "blank"):
+			continue
+		}
+		out[i] = []float64{math.Inf(-1), -0.1, -3}[:len(r.Letters)]
+	}
+	return out, nil
+}
+
+// TestRunLetterLogprobsThenGenerated: auto mode on a model without prompt
+// log-probs uses the first token's letter log-probs, falls back to a
+// generated letter per item, records each item's mode, and records a
+// failing item as its failure within the budget.
+func TestRunLetterLogprobsThenGenerated(t *testing.T) {
+	mc := func(id, q string) Item {
+		return Item{ID: id, Question: q, Choices: []string{"x", "y", "z"}, Answer: Answer{Index: 1}}
+	}
+	items := []Item{mc("a", "first?"), mc("b", "blank?"), mc("c", "boom?"), mc("d", "fourth?")}
+	m := &letterModel{}
+	rs, err := Run(t.Context(), m, items, Options{MaxFailures: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{AnsweredLetterLogprobs, AnsweredLetterGenerated, AnsweredFailed, AnsweredLetterLogprobs}
+	for i, r := range rs {
+		if r.Mode != want[i] {
+			t.Errorf("item %s mode %q; want %q", r.ID, r.Mode, want[i])
+		}
+	}
+	if !rs[0].Correct || !rs[1].Correct || rs[2].Correct || rs[2].Error == "" || rs[0].Scores[0] != AbsentLogProb {
+		t.Errorf("results = %+v", rs)
+	}
+	if _, err := Run(t.Context(), m, items, Options{}); err == nil || !strings.Contains(err.Error(), "HTTP 500") {
+		t.Errorf("no failure budget: err %v; want the item's error", err)
+	}
+	items = append(items, mc("e", "boom again?"))
+	if _, err := Run(t.Context(), m, items, Options{MaxFailures: 1}); err == nil || !strings.Contains(err.Error(), "(e)") ||
+		!strings.Contains(err.Error(), "max_failures") {
+		t.Errorf("two failures, budget 1: err %v; want item e named with the budget", err)
+	}
+	if _, err := Run(t.Context(), m, items[:1], Options{Mode: ModeLikelihood}); !errors.Is(err, model.ErrNoLogprobs) {
+		t.Errorf("likelihood mode without log-probs: err %v; want ErrNoLogprobs", err)
 	}
 }

@@ -159,7 +159,7 @@ func (o *Options) check() error {
 	st := o.Workers
 	for name, v := range map[string]any{"Examiner": st.Examiner, "Miner": st.Miner, "Planner": st.Planner,
 		"Retriever": st.Retriever, "Curator": st.Curator, "Builder": st.Builder, "Trainer": st.Trainer, "Opener": st.Opener} {
-		if v == nil {
+		if v == nil && (name == "Examiner" || name == "Opener" || o.Config == nil || !o.Config.ExamOnly()) {
 			missing = append(missing, "Workers."+name)
 		}
 	}

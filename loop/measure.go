@@ -58,6 +58,7 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 			sm.Fixed, sm.Broken = len(c.Fixed), len(c.Broken)
 			sm.McNemar = metrics.McNemar(prev[su.Name], cur[su.Name])
 		}
+		sm.Modes, sm.Failures = modesOf(answers, su.Name)
 		if su.Role == config.RoleGeneral {
 			general = append(general, su.Name)
 		}
@@ -116,4 +117,23 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 		m.Rejects[v.Filter]++
 	}
 	return m
+}
+
+// modesOf counts suite's answers by answering mode, and its failures.
+func modesOf(answers []Answer, suite string) (map[string]int, int) {
+	var modes map[string]int
+	failures := 0
+	for _, a := range answers {
+		if a.Suite != suite || a.Mode == "" {
+			continue
+		}
+		if modes == nil {
+			modes = map[string]int{}
+		}
+		modes[a.Mode]++
+		if a.Error != "" {
+			failures++
+		}
+	}
+	return modes, failures
 }

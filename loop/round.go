@@ -105,7 +105,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	trained, _, _, err := runStep(ctx, st, r, StageTrain, hashOf(StageTrain, th, s.refHash, cfg.Trainer, seed),
 		func(ctx context.Context) (stepOut[TrainResult], error) {
 			dir := filepath.Join(st.roundDir(r), "train")
-			to, err := stg.Trainer.Train(ctx, absRef(from, opts.Dir), model.TrainSet{Dir: dir, Examples: examples, Seed: seed})
+			to, err := stg.Trainer.Train(ctx, absRef(from, opts.Dir), model.TrainSet{Dir: dir, Examples: examples, Seed: seed, Round: r})
 			if err != nil {
 				return stepOut[TrainResult]{}, err
 			}
@@ -131,7 +131,11 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return fmt.Errorf("round %d trained model: %w", r, err)
 	}
-	answers, _, err := examStep(ctx, st, opts, suites, r, to, toHash)
+	examRef, examHash, err := examinedRef(ctx, st, opts, r, to, toHash)
+	if err != nil {
+		return err
+	}
+	answers, _, err := examStep(ctx, st, opts, suites, r, examRef, examHash)
 	if err != nil {
 		return err
 	}
@@ -153,6 +157,11 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		keys = nil
 	}
 	s.mined = append(s.mined, keys)
+	if !m.Gate.Accepted {
+		if err := redeploy(ctx, st, opts, s, r); err != nil {
+			return err
+		}
+	}
 	return s.finishRound(ctx, st, opts, m, answers)
 }
 

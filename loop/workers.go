@@ -85,6 +85,9 @@ type Workers struct {
 	// Meter, when set, reports the usage of metered backends (requests,
 	// tokens, cost); each round's share goes into its metrics.
 	Meter Meter
+	// Deployer, when set, serves each trained model before its exam and
+	// the accepted one again after a rollback (see Deployer).
+	Deployer Deployer
 }
 
 // EventKind says what an Event reports.

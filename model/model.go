@@ -71,6 +71,9 @@ type Ref struct {
 	Backend string `json:"backend"`
 	Path    string `json:"path,omitempty"`
 	Name    string `json:"name,omitempty"`
+	// Revision identifies what a server serves under Name (hashed with
+	// it when there is no Path).
+	Revision string `json:"revision,omitempty"`
 }
 
 // Example is one training example. CPT examples have only Text and train
@@ -93,6 +96,8 @@ type TrainSet struct {
 	Dir      string
 	Examples []Example
 	Seed     int64
+	// Round is the CEM round the set is for (0 when unknown).
+	Round int
 }
 
 // Trainer turns a model and a training set into a new model.

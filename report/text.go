@@ -48,6 +48,10 @@ func Table(w io.Writer, s *rundir.Summary) error {
 	if hosted {
 		head = append(head, "trained tok")
 	}
+	scored := scoredModes(s)
+	if scored {
+		head = append(head, "scoring")
+	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, m := range s.Rounds {
 		row := []string{fmt.Sprint(m.Round), gateWord(m)}
@@ -76,6 +80,9 @@ func Table(w io.Writer, s *rundir.Summary) error {
 		}
 		if hosted {
 			row = append(row, fmt.Sprint(model.TotalUsage(m.Usage).TrainedTokens))
+		}
+		if scored {
+			row = append(row, modeCell(m))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}

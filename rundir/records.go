@@ -33,6 +33,11 @@ type SuiteMetrics struct {
 	Broken int `json:"broken"`
 	// McNemar compares the round's model with the one it started from.
 	McNemar metrics.McNemarTest `json:"mcnemar"`
+	// Modes counts the items by how they were answered (exam.Result.Mode:
+	// likelihood, letter-logprobs, letter-generated, open, failed).
+	Modes map[string]int `json:"modes,omitempty"`
+	// Failures counts the items the model failed on after its retries.
+	Failures int `json:"failures,omitempty"`
 }
 
 // Gate is the accept-or-roll-back decision of a round.

@@ -117,8 +117,7 @@ func newHelper(cfg *config.Config, mt *meter) (*helper, error) {
 	}
 	switch hc.Backend {
 	case config.BackendOpenAI:
-		m, err := openai.New(openai.Config{BaseURL: hc.BaseURL, Model: hc.Name, APIKeyEnv: hc.APIKeyEnv,
-			Price: openaiPrice(hc.Price), Seed: cfg.Seed})
+		m, err := openai.New(OpenAIConfig(hc.ModelConfig, "", cfg.Seed))
 		if err != nil {
 			return nil, &config.FieldError{Key: "helper", Msg: err.Error()}
 		}

@@ -71,6 +71,7 @@ func helperConfig(t *testing.T, srv *modeltest.Server, helperExtra string) *conf
 	t.Helper()
 	y := fmt.Sprintf(`rounds: 1
 model: {backend: openai, base_url: %q, name: toy}
+trainer: {backend: command, command: "true", name: toy} # replaced by sameTrainer
 suites:
   - {name: exam, path: exam.jsonl, role: exam}
 mistakes: {uncertain_margin: 10}

@@ -18,6 +18,12 @@ import (
 type Examiner struct {
 	Batch int
 	Seed  int64
+	// Mode, Norm and MaxFailures are exam.Options'; zero values their defaults.
+	Mode        exam.Mode
+	Norm        exam.Norm
+	MaxFailures int
+	// Log, when set, gets one line per suite: how its items were answered.
+	Log func(string)
 }
 
 var _ loop.Examiner = Examiner{}
@@ -25,6 +31,7 @@ var _ loop.Examiner = Examiner{}
 // Exam runs s's items through m.
 func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress func(int)) ([]rundir.Answer, error) {
 	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed,
+		Mode: e.Mode, Norm: e.Norm, MaxFailures: e.MaxFailures,
 		Progress: func(done, _ int) {
 			if progress != nil {
 				progress(done)
@@ -33,6 +40,7 @@ func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progres
 	if err != nil {
 		return nil, err
 	}
+	e.logModes(s.Name, res)
 	out := make([]rundir.Answer, len(res))
 	for i, r := range res {
 		out[i] = rundir.Answer{Suite: s.Name, Result: r}

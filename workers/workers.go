@@ -46,11 +46,17 @@ type Options struct {
 	// TrainLog, when set, receives the lines of a slurm training job's
 	// log (and notes about the job) as they are written.
 	TrainLog func(line string)
+	// ExamLog, when set, receives one line per examined suite saying how
+	// its items were answered (and how many failed).
+	ExamLog func(line string)
 }
 
 // New returns the stages of a run described by opts.Config.
 func New(opts Options) (loop.Workers, error) {
 	cfg := opts.Config
+	if cfg != nil && cfg.ExamOnly() && opts.Source == nil {
+		return examOnly(opts), nil
+	}
 	if cfg == nil || opts.Source == nil {
 		return loop.Workers{}, fmt.Errorf("workers: need a config and a knowledge source")
 	}
@@ -85,14 +91,14 @@ func New(opts Options) (loop.Workers, error) {
 		return loop.Workers{}, fmt.Errorf("workers: %w", err)
 	}
 	st := loop.Workers{
-		Examiner:  Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed},
+		Examiner:  examiner(cfg, opts.ExamLog),
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
 		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource},
 		Curator:   Curator{Pipeline: pipe},
 		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
-		Opener: Opener{Config: cfg.Model, meter: mt},
+		Opener: Opener{Config: cfg.Model, Seed: cfg.Seed, meter: mt},
 		Tokens: tokens,
 	}
 	if cfg.Extracts() {
@@ -104,17 +110,22 @@ func New(opts Options) (loop.Workers, error) {
 	if cfg.Model.Backend == config.BackendOpenAI || (cfg.Helper != nil && cfg.Helper.Backend == config.BackendOpenAI && help != nil) {
 		st.Meter = mt
 	}
+	if cfg.Deploy != nil {
+		if st.Deployer, err = NewDeployer(cfg, opts.ExamLog); err != nil {
+			return loop.Workers{}, fmt.Errorf("stages: %w", err)
+		}
+	}
 	switch cfg.Trainer.Backend {
 	case config.BackendNative:
 		st.Trainer = &native.Trainer{Options: nativeOptions(cfg.Trainer, opts.TrainProgress)}
 	case config.BackendCommand:
-		tr, err := command.New(command.Config{Command: cfg.Trainer.Command, Format: cfg.Trainer.Format}, nil)
+		tr, err := command.New(commandConfig(cfg), nil)
 		if err != nil {
 			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
-		st.Trainer = tr
+		st.Trainer = keyedTrainer{tr, "trainer.command"}
 	case config.BackendSlurm:
-		tr, err := newSlurm(cfg.Trainer, opts.TrainLog)
+		tr, err := newSlurm(cfg, opts.TrainLog)
 		if err != nil {
 			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
@@ -146,8 +157,9 @@ func New(opts Options) (loop.Workers, error) {
 }
 
 // newSlurm builds the slurm trainer of the trainer section.
-func newSlurm(t config.TrainerConfig, log func(string)) (*slurm.Trainer, error) {
-	cfg := slurm.Config{Config: command.Config{Command: t.Command, Format: t.Format}}
+func newSlurm(c *config.Config, log func(string)) (*slurm.Trainer, error) {
+	t := c.Trainer
+	cfg := slurm.Config{Config: commandConfig(c)}
 	if s := t.Slurm; s != nil {
 		cfg.Partition, cfg.GPUs, cfg.CPUs, cfg.Mem, cfg.Time = s.Partition, s.GPUs, s.CPUs, s.Mem, s.Time
 		cfg.Extra, cfg.CancelOnInterrupt = s.Extra, s.CancelOnInterrupt
@@ -179,6 +191,7 @@ func newFineTune(c *config.Config, log func(string)) (*finetune.Trainer, error) 
 // Opener opens models by backend.
 type Opener struct {
 	Config config.ModelConfig
+	Seed   int64  // seeds the openai backend's retry jitter
 	meter  *meter // counts the usage of openai models, when set
 }
 
@@ -192,11 +205,7 @@ func (o Opener) Open(ctx context.Context, ref model.Ref) (model.Model, error) {
 		return native.OpenRef(ref)
 	case config.BackendOpenAI:
 		name := ref.Name
-		if name == "" {
-			name = o.Config.Name
-		}
-		m, err := openai.New(openai.Config{BaseURL: o.Config.BaseURL, Model: name, APIKeyEnv: o.Config.APIKeyEnv,
-			Price: openaiPrice(o.Config.Price)})
+		m, err := openai.New(OpenAIConfig(o.Config, name, o.Seed))
 		if err != nil {
 			return nil, err
 		}
@@ -208,7 +217,7 @@ func (o Opener) Open(ctx context.Context, ref model.Ref) (model.Model, error) {
 
 // BaseRef is the round-0 model of a config.
 func BaseRef(m config.ModelConfig) model.Ref {
-	return model.Ref{Backend: m.Backend, Path: m.Path, Name: m.Name}
+	return model.Ref{Backend: m.Backend, Path: m.Path, Name: m.Name, Revision: m.Revision}
 }
 
 // allPassages reads every passage of an index.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
@@ -28,9 +29,11 @@ import (
 // runOptions are the flags of `cem run`.
 type runOptions struct {
 	Out    string // run folder
-	Rounds int    // overrides the config's rounds when > 0
-	Index  string // SQLite index; "" means <run>/../runs.sqlite
-	Force  bool   // take over a run folder holding another config's run
+	Rounds int    // overrides the config's rounds when > 0 or RoundsSet
+	// RoundsSet: --rounds was given (so --rounds 0 makes an exam-only run).
+	RoundsSet bool
+	Index     string // SQLite index; "" means <run>/../runs.sqlite
+	Force     bool   // take over a run folder holding another config's run
 }
 
 func (o *runOptions) AddFlags(cmd *cobra.Command) {
@@ -62,6 +65,7 @@ interruption resumes where it stopped.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RoundsSet = cmd.Flags().Changed("rounds")
 			return runRun(cmd.Context(), opts, args[0], cmd.OutOrStdout())
 		},
 	}
@@ -77,7 +81,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if err != nil {
 		return usageError{err}
 	}
-	if opts.Rounds > 0 {
+	if opts.Rounds > 0 || opts.RoundsSet {
 		cfg.Rounds = opts.Rounds
 	}
 	if opts.Out == "" {
@@ -99,9 +103,14 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		}
 		suites = append(suites, loop.Suite{Name: sc.Name, Role: sc.Role, Items: s.Items})
 	}
-	ix, err := workers.OpenSources(cfg)
-	if err != nil {
-		return usageError{fmt.Errorf("%s: %w", path, err)}
+	if err := checkExamMode(cfg, suites); err != nil {
+		return usageError{err}
+	}
+	var ix knowledge.Source // none for an exam-only run
+	if !cfg.ExamOnly() {
+		if ix, err = workers.OpenSources(cfg); err != nil {
+			return usageError{fmt.Errorf("%s: %w", path, err)}
+		}
 	}
 	var general []model.Example
 	if cfg.Mix.GeneralExamples != "" {
@@ -111,7 +120,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	}
 	pr := newPrinter(out)
 	st, err := workers.New(workers.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep,
-		TrainLog: func(l string) { pr.line("  job: " + l) }})
+		TrainLog: func(l string) { pr.line("  job: " + l) }, ExamLog: pr.line})
 	if err != nil {
 		return err
 	}
@@ -151,7 +160,7 @@ func checkInputs(cfg *config.Config) error {
 	var bad []string
 	for _, f := range cfg.PathFields() {
 		p := *f.Path
-		if p == "" || f.Kind == config.PathCache {
+		if p == "" || f.Kind == config.PathCache || !neededInput(cfg, f) {
 			continue
 		}
 		fi, err := os.Stat(p)
@@ -161,6 +170,8 @@ func checkInputs(cfg *config.Config) error {
 			err = fmt.Errorf("%w; %s", err, makeHint(cfg, f))
 		case wantDir && !fi.IsDir():
 			err = fmt.Errorf("%s is a file; want a checkpoint folder (%s)", shownPath(p), makeHint(cfg, f))
+		case f.Kind == config.PathArtifact: // a file or a folder, opaque to cem
+			continue
 		case !wantDir && fi.IsDir():
 			err = fmt.Errorf("%s is a folder; want a file (%s)", shownPath(p), makeHint(cfg, f))
 		case wantDir:

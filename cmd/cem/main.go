@@ -49,6 +49,7 @@ func newRootCommand() *cobra.Command {
 		newModelCommand(),
 		newInitCommand(),
 		newRunCommand(),
+		newExamCommand(),
 		newDemoCommand(),
 		newCompareCommand(),
 		newReportCommand(),

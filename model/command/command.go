@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -43,6 +44,11 @@ type Config struct {
 	// Env adds KEY=VALUE pairs to the command's environment (which is
 	// otherwise cem's own).
 	Env []string `json:"env,omitempty"`
+	// Epochs, LearningRate and BatchTokens are the trainer section's
+	// hyperparameters, passed to the templates as they are (0: unset).
+	Epochs       int     `json:"epochs,omitempty"`
+	LearningRate float64 `json:"learning_rate,omitempty"`
+	BatchTokens  int     `json:"batch_tokens,omitempty"`
 	// Dir is the working directory. Default: the training set's folder.
 	Dir string `json:"dir,omitempty"`
 	// TailLines is how many of the last output lines a failure reports.
@@ -53,16 +59,22 @@ type Config struct {
 	KillGrace time.Duration `json:"kill_grace,omitempty"`
 }
 
-// Fields are what the templates see.
+// Fields are what the templates see. Every path is absolute.
 type Fields struct {
 	Config   string // the trainer config written by the export ("" for jsonl)
 	Data     string // the training data: a JSONL file, or the export folder
 	OutDir   string // where the command must write the new model (staging folder)
 	From     string // the base model: Ref.Path, or Ref.Name when there is no path
 	FromName string // Ref.Name of the base model
-	Round    int    // from a training-set folder named round-<r> or inside one (round-<r>/train), else 0
-	Dir      string // the training set's folder
-	Seed     int64  // the training set's seed
+	// Round is the set's round (TrainSet.Round), else from a folder named
+	// round-<r> or inside one (round-<r>/train), else 0.
+	Round int
+	Dir   string // the training set's folder
+	Seed  int64  // the training set's seed
+	// Epochs, LearningRate and BatchTokens are Config's.
+	Epochs       int
+	LearningRate float64
+	BatchTokens  int
 }
 
 // Line is one line of the command's output.
@@ -142,9 +154,11 @@ func parse(name, text string) (*template.Template, error) {
 	return t, nil
 }
 
-func expand(t *template.Template, f Fields) (string, error) {
+func expand(t *template.Template, f Fields) (string, error) { return expandAny(t, f) }
+
+func expandAny(t *template.Template, data any) (string, error) {
 	var b strings.Builder
-	if err := t.Execute(&b, f); err != nil {
+	if err := t.Execute(&b, data); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -162,10 +176,15 @@ func (t *Trainer) Train(ctx context.Context, from model.Ref, set model.TrainSet)
 	if err != nil {
 		return model.Ref{}, err
 	}
-	if err := t.run(ctx, job.Argv, set.Dir); err != nil {
+	var rep reported
+	if err := t.run(ctx, job.Argv, job.Fields.Dir, rep.line); err != nil {
 		return model.Ref{}, err
 	}
-	return t.Finish(job)
+	ref, err := t.finish(job, &rep)
+	if err != nil {
+		return model.Ref{}, err
+	}
+	return ref, nil
 }
 
 // Job is a prepared training command: the expanded command line, the
@@ -186,17 +205,31 @@ func (t *Trainer) Prepare(from model.Ref, set model.TrainSet) (Job, error) {
 	if set.Dir == "" {
 		return Job{}, errors.New("command: the training set has no folder (TrainSet.Dir)")
 	}
-	f := Fields{From: from.Path, FromName: from.Name, Dir: set.Dir, Seed: set.Seed}
-	if f.From == "" {
+	dir, err := filepath.Abs(set.Dir)
+	if err != nil {
+		return Job{}, fmt.Errorf("command: %w", err)
+	}
+	f := Fields{From: from.Path, FromName: from.Name, Dir: dir, Seed: set.Seed,
+		Epochs: t.cfg.Epochs, LearningRate: t.cfg.LearningRate, BatchTokens: t.cfg.BatchTokens}
+	if f.From != "" {
+		if f.From, err = filepath.Abs(f.From); err != nil {
+			return Job{}, fmt.Errorf("command: %w", err)
+		}
+	} else {
 		f.From = from.Name
 	}
-	f.Round = RoundOf(set.Dir)
+	f.Round = set.Round
+	if f.Round == 0 {
+		f.Round = RoundOf(set.Dir)
+	}
 	final, err := expand(t.out, f)
 	if err != nil {
 		return Job{}, fmt.Errorf("command: out_dir: %w", err)
 	}
-	final = filepath.Clean(final)
-	if from.Path != "" && filepath.Clean(from.Path) == final {
+	if final, err = filepath.Abs(final); err != nil {
+		return Job{}, fmt.Errorf("command: out_dir: %w", err)
+	}
+	if from.Path != "" && f.From == final {
 		return Job{}, fmt.Errorf("command: out_dir %s is the base model's folder; it would be overwritten", final)
 	}
 	if _, err := os.Stat(final); err == nil {
@@ -223,9 +256,24 @@ func (t *Trainer) Prepare(from model.Ref, set model.TrainSet) (Job, error) {
 // final folder (a final folder with no staging folder beside it is taken
 // as renamed by an earlier Finish), and the name template is expanded.
 // It fails when there is neither a folder nor a name.
-func (t *Trainer) Finish(job Job) (model.Ref, error) {
+func (t *Trainer) Finish(job Job) (model.Ref, error) { return t.finish(job, &reported{}) }
+
+// finish is Finish with what the command reported on its output: a
+// CEM_MODEL_PATH or CEM_MODEL_NAME line wins over the folder and the
+// name template.
+func (t *Trainer) finish(job Job, rep *reported) (model.Ref, error) {
 	ref := model.Ref{Backend: t.cfg.Backend}
-	if _, err := os.Stat(job.Fields.OutDir); err == nil {
+	if rep.path != "" {
+		p := rep.path
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(job.Fields.Dir, p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return model.Ref{}, fmt.Errorf("command: %s=%s: %w", ReportPath, rep.path, err)
+		}
+		os.RemoveAll(job.Fields.OutDir) // unused staging folder
+		ref.Path = p
+	} else if _, err := os.Stat(job.Fields.OutDir); err == nil {
 		if err := os.Rename(job.Fields.OutDir, job.Final); err != nil {
 			return model.Ref{}, fmt.Errorf("command: %w", err)
 		}
@@ -239,12 +287,16 @@ func (t *Trainer) Finish(job Job) (model.Ref, error) {
 			return model.Ref{}, fmt.Errorf("command: name: %w", err)
 		}
 	}
+	if rep.name != "" {
+		ref.Name = rep.name
+	}
 	if ref.Path == "" && ref.Name == "" {
 		prog := ""
 		if len(job.Argv) > 0 {
 			prog = job.Argv[0]
 		}
-		return model.Ref{}, fmt.Errorf("command: %s succeeded but wrote no %s and no name template is set", prog, job.Fields.OutDir)
+		return model.Ref{}, fmt.Errorf("command: %s succeeded but wrote no %s, printed no %s= or %s= line, and no name template is set",
+			prog, job.Fields.OutDir, ReportPath, ReportName)
 	}
 	return ref, nil
 }
@@ -257,7 +309,7 @@ func RoundOf(dir string) int { return jobstate.Round(dir) }
 // Config.
 func (t *Trainer) export(f *Fields, set model.TrainSet) error {
 	if t.cfg.Format == FormatJSONL {
-		f.Data = filepath.Join(set.Dir, "command", "trainset.jsonl")
+		f.Data = filepath.Join(f.Dir, "command", "trainset.jsonl")
 		if err := os.MkdirAll(filepath.Dir(f.Data), 0o755); err != nil {
 			return fmt.Errorf("command: %w", err)
 		}
@@ -266,11 +318,44 @@ func (t *Trainer) export(f *Fields, set model.TrainSet) error {
 		}
 		return nil
 	}
-	res, err := export.Write(filepath.Join(set.Dir, "export-"+t.cfg.Format), export.Format(t.cfg.Format), set.Examples,
+	res, err := export.Write(filepath.Join(f.Dir, "export-"+t.cfg.Format), export.Format(t.cfg.Format), set.Examples,
 		export.Options{BaseModel: f.From, OutputDir: f.OutDir, Round: f.Round, Seed: set.Seed})
 	if err != nil {
 		return fmt.Errorf("command: %w", err)
 	}
 	f.Data, f.Config = res.Dir, res.Config
 	return nil
+}
+
+// Lines a training command may print on its standard output to say what
+// it made: the new model's artifact (a path, relative to the training
+// set's folder or absolute) or its name (a served or hosted model).
+const (
+	ReportPath = "CEM_MODEL_PATH"
+	ReportName = "CEM_MODEL_NAME"
+)
+
+// reported is what the command printed about its result (the last line
+// of each kind wins).
+type reported struct {
+	mu         sync.Mutex
+	path, name string
+}
+
+func (r *reported) line(l Line) {
+	if l.Stream != "stdout" {
+		return
+	}
+	k, v, ok := strings.Cut(strings.TrimSpace(l.Text), "=")
+	if !ok || strings.TrimSpace(v) == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch k {
+	case ReportPath:
+		r.path = strings.TrimSpace(v)
+	case ReportName:
+		r.name = strings.TrimSpace(v)
+	}
 }

@@ -27,7 +27,7 @@ func (e *ExitError) Error() string {
 }
 
 // run starts argv and waits for it, streaming output lines.
-func (t *Trainer) run(ctx context.Context, argv []string, setDir string) error {
+func (t *Trainer) run(ctx context.Context, argv []string, setDir string, also func(Line)) error {
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = t.cfg.Dir
 	if cmd.Dir == "" {
@@ -35,8 +35,17 @@ func (t *Trainer) run(ctx context.Context, argv []string, setDir string) error {
 	}
 	cmd.Env = append(os.Environ(), t.cfg.Env...)
 	tail := &tailBuffer{max: t.cfg.TailLines}
-	stdout := &lineWriter{stream: "stdout", tail: tail, onLine: t.onLine}
-	stderr := &lineWriter{stream: "stderr", tail: tail, onLine: t.onLine}
+	onLine := t.onLine
+	if also != nil {
+		onLine = func(l Line) {
+			also(l)
+			if t.onLine != nil {
+				t.onLine(l)
+			}
+		}
+	}
+	stdout := &lineWriter{stream: "stdout", tail: tail, onLine: onLine}
+	stderr := &lineWriter{stream: "stderr", tail: tail, onLine: onLine}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	stop := setProcessGroup(cmd, t.cfg.KillGrace)
 	if err := cmd.Start(); err != nil {

@@ -68,6 +68,8 @@ type Config struct {
 	// raw text sent to /v1/completions (for scoring, and for generation in
 	// completions mode). It sees {{.Prompt}}. Default "{{.Prompt}}".
 	PromptTemplate string `json:"prompt_template,omitempty"`
+	// Headers are extra HTTP headers sent with every request.
+	Headers map[string]string `json:"headers,omitempty"`
 	// Price turns token counts into a cost estimate. Zero means free.
 	Price Price `json:"price,omitzero"`
 	// HTTPClient sends the requests. Default: a plain http.Client (the

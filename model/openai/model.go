@@ -3,10 +3,13 @@ package openai
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 
 	sdk "github.com/openai/openai-go/v3"
@@ -28,6 +31,8 @@ type Model struct {
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+
+	noTop atomic.Bool // the server refused top log-probabilities (ScoreLetters)
 
 	probeMu     sync.Mutex
 	probed      bool
@@ -64,12 +69,16 @@ func New(cfg Config) (*Model, error) {
 	if cfg.CacheDir != "" {
 		m.cache = &diskCache{dir: cfg.CacheDir}
 	}
-	m.client = sdk.NewClient(
+	opts := []option.RequestOption{
 		option.WithBaseURL(cfg.BaseURL),
 		option.WithAPIKey(key), // also overrides any OPENAI_API_KEY in the environment
 		option.WithHTTPClient(cfg.HTTPClient),
 		option.WithMaxRetries(0), // retries are ours: seeded jitter, one accounting path
-	)
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.Headers)) {
+		opts = append(opts, option.WithHeader(k, cfg.Headers[k]))
+	}
+	m.client = sdk.NewClient(opts...)
 	return m, nil
 }
 
