@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cemlab/cem/internal/jsonl"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/native"
 	"github.com/cemlab/cem/nn"
@@ -181,7 +183,8 @@ func runModelNew(ctx context.Context, opts modelTrainOptions, out io.Writer) err
 	return nil
 }
 
-// readExamples reads JSON Lines of model.Example; errors name file:line.
+// readExamples reads JSON Lines of model.Example, rejecting unknown
+// keys; errors name file:line.
 func readExamples(path string) ([]model.Example, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -189,26 +192,21 @@ func readExamples(path string) ([]model.Example, error) {
 	}
 	defer f.Close()
 	var out []model.Example
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
+	err = jsonl.Lines(bufio.NewReader(f), path, func(_ int, b []byte) error {
 		var ex model.Example
-		dec := json.NewDecoder(strings.NewReader(text))
+		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&ex); err != nil {
-			return nil, usagef("%s:%d: %v", path, line, err)
+			return err
 		}
 		if ex.Text == "" {
-			return nil, usagef("%s:%d: example %q has no text", path, line, ex.ID)
+			return fmt.Errorf("example %q has no text", ex.ID)
 		}
 		out = append(out, ex)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, usagef("%s: %v", path, err)
+		return nil
+	})
+	if err != nil {
+		return nil, usageError{err}
 	}
 	if len(out) == 0 {
 		return nil, usagef("%s: no examples", path)
