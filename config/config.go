@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/cemlab/cem/internal/defaults"
+
 	"fmt"
 	"strings"
 	"time"
@@ -345,13 +347,13 @@ func (c *Config) ApplyDefaults() {
 		c.Trainer.Backend = BackendNative
 	}
 	if c.Trainer.Epochs == 0 {
-		c.Trainer.Epochs = 2
+		c.Trainer.Epochs = defaults.Epochs
 	}
 	if c.Trainer.LearningRate == 0 {
-		c.Trainer.LearningRate = 1e-3
+		c.Trainer.LearningRate = defaults.LearningRate
 	}
 	if c.Exam.BatchSize == 0 {
-		c.Exam.BatchSize = 64
+		c.Exam.BatchSize = defaults.ExamBatch
 	}
 	for i := range c.Suites {
 		if c.Suites[i].Name == "" {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/cemlab/cem/internal/defaults"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -43,10 +45,10 @@ func (o *modelTrainOptions) addTrainFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.Data, "data", "", "training examples, JSON Lines (one model.Example per line: id, kind, prompt, text, weight)")
 	f.StringVar(&o.Out, "out", "", "output checkpoint folder (required)")
-	f.IntVar(&o.Epochs, "epochs", 1, "passes over the examples (ignored when --steps is set)")
+	f.IntVar(&o.Epochs, "epochs", defaults.Epochs, "passes over the examples (ignored when --steps is set)")
 	f.IntVar(&o.Steps, "steps", 0, "optimiser steps (0: derived from --epochs)")
 	f.IntVar(&o.MinSteps, "min-steps", 0, "floor on the steps derived from --epochs (small data sets)")
-	f.Float64Var(&o.LR, "lr", 1e-3, "peak learning rate (warmup then cosine decay to 10%)")
+	f.Float64Var(&o.LR, "lr", defaults.LearningRate, "peak learning rate (warmup then cosine decay to 10%)")
 	f.IntVar(&o.BatchTokens, "batch-tokens", 4096, "token positions per optimiser step")
 	f.IntVar(&o.SeqLen, "seq-len", 0, "packed row length (0: the model's max_seq_len)")
 	f.IntVar(&o.Warmup, "warmup", 0, "warmup steps (0: min(100, steps/10))")

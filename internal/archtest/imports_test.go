@@ -22,6 +22,7 @@ var layers = []struct {
 	name     string
 	packages []string
 }{
+	{"defaults", []string{"internal/defaults"}},
 	{"base", []string{"internal/archtest", "internal/atomicfile", "internal/digest", "internal/textnorm", "internal/fuzzseed", "metrics", "config"}},
 	{"files and clients", []string{"internal/jsonl", "internal/jobstate", "internal/polite", "internal/runlock"}},
 	{"kernels", []string{"tensor/kernel"}},
