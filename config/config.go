@@ -131,11 +131,11 @@ type HelperConfig struct {
 // file) replacing the built-in ones; `cem init --prompts DIR` writes the
 // built-in ones out as a starting point.
 type PromptsConfig struct {
-	// Extract is the knowledge-point prompt (placeholders {question},
-	// {choices}, {answer}, {topic}, {max}).
+	// Extract is the knowledge-point prompt (text/template: {{.Question}},
+	// {{.Choices}}, {{.Answer}}, {{.Topic}}, {{.Max}}).
 	Extract string `yaml:"extract"`
-	// Write is the question-writing prompt (placeholders {passage},
-	// {answer}, {topic}, {max}).
+	// Write is the question-writing prompt (text/template: {{.Passage}},
+	// {{.Answer}}, {{.Topic}}, {{.Max}}).
 	Write string `yaml:"write"`
 }
 
