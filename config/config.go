@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/cemlab/cem/internal/defaults"
+
 	"fmt"
 	"strings"
 	"time"
@@ -137,11 +139,11 @@ type HelperConfig struct {
 // file) replacing the built-in ones; `cem init --prompts DIR` writes the
 // built-in ones out as a starting point.
 type PromptsConfig struct {
-	// Extract is the knowledge-point prompt (placeholders {question},
-	// {choices}, {answer}, {topic}, {max}).
+	// Extract is the knowledge-point prompt (text/template: {{.Question}},
+	// {{.Choices}}, {{.Answer}}, {{.Topic}}, {{.Max}}).
 	Extract string `yaml:"extract"`
-	// Write is the question-writing prompt (placeholders {passage},
-	// {answer}, {topic}, {max}).
+	// Write is the question-writing prompt (text/template: {{.Passage}},
+	// {{.Answer}}, {{.Topic}}, {{.Max}}).
 	Write string `yaml:"write"`
 }
 
@@ -383,13 +385,13 @@ func (c *Config) ApplyDefaults() {
 		c.Trainer.Backend = BackendNative
 	}
 	if c.Trainer.Epochs == 0 {
-		c.Trainer.Epochs = 2
+		c.Trainer.Epochs = defaults.Epochs
 	}
 	if c.Trainer.LearningRate == 0 {
-		c.Trainer.LearningRate = 1e-3
+		c.Trainer.LearningRate = defaults.LearningRate
 	}
 	if c.Exam.BatchSize == 0 {
-		c.Exam.BatchSize = 64
+		c.Exam.BatchSize = defaults.ExamBatch
 	}
 	c.applyServedDefaults()
 	for i := range c.Suites {

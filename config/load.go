@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -50,14 +51,17 @@ func Load(path string) (*Config, error) {
 func Parse(data []byte) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(err)
+		return nil, syntaxError(err)
 	}
 	var c Config
 	if len(bytes.TrimSpace(data)) > 0 {
+		if fe := checkTree(&root, reflect.TypeFor[Config]()); fe != nil {
+			return nil, fe
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil {
-			return nil, yamlError(err)
+			return nil, &FieldError{Key: "config", Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 		}
 	}
 	if top := root.Content; len(top) > 0 {
@@ -159,28 +163,14 @@ func (c *Config) Where(key string) string {
 	return ""
 }
 
-var (
-	yamlLine     = regexp.MustCompile(`line (\d+): (.*)`)
-	unknownField = regexp.MustCompile(`field (\S+) not found`)
-)
-
-// yamlError turns a yaml.v3 error into a *FieldError for its first
-// problem, keeping the key named in the message.
-func yamlError(err error) error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
+// syntaxError turns a YAML syntax error into a *FieldError. yaml.v3
+// gives no node and no structured position for one, only its message
+// "yaml: line N: what"; the line is read from there.
+func syntaxError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	fe := &FieldError{Key: "config", Msg: msg}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		fe.Line, _ = strconv.Atoi(m[1])
-		fe.Msg = m[2]
-		if f := unknownField.FindStringSubmatch(fe.Msg); f != nil {
-			fe.Key = f[1]
-			fe.Msg = "unknown key"
-		}
+	if n, err := fmt.Sscanf(msg, "line %d:", &fe.Line); n == 1 && err == nil {
+		fe.Msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 	}
 	return fe
 }

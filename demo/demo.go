@@ -95,6 +95,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := opts.applyDefaults(); err != nil {
 		return nil, err
 	}
+	// The loop resolves a relative model path against the run folder, so
+	// the workspace (and every path under it) is made absolute first.
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("demo: workspace: %w", err)
+	}
+	opts.Dir = dir
 	log := opts.Log
 	// One demo at a time per workspace: it writes the index, base models
 	// and suites there. Under the lock, the temporary files of writes a

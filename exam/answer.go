@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cemlab/cem/internal/jsonl"
 )
 
 // Variants of an item with respect to its fact.
@@ -164,11 +166,5 @@ func (it *Item) Golds() []string {
 // MarshalJSONLine returns the item as one JSON Lines record (with the
 // trailing newline), HTML characters unescaped.
 func (it *Item) MarshalJSONLine() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(it); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return jsonl.Marshal([]*Item{it})
 }

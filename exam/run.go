@@ -1,6 +1,8 @@
 package exam
 
 import (
+	"github.com/cemlab/cem/internal/defaults"
+
 	"context"
 	"errors"
 	"fmt"
@@ -44,7 +46,7 @@ const (
 type Options struct {
 	Mode Mode // default ModeLikelihood
 	Norm Norm // default NormMean
-	// Batch is the number of items per model call (default 32): each
+	// Batch is the number of items per model call (default defaults.ExamBatch, 64): each
 	// chunk makes at most one Score call and one Generate call.
 	Batch int
 	// MaxTokens bounds a generated answer (default 32 for open items, and
@@ -75,7 +77,7 @@ func (o *Options) applyDefaults() {
 		o.Norm = NormMean
 	}
 	if o.Batch <= 0 {
-		o.Batch = 32
+		o.Batch = defaults.ExamBatch
 	}
 	if o.MaxTokens <= 0 {
 		o.MaxTokens = 32

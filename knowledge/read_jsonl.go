@@ -2,17 +2,15 @@ package knowledge
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"unicode/utf8"
-)
 
-// maxJSONLLine bounds one JSON Lines record.
-const maxJSONLLine = 16 << 20
+	"github.com/cemlab/cem/internal/jsonl"
+)
 
 // jsonlRecord is the accepted shape of one line; "licence" is taken as a
 // spelling of "license".
@@ -33,37 +31,26 @@ type jsonlRecord struct {
 // errors; source is the Source given to records without one (and the
 // Corpus name). Blank lines are allowed. The first line that is not a
 // JSON object, lacks id or text, is not UTF-8, or repeats an earlier id
-// stops reading with an error "name:line: what is wrong".
+// stops reading with a *jsonl.LineError "name:line: what is wrong".
 func ReadJSONL(r io.Reader, name, source string) (*Corpus, error) {
 	c := &Corpus{Name: source}
 	seen := map[string]int{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		if !utf8.Valid(b) {
-			return nil, fmt.Errorf("%s:%d: not valid UTF-8", name, line)
-		}
+	err := jsonl.Lines(r, name, func(line int, b []byte) error {
 		if b[0] != '{' {
-			return nil, fmt.Errorf("%s:%d: want a JSON object, got %q", name, line, truncate(string(b), 20))
+			return fmt.Errorf("want a JSON object, got %q", truncate(string(b), 20))
 		}
 		var rec jsonlRecord
 		if err := json.Unmarshal(b, &rec); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			return err
 		}
 		switch {
 		case rec.ID == "":
-			return nil, fmt.Errorf("%s:%d: missing \"id\"", name, line)
+			return errors.New("missing \"id\"")
 		case rec.Text == "":
-			return nil, fmt.Errorf("%s:%d: record %q has no \"text\"", name, line, rec.ID)
+			return fmt.Errorf("record %q has no \"text\"", rec.ID)
 		}
 		if prev, dup := seen[rec.ID]; dup {
-			return nil, fmt.Errorf("%s:%d: id %q already used on line %d", name, line, rec.ID, prev)
+			return fmt.Errorf("id %q already used on line %d", rec.ID, prev)
 		}
 		seen[rec.ID] = line
 		if rec.Source == "" {
@@ -76,9 +63,10 @@ func ReadJSONL(r io.Reader, name, source string) (*Corpus, error) {
 			ID: rec.ID, Source: rec.Source, Title: rec.Title, Text: rec.Text,
 			URL: rec.URL, License: rec.License, Fields: rec.Fields,
 		})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -101,12 +89,8 @@ func ReadJSONLFile(path, source string) (*Corpus, error) {
 // WriteJSONL writes passages as JSON Lines, the format ReadJSONL reads.
 func WriteJSONL(w io.Writer, passages []Passage) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for i := range passages {
-		if err := enc.Encode(&passages[i]); err != nil {
-			return fmt.Errorf("passage %q: %w", passages[i].ID, err)
-		}
+	if err := jsonl.Encode(bw, passages); err != nil {
+		return err
 	}
 	return bw.Flush()
 }

@@ -172,7 +172,7 @@ func TestReadJSONL(t *testing.T) {
 		{"no text", `{"id":"a"}`, "in.jsonl:1: record \"a\" has no \"text\""},
 		{"duplicate", "{\"id\":\"a\",\"text\":\"x\"}\n\n{\"id\":\"a\",\"text\":\"y\"}", "in.jsonl:3: id \"a\" already used on line 1"},
 		{"bad type", `{"id":1,"text":"x"}`, "in.jsonl:1: json: cannot unmarshal"},
-		{"bad utf8", "{\"id\":\"a\",\"text\":\"\xff\"}", "in.jsonl:1: not valid UTF-8"},
+		{"bad utf8", "{\"id\":\"a\",\"text\":\"\xff\"}", "in.jsonl:1: invalid UTF-8 at byte 19"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cemlab/cem/internal/prompttmpl"
 	"github.com/cemlab/cem/model"
 )
 
@@ -18,27 +19,30 @@ type Generator interface {
 var _ Generator = model.Model(nil)
 
 // DefaultTemplate is the prompt LLM sends, the file prompts/extract.tmpl
-// (users copy it to override it). Placeholders: {question}, {answer},
-// {choices} (comma-separated, or "none"), {topic} and {max} (the number
-// of queries wanted).
+// (users copy it to override it): a text/template over PromptFields.
 var DefaultTemplate = extractTemplate
 
 //go:embed prompts/extract.tmpl
 var extractTemplate string
 
-// Placeholders of the extraction template.
-var templatePlaceholders = []string{"{question}", "{choices}", "{answer}", "{topic}", "{max}"}
+// PromptFields are the fields of the extraction template: {{.Question}},
+// {{.Choices}} (comma-separated, or "none"), {{.Answer}}, {{.Topic}} and
+// {{.Max}} (the number of queries wanted).
+type PromptFields struct {
+	Question, Choices, Answer, Topic string
+	Max                              int
+}
 
-// CheckTemplate reports a template that cannot work: an empty one, or one
-// without {question} (the model would not see the mistake).
+// CheckTemplate reports a template that cannot work: an empty one, one
+// that does not parse or names a field PromptFields lacks, or one
+// without {{.Question}} (the model would not see the mistake).
 func CheckTemplate(tpl string) error {
-	if strings.TrimSpace(tpl) == "" {
-		return fmt.Errorf("empty prompt template")
-	}
-	if !strings.Contains(tpl, "{question}") {
-		return fmt.Errorf("prompt template has no {question} placeholder (placeholders: %s)", strings.Join(templatePlaceholders, " "))
-	}
-	return nil
+	_, err := parseTemplate(tpl)
+	return err
+}
+
+func parseTemplate(tpl string) (*prompttmpl.Template, error) {
+	return prompttmpl.Parse("extract.tmpl", tpl, PromptFields{}, "Question")
 }
 
 // LLM is an Extractor that asks a model for search queries. The point's
@@ -73,7 +77,11 @@ func (l LLM) Extract(ctx context.Context, m Mistake) ([]KnowledgePoint, error) {
 		maxTok = 96
 	}
 	kps := Points(m, l.Options)
-	req := model.GenerateRequest{Prompt: l.Prompt(m, maxQ), MaxTokens: maxTok, Seed: l.Seed}
+	prompt, err := l.Prompt(m, maxQ)
+	if err != nil {
+		return nil, fmt.Errorf("extract knowledge points of item %s: %w", m.Item.ID, err)
+	}
+	req := model.GenerateRequest{Prompt: prompt, MaxTokens: maxTok, Seed: l.Seed}
 	out, err := l.Model.Generate(ctx, []model.GenerateRequest{req})
 	if err != nil {
 		return nil, fmt.Errorf("extract knowledge points of item %s: %w", m.Item.ID, err)
@@ -91,11 +99,16 @@ func (l LLM) Extract(ctx context.Context, m Mistake) ([]KnowledgePoint, error) {
 	return kps, nil
 }
 
-// Prompt fills the template for m.
-func (l LLM) Prompt(m Mistake, maxQueries int) string {
+// Prompt fills the template for m; it fails on a template CheckTemplate
+// rejects.
+func (l LLM) Prompt(m Mistake, maxQueries int) (string, error) {
 	tpl := l.Template
 	if tpl == "" {
 		tpl = DefaultTemplate
+	}
+	t, err := parseTemplate(tpl)
+	if err != nil {
+		return "", err
 	}
 	choices := "none"
 	if len(m.Item.Choices) > 0 {
@@ -105,10 +118,8 @@ func (l LLM) Prompt(m Mistake, maxQueries int) string {
 	if topic == "" {
 		topic = "general"
 	}
-	return strings.NewReplacer(
-		"{question}", m.Item.Question, "{answer}", AnswerText(m.Item),
-		"{choices}", choices, "{topic}", topic, "{max}", fmt.Sprint(maxQueries),
-	).Replace(tpl)
+	return t.Execute(PromptFields{Question: m.Item.Question, Answer: AnswerText(m.Item),
+		Choices: choices, Topic: topic, Max: maxQueries})
 }
 
 var bulletRE = regexp.MustCompile(`^\s*(?:[-*•]+|\d+[.)]|query\s*\d*\s*:)\s*`)

@@ -166,7 +166,7 @@ func TestLLM(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := &scripted{reply: tt.reply}
-			kps, err := LLM{Model: g, Template: "Q={question} A={answer} C={choices} N={max}"}.Extract(context.Background(), m)
+			kps, err := LLM{Model: g, Template: "Q={{.Question}} A={{.Answer}} C={{.Choices}} N={{.Max}}"}.Extract(context.Background(), m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,10 +212,10 @@ func TestKeyTermsQuiz(t *testing.T) {
 }
 
 func TestTemplatesAndExtractorNames(t *testing.T) {
-	if err := CheckTemplate(DefaultTemplate); err != nil || !strings.Contains(DefaultTemplate, "{answer}") {
+	if err := CheckTemplate(DefaultTemplate); err != nil || !strings.Contains(DefaultTemplate, "{{.Answer}}") {
 		t.Errorf("built-in template (prompts/extract.tmpl) = %q, check %v; want a valid template", DefaultTemplate, err)
 	}
-	for _, bad := range []string{"", "  \n", "queries about {answer}"} {
+	for _, bad := range []string{"", "  \n", "queries about {{.Answer}}", "{{.Question}} {{.Colour}}", "{{.Question"} {
 		if CheckTemplate(bad) == nil {
 			t.Errorf("CheckTemplate(%q) = nil; want an error", bad)
 		}

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"github.com/cemlab/cem/internal/defaults"
+
 	"math"
 	"runtime"
 	"sync"
@@ -23,7 +25,7 @@ type OptimConfig struct {
 
 func (o OptimConfig) withDefaults() OptimConfig {
 	if o.LR == 0 {
-		o.LR = 1e-3
+		o.LR = defaults.LearningRate
 	}
 	if o.MinLRFrac == 0 {
 		o.MinLRFrac = 0.1

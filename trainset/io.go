@@ -1,14 +1,13 @@
 package trainset
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/cemlab/cem/internal/atomicfile"
+	"github.com/cemlab/cem/internal/jsonl"
 	"github.com/cemlab/cem/model"
 )
 
@@ -16,16 +15,7 @@ import (
 // model.Example per line), through a temporary file renamed over path,
 // so a failed write never leaves a partial file.
 func WriteExamples(path string, examples []model.Example) error {
-	err := atomicfile.WriteFile(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for _, e := range examples {
-			if err := enc.Encode(e); err != nil {
-				return fmt.Errorf("example %s: %w", e.ID, err)
-			}
-		}
-		return nil
-	}, 0o600)
+	err := atomicfile.WriteFile(path, func(w io.Writer) error { return jsonl.Encode(w, examples) }, 0o600)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -33,31 +23,10 @@ func WriteExamples(path string, examples []model.Example) error {
 }
 
 // ReadExamples reads a JSON Lines file written by WriteExamples. Blank
-// lines are skipped; errors name the file and line.
+// lines are skipped; errors are *jsonl.LineError values naming the file
+// and line.
 func ReadExamples(path string) ([]model.Example, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []model.Example
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 64<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var e model.Example
-		if err := json.Unmarshal(line, &e); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-		out = append(out, e)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return out, nil
+	return jsonl.Read[model.Example](path, nil)
 }
 
 // WriteManifest writes m to path as indented JSON, atomically.

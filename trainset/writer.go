@@ -8,30 +8,36 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/internal/prompttmpl"
 	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/model"
 )
 
 // DefaultWriterTemplate is LLMWriter's prompt, the file
-// prompts/write.tmpl (users copy it to override it). Placeholders:
-// {passage}, {answer}, {topic} and {max}.
+// prompts/write.tmpl (users copy it to override it): a text/template over
+// WriterFields.
 var DefaultWriterTemplate = writeTemplate
 
 //go:embed prompts/write.tmpl
 var writeTemplate string
 
+// WriterFields are the fields of the question-writing template:
+// {{.Passage}}, {{.Answer}}, {{.Topic}} and {{.Max}}.
+type WriterFields struct {
+	Passage, Answer, Topic string
+	Max                    int
+}
+
 // CheckWriterTemplate reports a template that cannot work: an empty one,
-// or one without {passage} or {answer}.
+// one that does not parse or names a field WriterFields lacks, or one
+// without {{.Passage}} or {{.Answer}}.
 func CheckWriterTemplate(tpl string) error {
-	if strings.TrimSpace(tpl) == "" {
-		return fmt.Errorf("empty prompt template")
-	}
-	for _, p := range []string{"{passage}", "{answer}"} {
-		if !strings.Contains(tpl, p) {
-			return fmt.Errorf("prompt template has no %s placeholder (placeholders: {passage} {answer} {topic} {max})", p)
-		}
-	}
-	return nil
+	_, err := parseWriterTemplate(tpl)
+	return err
+}
+
+func parseWriterTemplate(tpl string) (*prompttmpl.Template, error) {
+	return prompttmpl.Parse("write.tmpl", tpl, WriterFields{}, "Passage", "Answer")
 }
 
 // LLMWriter is a QuestionWriter that asks a model for questions about a
@@ -72,8 +78,15 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 	if topic == "" {
 		topic = ev.Item.Relation
 	}
-	prompt := strings.NewReplacer("{passage}", passageText(ev.Passage.Title, ev.Passage.Text),
-		"{answer}", ev.Answer, "{topic}", topic, "{max}", fmt.Sprint(maxQ)).Replace(tpl)
+	t, err := parseWriterTemplate(tpl)
+	if err != nil {
+		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
+	}
+	prompt, err := t.Execute(WriterFields{Passage: passageText(ev.Passage.Title, ev.Passage.Text),
+		Answer: ev.Answer, Topic: topic, Max: maxQ})
+	if err != nil {
+		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
+	}
 	out, err := w.Model.Generate(ctx, []model.GenerateRequest{{Prompt: prompt, MaxTokens: maxTok, Seed: w.Seed}})
 	if err != nil {
 		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)

@@ -59,7 +59,7 @@ func TestWriterTemplate(t *testing.T) {
 	if err := CheckWriterTemplate(DefaultWriterTemplate); err != nil {
 		t.Errorf("built-in template (prompts/write.tmpl): %v", err)
 	}
-	for _, bad := range []string{"", "Passage: {passage}\nWrite questions.", "Answer: {answer}"} {
+	for _, bad := range []string{"", "Passage: {{.Passage}}\nWrite questions.", "Answer: {{.Answer}}", "{{.Passage}} {{.Answer}} {{.Title}}"} {
 		if CheckWriterTemplate(bad) == nil {
 			t.Errorf("CheckWriterTemplate(%q) = nil; want an error", bad)
 		}

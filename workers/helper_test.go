@@ -199,7 +199,7 @@ func TestHelperExtractsQueriesInARound(t *testing.T) {
 	// A custom prompt file changes the queries stage's input hash: the
 	// stage is redone with the new prompt.
 	tpl := filepath.Join(t.TempDir(), "extract.tmpl")
-	if err := os.WriteFile(tpl, []byte("CUSTOM-EXTRACT\nQuestion: {question}\nAnswer: {answer}\nOptions: {choices}\n"), 0o644); err != nil {
+	if err := os.WriteFile(tpl, []byte("CUSTOM-EXTRACT\nQuestion: {{.Question}}\nAnswer: {{.Answer}}\nOptions: {{.Choices}}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Helper.Prompts.Extract = tpl
@@ -225,7 +225,7 @@ func TestHelperExtractsQueriesInARound(t *testing.T) {
 func TestHelperWritesQuestions(t *testing.T) {
 	srv := modeltest.NewServer(t, &modeltest.Toy{Reply: helperReply}, modeltest.Faults{})
 	tpl := filepath.Join(t.TempDir(), "write.tmpl")
-	if err := os.WriteFile(tpl, []byte("CUSTOM-WRITE\nPassage: {passage}\nAnswer: {answer}\n"), 0o644); err != nil {
+	if err := os.WriteFile(tpl, []byte("CUSTOM-WRITE\nPassage: {{.Passage}}\nAnswer: {{.Answer}}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg := helperConfig(t, srv, "  extract: false\n  write: true\n  prompts: {write: "+tpl+"}\n")
@@ -323,12 +323,12 @@ func TestHelperConfigErrors(t *testing.T) {
 	srv := modeltest.NewServer(t, nil, modeltest.Faults{})
 	dir := t.TempDir()
 	noQuestion := filepath.Join(dir, "bad.tmpl")
-	if err := os.WriteFile(noQuestion, []byte("Write queries for {answer}\n"), 0o644); err != nil {
+	if err := os.WriteFile(noQuestion, []byte("Write queries for {{.Answer}}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ extra, key, part string }{
 		{"  prompts: {extract: " + filepath.Join(dir, "missing.tmpl") + "}\n", "helper.prompts.extract", "missing.tmpl"},
-		{"  prompts: {extract: " + noQuestion + "}\n", "helper.prompts.extract", "{question}"},
+		{"  prompts: {extract: " + noQuestion + "}\n", "helper.prompts.extract", "{{.Question}}"},
 		{"  api_key_env: CEM_TEST_UNSET_HELPER_KEY\n", "helper", "CEM_TEST_UNSET_HELPER_KEY"},
 	} {
 		cfg := helperConfig(t, srv, tt.extra)

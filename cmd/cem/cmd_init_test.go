@@ -54,7 +54,7 @@ func TestInitWritesPrompts(t *testing.T) {
 	if err := runInit(initOptions{Prompts: prompts}, filepath.Join(dir, "cem.yaml"), io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]string{"extract.tmpl": "{question}", "write.tmpl": "{passage}"} {
+	for name, want := range map[string]string{"extract.tmpl": "{{.Question}}", "write.tmpl": "{{.Passage}}"} {
 		data, err := os.ReadFile(filepath.Join(prompts, name))
 		if err != nil || !strings.Contains(string(data), want) {
 			t.Errorf("%s = %q, %v; want the built-in template with %s", name, data, err, want)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"github.com/cemlab/cem/internal/defaults"
+
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cemlab/cem/internal/jsonl"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/native"
 	"github.com/cemlab/cem/nn"
@@ -41,10 +45,10 @@ func (o *modelTrainOptions) addTrainFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.Data, "data", "", "training examples, JSON Lines (one model.Example per line: id, kind, prompt, text, weight)")
 	f.StringVar(&o.Out, "out", "", "output checkpoint folder (required)")
-	f.IntVar(&o.Epochs, "epochs", 1, "passes over the examples (ignored when --steps is set)")
+	f.IntVar(&o.Epochs, "epochs", defaults.Epochs, "passes over the examples (ignored when --steps is set)")
 	f.IntVar(&o.Steps, "steps", 0, "optimiser steps (0: derived from --epochs)")
 	f.IntVar(&o.MinSteps, "min-steps", 0, "floor on the steps derived from --epochs (small data sets)")
-	f.Float64Var(&o.LR, "lr", 1e-3, "peak learning rate (warmup then cosine decay to 10%)")
+	f.Float64Var(&o.LR, "lr", defaults.LearningRate, "peak learning rate (warmup then cosine decay to 10%)")
 	f.IntVar(&o.BatchTokens, "batch-tokens", 4096, "token positions per optimiser step")
 	f.IntVar(&o.SeqLen, "seq-len", 0, "packed row length (0: the model's max_seq_len)")
 	f.IntVar(&o.Warmup, "warmup", 0, "warmup steps (0: min(100, steps/10))")
@@ -181,7 +185,8 @@ func runModelNew(ctx context.Context, opts modelTrainOptions, out io.Writer) err
 	return nil
 }
 
-// readExamples reads JSON Lines of model.Example; errors name file:line.
+// readExamples reads JSON Lines of model.Example, rejecting unknown
+// keys; errors name file:line.
 func readExamples(path string) ([]model.Example, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -189,26 +194,21 @@ func readExamples(path string) ([]model.Example, error) {
 	}
 	defer f.Close()
 	var out []model.Example
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
+	err = jsonl.Lines(bufio.NewReader(f), path, func(_ int, b []byte) error {
 		var ex model.Example
-		dec := json.NewDecoder(strings.NewReader(text))
+		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&ex); err != nil {
-			return nil, usagef("%s:%d: %v", path, line, err)
+			return err
 		}
 		if ex.Text == "" {
-			return nil, usagef("%s:%d: example %q has no text", path, line, ex.ID)
+			return fmt.Errorf("example %q has no text", ex.ID)
 		}
 		out = append(out, ex)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, usagef("%s: %v", path, err)
+		return nil
+	})
+	if err != nil {
+		return nil, usageError{err}
 	}
 	if len(out) == 0 {
 		return nil, usagef("%s: no examples", path)

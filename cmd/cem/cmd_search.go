@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cemlab/cem/internal/jsonl"
 	"github.com/cemlab/cem/knowledge"
 )
 
@@ -87,14 +87,7 @@ func runSearch(ctx context.Context, opts searchOptions, query string, out io.Wri
 		return err
 	}
 	if opts.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		for _, h := range hits {
-			if err := enc.Encode(h); err != nil {
-				return err
-			}
-		}
-		return nil
+		return jsonl.Encode(out, hits)
 	}
 	if len(hits) == 0 {
 		fmt.Fprintln(out, "no passages match")

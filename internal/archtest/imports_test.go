@@ -22,8 +22,9 @@ var layers = []struct {
 	name     string
 	packages []string
 }{
+	{"defaults", []string{"internal/defaults"}},
 	{"base", []string{"internal/archtest", "internal/atomicfile", "internal/digest", "internal/textnorm", "internal/fuzzseed", "metrics", "config"}},
-	{"files and clients", []string{"internal/jsonl", "internal/jobstate", "internal/polite", "internal/runlock"}},
+	{"files and clients", []string{"internal/jsonl", "internal/prompttmpl", "internal/jobstate", "internal/polite", "internal/runlock"}},
 	{"kernels", []string{"tensor/kernel"}},
 	{"tensors", []string{"tensor"}},
 	{"engine", []string{"nn", "tokenizer", "safetensors"}},

@@ -1,6 +1,8 @@
 package native
 
 import (
+	"github.com/cemlab/cem/internal/defaults"
+
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,9 +20,9 @@ import (
 // Options are the training settings of Trainer and Pretrain. The zero
 // value of a field selects the default in brackets.
 type Options struct {
-	LR        float64 // peak learning rate [1e-3]
+	LR        float64 // peak learning rate [defaults.LearningRate: 1e-3]
 	MinLRFrac float64 // final LR as a fraction of LR [0.1]
-	Epochs    int     // passes over the examples [1]; ignored when Steps > 0
+	Epochs    int     // passes over the examples [defaults.Epochs: 2]; ignored when Steps > 0
 	Steps     int     // optimiser steps; 0 derives them from Epochs
 	// MinSteps is a floor on the derived step count [0]: small training
 	// sets (a few thousand tokens) otherwise get one or two updates per
@@ -46,10 +48,10 @@ type Options struct {
 
 func (o Options) withDefaults(maxSeq int) Options {
 	if o.LR == 0 {
-		o.LR = 1e-3
+		o.LR = defaults.LearningRate
 	}
 	if o.Epochs <= 0 {
-		o.Epochs = 1
+		o.Epochs = defaults.Epochs
 	}
 	if o.BatchTokens <= 0 {
 		o.BatchTokens = 4096

@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/cemlab/cem/internal/jsonl"
 	"github.com/cemlab/cem/model"
 )
 
@@ -174,22 +175,22 @@ func (w *writer) path(name string) string { return filepath.Join(w.final, name) 
 // jsonl writes one JSON record per example (rec may skip one by returning
 // nil) and counts kinds under name.
 func (w *writer) jsonl(name string, examples []model.Example, rec func(model.Example) any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
+	var recs []any
 	counts := map[string]int{}
 	for _, e := range examples {
 		r := rec(e)
 		if r == nil {
 			continue
 		}
-		if err := enc.Encode(r); err != nil {
-			return fmt.Errorf("%s: example %s: %w", name, e.ID, err)
-		}
+		recs = append(recs, r)
 		counts[e.Kind]++
 	}
+	b, err := jsonl.Marshal(recs)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	w.res.Files[name] = counts
-	return os.WriteFile(filepath.Join(w.stage, name), buf.Bytes(), 0o644)
+	return os.WriteFile(filepath.Join(w.stage, name), b, 0o644)
 }
 
 func (w *writer) json(name string, v any) error {
