@@ -16,7 +16,7 @@ func TestReviewConfig(t *testing.T) {
 		t.Errorf("review = %+v; want require and limit 0.5", r)
 	}
 	for _, tc := range []struct {
-		source string
+		source  string
 		n, want int
 	}{{"web", 10, 3}, {"web", 1, 1}, {"web", 0, 0}, {"wiki", 10, 3}, {"wiki", 2, 2}} {
 		if got := r.SampleSize(tc.source, tc.n); got != tc.want {
