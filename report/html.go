@@ -14,6 +14,7 @@ import (
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/internal/atomicfile"
@@ -90,6 +91,10 @@ type roundView struct {
 	Mix      string
 	Evidence []curate.Verdict
 	Rejects  []kv
+	// Review is the round's review sample with the decisions in force;
+	// Dropped, the reasons sources lost their evidence to the review.
+	Review  []review.Entry
+	Dropped []string
 }
 
 type kv struct {
@@ -143,7 +148,7 @@ func build(dir string, opts Options) (*page, error) {
 		if man, err := rundir.ReadManifest(dir, m.Round, rundir.StageTrainset); err == nil && len(man.Extra) > 0 {
 			rv.Mix = mixText(man.Extra)
 		}
-		if vs, err := rundir.ReadJSONL[curate.Verdict](rundir.Artifact(dir, m.Round, rundir.StageCuration)); err == nil {
+		if vs, err := rundir.ReadVerdicts(dir, m.Round); err == nil {
 			var kept []curate.Verdict
 			for _, v := range vs {
 				if v.Keep {
@@ -152,6 +157,16 @@ func build(dir string, opts Options) (*page, error) {
 			}
 			slices.SortStableFunc(kept, func(a, b curate.Verdict) int { return cmp.Compare(b.Score, a.Score) })
 			rv.Evidence = kept[:min(len(kept), opts.TopEvidence)]
+		}
+		if vs, err := rundir.ReadVerdicts(dir, m.Round); err == nil {
+			for _, v := range vs {
+				if v.Filter == review.FilterSource && !slices.Contains(rv.Dropped, v.Reason) {
+					rv.Dropped = append(rv.Dropped, v.Reason)
+				}
+			}
+		}
+		if q, err := review.Queue(dir, m.Round); err == nil {
+			rv.Review = q
 		}
 		for k, v := range m.Rejects {
 			rv.Rejects = append(rv.Rejects, kv{k, v})
@@ -237,6 +252,9 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 <p>{{.M.Mined}} mistakes mined, {{.M.Candidates}} passages retrieved, {{.M.Evidence}} kept as evidence.</p>
 {{if .Rejects}}<table><tr><th class="l">filter</th><th>rejected</th></tr>{{range .Rejects}}<tr><td class="l">{{.K}}</td><td>{{.V}}</td></tr>{{end}}</table>{{end}}
 {{if .Mix}}<details><summary>Training-set mix manifest</summary><pre>{{.Mix}}</pre></details>{{end}}
+{{if .Review}}<h3>Human review</h3>{{range .Dropped}}<p class="bad">evidence dropped: {{.}}</p>{{end}}
+<table><tr><th class="l">passage</th><th class="l">source</th><th class="l">item</th><th class="l">verdict</th><th class="l">who</th><th class="l">when</th><th class="l">note</th><th class="l">text</th></tr>
+{{range .Review}}<tr><td class="l">{{.PassageID}}</td><td class="l">{{.Source}}</td><td class="l">{{.ItemID}}</td>{{with .Decision}}<td class="l">{{if eq .Verdict "reject"}}<span class="bad">rejected</span>{{else}}<span class="ok">approved</span>{{end}}</td><td class="l">{{.Who}}</td><td class="l">{{.At.Format "2006-01-02 15:04"}}</td><td class="l">{{.Note}}</td>{{else}}<td class="l">pending</td><td></td><td></td><td></td>{{end}}<td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
 {{if .Evidence}}<table><tr><th class="l">item</th><th class="l">source</th><th class="l">id</th><th class="l">licence</th><th>score</th><th class="l">text</th></tr>
 {{range .Evidence}}<tr><td class="l">{{.MistakeID}}</td><td class="l">{{.Source}}</td><td class="l">{{if .URL}}<a href="{{.URL}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td class="l">{{.License}}</td><td>{{printf "%.2f" .Score}}</td><td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
 {{end}}

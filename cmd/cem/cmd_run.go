@@ -19,6 +19,7 @@ import (
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
+	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/store"
 	"github.com/cemlab/cem/trainset"
@@ -133,6 +134,10 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintf(out, "interrupted; run the same command again to resume from %s\n", shownPath(opts.Out))
+		}
+		if errors.Is(err, review.ErrAwaiting) {
+			fmt.Fprintf(out, "\nthe run awaits review: `cem review %s` lists the sampled passages; decide them, then run the same command again to resume (exit status %d)\n",
+				shownPath(opts.Out), exitAwaitingReview)
 		}
 		return err
 	}
