@@ -14,6 +14,7 @@ import (
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/report/headline"
 	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 
@@ -77,6 +78,8 @@ type page struct {
 	Rounds   []roundView
 	Timings  []rundir.Timing
 	Usage    []usageRow
+	// Headline is the manager's summary (nil when it cannot be computed).
+	Headline *headline.Headline
 }
 
 // usageRow is one round's usage of one metered backend label.
@@ -108,6 +111,9 @@ func build(dir string, opts Options) (*page, error) {
 		return nil, err
 	}
 	p := &page{S: s, Targets: opts.Targets, AccChart: accuracyChart(s), TokChart: tokensChart(s), Churn: churnChart(s)}
+	if h, err := headline.FromRun(dir); err == nil {
+		p.Headline = h
+	}
 	var tb strings.Builder
 	if err := Table(&tb, s); err != nil {
 		return nil, err
@@ -231,11 +237,12 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 </style></head><body>
 <h1>cem report: {{.S.Name}}</h1>
 <p class="small">mode: {{if .S.Baseline}}{{.S.Baseline}} baseline{{else}}CEM{{end}} · seed {{.S.Seed}} · {{len .S.Rounds}} rows (round 0 = base model)</p>
+{{with .Headline}}<h2>Summary</h2><p class="headline">{{.Paragraph}}</p><ul class="figures">{{range .Figures}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Targets}}<h2>Targets</h2><table><tr><th class="l">target</th><th>goal</th><th>measured</th><th>met</th></tr>
 {{range .Targets}}<tr><td class="l">{{.Name}}</td><td>{{.Goal}}</td><td>{{.Measured}}</td><td>{{if .Met}}<span class="ok">yes</span>{{else}}<span class="bad">no</span>{{end}}</td></tr>{{end}}</table>{{end}}
 <h2>Per round</h2>
 <table><tr><th>round</th><th>gate</th>{{range (index .S.Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th>forgetting</th><th>BWT</th><th>evidence</th></tr>
-{{range .S.Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}</span></td>{{end}}
+{{range .S.Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}{{if .Weighted}} · weighted {{pct .Weighted}}{{end}}</span></td>{{end}}
 <td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td></tr>
 {{end}}</table>
 <p class="small">Cells: accuracy % [95% Wilson interval] and change since round 0 in points, for the round's candidate model. Hover a cell for McNemar p and items fixed/broken.</p>

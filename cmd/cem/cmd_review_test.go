@@ -14,6 +14,7 @@ import (
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/internal/runlock"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/report/headline"
 	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 )
@@ -180,7 +181,14 @@ func TestReviewGatesRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Human review", "atlas copies a wiki", "evidence dropped: source atlas", ">bo<"} {
+	if !strings.Contains(out.String(), "mistakes fixed: ") || !strings.Contains(out.String(), "Gate: round 1") {
+		t.Errorf("cem run's output lacks the summary:\n%s", out.String())
+	}
+	h, err := headline.FromRun(run)
+	if err != nil || h.Mined == 0 || h.Fixed > h.Mined || h.MinedWeighted <= float64(h.Mined)-1 || h.TrainedTokens == 0 {
+		t.Errorf("headline = %+v, %v; want mined mistakes (weighted: one weighs 3), fixes <= mined, tokens", h, err)
+	}
+	for _, want := range []string{"<h2>Summary</h2>", "mistakes fixed: ", "Human review", "atlas copies a wiki", "evidence dropped: source atlas", ">bo<"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report lacks %q", want)
 		}

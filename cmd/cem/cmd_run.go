@@ -19,6 +19,7 @@ import (
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
+	"github.com/cemlab/cem/report/headline"
 	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/store"
@@ -144,6 +145,12 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	fmt.Fprintln(out)
 	if err := report.Table(out, sum); err != nil {
 		return err
+	}
+	if h, err := headline.FromRun(opts.Out); err == nil {
+		fmt.Fprintf(out, "\n%s\n", h.Paragraph())
+		for _, f := range h.Figures() {
+			fmt.Fprintf(out, "  %s\n", f)
+		}
 	}
 	fmt.Fprintf(out, "\nrun folder %s (%s); `cem report %s` writes the HTML report\n", shownPath(opts.Out), time.Since(start).Round(time.Second), shownPath(opts.Out))
 	return nil

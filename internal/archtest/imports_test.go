@@ -42,6 +42,7 @@ var layers = []struct {
 	{"job trainers and fakes", []string{"model/slurm", "model/finetune", "model/modeltest"}},
 	{"run folder", []string{"rundir"}},
 	{"human review", []string{"review"}},
+	{"run summary", []string{"report/headline"}},
 	{"loop and run readers", []string{"loop", "report", "store"}},
 	{"wiring", []string{"workers"}},
 	{"demo data", []string{"demodata"}},
