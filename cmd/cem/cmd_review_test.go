@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -216,5 +217,43 @@ func TestReviewGatesRun(t *testing.T) {
 	}
 	if len(kept) == 0 {
 		t.Error("no atlas evidence kept after its sample was approved")
+	}
+}
+
+// TestRunsListsIndex lists the reviewed run from the index: as a table,
+// as JSON with its summary, and filtered away by name.
+func TestRunsListsIndex(t *testing.T) {
+	path, run := reviewFixture(t)
+	index := filepath.Join(filepath.Dir(run), "runs.sqlite")
+	var out bytes.Buffer
+	if err := runRun(context.Background(), runOptions{Out: run, Index: index}, path, &out); !errors.Is(err, review.ErrAwaiting) {
+		t.Fatalf("cem run = %v; want awaiting review", err)
+	}
+	if err := runReview(run, reviewOptions{ApproveAll: true, Who: "ana"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := runRun(context.Background(), runOptions{Out: run, Index: index}, path, &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runRuns(context.Background(), runsOptions{Index: index, JSON: true, Summary: true}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var rows []runRow
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("cem runs --json = %v, %s", err, out.String())
+	}
+	if r := rows[0]; r.Name != "reviewed" || r.Seed != 5 || r.Rounds != 1 || r.Summary == nil || r.Summary.Mined == 0 {
+		t.Errorf("row %+v; want the reviewed run, seed 5, 1 round, with its summary", r)
+	}
+	out.Reset()
+	if err := runRuns(context.Background(), runsOptions{Index: index, Name: "other"}, &out); err != nil || strings.Contains(out.String(), "reviewed") {
+		t.Errorf("cem runs --name other = %v:\n%s", err, out.String())
+	}
+	if err := runRuns(context.Background(), runsOptions{Index: index, Since: "yesterday"}, &out); exitCode(err) != 2 {
+		t.Errorf("--since yesterday = %v; want a usage error", err)
+	}
+	if err := runRuns(context.Background(), runsOptions{Index: filepath.Join(t.TempDir(), "none.sqlite")}, &out); exitCode(err) != 2 {
+		t.Errorf("a missing index = %v; want a usage error", err)
 	}
 }

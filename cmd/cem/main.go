@@ -60,6 +60,7 @@ func newRootCommand() *cobra.Command {
 		newServeCommand(),
 		newGGUFCommand(),
 		newReviewCommand(),
+		newRunsCommand(),
 	)
 	markUsageErrors(root)
 	return root
