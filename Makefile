@@ -30,7 +30,7 @@ FUZZTIME ?= 20s
 FUZZ_TARGETS := ./corpus/dictd:FuzzIndex ./corpus/wordnet:FuzzReadData \
 	./suitebuild:FuzzParseQuiz ./suitebuild:FuzzParseOpenTrivia ./exam:FuzzDecodeSuite \
 	./knowledge:FuzzJSONL ./gguf:FuzzParse ./safetensors:FuzzParse ./tokenizer:FuzzRoundTrip \
-	./config:FuzzLoad ./curate:FuzzParseReviewList ./loop:FuzzDecodeJSONL ./loop:FuzzReadManifest
+	./config:FuzzLoad ./loop:FuzzDecodeJSONL ./loop:FuzzReadManifest
 # Minimising each new input may take up to a minute by default, which eats a
 # short FUZZTIME whole on a busy machine; FUZZMINIMIZE bounds it.
 FUZZMINIMIZE ?= 2s

@@ -255,6 +255,9 @@ func (c *Config) Validate() error {
 	if err := validatePrice("model.price", c.Model.Price); err != nil {
 		return err
 	}
+	if err := c.validateReview(); err != nil {
+		return err
+	}
 	if err := c.validateHelper(); err != nil {
 		return err
 	}

@@ -2,9 +2,6 @@ package curate
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -203,50 +200,6 @@ func TestLicenses(t *testing.T) {
 	checkResult(t, res, []string{"wn"}, []string{"none", "prop"})
 	res, _ = Licenses{Allow: []string{"proprietary"}}.Apply(context.Background(), in)
 	checkResult(t, res, []string{"prop"}, []string{"wn", "none"})
-}
-
-func TestReviewList(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "review.txt")
-	text := "# reviewed by ana\napprove p1\nreject p2 outdated figure\napprove p3\nreject p3\n"
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := LoadReviewList(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := []Candidate{cand("p1", "x", "", chad), cand("p2", "x", "", chad), cand("p3", "x", "", chad), cand("p4", "x", "", chad)}
-	res, _ := Review{Reviewer: l}.Apply(context.Background(), in)
-	checkResult(t, res, []string{"p1", "p4"}, []string{"p2", "p3"})
-	if res.Rejects[0].Reason != "outdated figure" {
-		t.Errorf("reason = %q; want the reviewer's note", res.Rejects[0].Reason)
-	}
-	res, _ = Review{Reviewer: l, RejectPending: true}.Apply(context.Background(), in)
-	checkResult(t, res, []string{"p1"}, []string{"p2", "p3", "p4"})
-
-	bad := filepath.Join(t.TempDir(), "bad.txt")
-	os.WriteFile(bad, []byte("approve p1\nmaybe p2\n"), 0o644)
-	if _, err := LoadReviewList(bad); err == nil || !strings.Contains(err.Error(), "bad.txt:2") {
-		t.Errorf("LoadReviewList(bad) error = %v; want one naming bad.txt:2", err)
-	}
-}
-
-func TestParseReviewListFile(t *testing.T) {
-	l, err := LoadReviewList("testdata/review.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := &ReviewList{
-		Approved: map[string]bool{"wordnet:n08932568": true, "factbook:cd:capital": true, "gcide:capital-17": true},
-		Rejected: map[string]string{"foldoc:chad": ""},
-	}
-	if !reflect.DeepEqual(l, want) {
-		t.Errorf("review.txt = %+v; want %+v (a tab separates words too; a later line overrides)", l, want)
-	}
-	long := "approve p1\nreject p2 " + strings.Repeat("x", maxReviewLine) + "\n"
-	if _, err := ParseReviewList(strings.NewReader(long), "long.txt"); err == nil || !strings.HasPrefix(err.Error(), "long.txt:2: ") {
-		t.Errorf("over-long line: error = %v; want one naming long.txt:2", err)
-	}
 }
 
 func TestPipeline(t *testing.T) {

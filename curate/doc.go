@@ -21,7 +21,6 @@
 //     US social security numbers and Luhn-valid card numbers with
 //     placeholders.
 //   - Licenses: a licence allow-list.
-//   - Review: a human review hook, with a file-based approve/reject list.
 //
 // The package knows nothing of where passages came from: a Candidate
 // carries the passage and the Claim it should support (item id, answer,

@@ -4,7 +4,9 @@ import "github.com/cemlab/cem/exam"
 
 // Config sets up the default pipeline. Its zero value works: n-gram 13,
 // dedupe threshold 0.8 per item, one source required, the default licence
-// allow-list, no human review.
+// allow-list. Human review is
+// not a filter: package review applies reviewers' decisions to the
+// pipeline's verdicts.
 type Config struct {
 	NGram           int      // decontamination n-gram length; default DefaultNGram
 	DedupeThreshold float64  // default DefaultDedupeThreshold
@@ -12,9 +14,6 @@ type Config struct {
 	MinSources      int      // Agreement minimum; default 1
 	Licenses        []string // nil means DefaultLicenses
 	Seed            int64    // MinHash seed
-	// Reviewer, when set, adds the Review filter last.
-	Reviewer      Reviewer
-	RejectPending bool
 	// MaxPerItem, when > 0, adds the PerItem filter last: at most this
 	// many passages per item.
 	MaxPerItem int
@@ -23,7 +22,7 @@ type Config struct {
 // NewPipeline returns the default pipeline, decontaminating against the
 // items of every suite given (exam, heldout, ood, general):
 //
-//	license, decontaminate, support, pii, dedupe, agreement[, review][, max-per-item]
+//	license, decontaminate, support, pii, dedupe, agreement[, max-per-item]
 //
 // It also returns the Decontaminator so that the caller can check
 // generated training examples against the same protected texts.
@@ -40,9 +39,6 @@ func NewPipeline(cfg Config, suites ...[]exam.Item) (Pipeline, *Decontaminator) 
 		Dedupe{Threshold: cfg.DedupeThreshold, Seed: cfg.Seed, Global: cfg.DedupeGlobal},
 		Agreement{MinSources: cfg.MinSources},
 	}}
-	if cfg.Reviewer != nil {
-		p.Filters = append(p.Filters, Review{Reviewer: cfg.Reviewer, RejectPending: cfg.RejectPending})
-	}
 	if cfg.MaxPerItem > 0 {
 		p.Filters = append(p.Filters, PerItem{Max: cfg.MaxPerItem})
 	}

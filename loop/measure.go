@@ -53,6 +53,11 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 		acc := metrics.Accuracy(cur[su.Name])
 		sm := SuiteMetrics{Name: su.Name, Role: su.Role, Acc: acc,
 			Gain: 100 * (acc.P - metrics.Accuracy(base[su.Name]).P)}
+		weights := make(map[string]float64, len(su.Items))
+		for _, it := range su.Items {
+			weights[it.ID] = it.Weight
+		}
+		sm.Weighted = metrics.WeightedAccuracy(cur[su.Name], weights)
 		if r > 0 {
 			c := metrics.NewChurn(prev[su.Name], cur[su.Name])
 			sm.Fixed, sm.Broken = len(c.Fixed), len(c.Broken)

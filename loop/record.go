@@ -12,6 +12,7 @@ const (
 	StageQueries   = rundir.StageQueries
 	StageRetrieval = rundir.StageRetrieval
 	StageCuration  = rundir.StageCuration
+	StageReview    = rundir.StageReview
 	StageTrainset  = rundir.StageTrainset
 	StageTrain     = rundir.StageTrain
 	StageMetrics   = rundir.StageMetrics

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/config"
@@ -71,6 +72,11 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		})
 	if err != nil {
 		return err
+	}
+	if cfg.Curation.Review != nil {
+		if verdicts, vh, err = reviewStep(ctx, st, opts, r, verdicts, vh); err != nil {
+			return err
+		}
 	}
 	var evidence []curate.Candidate
 	for _, v := range verdicts {
@@ -213,3 +219,47 @@ func gate(g config.GateConfig, m RoundMetrics) Gate {
 }
 
 func itemKey(suite, id string) string { return suite + "/" + id }
+
+// reviewStep draws round r's review sample from curation's verdicts (with
+// the config's seed), writes it into the run folder and applies the
+// reviewers' decisions: the review stage, whose artifact is the reviewed
+// verdicts and whose input hash holds curation's output hash, the review
+// settings and the decisions in force on the sample. A changed decision
+// thus redoes the review stage and, when the evidence changes, the
+// training set and what follows, never curation's own filtering. With
+// curation.review.require and undecided passages it stops the run with a
+// *review.AwaitingError.
+func reviewStep(ctx context.Context, st *stepper, opts Options, r int, verdicts []curate.Verdict, vh string) ([]curate.Verdict, string, error) {
+	rc := opts.Config.Curation.Review
+	sample := review.Sample(verdicts, rc, opts.Config.Seed, r)
+	old, err := review.ReadSample(opts.Dir, r)
+	if err != nil {
+		return nil, "", fmt.Errorf("round %d review: %w", r, err)
+	}
+	if hashOf(old) != hashOf(sample) {
+		if err := review.WriteSample(opts.Dir, r, sample); err != nil {
+			return nil, "", err
+		}
+	}
+	ds, err := review.Decisions(opts.Dir, r)
+	if err != nil {
+		return nil, "", fmt.Errorf("round %d review: %w", r, err)
+	}
+	latest := review.Latest(ds)
+	var inForce []review.Decision
+	for _, it := range sample {
+		if d, ok := latest[it.PassageID]; ok {
+			d.At = d.At.UTC()
+			inForce = append(inForce, d)
+		}
+	}
+	if pending := len(sample) - len(inForce); rc.Require && pending > 0 {
+		return nil, "", &review.AwaitingError{Dir: opts.Dir, Round: r, Pending: pending, Sampled: len(sample)}
+	}
+	reviewed, rh, _, err := runStep(ctx, st, r, StageReview, hashOf(StageReview, vh, rc, opts.Config.Seed, inForce),
+		func(context.Context) (stepOut[curate.Verdict], error) {
+			out, oc := review.Apply(verdicts, sample, inForce, rc)
+			return stepOut[curate.Verdict]{records: out, extra: oc}, nil
+		})
+	return reviewed, rh, err
+}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/report/headline"
+	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/internal/atomicfile"
@@ -76,6 +78,8 @@ type page struct {
 	Rounds   []roundView
 	Timings  []rundir.Timing
 	Usage    []usageRow
+	// Headline is the manager's summary (nil when it cannot be computed).
+	Headline *headline.Headline
 }
 
 // usageRow is one round's usage of one metered backend label.
@@ -90,6 +94,10 @@ type roundView struct {
 	Mix      string
 	Evidence []curate.Verdict
 	Rejects  []kv
+	// Review is the round's review sample with the decisions in force;
+	// Dropped, the reasons sources lost their evidence to the review.
+	Review  []review.Entry
+	Dropped []string
 }
 
 type kv struct {
@@ -103,6 +111,9 @@ func build(dir string, opts Options) (*page, error) {
 		return nil, err
 	}
 	p := &page{S: s, Targets: opts.Targets, AccChart: accuracyChart(s), TokChart: tokensChart(s), Churn: churnChart(s)}
+	if h, err := headline.FromRun(dir); err == nil {
+		p.Headline = h
+	}
 	var tb strings.Builder
 	if err := Table(&tb, s); err != nil {
 		return nil, err
@@ -143,7 +154,7 @@ func build(dir string, opts Options) (*page, error) {
 		if man, err := rundir.ReadManifest(dir, m.Round, rundir.StageTrainset); err == nil && len(man.Extra) > 0 {
 			rv.Mix = mixText(man.Extra)
 		}
-		if vs, err := rundir.ReadJSONL[curate.Verdict](rundir.Artifact(dir, m.Round, rundir.StageCuration)); err == nil {
+		if vs, err := rundir.ReadVerdicts(dir, m.Round); err == nil {
 			var kept []curate.Verdict
 			for _, v := range vs {
 				if v.Keep {
@@ -152,6 +163,16 @@ func build(dir string, opts Options) (*page, error) {
 			}
 			slices.SortStableFunc(kept, func(a, b curate.Verdict) int { return cmp.Compare(b.Score, a.Score) })
 			rv.Evidence = kept[:min(len(kept), opts.TopEvidence)]
+		}
+		if vs, err := rundir.ReadVerdicts(dir, m.Round); err == nil {
+			for _, v := range vs {
+				if v.Filter == review.FilterSource && !slices.Contains(rv.Dropped, v.Reason) {
+					rv.Dropped = append(rv.Dropped, v.Reason)
+				}
+			}
+		}
+		if q, err := review.Queue(dir, m.Round); err == nil {
+			rv.Review = q
 		}
 		for k, v := range m.Rejects {
 			rv.Rejects = append(rv.Rejects, kv{k, v})
@@ -217,11 +238,12 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 </style></head><body>
 <h1>cem report: {{.S.Name}}</h1>
 <p class="small">mode: {{if .S.Baseline}}{{.S.Baseline}} baseline{{else}}CEM{{end}} · seed {{.S.Seed}} · {{len .S.Rounds}} rows (round 0 = base model)</p>
+{{with .Headline}}<h2>Summary</h2><p class="headline">{{.Paragraph}}</p><ul class="figures">{{range .Figures}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Targets}}<h2>Targets</h2><table><tr><th class="l">target</th><th>goal</th><th>measured</th><th>met</th></tr>
 {{range .Targets}}<tr><td class="l">{{.Name}}</td><td>{{.Goal}}</td><td>{{.Measured}}</td><td>{{if .Met}}<span class="ok">yes</span>{{else}}<span class="bad">no</span>{{end}}</td></tr>{{end}}</table>{{end}}
 <h2>Per round</h2>
 <table><tr><th>round</th><th>gate</th>{{range (index .S.Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th>forgetting</th><th>BWT</th><th>evidence</th><th class="l">scoring</th></tr>
-{{range .S.Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}</span></td>{{end}}
+{{range .S.Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}{{if .Weighted}} · weighted {{pct .Weighted}}{{end}}</span></td>{{end}}
 <td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td><td class="l">{{scoring .}}</td></tr>
 {{end}}</table>
 <p class="small">Cells: accuracy % [95% Wilson interval] and change since round 0 in points, for the round's candidate model. Hover a cell for McNemar p and items fixed/broken. Scoring: how the round's items were answered (likelihood of each choice; letter-logprobs: the first answer token's log-probabilities over the letters; letter-generated: a generated letter; failed: the server failed after retries).</p>
@@ -238,6 +260,9 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 <p>{{.M.Mined}} mistakes mined, {{.M.Candidates}} passages retrieved, {{.M.Evidence}} kept as evidence.</p>
 {{if .Rejects}}<table><tr><th class="l">filter</th><th>rejected</th></tr>{{range .Rejects}}<tr><td class="l">{{.K}}</td><td>{{.V}}</td></tr>{{end}}</table>{{end}}
 {{if .Mix}}<details><summary>Training-set mix manifest</summary><pre>{{.Mix}}</pre></details>{{end}}
+{{if .Review}}<h3>Human review</h3>{{range .Dropped}}<p class="bad">evidence dropped: {{.}}</p>{{end}}
+<table><tr><th class="l">passage</th><th class="l">source</th><th class="l">item</th><th class="l">verdict</th><th class="l">who</th><th class="l">when</th><th class="l">note</th><th class="l">text</th></tr>
+{{range .Review}}<tr><td class="l">{{.PassageID}}</td><td class="l">{{.Source}}</td><td class="l">{{.ItemID}}</td>{{with .Decision}}<td class="l">{{if eq .Verdict "reject"}}<span class="bad">rejected</span>{{else}}<span class="ok">approved</span>{{end}}</td><td class="l">{{.Who}}</td><td class="l">{{.At.Format "2006-01-02 15:04"}}</td><td class="l">{{.Note}}</td>{{else}}<td class="l">pending</td><td></td><td></td><td></td>{{end}}<td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
 {{if .Evidence}}<table><tr><th class="l">item</th><th class="l">source</th><th class="l">id</th><th class="l">licence</th><th>score</th><th class="l">text</th></tr>
 {{range .Evidence}}<tr><td class="l">{{.MistakeID}}</td><td class="l">{{.Source}}</td><td class="l">{{if .URL}}<a href="{{.URL}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td class="l">{{.License}}</td><td>{{printf "%.2f" .Score}}</td><td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
 {{end}}

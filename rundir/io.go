@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/internal/atomicfile"
 	"github.com/cemlab/cem/internal/jsonl"
 )
@@ -82,4 +83,15 @@ func ReadManifest(dir string, r int, stage string) (Manifest, error) {
 // ReadAnswers reads round r's exam artifact: every suite's graded items.
 func ReadAnswers(dir string, r int) ([]Answer, error) {
 	return ReadJSONL[Answer](Artifact(dir, r, StageExam))
+}
+
+// ReadVerdicts reads round r's verdicts on the retrieved passages: the
+// review stage's artifact when the run has one (curation's verdicts after
+// the reviewers' decisions), else curation's.
+func ReadVerdicts(dir string, r int) ([]curate.Verdict, error) {
+	vs, err := ReadJSONL[curate.Verdict](Artifact(dir, r, StageReview))
+	if errors.Is(err, fs.ErrNotExist) {
+		return ReadJSONL[curate.Verdict](Artifact(dir, r, StageCuration))
+	}
+	return vs, err
 }

@@ -25,6 +25,9 @@ type SuiteMetrics struct {
 	Name string           `json:"name"`
 	Role string           `json:"role"`
 	Acc  metrics.Interval `json:"acc"`
+	// Weighted is the accuracy weighted by the items' business priority
+	// (exam.Item.Weight; 0 counts as 1).
+	Weighted float64 `json:"weighted"`
 	// Gain over round 0 in percentage points.
 	Gain float64 `json:"gain"`
 	// Fixed and Broken count items whose correctness changed versus the

@@ -20,6 +20,8 @@ import (
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report"
+	"github.com/cemlab/cem/report/headline"
+	"github.com/cemlab/cem/review"
 	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/store"
 	"github.com/cemlab/cem/trainset"
@@ -143,11 +145,21 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintf(out, "interrupted; run the same command again to resume from %s\n", shownPath(opts.Out))
 		}
+		if errors.Is(err, review.ErrAwaiting) {
+			fmt.Fprintf(out, "\nthe run awaits review: `cem review %s` lists the sampled passages; decide them, then run the same command again to resume (exit status %d)\n",
+				shownPath(opts.Out), exitAwaitingReview)
+		}
 		return err
 	}
 	fmt.Fprintln(out)
 	if err := report.Table(out, sum); err != nil {
 		return err
+	}
+	if h, err := headline.FromRun(opts.Out); err == nil {
+		fmt.Fprintf(out, "\n%s\n", h.Paragraph())
+		for _, f := range h.Figures() {
+			fmt.Fprintf(out, "  %s\n", f)
+		}
 	}
 	fmt.Fprintf(out, "\nrun folder %s (%s); `cem report %s` writes the HTML report\n", shownPath(opts.Out), time.Since(start).Round(time.Second), shownPath(opts.Out))
 	return nil

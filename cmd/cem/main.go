@@ -1,7 +1,9 @@
 // Command cem keeps a language model improving after deployment by
 // learning from its own mistakes (the CEM method, arXiv 2404.08707).
 //
-// Exit codes: 0 success, 1 failure, 2 bad usage or bad input, 130 interrupted.
+// Exit codes: 0 success, 1 failure, 2 bad usage or bad input, 3 the run
+// stopped awaiting human review (curation.review.require; decide with
+// `cem review RUN`, then run again), 130 interrupted.
 package main
 
 import (
@@ -15,6 +17,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cemlab/cem/review"
 )
 
 // usageError marks errors caused by bad flags, arguments or input files.
@@ -56,6 +60,8 @@ func newRootCommand() *cobra.Command {
 		newExportCommand(),
 		newServeCommand(),
 		newGGUFCommand(),
+		newReviewCommand(),
+		newRunsCommand(),
 	)
 	markUsageErrors(root)
 	return root
@@ -97,12 +103,18 @@ func exitCode(err error) int {
 		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
+	case errors.Is(err, review.ErrAwaiting):
+		return exitAwaitingReview
 	case strings.HasPrefix(err.Error(), "required flag(s) "):
 		return 2 // cobra's ValidateRequiredFlags error has no type of its own
 	default:
 		return 1
 	}
 }
+
+// exitAwaitingReview is the exit status of a run that stopped, cleanly,
+// for its review sample to be decided.
+const exitAwaitingReview = 3
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

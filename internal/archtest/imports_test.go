@@ -42,6 +42,8 @@ var layers = []struct {
 	{"backends", []string{"model/native", "model/openai", "model/command", "serve"}},
 	{"job trainers and fakes", []string{"model/slurm", "model/finetune", "model/modeltest"}},
 	{"run folder", []string{"rundir"}},
+	{"human review", []string{"review"}},
+	{"run summary", []string{"report/headline"}},
 	{"loop and run readers", []string{"loop", "report", "store"}},
 	{"wiring", []string{"workers"}},
 	{"demo data", []string{"demodata"}},
