@@ -43,6 +43,7 @@ var layers = []struct {
 	{"run folder", []string{"rundir"}},
 	{"loop and run readers", []string{"loop", "report", "store"}},
 	{"wiring", []string{"workers"}},
+	{"dashboard", []string{"ui"}},
 	{"demo data", []string{"demodata"}},
 	{"demo data users", []string{"demodata/..."}},
 	{"applications", []string{"demo"}},
