@@ -281,6 +281,10 @@ type CurationConfig struct {
 	Decontaminate *bool `yaml:"decontaminate"`
 	// MaxPerItem caps the passages kept per mistake; default 3.
 	MaxPerItem int `yaml:"max_per_item"`
+	// Review, when set, samples the kept passages for a person to check
+	// (see ReviewConfig); nil means no human review. It is left out of
+	// the curation stage's input hash (json "-"): the review stage hashes it.
+	Review *ReviewConfig `yaml:"review,omitempty" json:"-"`
 }
 
 // MixConfig sets the composition of a round's training set (see the

@@ -252,6 +252,9 @@ func (c *Config) Validate() error {
 	if err := validatePrice("model.price", c.Model.Price); err != nil {
 		return err
 	}
+	if err := c.validateReview(); err != nil {
+		return err
+	}
 	return c.validateHelper()
 }
 

@@ -12,6 +12,8 @@
 //	<run>/round-<r>/<stage>.manifest.json
 //	<run>/round-<r>/train/           what the trainer wrote (a checkpoint, job records)
 //	<run>/round-<r>/metrics.json     the round's RoundMetrics
+//	<run>/round-<r>/review-sample.jsonl    passages drawn for human review (curation.review)
+//	<run>/round-<r>/review-decisions.jsonl the reviewers' decisions (cem review)
 //	<run>/metrics.json               the Summary: every round's metrics (no wall
 //	                                 times: two runs with one seed write the same bytes)
 //	<run>/timings.json               wall time per stage and round

@@ -2,7 +2,10 @@ package rundir
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 )
 
 // Stage names, in round order; each names its artifact file.
@@ -55,3 +58,39 @@ func ExportDir(dir string, r int, format string) string {
 
 // File is the path of one of the top-level files (ConfigFile, ...).
 func File(dir, name string) string { return filepath.Join(dir, name) }
+
+// StageReview is the human review stage: curation's verdicts after the
+// reviewers' decisions (only in runs with curation.review).
+const StageReview = "review"
+
+// ReviewSamplePath is round r's review sample: the passages drawn for a
+// person to check.
+func ReviewSamplePath(dir string, r int) string {
+	return filepath.Join(Round(dir, r), "review-sample.jsonl")
+}
+
+// ReviewDecisionsPath is round r's review decisions, one per line, the
+// latest about a passage winning.
+func ReviewDecisionsPath(dir string, r int) string {
+	return filepath.Join(Round(dir, r), "review-decisions.jsonl")
+}
+
+// Rounds lists the rounds whose folders exist in run dir, ascending; a
+// missing run folder is an error.
+func Rounds(dir string) ([]int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	var rs []int
+	for _, e := range entries {
+		var r int
+		if e.IsDir() && strings.HasPrefix(e.Name(), "round-") {
+			if _, err := fmt.Sscanf(e.Name(), "round-%d", &r); err == nil && Round(dir, r) == filepath.Join(dir, e.Name()) {
+				rs = append(rs, r)
+			}
+		}
+	}
+	sort.Ints(rs)
+	return rs, nil
+}

@@ -41,6 +41,7 @@ var layers = []struct {
 	{"backends", []string{"model/native", "model/openai", "model/command", "serve"}},
 	{"job trainers and fakes", []string{"model/slurm", "model/finetune", "model/modeltest"}},
 	{"run folder", []string{"rundir"}},
+	{"human review", []string{"review"}},
 	{"loop and run readers", []string{"loop", "report", "store"}},
 	{"wiring", []string{"workers"}},
 	{"dashboard", []string{"ui"}},
