@@ -54,6 +54,7 @@ func newRootCommand() *cobra.Command {
 		newReportCommand(),
 		newExportCommand(),
 		newServeCommand(),
+		newUICommand(),
 		newGGUFCommand(),
 	)
 	markUsageErrors(root)
