@@ -242,10 +242,7 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 {{if .Targets}}<h2>Targets</h2><table><tr><th class="l">target</th><th>goal</th><th>measured</th><th>met</th></tr>
 {{range .Targets}}<tr><td class="l">{{.Name}}</td><td>{{.Goal}}</td><td>{{.Measured}}</td><td>{{if .Met}}<span class="ok">yes</span>{{else}}<span class="bad">no</span>{{end}}</td></tr>{{end}}</table>{{end}}
 <h2>Per round</h2>
-<table><tr><th>round</th><th>gate</th>{{range (index .S.Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th>forgetting</th><th>BWT</th><th>evidence</th><th class="l">scoring</th></tr>
-{{range .S.Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}{{if .Weighted}} · weighted {{pct .Weighted}}{{end}}</span></td>{{end}}
-<td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td><td class="l">{{scoring .}}</td></tr>
-{{end}}</table>
+{{template "rounds" .S}}
 <p class="small">Cells: accuracy % [95% Wilson interval] and change since round 0 in points, for the round's candidate model. Hover a cell for McNemar p and items fixed/broken. Scoring: how the round's items were answered (likelihood of each choice; letter-logprobs: the first answer token's log-probabilities over the letters; letter-generated: a generated letter; failed: the server failed after retries).</p>
 {{if .Usage}}<h2>API usage per round</h2><table><tr><th>round</th><th class="l">backend/site</th><th>requests</th><th>cache hits</th><th>failures</th><th>prompt tokens</th><th>completion tokens</th><th>cost</th><th>train s</th><th>GPU h</th><th>trained tokens</th></tr>
 {{range .Usage}}<tr><td>{{.Round}}</td><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td>{{.CacheHits}}</td><td>{{.Failures}}</td><td>{{.PromptTokens}}</td><td>{{.CompletionTokens}}</td><td>{{printf "%.4g" .Cost}}</td><td>{{printf "%.0f" .TrainSeconds}}</td><td>{{printf "%.3g" .GPUHours}}</td><td>{{.TrainedTokens}}</td></tr>{{end}}</table>
@@ -270,4 +267,8 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 {{range .Timings}}<tr><td>{{.Round}}</td><td class="l">{{.Stage}}</td><td>{{printf "%.1f" .Seconds}}</td><td class="l">{{if .Skipped}}reused{{end}}</td></tr>{{end}}</table>{{end}}
 <p class="small">Written by cem report. Self-contained: no external assets.</p>
 </body></html>
-`
+{{define "rounds"}}<table><tr><th>round</th><th>gate</th>{{range (index .Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th>forgetting</th><th>BWT</th><th>evidence</th><th class="l">scoring</th></tr>
+{{range .Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}{{if .Weighted}} · weighted {{pct .Weighted}}{{end}}</span></td>{{end}}
+<td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td><td class="l">{{scoring .}}</td></tr>
+{{end}}</table>
+{{end}}`

@@ -59,6 +59,7 @@ func newRootCommand() *cobra.Command {
 		newReportCommand(),
 		newExportCommand(),
 		newServeCommand(),
+		newUICommand(),
 		newGGUFCommand(),
 		newReviewCommand(),
 		newRunsCommand(),

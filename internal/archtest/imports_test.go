@@ -46,6 +46,7 @@ var layers = []struct {
 	{"run summary", []string{"report/headline"}},
 	{"loop and run readers", []string{"loop", "report", "store"}},
 	{"wiring", []string{"workers"}},
+	{"dashboard", []string{"ui"}},
 	{"demo data", []string{"demodata"}},
 	{"demo data users", []string{"demodata/..."}},
 	{"applications", []string{"demo"}},
