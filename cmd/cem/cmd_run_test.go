@@ -108,7 +108,7 @@ func TestFirstRunFromInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range [][2]string{{"\nrounds: 3 ", "\nrounds: 1 "}, {"  limit: 0 ", "  limit: 8 "}, {"batch_tokens: 4096", "batch_tokens: 512 "}} {
+	for _, r := range [][2]string{{"\nrounds: 3 ", "\nrounds: 1 "}, {"  limit: 200 ", "  limit: 8   "}, {"batch_tokens: 4096", "batch_tokens: 512 "}} {
 		if !bytes.Contains(cfg, []byte(r[0])) {
 			t.Fatalf("cem.yaml lacks %q", r[0])
 		}
