@@ -223,7 +223,7 @@ func makeHint(cfg *config.Config, f config.PathField) string {
 	p := shownPath(*f.Path)
 	switch f.Kind {
 	case config.PathModel:
-		return fmt.Sprintf("make one with `cem model new --size tiny --corpus TEXT... --out %s` (TEXT: plain-text files, a document per blank-line-separated paragraph, such as your own documents), or name a checkpoint `cem demo` built (under its workspace's models/)", p)
+		return fmt.Sprintf("make one with `cem model new --size tiny --corpus TEXT... --out %s` (TEXT: plain-text files, a document per blank-line-separated paragraph, such as your own documents), or name a checkpoint the demo built (under its workspace's models/)", p)
 	case config.PathSuite:
 		return fmt.Sprintf("build it with `cem suite build --out %s --mc 4 --split %s`", shownPath(filepath.Dir(*f.Path)), suiteSplit(cfg, filepath.Dir(*f.Path)))
 	case config.PathIndex:
