@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -98,6 +100,8 @@ type roundView struct {
 	// Dropped, the reasons sources lost their evidence to the review.
 	Review  []review.Entry
 	Dropped []string
+	// Notes name the round's files that could not be read.
+	Notes []string
 }
 
 type kv struct {
@@ -151,25 +155,34 @@ func build(dir string, opts Options) (*page, error) {
 			continue
 		}
 		rv := roundView{M: m}
-		if man, err := rundir.ReadManifest(dir, m.Round, rundir.StageTrainset); err == nil && len(man.Extra) > 0 {
+		// A file that cannot be read leaves a note in its round's section,
+		// never a section that silently vanishes.
+		note := func(what string, err error) {
+			if errors.Is(err, fs.ErrNotExist) {
+				rv.Notes = append(rv.Notes, what+" not written (the stage has not run in this folder)")
+			} else {
+				rv.Notes = append(rv.Notes, what+" unreadable: "+err.Error())
+			}
+		}
+		if man, err := rundir.ReadManifest(dir, m.Round, rundir.StageTrainset); err != nil {
+			note("training-set manifest", err)
+		} else if len(man.Extra) > 0 {
 			rv.Mix = mixText(man.Extra)
 		}
-		if vs, err := rundir.ReadVerdicts(dir, m.Round); err == nil {
+		if vs, err := rundir.ReadVerdicts(dir, m.Round); err != nil {
+			note("curation verdicts", err)
+		} else {
 			var kept []curate.Verdict
 			for _, v := range vs {
 				if v.Keep {
 					kept = append(kept, v)
 				}
-			}
-			slices.SortStableFunc(kept, func(a, b curate.Verdict) int { return cmp.Compare(b.Score, a.Score) })
-			rv.Evidence = kept[:min(len(kept), opts.TopEvidence)]
-		}
-		if vs, err := rundir.ReadVerdicts(dir, m.Round); err == nil {
-			for _, v := range vs {
 				if v.Filter == review.FilterSource && !slices.Contains(rv.Dropped, v.Reason) {
 					rv.Dropped = append(rv.Dropped, v.Reason)
 				}
 			}
+			slices.SortStableFunc(kept, func(a, b curate.Verdict) int { return cmp.Compare(b.Score, a.Score) })
+			rv.Evidence = kept[:min(len(kept), opts.TopEvidence)]
 		}
 		if q, err := review.Queue(dir, m.Round); err == nil {
 			rv.Review = q
@@ -256,6 +269,7 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 {{range .Rounds}}<h2>Round {{.M.Round}}</h2>
 <p>{{.M.Mined}} mistakes mined, {{.M.Candidates}} passages retrieved, {{.M.Evidence}} kept as evidence.</p>
 {{if .Rejects}}<table><tr><th class="l">filter</th><th>rejected</th></tr>{{range .Rejects}}<tr><td class="l">{{.K}}</td><td>{{.V}}</td></tr>{{end}}</table>{{end}}
+{{range .Notes}}<p class="bad">{{.}}</p>{{end}}
 {{if .Mix}}<details><summary>Training-set mix manifest</summary><pre>{{.Mix}}</pre></details>{{end}}
 {{if .Review}}<h3>Human review</h3>{{range .Dropped}}<p class="bad">evidence dropped: {{.}}</p>{{end}}
 <table><tr><th class="l">passage</th><th class="l">source</th><th class="l">item</th><th class="l">verdict</th><th class="l">who</th><th class="l">when</th><th class="l">note</th><th class="l">text</th></tr>

@@ -138,3 +138,26 @@ func TestTableTrainingUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadableFilesLeaveNotes: a damaged curation artifact and a missing
+// trainset manifest are named in the round's section, not silently left out.
+func TestUnreadableFilesLeaveNotes(t *testing.T) {
+	dir := writeRun(t, "cem", "", 1)
+	if err := os.WriteFile(filepath.Join(dir, "round-1", "curation.jsonl"), []byte("{\"keep\": tru\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Write(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	for _, want := range []string{"curation verdicts unreadable: ", "curation.jsonl:1", "training-set manifest not written"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks the note %q", want)
+		}
+	}
+}
