@@ -2,7 +2,9 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -280,14 +282,25 @@ func demoConfig(opts Options, ws string) *config.Config {
 
 // openIndex opens the index at path, building and saving it first when missing.
 func openIndex(ctx context.Context, path string, passages []knowledge.Passage, log func(string)) (*knowledge.Index, error) {
-	if ix, err := knowledge.Open(path, knowledge.Options{}); err == nil {
+	// The file name holds a hash of what the index is built from, so an
+	// index found is current; a missing one is built, a damaged one (it
+	// does not parse) rebuilt, and one that cannot be read is an error.
+	ix, err := knowledge.Open(path, knowledge.Options{})
+	var pe *fs.PathError
+	switch {
+	case err == nil:
 		log(fmt.Sprintf("index: %s (%d passages)", path, ix.Len()))
 		return ix, nil
+	case errors.Is(err, fs.ErrNotExist):
+	case errors.As(err, &pe):
+		return nil, fmt.Errorf("demo: index: %w", err)
+	default:
+		log(fmt.Sprintf("index: %s is damaged (%v); building it again", path, err))
 	}
 	t0 := time.Now()
 	// The same options as Open above, so that a built index and a cached
 	// one search alike; Save creates the folder and sets ix.Path.
-	ix, err := knowledge.Build(ctx, passages, knowledge.Options{})
+	ix, err = knowledge.Build(ctx, passages, knowledge.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("demo: index: %w", err)
 	}
