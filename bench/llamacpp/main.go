@@ -239,8 +239,7 @@ func run(ctx context.Context, o options) (bool, error) {
 	for i, bm := range models {
 		cfg := bm.net.Config
 		path := filepath.Join(tmp, fmt.Sprintf("model%d.gguf", i))
-		lc := gguf.LlamaConfig{Name: bm.name, Vocab: cfg.Vocab, Dim: cfg.Dim, Layers: cfg.Layers, Heads: cfg.Heads,
-			KVHeads: cfg.KVHeads, FFN: cfg.FFN, MaxSeq: cfg.MaxSeq, NormEps: cfg.NormEps, RopeTheta: cfg.RopeTheta}
+		lc := native.GGUFConfig(bm.name, cfg)
 		if err := gguf.WriteLlama(path, lc, bm.net, bm.tok, gguf.ExportOptions{Type: o.ggufType}); err != nil {
 			return false, err
 		}

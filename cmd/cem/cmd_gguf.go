@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cemlab/cem/gguf"
+	"github.com/cemlab/cem/model/native"
 )
 
 // ggufOptions are the flags of `cem gguf`.
@@ -117,8 +118,8 @@ func runGGUF(dir string, opts ggufOptions, out io.Writer) error {
 		name = filepath.Base(abs)
 	}
 	c := ck.Net.Config
-	lc := gguf.LlamaConfig{Name: name, Vocab: c.Vocab, Dim: c.Dim, Layers: c.Layers, Heads: c.Heads, KVHeads: c.KVHeads,
-		FFN: c.FFN, MaxSeq: c.MaxSeq, NormEps: c.NormEps, RopeTheta: c.RopeTheta, ChatTemplate: nativeChatTemplate}
+	lc := native.GGUFConfig(name, c)
+	lc.ChatTemplate = nativeChatTemplate
 	if opts.Ctx > 0 {
 		lc.MaxSeq = opts.Ctx
 	}
