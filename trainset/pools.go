@@ -16,8 +16,9 @@ import (
 func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][]model.Example, map[string]Provenance, error) {
 	pools := map[string][]model.Example{}
 	prov := map[string]Provenance{}
-	writer := ""
-	add := func(e model.Example, item, source string) {
+	// add records e (the first example with an id wins) and where it came
+	// from: the mined item, the passage's source and the question writer.
+	add := func(e model.Example, item, source, writer string) {
 		if _, dup := prov[e.ID]; dup {
 			return
 		}
@@ -30,7 +31,7 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 			return nil, nil, err
 		}
 		p := ev.Passage
-		add(model.Example{ID: "cpt:" + p.ID, Kind: KindCPT, Text: passageText(p.Title, p.Text), Origin: p.ID}, ev.Item.ID, p.Source)
+		add(model.Example{ID: "cpt:" + p.ID, Kind: KindCPT, Text: passageText(p.Title, p.Text), Origin: p.ID}, ev.Item.ID, p.Source, "")
 		qas := TemplateQuestions(ev)
 		for i := range qas {
 			qas[i].By = cmp.Or(qas[i].By, WriterTemplate)
@@ -55,20 +56,17 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 		}
 		base := p.ID + "/" + ev.Item.ID
 		for i, qa := range qas {
-			writer = qa.By
 			add(model.Example{
 				ID: fmt.Sprintf("normative:%s:%d", base, i), Kind: KindNormative,
 				Prompt: b.format(ev.Item, qa, rng), Text: exam.Continuation(qa.Answer), Origin: p.ID,
-			}, ev.Item.ID, p.Source)
+			}, ev.Item.ID, p.Source, qa.By)
 		}
 		if len(qas) > 0 {
-			writer = qas[ext].By
 			add(model.Example{
 				ID: "extractive:" + base, Kind: KindExtractive,
 				Prompt: ExtractivePrompt(passageText(p.Title, p.Text), qas[ext].Question), Text: exam.Continuation(qas[ext].Answer), Origin: p.ID,
-			}, ev.Item.ID, p.Source)
+			}, ev.Item.ID, p.Source, qas[ext].By)
 		}
-		writer = ""
 	}
 	for _, e := range in.Previous {
 		origin := e.Origin
@@ -79,17 +77,17 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 		if !strings.HasPrefix(id, KindReview+":") {
 			id = KindReview + ":" + id
 		}
-		add(model.Example{ID: id, Kind: KindReview, Prompt: e.Prompt, Text: e.Text, Weight: e.Weight, Origin: origin}, "", "")
+		add(model.Example{ID: id, Kind: KindReview, Prompt: e.Prompt, Text: e.Text, Weight: e.Weight, Origin: origin}, "", "", "")
 	}
 	for _, e := range in.General {
 		origin := e.Origin
 		if origin == "" {
 			origin = e.ID
 		}
-		add(model.Example{ID: KindGeneral + ":" + e.ID, Kind: KindGeneral, Prompt: e.Prompt, Text: e.Text, Weight: e.Weight, Origin: origin}, "", "")
+		add(model.Example{ID: KindGeneral + ":" + e.ID, Kind: KindGeneral, Prompt: e.Prompt, Text: e.Text, Weight: e.Weight, Origin: origin}, "", "", "")
 	}
 	for _, p := range in.Replay {
-		add(model.Example{ID: KindReplay + ":" + p.ID, Kind: KindReplay, Text: passageText(p.Title, p.Text), Origin: p.ID}, "", p.Source)
+		add(model.Example{ID: KindReplay + ":" + p.ID, Kind: KindReplay, Text: passageText(p.Title, p.Text), Origin: p.ID}, "", p.Source, "")
 	}
 	return pools, prov, nil
 }
