@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cemlab/cem/internal/digest"
+	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/rundir"
 
 	"go.yaml.in/yaml/v3"
@@ -104,96 +105,41 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("demo: workspace: %w", err)
 	}
 	opts.Dir = dir
-	log := opts.Log
-	// One demo at a time per workspace: it writes the index, base models
-	// and suites there. Under the lock, the temporary files of writes a
-	// killed demo left behind (a partial index can be tens of MB) go.
-	lock, err := runlock.Acquire(opts.Dir)
+	lock, err := lockWorkspace(opts.Dir, opts.Log)
 	if err != nil {
-		return nil, fmt.Errorf("demo: workspace: %w", err)
+		return nil, err
 	}
 	defer lock.Release()
-	removed, err := lock.RemoveTemps()
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	for _, p := range removed {
-		log("removed the temporary file of an interrupted write: " + p)
-	}
 	sz, arch, mode := fullSizes, demoArch, "full"
 	if opts.Quick {
 		sz, arch, mode = quickSizes, quickArch, "quick"
 	}
 	seed := uint64(opts.Seed)
 
-	// 1. Data.
-	root, err := demodata.Root()
+	kn, err := loadKnowledge(ctx, opts.Dir, opts.Log)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := demodata.Fetch(ctx, demodata.Options{Dir: root, Progress: log}); err != nil {
-		return nil, fmt.Errorf("demo: fetch data: %w", err)
-	}
-	paths := demodata.NewPaths(root)
-
-	// 2. Corpora and the index.
-	names := []string{"wordnet", "elements"}
-	if _, err := demodata.FactbookDir(); err == nil {
-		names = append(names, "factbook")
-	} else {
-		log("factbook left out: " + err.Error())
-	}
-	t0 := time.Now()
-	corpora, _, err := democorpora.Load(ctx, paths, names)
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	passages := knowledge.Concat(corpora)
-	log(fmt.Sprintf("read %d passages from %v in %s", len(passages), names, time.Since(t0).Round(time.Millisecond)))
-	ix, err := openIndex(ctx, filepath.Join(opts.Dir, "index", "demo-"+digest.JSON(names)[:8]+".idx"), passages, log)
-	if err != nil {
-		return nil, err
-	}
-
-	// 3. Suites.
-	quiz, err := suitebuild.QuizItems(paths.QuizDir())
+	quiz, err := suitebuild.QuizItems(kn.paths.QuizDir())
 	if err != nil {
 		return nil, fmt.Errorf("demo: suites: %w", err)
 	}
-	set, err := buildSuites(quiz, corpora[0].Passages, sz, seed)
+	set, err := buildSuites(quiz, kn.corpora[0].Passages, sz, seed)
 	if err != nil {
 		return nil, err
 	}
 	ws := filepath.Join(opts.Dir, mode)
-	cfg := demoConfig(opts, ws)
-	cfg.Sources.Index = ix.Path()
-	if err := os.MkdirAll(filepath.Join(ws, "suites"), 0o755); err != nil {
+	if err := writeSuites(ws, set, opts.Log); err != nil {
 		return nil, err
 	}
-	for _, s := range set.suites {
-		if err := exam.WriteSuite(filepath.Join(ws, "suites", s.Name+".jsonl"), s.Items); err != nil {
-			return nil, fmt.Errorf("demo: %w", err)
-		}
-	}
-	log(fmt.Sprintf("suites: exam %d, heldout %d (%d unmined), ood %d, general %d items (%d facts withheld from the base model, %d taught for review)",
-		len(set.suites[0].Items), len(set.suites[1].Items), len(set.unmined), len(set.suites[2].Items), len(set.suites[3].Items),
-		len(set.withheld), len(set.review)))
-
-	// 4. Base model.
-	spec := baseSpec{Arch: arch, Epochs: 2, LR: 3e-3, Texts: baseTexts(corpora[0].Passages, set, sz.pretrainTexts, seed),
+	spec := baseSpec{Arch: arch, Epochs: 2, LR: 3e-3, Texts: baseTexts(kn.corpora[0].Passages, set, sz.pretrainTexts, seed),
 		Tuning: append(tuningExamples(set), reviewExamples(set)...), TuneEpochs: sz.tuneEpochs, Seed: seed}
-	t0 = time.Now()
-	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(what string, s nn.StepInfo) {
-		opts.TrainProgress(what, s.Step, s.Steps, s.Loss)
-	})
+	base, err := prepareBase(ctx, opts, spec)
 	if err != nil {
 		return nil, err
 	}
-	if cached {
-		log("base model: cached at " + base.Path)
-	} else {
-		log(fmt.Sprintf("base model: pre-trained on %d texts + %d instruction examples in %s", len(spec.Texts), len(spec.Tuning), time.Since(t0).Round(time.Second)))
-	}
+	cfg := demoConfig(opts, ws)
+	cfg.Sources.Index = kn.ix.Path()
 	cfg.Model.Path = base.Path
 	cfg.Mix.GeneralExamples = filepath.Join(ws, "general.jsonl")
 	if err := trainset.WriteExamples(cfg.Mix.GeneralExamples, spec.Tuning); err != nil {
@@ -202,8 +148,111 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeConfig(filepath.Join(ws, "cem.yaml"), cfg); err != nil {
 		return nil, err
 	}
+	res, err := runBoth(ctx, opts, ws, cfg, kn, set, spec.Tuning, base)
+	if err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
 
-	// 5. Runs.
+// lockWorkspace takes the workspace's lock (one demo at a time: it writes
+// the index, base models and suites there) and, under it, removes the
+// temporary files of writes a killed demo left behind (a partial index
+// can be tens of MB).
+func lockWorkspace(dir string, log func(string)) (*runlock.Lock, error) {
+	lock, err := runlock.Acquire(dir)
+	if err != nil {
+		return nil, fmt.Errorf("demo: workspace: %w", err)
+	}
+	removed, err := lock.RemoveTemps()
+	if err != nil {
+		lock.Release()
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	for _, p := range removed {
+		log("removed the temporary file of an interrupted write: " + p)
+	}
+	return lock, nil
+}
+
+// knowledgeBase is the demo's data: the fetched corpora, their passages
+// and the BM25 index over them.
+type knowledgeBase struct {
+	paths    demodata.Paths
+	corpora  []*knowledge.Corpus
+	passages []knowledge.Passage
+	ix       *knowledge.Index
+}
+
+// loadKnowledge fetches the demo data when missing, reads the corpora
+// (the Factbook when it is found, saying so when not) and opens or builds
+// the index in the workspace dir.
+func loadKnowledge(ctx context.Context, dir string, log func(string)) (*knowledgeBase, error) {
+	root, err := demodata.Root()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := demodata.Fetch(ctx, demodata.Options{Dir: root, Progress: log}); err != nil {
+		return nil, fmt.Errorf("demo: fetch data: %w", err)
+	}
+	kn := &knowledgeBase{paths: demodata.NewPaths(root)}
+	names := []string{"wordnet", "elements"}
+	if _, err := demodata.FactbookDir(); err == nil {
+		names = append(names, "factbook")
+	} else {
+		log("factbook left out: " + err.Error())
+	}
+	t0 := time.Now()
+	if kn.corpora, _, err = democorpora.Load(ctx, kn.paths, names); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	kn.passages = knowledge.Concat(kn.corpora)
+	log(fmt.Sprintf("read %d passages from %v in %s", len(kn.passages), names, time.Since(t0).Round(time.Millisecond)))
+	if kn.ix, err = openIndex(ctx, filepath.Join(dir, "index", "demo-"+digest.JSON(names)[:8]+".idx"), kn.passages, log); err != nil {
+		return nil, err
+	}
+	return kn, nil
+}
+
+// writeSuites writes the four suites under ws/suites.
+func writeSuites(ws string, set *suiteSet, log func(string)) error {
+	if err := os.MkdirAll(filepath.Join(ws, "suites"), 0o755); err != nil {
+		return err
+	}
+	for _, s := range set.suites {
+		if err := exam.WriteSuite(filepath.Join(ws, "suites", s.Name+".jsonl"), s.Items); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	log(fmt.Sprintf("suites: exam %d, heldout %d (%d unmined), ood %d, general %d items (%d facts withheld from the base model, %d taught for review)",
+		len(set.suites[0].Items), len(set.suites[1].Items), len(set.unmined), len(set.suites[2].Items), len(set.suites[3].Items),
+		len(set.withheld), len(set.review)))
+	return nil
+}
+
+// prepareBase builds the base model of spec, or finds it cached in the
+// workspace's models folder.
+func prepareBase(ctx context.Context, opts Options, spec baseSpec) (model.Ref, error) {
+	t0 := time.Now()
+	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(what string, s nn.StepInfo) {
+		opts.TrainProgress(what, s.Step, s.Steps, s.Loss)
+	})
+	if err != nil {
+		return model.Ref{}, err
+	}
+	if cached {
+		opts.Log("base model: cached at " + base.Path)
+	} else {
+		opts.Log(fmt.Sprintf("base model: pre-trained on %d texts + %d instruction examples in %s", len(spec.Texts), len(spec.Tuning), time.Since(t0).Round(time.Second)))
+	}
+	return base, nil
+}
+
+// runBoth runs CEM and (unless opts.NoBaseline) the random baseline in
+// ws/runs, then measures the targets and writes the report.
+func runBoth(ctx context.Context, opts Options, ws string, cfg *config.Config, kn *knowledgeBase, set *suiteSet,
+	general []model.Example, base model.Ref) (*Result, error) {
 	db, err := store.Open(ctx, filepath.Join(ws, "runs.sqlite"))
 	if err != nil {
 		return nil, err
@@ -211,12 +260,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	defer db.Close()
 	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
 	run := func(c *config.Config, dir string) (*rundir.Summary, error) {
-		st, err := workers.New(workers.Options{Config: c, Source: ix, Corpus: passages, Suites: set.suites, General: spec.Tuning,
+		st, err := workers.New(workers.Options{Config: c, Source: kn.ix, Corpus: kn.passages, Suites: set.suites, General: general,
 			TrainProgress: func(step, steps int, loss float64) { opts.TrainProgress("train", step, steps, loss) }})
 		if err != nil {
 			return nil, err
 		}
-		log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
+		opts.Log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
 		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Workers: st,
 			Observer: opts.Observer, Index: db})
 	}
@@ -245,7 +294,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if res.Report, err = report.Write(res.CEMDir, report.Options{Compare: compare, Targets: res.Targets}); err != nil {
 		return nil, err
 	}
-	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
