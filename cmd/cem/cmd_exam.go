@@ -83,20 +83,9 @@ func runExam(ctx context.Context, opts examOptions, path string, out io.Writer) 
 	if err := checkInputs(cfg); err != nil {
 		return usageError{err}
 	}
-	var suites []loop.Suite
-	for i, sc := range cfg.Suites {
-		s, err := exam.ReadSuite(sc.Path)
-		if err != nil {
-			return usageError{inputError(cfg, config.PathField{Key: fmt.Sprintf("suites[%d].path", i), Label: sc.Name}, err)}
-		}
-		items := s.Items
-		if cfg.Exam.Limit > 0 && len(items) > cfg.Exam.Limit {
-			items = items[:cfg.Exam.Limit]
-		}
-		suites = append(suites, loop.Suite{Name: sc.Name, Role: sc.Role, Items: items})
-	}
-	if err := checkExamMode(cfg, suites); err != nil {
-		return usageError{err}
+	suites, err := readSuites(cfg, cfg.Exam.Limit)
+	if err != nil {
+		return err
 	}
 	pr := newPrinter(out)
 	st, err := workers.New(workers.Options{Config: cfg, ExamLog: pr.line})
@@ -179,4 +168,26 @@ func writeAnswers(path string, as []rundir.Answer) error {
 		}
 		return nil
 	}, 0o644)
+}
+
+// readSuites reads the config's suites, keeping the first limit items of
+// each (limit > 0), and checks that the exam mode can answer them; errors
+// are usage errors naming the suite's key and line.
+func readSuites(cfg *config.Config, limit int) ([]loop.Suite, error) {
+	var suites []loop.Suite
+	for i, sc := range cfg.Suites {
+		s, err := exam.ReadSuite(sc.Path)
+		if err != nil {
+			return nil, usageError{inputError(cfg, config.PathField{Key: fmt.Sprintf("suites[%d].path", i), Label: sc.Name}, err)}
+		}
+		items := s.Items
+		if limit > 0 && len(items) > limit {
+			items = items[:limit]
+		}
+		suites = append(suites, loop.Suite{Name: sc.Name, Role: sc.Role, Items: items})
+	}
+	if err := checkExamMode(cfg, suites); err != nil {
+		return nil, usageError{err}
+	}
+	return suites, nil
 }

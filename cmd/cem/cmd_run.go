@@ -97,16 +97,10 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if err := checkInputs(cfg); err != nil {
 		return usageError{err}
 	}
-	var suites []loop.Suite
-	for i, sc := range cfg.Suites {
-		s, err := exam.ReadSuite(sc.Path)
-		if err != nil {
-			return usageError{inputError(cfg, config.PathField{Key: fmt.Sprintf("suites[%d].path", i), Label: sc.Name}, err)}
-		}
-		suites = append(suites, loop.Suite{Name: sc.Name, Role: sc.Role, Items: s.Items})
-	}
-	if err := checkExamMode(cfg, suites); err != nil {
-		return usageError{err}
+	// The loop keeps the first exam.limit items of each suite itself.
+	suites, err := readSuites(cfg, 0)
+	if err != nil {
+		return err
 	}
 	var ix knowledge.Source // none for an exam-only run
 	if !cfg.ExamOnly() {
