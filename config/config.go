@@ -228,7 +228,16 @@ type ExamConfig struct {
 	// Limit, when > 0, keeps only the first Limit items of each suite
 	// (quick runs).
 	Limit int `yaml:"limit"`
+	// Scoring ranks multiple-choice answers graded by likelihood: mean
+	// (per-token mean log-prob; default), sum (total log-prob) or pmi
+	// (domain-conditional PMI: the choice's log-prob after the question
+	// minus its log-prob after a neutral "Answer:", which removes the
+	// model's prior for the answer string). See ScoringModes.
+	Scoring string `yaml:"scoring"`
 }
+
+// ScoringModes lists the valid exam.scoring values.
+func ScoringModes() []string { return []string{"mean", "sum", "pmi"} }
 
 // SuiteConfig is one exam suite file and its role.
 type SuiteConfig struct {
@@ -352,6 +361,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Exam.BatchSize == 0 {
 		c.Exam.BatchSize = 64
+	}
+	if c.Exam.Scoring == "" {
+		c.Exam.Scoring = "mean"
 	}
 	for i := range c.Suites {
 		if c.Suites[i].Name == "" {

@@ -18,13 +18,15 @@ import (
 type Examiner struct {
 	Batch int
 	Seed  int64
+	// Scoring ranks multiple-choice answers (exam.scoring); empty is mean.
+	Scoring exam.Scoring
 }
 
 var _ loop.Examiner = Examiner{}
 
 // Exam runs s's items through m.
 func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress func(int)) ([]rundir.Answer, error) {
-	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed,
+	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed, Scoring: e.Scoring,
 		Progress: func(done, _ int) {
 			if progress != nil {
 				progress(done)

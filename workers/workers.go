@@ -85,7 +85,7 @@ func New(opts Options) (loop.Workers, error) {
 		return loop.Workers{}, fmt.Errorf("workers: %w", err)
 	}
 	st := loop.Workers{
-		Examiner:  Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed},
+		Examiner:  Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed, Scoring: exam.Scoring(cfg.Exam.Scoring)},
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
 		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource},
