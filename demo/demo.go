@@ -42,6 +42,9 @@ type Options struct {
 	Seed int64
 	// NoBaseline skips the random baseline.
 	NoBaseline bool
+	// Scoring is the exam's multiple-choice scoring (mean, sum or pmi);
+	// "" is the demo's default, DefaultScoring.
+	Scoring string
 	// Observer receives the rounds' progress events.
 	Observer loop.Observer
 	// Log receives one line per preparation step; nil discards them.
@@ -240,6 +243,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// DefaultScoring is the demo's exam.scoring.
+const DefaultScoring = "mean"
+
 // demoConfig is the run configuration of the demo.
 func demoConfig(opts Options, ws string) *config.Config {
 	// Rounds train at 3.5e-4 (0.7x of 5e-4): at 5e-4 round 3 forgot 2.2-2.7
@@ -257,7 +263,10 @@ func demoConfig(opts Options, ws string) *config.Config {
 		// General examples (the base model's own instruction tuning first)
 		// and review are weighted up against forgetting the general suite.
 		Mix:  config.MixConfig{CPT: 0.3, Normative: 0.25, Extractive: 0.1, Review: 0.15, General: 0.2, Replay: 0.05, Epochs: 2},
-		Exam: config.ExamConfig{BatchSize: 64},
+		Exam: config.ExamConfig{BatchSize: 64, Scoring: opts.Scoring},
+	}
+	if c.Exam.Scoring == "" {
+		c.Exam.Scoring = DefaultScoring
 	}
 	if !opts.Quick {
 		// At most 100 mistakes a round keeps each round's set small enough

@@ -19,6 +19,7 @@ type demoOptions struct {
 	Rounds     int
 	Seed       int64
 	NoBaseline bool
+	Scoring    string
 }
 
 func (o *demoOptions) AddFlags(cmd *cobra.Command) {
@@ -28,6 +29,7 @@ func (o *demoOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.Rounds, "rounds", 0, "CEM rounds (default 3, or 1 with --quick)")
 	f.Int64Var(&o.Seed, "seed", 1, "seed of every random choice")
 	f.BoolVar(&o.NoBaseline, "no-baseline", false, "skip the random baseline")
+	f.StringVar(&o.Scoring, "scoring", "", "multiple-choice scoring: mean, sum or pmi (default "+demo.DefaultScoring+")")
 }
 
 func newDemoCommand() *cobra.Command {
@@ -58,7 +60,7 @@ HTML report. Running it again reuses everything already built.`,
 func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 	pr := newPrinter(out)
 	res, err := demo.Run(ctx, demo.Options{Dir: opts.Dir, Quick: opts.Quick, Rounds: opts.Rounds, Seed: opts.Seed,
-		NoBaseline: opts.NoBaseline, Observer: pr, Log: pr.line,
+		NoBaseline: opts.NoBaseline, Scoring: opts.Scoring, Observer: pr, Log: pr.line,
 		TrainProgress: func(what string, step, steps int, loss float64) { pr.progressNamed(what, step, steps, loss) }})
 	pr.finish()
 	if err != nil {
