@@ -290,6 +290,11 @@ type CurationConfig struct {
 	Decontaminate *bool `yaml:"decontaminate"`
 	// MaxPerItem caps the passages kept per mistake; default 3.
 	MaxPerItem int `yaml:"max_per_item"`
+	// MinSources is the number of independent sources that must state a
+	// claim's answer; 0 (default) means 2 when two or more sources are
+	// configured (distinct sources in the index, plus sources.list
+	// entries that are not indexes), else 1.
+	MinSources int `yaml:"min_sources"`
 }
 
 // MixConfig sets the composition of a round's training set (see the
