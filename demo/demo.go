@@ -132,10 +132,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	// 2. Corpora and the index.
 	names := []string{"wordnet", "elements"}
-	if _, err := demodata.FactbookDir(); err == nil {
+	_, fbErr := demodata.FactbookDir()
+	if fbErr == nil {
 		names = append(names, "factbook")
 	} else {
-		log("factbook left out: " + err.Error())
+		log("factbook left out: " + fbErr.Error())
 	}
 	t0 := time.Now()
 	corpora, _, err := democorpora.Load(ctx, paths, names)
@@ -161,6 +162,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	ws := filepath.Join(opts.Dir, mode)
 	cfg := demoConfig(opts, ws)
 	cfg.Sources.Index = ix.Path()
+	if fbErr != nil {
+		// Without the Factbook, WordNet is the only source stating a
+		// capital (elements knows chemistry only): two-source agreement,
+		// the default for a two-source index, would keep no evidence.
+		cfg.Curation.MinSources = 1
+		log("agreement: one source suffices (without the Factbook only WordNet states capitals)")
+	}
 	if err := os.MkdirAll(filepath.Join(ws, "suites"), 0o755); err != nil {
 		return nil, err
 	}
