@@ -318,8 +318,9 @@ type MixConfig struct {
 	// Epochs: how often each evidence example may appear; 0 means the
 	// trainset default.
 	Epochs int `yaml:"epochs"`
-	// BudgetTokens, when > 0, sizes the set in tokens instead of letting
-	// the evidence set it.
+	// BudgetTokens, when > 0, sizes the set in loss-bearing tokens (CPT
+	// text and instruction answers; prompts carry no loss) instead of
+	// letting the evidence set it.
 	BudgetTokens int `yaml:"budget_tokens"`
 	// GeneralExamples, when set, is a JSON Lines file (relative to the
 	// config file) of training examples

@@ -106,9 +106,10 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 	if count == nil {
 		count = func(s string) int { return len(strings.Fields(s)) }
 	}
-	m.Tokens, m.Examples = map[string]int{}, map[string]int{}
+	m.Tokens, m.Examples, m.LossTokens = map[string]int{}, map[string]int{}, map[string]int{}
 	for _, e := range ts.examples {
 		m.Tokens[e.Kind] += count(e.Prompt) + count(e.Text)
+		m.LossTokens[e.Kind] += count(e.Text) // the prompt carries no loss
 		m.Examples[e.Kind]++
 	}
 	m.Candidates = len(ts.verdicts)

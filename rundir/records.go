@@ -83,9 +83,12 @@ type RoundMetrics struct {
 	// general suite's test half, which the gate never sees: the
 	// forgetting a run reports (0 when nothing dropped).
 	ForgettingTest float64 `json:"forgetting_test,omitempty"`
-	// Tokens and Examples trained, per example kind.
-	Tokens   map[string]int `json:"tokens,omitempty"`
-	Examples map[string]int `json:"examples,omitempty"`
+	// Tokens and Examples trained, per example kind; LossTokens counts
+	// only the tokens under the loss (an instruction example's answer,
+	// not its prompt).
+	Tokens     map[string]int `json:"tokens,omitempty"`
+	LossTokens map[string]int `json:"loss_tokens,omitempty"`
+	Examples   map[string]int `json:"examples,omitempty"`
 	// Candidates retrieved, Evidence kept and Rejects per filter.
 	Candidates int            `json:"candidates"`
 	Evidence   int            `json:"evidence"`

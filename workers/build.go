@@ -55,8 +55,9 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 		return loop.TrainSet{}, err
 	}
 	if in.Baseline == config.BaselineRandom {
-		// Equal training tokens: the random text replaces the whole CEM set.
-		set, man = b.Trainset.Random(b.Corpus, man.Total.Tokens, in.Seed)
+		// Equal loss-bearing tokens: the random text replaces the whole CEM
+		// set, whose prompts carry no loss and so are not counted.
+		set, man = b.Trainset.Random(b.Corpus, man.Total.LossTokens, in.Seed)
 		man.Round = in.Round
 	}
 	return loop.TrainSet{Examples: set.Examples, Manifest: man}, nil

@@ -161,9 +161,16 @@ func TestBuilderRandomMatchesTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	ck, rk := kinds(cem), kinds(rnd)
-	want := cem.Manifest.(trainset.Manifest).Total.Tokens
-	if got := rnd.Manifest.(trainset.Manifest).Total.Tokens; got < want || got > want+20 {
-		t.Errorf("random set tokens = %d; want the CEM set's %d (plus at most one example)", got, want)
+	// Equal loss-bearing tokens: CEM's instruction prompts carry no loss,
+	// so CEM counts more tokens in all than it trains on.
+	cm, rm := cem.Manifest.(trainset.Manifest), rnd.Manifest.(trainset.Manifest)
+	want := cm.Total.LossTokens
+	if got := rm.Total.LossTokens; got < want || got > want+20 {
+		t.Errorf("random set loss-bearing tokens = %d; want the CEM set's %d (plus at most one example)", got, want)
+	}
+	if cm.Total.Tokens <= cm.Total.LossTokens || rm.Total.Tokens != rm.Total.LossTokens {
+		t.Errorf("tokens counted/loss-bearing: CEM %d/%d, random %d/%d; want CEM's prompts counted but not loss-bearing, random all loss-bearing",
+			cm.Total.Tokens, cm.Total.LossTokens, rm.Total.Tokens, rm.Total.LossTokens)
 	}
 	if ck["cpt"] == 0 || ck["normative"] == 0 {
 		t.Errorf("CEM set kinds = %v; want cpt and normative examples", ck)
