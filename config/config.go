@@ -33,11 +33,16 @@ const (
 	BaselineCPTOnly = "cpt-only"  // CEM's evidence as CPT text only
 	BaselineCITOnly = "cit-only"  // CEM's instruction examples only
 	BaselineNoReply = "no-replay" // CEM without replay
+	// BaselineRandomEvidence is the full CEM recipe (CPT, normative,
+	// extractive, review, general, replay, the same gate) with each
+	// evidence passage replaced by a random corpus passage, at the CEM
+	// set's loss-bearing tokens: what the retrieved knowledge adds.
+	BaselineRandomEvidence = "random-evidence"
 )
 
 // Baselines lists the valid baseline modes (the empty mode excluded).
 func Baselines() []string {
-	return []string{BaselineRandom, BaselineCPTOnly, BaselineCITOnly, BaselineNoReply}
+	return []string{BaselineRandom, BaselineCPTOnly, BaselineCITOnly, BaselineNoReply, BaselineRandomEvidence}
 }
 
 // Backends of the model and trainer sections.
