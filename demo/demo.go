@@ -73,6 +73,13 @@ func (o *Options) applyDefaults() error {
 		}
 		o.Dir = filepath.Join(filepath.Dir(root), "demo")
 	}
+	// The run's config names its model and suites by path relative to
+	// itself; a relative workspace would resolve them twice.
+	abs, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return fmt.Errorf("demo: workspace %s: %w", o.Dir, err)
+	}
+	o.Dir = abs
 	if o.Rounds == 0 {
 		o.Rounds = 3
 		if o.Quick {
