@@ -35,11 +35,16 @@ const (
 	BaselineCPTOnly = "cpt-only"  // CEM's evidence as CPT text only
 	BaselineCITOnly = "cit-only"  // CEM's instruction examples only
 	BaselineNoReply = "no-replay" // CEM without replay
+	// BaselineRandomEvidence is the full CEM recipe (CPT, normative,
+	// extractive, review, general, replay, the same gate) with each
+	// evidence passage replaced by a random corpus passage, at the CEM
+	// set's loss-bearing tokens: what the retrieved knowledge adds.
+	BaselineRandomEvidence = "random-evidence"
 )
 
 // Baselines lists the valid baseline modes (the empty mode excluded).
 func Baselines() []string {
-	return []string{BaselineRandom, BaselineCPTOnly, BaselineCITOnly, BaselineNoReply}
+	return []string{BaselineRandom, BaselineCPTOnly, BaselineCITOnly, BaselineNoReply, BaselineRandomEvidence}
 }
 
 // Backends of the model and trainer sections.
@@ -250,8 +255,11 @@ type ExamConfig struct {
 	// Open items are always answered by generation; letter and generate
 	// reject suites holding open items.
 	Mode string `yaml:"mode"`
-	// Scoring is how likelihood mode combines a choice's token
-	// log-probabilities: mean (default, fair to long choices) or sum.
+	// Scoring ranks multiple-choice answers graded by likelihood: mean
+	// (per-token mean log-prob; default, fair to long choices), sum
+	// (total log-prob) or pmi (domain-conditional PMI: the choice's
+	// log-prob after the question minus its log-prob after a neutral
+	// "Answer:", which removes the model's prior for the answer string).
 	Scoring string `yaml:"scoring"`
 	// MaxFailures is how many items of one suite's exam may fail after
 	// the backend's retries (recorded as that item's failure, counted and
@@ -268,7 +276,11 @@ const (
 	ExamGenerate   = "generate"
 	ScoringMean    = "mean"
 	ScoringSum     = "sum"
+	ScoringPMI     = "pmi"
 )
+
+// ScoringModes lists the valid exam.scoring values.
+func ScoringModes() []string { return []string{ScoringMean, ScoringSum, ScoringPMI} }
 
 // SuiteConfig is one exam suite file and its role.
 type SuiteConfig struct {
@@ -325,6 +337,11 @@ type CurationConfig struct {
 	// (see ReviewConfig); nil means no human review. It is left out of
 	// the curation stage's input hash (json "-"): the review stage hashes it.
 	Review *ReviewConfig `yaml:"review,omitempty" json:"-"`
+	// MinSources is the number of independent sources that must state a
+	// claim's answer; 0 (default) means 2 when two or more sources are
+	// configured (distinct sources in the index, plus sources.list
+	// entries that are not indexes), else 1.
+	MinSources int `yaml:"min_sources"`
 }
 
 // MixConfig sets the composition of a round's training set (see the
@@ -348,8 +365,9 @@ type MixConfig struct {
 	// Epochs: how often each evidence example may appear; 0 means the
 	// trainset default.
 	Epochs int `yaml:"epochs"`
-	// BudgetTokens, when > 0, sizes the set in tokens instead of letting
-	// the evidence set it.
+	// BudgetTokens, when > 0, sizes the set in loss-bearing tokens (CPT
+	// text and instruction answers; prompts carry no loss) instead of
+	// letting the evidence set it.
 	BudgetTokens int `yaml:"budget_tokens"`
 	// GeneralExamples, when set, is a JSON Lines file (relative to the
 	// config file) of training examples

@@ -61,6 +61,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad baseline", base + "baseline: lucky\n", "baseline", 4, "unknown mode"},
 		{"bad backend", "model: {path: m, backend: gpt}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "model.backend", 1, "unknown backend"},
 		{"negative k", base + "sources:\n  k: -1\n", "sources.k", 5, ">= 0"},
+		{"bad scoring", base + "exam:\n  scoring: median\n", "exam.scoring", 5, "mean, sum, pmi"},
 		{"per-item range", base + "curation:\n  max_per_item: -2\n", "curation.max_per_item", 5, ">= 0"},
 		{"replay share", base + "mix:\n  replay: 0.95\n", "mix.replay", 5, "[0, 0.9]"},
 		{"command needs a line", "model: {path: m}\ntrainer: {backend: command}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "trainer.command", 2, "command line"},

@@ -219,6 +219,12 @@ func (c *Config) Validate() error {
 	if c.Exam.BatchSize < 0 || c.Exam.Limit < 0 {
 		return bad("exam", "batch_size and limit must be >= 0")
 	}
+	if c.Curation.MinSources < 0 {
+		return bad("curation.min_sources", "must be >= 0, got %d", c.Curation.MinSources)
+	}
+	if c.Exam.Scoring != "" && !slices.Contains(ScoringModes(), c.Exam.Scoring) {
+		return bad("exam.scoring", "unknown scoring %q (want one of %s)", c.Exam.Scoring, strings.Join(ScoringModes(), ", "))
+	}
 	if err := c.validateSuites(); err != nil {
 		return err
 	}

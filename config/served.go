@@ -109,9 +109,6 @@ func (c *Config) validateServed() error {
 	if !slices.Contains(modes, c.Exam.Mode) {
 		return bad("exam.mode", "unknown mode %q (want %s)", c.Exam.Mode, strings.Join(modes, ", "))
 	}
-	if c.Exam.Scoring != ScoringMean && c.Exam.Scoring != ScoringSum {
-		return bad("exam.scoring", "unknown scoring %q (want mean or sum)", c.Exam.Scoring)
-	}
 	if c.Exam.Mode == ExamLikelihood && c.Model.ScoreMode == "letter" {
 		return bad("exam.mode", "likelihood needs prompt log-probabilities, but model.score_mode is letter")
 	}

@@ -340,3 +340,66 @@ func TestPerItem(t *testing.T) {
 		t.Errorf("Max 0 kept %d of %d", len(res.Kept), len(in))
 	}
 }
+
+func TestSupportNeedsTheClaimsNames(t *testing.T) {
+	// Key terms as mistake.KeyTerms makes them for "What is the capital
+	// of Chad?" and a reverse "Which country has Niamey as its capital?".
+	reverse := Claim{ItemID: "q-niger-rev", Answer: "Niger", KeyTerms: []string{"Niamey", "country", "capital"}}
+	congo := Claim{ItemID: "q-congo", Answer: "Brazzaville", KeyTerms: []string{"Rep. Congo", "capital"}}
+	tests := []struct {
+		name string
+		c    Candidate
+		keep bool
+	}{
+		{"gloss with subject and relation", cand("w1", "wordnet", "N'Djamena: the capital and largest city of Chad", chad), true},
+		{"answer plus the generic word only", cand("w2", "wordnet", "N'Djamena: a capital city on the Chari river", chad), false},
+		{"answer plus subject, relation absent", cand("w3", "gcide", "N'Djamena is the largest city of Chad", chad), false},
+		{"reverse: names the subject Niamey", cand("f1", "factbook", "Niger. Capital: Niamey. Government type: semi-presidential republic", reverse), true},
+		{"reverse: another capital", cand("f2", "factbook", "Niger. Capital: a city on the Niger river; country in West Africa", reverse), false},
+		{"multi-word name, words apart", cand("f3", "factbook", "Congo, Republic of the. Capital: Brazzaville", congo), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := Support{}.Apply(context.Background(), []Candidate{tt.c})
+			if got := len(res.Kept) == 1; got != tt.keep {
+				t.Errorf("kept = %v (rejects %+v); want %v", got, res.Rejects, tt.keep)
+			}
+		})
+	}
+}
+
+func TestPipelineAgreementDefault(t *testing.T) {
+	exams := []exam.Item{{ID: "q-chad", Question: "What is the capital of Chad?", Answer: exam.Answer{Index: -1, Text: "N'Djamena"}}}
+	in := []Candidate{
+		cand("wn", "wordnet", "N'Djamena: the capital and largest city of Chad", chad),
+		cand("fb", "factbook", "Chad. Capital: N'Djamena. Landlocked country in north central Africa", chad),
+		cand("one", "wordnet", "Niamey: the capital and largest city of Niger", Claim{ItemID: "q-niger", Answer: "Niamey", KeyTerms: []string{"Niger", "capital"}}),
+	}
+	tests := []struct {
+		name string
+		cfg  Config
+		kept []string
+	}{
+		{"one source configured", Config{Sources: 1}, []string{"wn", "fb", "one"}},
+		{"two configured: two needed", Config{Sources: 2}, []string{"wn", "fb"}},
+		{"explicit minimum wins", Config{Sources: 2, MinSources: 1}, []string{"wn", "fb", "one"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _ := NewPipeline(tt.cfg, exams)
+			res, err := p.Run(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []string
+			for _, v := range res.Verdicts {
+				if v.Keep {
+					kept = append(kept, v.Passage.ID)
+				}
+			}
+			if !slices.Equal(kept, tt.kept) {
+				t.Errorf("kept %v; want %v", kept, tt.kept)
+			}
+		})
+	}
+}

@@ -5,15 +5,24 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Support keeps a candidate only when its passage (title and text, both
-// normalised) names the claim's answer or one of its aliases, and at
-// least one of the claim's key terms. Words match exactly or up to a
-// plural "s"/"es" ("capital" matches "capitals"); multi-word answers and
-// terms must appear as contiguous word sequences. A claim with no key
-// terms is checked on the answer alone; a claim with no answer is
-// rejected. The zero value is ready to use.
+// normalised) names the claim's answer or one of its aliases and the
+// claim's key terms: every name among them (the first key term, which
+// KeyTerms puts first as the question's subject, and every capitalised
+// term such as "Chad") and, when the claim has other terms ("capital"),
+// at least one of those. A passage naming the answer plus one generic
+// word ("N'Djamena, a capital on the Chari") does not support "What is the
+// capital of Chad?". Words match exactly or up to a plural "s"/"es"
+// ("capital" matches "capitals"); a term must appear as a contiguous word
+// sequence, except that a name of several words ("Rep. Congo") is present
+// when each of its words of four letters or more is. Terms equal to an
+// answer are ignored. A claim with no key terms is checked on the answer
+// alone; a claim with no answer is rejected. The zero value is ready to
+// use.
 type Support struct{}
 
 // Name is "support".
@@ -35,16 +44,57 @@ func supportReason(c *Candidate) string {
 	if !mentionsAny(words, answers) {
 		return fmt.Sprintf("does not name the answer %q or an alias", c.Claim.Answer)
 	}
-	if len(c.Claim.KeyTerms) == 0 {
-		return ""
-	}
-	for _, t := range c.Claim.KeyTerms {
+	var missing []string
+	others, otherFound := 0, false
+	for i, t := range c.Claim.KeyTerms {
 		tw := Words(t)
-		if containsPhrase(words, tw) && !slices.ContainsFunc(answers, func(a []string) bool { return slices.Equal(a, tw) }) {
-			return ""
+		if len(tw) == 0 || slices.ContainsFunc(answers, func(a []string) bool { return slices.Equal(a, tw) }) {
+			continue
 		}
+		if i == 0 || isName(t) {
+			if !containsName(words, tw) {
+				missing = append(missing, t)
+			}
+			continue
+		}
+		others++
+		otherFound = otherFound || containsPhrase(words, tw)
 	}
-	return fmt.Sprintf("names no key term of the question (%s)", strings.Join(c.Claim.KeyTerms, ", "))
+	if len(missing) > 0 {
+		return fmt.Sprintf("does not name %s of the question (key terms %s)", strings.Join(missing, ", "), strings.Join(c.Claim.KeyTerms, ", "))
+	}
+	if others > 0 && !otherFound {
+		return fmt.Sprintf("names no other key term of the question (%s)", strings.Join(c.Claim.KeyTerms, ", "))
+	}
+	return ""
+}
+
+// isName reports whether a key term is a name: it starts with an upper-case letter.
+func isName(t string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimSpace(t))
+	return unicode.IsUpper(r)
+}
+
+// containsName reports whether words holds the name tw: as a contiguous
+// phrase or, for several words, each word of 4 letters or more anywhere (so "Rep." may abbreviate).
+func containsName(words, tw []string) bool {
+	if containsPhrase(words, tw) {
+		return true
+	}
+	if len(tw) < 2 {
+		return false
+	}
+	found := false
+	for _, w := range tw {
+		if utf8.RuneCountInString(w) < 4 {
+			continue
+		}
+		if !containsPhrase(words, []string{w}) {
+			return false
+		}
+		found = true
+	}
+	return found
 }
 
 // answerPhrases returns the normalised answer and aliases, without empty

@@ -45,6 +45,9 @@ type Options struct {
 	Seed int64
 	// NoBaseline skips the random baseline.
 	NoBaseline bool
+	// Scoring is the exam's multiple-choice scoring (mean, sum or pmi);
+	// "" is the demo's default, DefaultScoring.
+	Scoring string
 	// Observer receives the rounds' progress events.
 	Observer loop.Observer
 	// Log receives one line per preparation step; nil discards them.
@@ -73,6 +76,13 @@ func (o *Options) applyDefaults() error {
 		}
 		o.Dir = filepath.Join(filepath.Dir(root), "demo")
 	}
+	// The run's config names its model and suites by path relative to
+	// itself; a relative workspace would resolve them twice.
+	abs, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return fmt.Errorf("demo: workspace %s: %w", o.Dir, err)
+	}
+	o.Dir = abs
 	if o.Rounds == 0 {
 		o.Rounds = 3
 		if o.Quick {
@@ -140,6 +150,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	cfg := demoConfig(opts, ws)
 	cfg.Sources.Index = kn.ix.Path()
+	if !kn.factbook {
+		// Without the Factbook, WordNet is the only source stating a
+		// capital (elements knows chemistry only): two-source agreement,
+		// the default for a two-source index, would keep no evidence.
+		cfg.Curation.MinSources = 1
+		opts.Log("agreement: one source suffices (without the Factbook only WordNet states capitals)")
+	}
 	cfg.Model.Path = base.Path
 	cfg.Mix.GeneralExamples = filepath.Join(ws, "general.jsonl")
 	if err := trainset.WriteExamples(cfg.Mix.GeneralExamples, spec.Tuning); err != nil {
@@ -183,6 +200,7 @@ type knowledgeBase struct {
 	corpora  []*knowledge.Corpus
 	passages []knowledge.Passage
 	ix       *knowledge.Index
+	factbook bool // the Factbook was found and indexed
 }
 
 // loadKnowledge fetches the demo data when missing, reads the corpora
@@ -200,6 +218,7 @@ func loadKnowledge(ctx context.Context, dir string, log func(string)) (*knowledg
 	names := []string{"wordnet", "elements"}
 	if _, err := demodata.FactbookDir(); err == nil {
 		names = append(names, "factbook")
+		kn.factbook = true
 	} else {
 		log("factbook left out: " + err.Error())
 	}
@@ -297,6 +316,9 @@ func runBoth(ctx context.Context, opts Options, ws string, cfg *config.Config, k
 	return res, nil
 }
 
+// DefaultScoring is the demo's exam.scoring.
+const DefaultScoring = "mean"
+
 // demoConfig is the run configuration of the demo.
 func demoConfig(opts Options, ws string) *config.Config {
 	// Rounds train at 3.5e-4 (0.7x of 5e-4): at 5e-4 round 3 forgot 2.2-2.7
@@ -314,7 +336,10 @@ func demoConfig(opts Options, ws string) *config.Config {
 		// General examples (the base model's own instruction tuning first)
 		// and review are weighted up against forgetting the general suite.
 		Mix:  config.MixConfig{CPT: 0.3, Normative: 0.25, Extractive: 0.1, Review: 0.15, General: 0.2, Replay: 0.05, Epochs: 2},
-		Exam: config.ExamConfig{BatchSize: 64},
+		Exam: config.ExamConfig{BatchSize: 64, Scoring: opts.Scoring},
+	}
+	if c.Exam.Scoring == "" {
+		c.Exam.Scoring = DefaultScoring
 	}
 	if !opts.Quick {
 		// At most 100 mistakes a round keeps each round's set small enough

@@ -60,6 +60,9 @@ func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, erro
 // (derived subsets of suites), the gate's verdict, mined items, the share
 // of them fixed, forgetting on the general suites and training tokens.
 func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
+	if err := writeScoring(w, s); err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{"round", "gate"}
 	if len(s.Rounds) > 0 {
@@ -105,7 +108,51 @@ func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeSignificance(w, s)
+}
+
+// writeScoring prints the run's scoring and each suite's chance level.
+func writeScoring(w io.Writer, s *rundir.Summary) error {
+	scoring := s.Scoring
+	if scoring == "" {
+		scoring = "mean (not recorded)"
+	}
+	var chance []string
+	if len(s.Rounds) > 0 {
+		for _, sm := range s.Rounds[0].Suites {
+			chance = append(chance, fmt.Sprintf("%s %.1f%%", sm.Name, 100*sm.Chance))
+		}
+	}
+	_, err := fmt.Fprintf(w, "scoring: %s; chance: %s\n", scoring, strings.Join(chance, ", "))
+	return err
+}
+
+// writeSignificance prints, for the last accepted round, each suite's
+// gain over round 0 with McNemar's p against round 0 (not only against
+// the round before).
+func writeSignificance(w io.Writer, s *rundir.Summary) error {
+	last := -1
+	for i, m := range s.Rounds {
+		if m.Round > 0 && m.Gate.Accepted {
+			last = i
+		}
+	}
+	if last < 0 {
+		return nil
+	}
+	m := s.Rounds[last]
+	var parts []string
+	for _, sm := range m.Suites {
+		if sm.McNemarBase == nil {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %+.1f (p=%.2g)", sm.Name, sm.Gain, sm.McNemarBase.P))
+	}
+	_, err := fmt.Fprintf(w, "round %d vs round 0 (McNemar): %s; forgetting on general-test %.1f\n", m.Round, strings.Join(parts, ", "), m.ForgettingTest)
+	return err
 }
 
 // cell is "acc [low-high]" in percent, with "(gain)" after round 0.

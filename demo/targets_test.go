@@ -8,7 +8,8 @@ import (
 )
 
 // summary makes a one-round run: exam and general outcomes at rounds 0
-// and 1, the round accepted or not.
+// and 1, the round accepted or not; the general suite's loss is also the
+// round's forgetting on general-test.
 func summary(exam0, exam1, gen0, gen1 int, accepted bool) *rundir.Summary {
 	out := func(k int) metrics.Outcomes {
 		o := metrics.Outcomes{}
@@ -24,7 +25,7 @@ func summary(exam0, exam1, gen0, gen1 int, accepted bool) *rundir.Summary {
 		rows = append(rows, rows[0])
 	}
 	return &rundir.Summary{Matrix: metrics.NewMatrix(rows), Rounds: []rundir.RoundMetrics{{Round: 0},
-		{Round: 1, Gate: rundir.Gate{Accepted: accepted}, Suites: []rundir.SuiteMetrics{
+		{Round: 1, Gate: rundir.Gate{Accepted: accepted}, ForgettingTest: max(0, float64(10*(gen0-gen1))), Suites: []rundir.SuiteMetrics{
 			{Name: "exam", Gain: float64(10 * (exam1 - exam0))}, {Name: "general", Gain: float64(10 * (gen1 - gen0))}}}}}
 }
 

@@ -89,7 +89,7 @@ func gradeLetters(r *Result, it *Item, lps []float64) bool {
 	if !finite || len(lps) == 0 {
 		return false
 	}
-	gradeChoices(r, it, scoresOf(lps), NormSum)
+	gradeChoices(r, it, append([]float64(nil), lps...))
 	for i, v := range r.Scores {
 		if math.IsInf(v, -1) || math.IsNaN(v) {
 			r.Scores[i] = AbsentLogProb // JSON has no -Inf
@@ -102,12 +102,3 @@ func gradeLetters(r *Result, it *Item, lps []float64) bool {
 // AbsentLogProb is the score recorded for a letter that was not among
 // the top tokens a server returned.
 const AbsentLogProb = -1000.0
-
-// scoresOf wraps log-probs as one-token scores.
-func scoresOf(lps []float64) []model.Score {
-	out := make([]model.Score, len(lps))
-	for i, v := range lps {
-		out[i] = model.Score{LogProb: v, Tokens: 1}
-	}
-	return out
-}

@@ -15,8 +15,8 @@ type Result struct {
 	// answers no choice could be read from.
 	PredIndex int  `json:"pred_index"`
 	Correct   bool `json:"correct"`
-	// Scores holds one score per choice (mean or sum log-prob, per
-	// Options.Norm); for open items the mean log-prob of the answer given;
+	// Scores holds one score per choice (per Scoring: mean or sum
+	// log-prob, or PMI); for open items the mean log-prob of the answer given;
 	// nil in letter mode.
 	Scores []float64 `json:"scores,omitempty"`
 	// Confidence is the softmax probability of the chosen choice over the
@@ -31,6 +31,18 @@ type Result struct {
 	Mode string `json:"mode,omitempty"`
 	// Error is why the model failed on the item (Mode AnsweredFailed).
 	Error string `json:"error,omitempty"`
+	// Scoring names how Scores were computed for a likelihood-mode
+	// multiple-choice item (mean, sum or pmi; see Scoring); empty for
+	// other items and for results written before it was recorded (mean).
+	Scoring string `json:"scoring,omitempty"`
+	// ChoiceLogProbs and ChoiceTokens are the raw scores of each choice
+	// after the question's prompt (total log-prob and token count), and
+	// NeutralLogProbs (ScoringPMI only) each choice's total log-prob
+	// after NeutralPrompt: what Rescore needs to grade the result under
+	// another scoring.
+	ChoiceLogProbs  []float64 `json:"choice_logprobs,omitempty"`
+	ChoiceTokens    []int     `json:"choice_tokens,omitempty"`
+	NeutralLogProbs []float64 `json:"neutral_logprobs,omitempty"`
 	// Weight and Topic are copied from the item for reports.
 	Weight float64 `json:"weight,omitempty"`
 	Topic  string  `json:"topic,omitempty"`

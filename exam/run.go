@@ -42,10 +42,36 @@ const (
 	NormSum  Norm = "sum"  // total log-prob
 )
 
+// Scoring says how a multiple-choice item's choices are ranked in
+// ModeLikelihood. It extends Norm with a calibrated score.
+type Scoring string
+
+// Scorings of Run.
+const (
+	ScoringMean Scoring = "mean" // per-token mean log-prob of the choice after the prompt
+	ScoringSum  Scoring = "sum"  // total log-prob of the choice after the prompt
+	// ScoringPMI is domain-conditional PMI (Holtzman et al. 2021): the
+	// choice's total log-prob after the question's prompt minus its total
+	// log-prob after NeutralPrompt. It removes the model's prior for the
+	// choice string (how familiar the string is, whatever the question),
+	// which uncalibrated scores confuse with knowledge.
+	ScoringPMI Scoring = "pmi"
+)
+
+// Scorings lists the valid scorings.
+func Scorings() []Scoring { return []Scoring{ScoringMean, ScoringSum, ScoringPMI} }
+
+// NeutralPrompt is the domain premise of ScoringPMI: the end of every
+// exam prompt without its question, so that log P(choice | NeutralPrompt)
+// is the prior the question's prompt is compared with.
+const NeutralPrompt = "Answer:"
+
 // Options configure Run. The zero value works.
 type Options struct {
 	Mode Mode // default ModeLikelihood
-	Norm Norm // default NormMean
+	Norm Norm // default NormMean; ignored when Scoring is set
+	// Scoring ranks the choices (default: Norm's scoring, i.e. mean).
+	Scoring Scoring
 	// Batch is the number of items per model call (default defaults.ExamBatch, 64): each
 	// chunk makes at most one Score call and one Generate call.
 	Batch int
@@ -76,6 +102,9 @@ func (o *Options) applyDefaults() {
 	if o.Norm == "" {
 		o.Norm = NormMean
 	}
+	if o.Scoring == "" {
+		o.Scoring = Scoring(o.Norm)
+	}
 	if o.Batch <= 0 {
 		o.Batch = defaults.ExamBatch
 	}
@@ -94,6 +123,9 @@ func (o *Options) validate() error {
 	if o.Norm != NormMean && o.Norm != NormSum {
 		return fmt.Errorf("exam: unknown norm %q (want %s or %s)", o.Norm, NormMean, NormSum)
 	}
+	if err := o.Scoring.Validate(); err != nil {
+		return fmt.Errorf("exam: %w", err)
+	}
 	return nil
 }
 
@@ -102,7 +134,8 @@ func (o *Options) validate() error {
 //
 // Multiple-choice items are graded in ModeLikelihood by the log-likelihood
 // of each choice (Continuation(choice) after Prompt(item), combined per
-// Norm); the prediction is the best-scoring choice, Confidence its softmax
+// Scoring; for ScoringPMI the same continuation is also scored after
+// NeutralPrompt, in the same Score call); the prediction is the best-scoring choice, Confidence its softmax
 // probability over the choice scores and Margin its lead in probability
 // over the runner-up. In ModeLetter the choice letters are scored as the
 // first answer token after LetterPrompt (see ModeLetter); an item without
@@ -233,13 +266,40 @@ func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]R
 			}
 		}
 	}
+	// The neutral scores of PMI: one request per distinct continuation of
+	// the chunk, sent with the conditional ones.
+	neutral := map[string]int{}
+	if o.Scoring == ScoringPMI {
+		n := len(scoreReqs)
+		for _, rq := range scoreReqs[:n] {
+			if _, ok := neutral[rq.Continuation]; !ok {
+				neutral[rq.Continuation] = len(scoreReqs)
+				scoreReqs = append(scoreReqs, model.ScoreRequest{Prompt: NeutralPrompt, Continuation: rq.Continuation})
+			}
+		}
+	}
 	if len(scoreReqs) > 0 {
 		scores, err := scoreAll(ctx, m, scoreReqs, "score")
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range scored {
-			gradeChoices(&rs[s.item], &items[s.item], scores[s.first:s.first+s.n], o.Norm)
+			r, it := &rs[s.item], &items[s.item]
+			r.ChoiceLogProbs = make([]float64, s.n)
+			r.ChoiceTokens = make([]int, s.n)
+			for j := range s.n {
+				sc := scores[s.first+j]
+				r.ChoiceLogProbs[j], r.ChoiceTokens[j] = sc.LogProb, sc.Tokens
+			}
+			if o.Scoring == ScoringPMI {
+				r.NeutralLogProbs = make([]float64, s.n)
+				for j, c := range it.Choices {
+					r.NeutralLogProbs[j] = scores[neutral[Continuation(c)]].LogProb
+				}
+			}
+			if err := Rescore(r, it, o.Scoring); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(genReqs) == 0 {
@@ -287,16 +347,54 @@ func runChunk(ctx context.Context, m model.Model, items []Item, o *Options) ([]R
 	return rs, nil
 }
 
-// gradeChoices fills a multiple-choice result from its choice scores.
-func gradeChoices(r *Result, it *Item, scores []model.Score, norm Norm) {
-	r.Scores = make([]float64, len(scores))
-	for i, s := range scores {
-		if norm == NormSum {
-			r.Scores[i] = s.LogProb
-		} else {
-			r.Scores[i] = s.Mean()
+// Validate rejects an unknown scoring.
+func (s Scoring) Validate() error {
+	for _, v := range Scorings() {
+		if s == v {
+			return nil
 		}
 	}
+	return fmt.Errorf("unknown scoring %q (want %s, %s or %s)", s, ScoringMean, ScoringSum, ScoringPMI)
+}
+
+// Rescore grades a likelihood-mode multiple-choice result of it again
+// under scoring s, from the raw log-probs the result keeps
+// (ChoiceLogProbs, ChoiceTokens and, for ScoringPMI, NeutralLogProbs):
+// it sets Scoring, Scores, the prediction, Correct, Confidence and
+// Margin. A finished run's results can so be re-scored without the
+// model. It fails when the raw scores s needs are missing (a result of
+// letter mode, an open item, or a run that did not score the neutral
+// prompt).
+func Rescore(r *Result, it *Item, s Scoring) error {
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("result %s: %w", r.ID, err)
+	}
+	n := len(it.Choices)
+	if n == 0 || len(r.ChoiceLogProbs) != n || len(r.ChoiceTokens) != n {
+		return fmt.Errorf("result %s: no raw choice log-probs to score (%d for %d choices)", r.ID, len(r.ChoiceLogProbs), n)
+	}
+	if s == ScoringPMI && len(r.NeutralLogProbs) != n {
+		return fmt.Errorf("result %s: pmi needs the neutral log-probs of its %d choices, the result has %d", r.ID, n, len(r.NeutralLogProbs))
+	}
+	scores := make([]float64, n)
+	for i := range scores {
+		switch s {
+		case ScoringSum:
+			scores[i] = r.ChoiceLogProbs[i]
+		case ScoringPMI:
+			scores[i] = r.ChoiceLogProbs[i] - r.NeutralLogProbs[i]
+		default:
+			scores[i] = model.Score{LogProb: r.ChoiceLogProbs[i], Tokens: r.ChoiceTokens[i]}.Mean()
+		}
+	}
+	r.Scoring = string(s)
+	gradeChoices(r, it, scores)
+	return nil
+}
+
+// gradeChoices fills a multiple-choice result from its choice scores.
+func gradeChoices(r *Result, it *Item, scores []float64) {
+	r.Scores = scores
 	probs := Softmax(r.Scores)
 	best, second := -1, -1
 	for i := range probs {

@@ -273,6 +273,35 @@ func (m *letterModel) Generate(ctx context.Context, reqs []model.GenerateRequest
 	return out, nil
 }
 
+// priorModel scores a continuation with a prior log-prob per token that
+// holds after any prompt (prior, default -5) plus a bonus per token when
+// the prompt contains the continuation's cue word: a model that has a
+// favourite answer string and some knowledge besides.
+type priorModel struct {
+	prior map[string]float64
+	cue   map[string]string // continuation -> word whose presence in the prompt adds bonus
+	bonus float64
+	reqs  []model.ScoreRequest
+}
+
+func (p *priorModel) Score(ctx context.Context, reqs []model.ScoreRequest) ([]model.Score, error) {
+	p.reqs = append(p.reqs, reqs...)
+	out := make([]model.Score, len(reqs))
+	for i, r := range reqs {
+		c := strings.TrimSpace(r.Continuation)
+		lp, ok := p.prior[c]
+		if !ok {
+			lp = -5
+		}
+		if w, ok := p.cue[c]; ok && strings.Contains(r.Prompt, w) {
+			lp += p.bonus
+		}
+		words := len(strings.Fields(c))
+		out[i] = model.Score{LogProb: lp * float64(words), Tokens: words}
+	}
+	return out, nil
+}
+
 func (m *letterModel) ScoreLetters(ctx context.Context, reqs []model.LetterRequest) ([][]float64, error) {
 	out := make([][]float64, len(reqs))
 	for i, r := range reqs {
@@ -320,5 +349,97 @@ func TestRunLetterLogprobsThenGenerated(t *testing.T) {
 	}
 	if _, err := Run(t.Context(), m, items[:1], Options{Mode: ModeLikelihood}); !errors.Is(err, model.ErrNoLogprobs) {
 		t.Errorf("likelihood mode without log-probs: err %v; want ErrNoLogprobs", err)
+	}
+}
+
+func (p *priorModel) Generate(ctx context.Context, reqs []model.GenerateRequest) ([]string, error) {
+	return make([]string, len(reqs)), nil
+}
+
+func TestScoringPMIRemovesThePrior(t *testing.T) {
+	items := chadItems()
+	mc := []Item{items[0], items[1]}
+	// N'Djamena is the favourite string (prior -0.5 everywhere); the
+	// model knows Chad -> N'Djamena and Mali -> Bamako only as a bonus of
+	// 2 nats per token over the prior.
+	m := &priorModel{prior: map[string]float64{"N'Djamena": -0.5, "Bamako": -4},
+		cue: map[string]string{"N'Djamena": "Chad", "Bamako": "Mali"}, bonus: 2}
+	tests := []struct {
+		scoring Scoring
+		preds   []int
+	}{
+		{ScoringMean, []int{1, 1}}, // the prior wins Mali
+		{ScoringSum, []int{1, 1}},
+		{ScoringPMI, []int{1, 2}}, // the bonus decides
+	}
+	for _, tt := range tests {
+		m.reqs = nil
+		rs, err := Run(context.Background(), m, mc, Options{Scoring: tt.scoring})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.scoring, err)
+		}
+		for i, r := range rs {
+			if r.PredIndex != tt.preds[i] || r.Scoring != string(tt.scoring) {
+				t.Errorf("%s: item %s picked %d (scoring %q); want %d", tt.scoring, r.ID, r.PredIndex, r.Scoring, tt.preds[i])
+			}
+		}
+		neutral := 0
+		for _, rq := range m.reqs {
+			if rq.Prompt == NeutralPrompt {
+				neutral++
+			}
+		}
+		// Both items share their 4 choices: 4 neutral requests for PMI.
+		if want := map[Scoring]int{ScoringPMI: 4}[tt.scoring]; neutral != want {
+			t.Errorf("%s: %d neutral requests; want %d", tt.scoring, neutral, want)
+		}
+	}
+}
+
+func TestRescoreMatchesARunUnderThatScoring(t *testing.T) {
+	items := chadItems()
+	mc := []Item{items[0], items[1], items[4]}
+	m := &priorModel{prior: map[string]float64{"N'Djamena": -0.5, "Bamako": -4, "John Paul II": -0.9, "Pius": -2},
+		cue: map[string]string{"N'Djamena": "Chad", "Bamako": "Mali", "Pius": "Pope"}, bonus: 1.5}
+	pmi, err := Run(context.Background(), m, mc, Options{Scoring: ScoringPMI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Through the results file, as a finished run is re-scored.
+	path := filepath.Join(t.TempDir(), "results.jsonl")
+	if err := WriteResults(path, pmi); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadResults(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []Scoring{ScoringMean, ScoringSum, ScoringPMI} {
+		want, err := Run(context.Background(), m, mc, Options{Scoring: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range back {
+			got := back[i]
+			if err := Rescore(&got, &mc[i], s); err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+			w := want[i]
+			if got.PredIndex != w.PredIndex || got.Correct != w.Correct || math.Abs(got.Confidence-w.Confidence) > 1e-12 ||
+				!reflect.DeepEqual(got.Scores, w.Scores) {
+				t.Errorf("%s: rescored %s = %+v; want %+v", s, got.ID, got, w)
+			}
+		}
+	}
+	// A mean run kept no neutral scores: it cannot be re-scored as PMI.
+	mean, err := Run(context.Background(), m, mc[:1], Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Rescore(&mean[0], &mc[0], ScoringPMI); err == nil || !strings.Contains(err.Error(), "neutral") {
+		t.Errorf("Rescore of a mean result as pmi: err = %v; want one naming the neutral log-probs", err)
+	}
+	if _, err := Run(context.Background(), m, mc, Options{Scoring: "median"}); err == nil {
+		t.Error("Run accepted scoring median")
 	}
 }

@@ -112,7 +112,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	st := &stepper{dir: opts.Dir, obs: obs, meter: opts.Workers.Meter}
 	suites := limitSuites(opts.Suites, cfg.Exam.Limit)
-	s := &state{ref: opts.Base, previous: opts.Previous, keptRounds: keptRounds, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}}}
+	s := &state{ref: opts.Base, previous: opts.Previous, keptRounds: keptRounds, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}, Scoring: cfg.Exam.Scoring}}
 	for _, su := range suites {
 		s.summary.Roles[su.Name] = su.Role
 	}

@@ -8,10 +8,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/metrics"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/rundir"
 	"github.com/cemlab/cem/store"
@@ -174,30 +176,85 @@ func TestResumeAfterCancel(t *testing.T) {
 
 func TestGateRollsBack(t *testing.T) {
 	cfg, suites, base := fixture(t, 2)
-	dir := t.TempDir()
-	// The trainer forgets general question 0: 20 points of forgetting.
-	sum, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
-		Workers: fakeWorkers(fakeTrainer{forget: "general question 0"})})
-	if err != nil {
-		t.Fatal(err)
+	ids := make([]string, len(suites[2].Items))
+	for i, it := range suites[2].Items {
+		ids[i] = it.ID
 	}
-	for r := 1; r <= 2; r++ {
-		g := sum.Rounds[r].Gate
-		if g.Accepted || math.Abs(g.Forgetting-20) > 1e-9 || len(g.Reasons) != 1 {
-			t.Errorf("round %d gate = %+v; want rejected with forgetting 20 and one reason", r, g)
-		}
-		// The accepted trajectory stays at the base model.
-		if c, _ := sum.Matrix.At(r, "exam"); c.P != 1.0/8 {
-			t.Errorf("matrix round %d exam = %v; want the base model's 0.125", r, c.P)
-		}
+	dev, test := metrics.SplitDevTest(cfg.Seed, ids)
+	question := func(id string) string { // "general-3" -> "general question 3"
+		return strings.Replace(id, "-", " question ", 1)
 	}
-	// Round 2 trained from the base model again, not from round 1's.
-	tr, err := rundir.ReadJSONL[TrainResult](filepath.Join(dir, "round-2", "train.jsonl"))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		forget   string
+		accepted bool
+		gateDrop float64 // the gate's forgetting (dev half)
+		testDrop float64 // the reported forgetting (test half)
+	}{
+		// 5 general items split 3 dev / 2 test.
+		{"dev item forgotten", question(dev[0]), false, 100.0 / 3, 0},
+		{"test item forgotten", question(test[0]), true, 0, 50},
 	}
-	if tr[0].From.Path != base {
-		t.Errorf("round 2 trained from %q; want the base %q", tr[0].From.Path, base)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sum, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
+				Workers: fakeWorkers(fakeTrainer{forget: tt.forget})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r := 1; r <= 2; r++ {
+				m := sum.Rounds[r]
+				g := m.Gate
+				if g.Accepted != tt.accepted || math.Abs(g.Forgetting-tt.gateDrop) > 1e-9 || (len(g.Reasons) == 1) == tt.accepted {
+					t.Errorf("round %d gate = %+v; want accepted %v with forgetting %.2f", r, g, tt.accepted, tt.gateDrop)
+				}
+				if math.Abs(m.ForgettingTest-tt.testDrop) > 1e-9 {
+					t.Errorf("round %d forgetting on general-test = %g; want %g", r, m.ForgettingTest, tt.testDrop)
+				}
+				if tt.accepted {
+					continue
+				}
+				// The accepted trajectory stays at the base model.
+				if c, _ := sum.Matrix.At(r, "exam"); c.P != 1.0/8 {
+					t.Errorf("matrix round %d exam = %v; want the base model's 0.125", r, c.P)
+				}
+			}
+			if tt.accepted {
+				return
+			}
+			// Round 2 trained from the base model again, not from round 1's.
+			tr, err := rundir.ReadJSONL[TrainResult](filepath.Join(dir, "round-2", "train.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tr[0].From.Path != base {
+				t.Errorf("round 2 trained from %q; want the base %q", tr[0].From.Path, base)
+			}
+		})
+	}
+}
+
+func TestGateAtExactlyTheLimit(t *testing.T) {
+	// 8 of 400 items lost: 100*(392/400-1) is -2.0000000000000018 in
+	// float64, a drop of exactly the 2 points allowed.
+	limit := 2.0
+	lost, n := 392.0, 400.0 // variables: constant arithmetic would be exact
+	drop := -100 * (lost/n - 1)
+	if drop <= limit {
+		t.Fatalf("float64 gives %v, no edge to test", drop)
+	}
+	g := gate(config.GateConfig{MaxForgetting: &limit}, RoundMetrics{Suites: []SuiteMetrics{
+		{Name: "general", Role: config.RoleGeneral, Gain: -drop, Dev: &metrics.Interval{}, DevGain: -drop}}})
+	if !g.Accepted {
+		t.Errorf("gate = %+v; want a drop of exactly the limit accepted", g)
+	}
+	lost = 391
+	over := -100 * (lost/n - 1)
+	g = gate(config.GateConfig{MaxForgetting: &limit}, RoundMetrics{Suites: []SuiteMetrics{
+		{Name: "general", Role: config.RoleGeneral, Gain: -over, Dev: &metrics.Interval{}, DevGain: -over}}})
+	if g.Accepted {
+		t.Errorf("gate = %+v; want 9 of 400 lost rejected", g)
 	}
 }
 

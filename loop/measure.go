@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/mistake"
 
 	"github.com/cemlab/cem/config"
@@ -58,14 +59,19 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 			weights[it.ID] = it.Weight
 		}
 		sm.Weighted = metrics.WeightedAccuracy(cur[su.Name], weights)
+		sm.Chance = chance(su.Items)
 		if r > 0 {
 			c := metrics.NewChurn(prev[su.Name], cur[su.Name])
 			sm.Fixed, sm.Broken = len(c.Fixed), len(c.Broken)
 			sm.McNemar = metrics.McNemar(prev[su.Name], cur[su.Name])
+			vs0 := metrics.McNemar(base[su.Name], cur[su.Name])
+			sm.McNemarBase = &vs0
 		}
 		sm.Modes, sm.Failures = modesOf(answers, su.Name)
 		if su.Role == config.RoleGeneral {
 			general = append(general, su.Name)
+			splitGeneral(&sm, s.summary.Seed, su.Items, base[su.Name], cur[su.Name])
+			m.ForgettingTest = max(m.ForgettingTest, -sm.TestGain)
 		}
 		m.Suites = append(m.Suites, sm)
 	}
@@ -95,7 +101,8 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 	}
 	m.Targeted = metrics.TargetedFixRate(targets, hist[len(hist)-1])
 
-	// BWT on the mined items: do later rounds undo earlier fixes?
+	// BWT on the mined items (not the general suite): do later rounds
+	// undo earlier fixes?
 	tasks := append(append([][]string(nil), s.mined...), targets)
 	if b, ok := metrics.BWT(hist, tasks); ok {
 		m.BWT = 100 * b
@@ -105,9 +112,10 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 	if count == nil {
 		count = func(s string) int { return len(strings.Fields(s)) }
 	}
-	m.Tokens, m.Examples = map[string]int{}, map[string]int{}
+	m.Tokens, m.Examples, m.LossTokens = map[string]int{}, map[string]int{}, map[string]int{}
 	for _, e := range ts.examples {
 		m.Tokens[e.Kind] += count(e.Prompt) + count(e.Text)
+		m.LossTokens[e.Kind] += count(e.Text) // the prompt carries no loss
 		m.Examples[e.Kind]++
 	}
 	m.Candidates = len(ts.verdicts)
@@ -141,4 +149,33 @@ func modesOf(answers []Answer, suite string) (map[string]int, int) {
 		}
 	}
 	return modes, failures
+}
+
+// chance is the expected accuracy of a uniform guess on items: the mean
+// of 1/len(choices) over multiple-choice items, open items counting 0.
+func chance(items []exam.Item) float64 {
+	if len(items) == 0 {
+		return 0
+	}
+	var sum float64
+	for i := range items {
+		if n := len(items[i].Choices); n > 0 && !items[i].Answer.IsOpen() {
+			sum += 1 / float64(n)
+		}
+	}
+	return sum / float64(len(items))
+}
+
+// splitGeneral fills sm's dev and test halves of a general suite (split by
+// seed, see metrics.SplitDevTest) from the round-0 and current outcomes.
+func splitGeneral(sm *SuiteMetrics, seed int64, items []exam.Item, base, cur metrics.Outcomes) {
+	ids := make([]string, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
+	}
+	dev, test := metrics.SplitDevTest(seed, ids)
+	d, t := metrics.Accuracy(cur.Subset(dev)), metrics.Accuracy(cur.Subset(test))
+	sm.Dev, sm.Test = &d, &t
+	sm.DevGain = 100 * (d.P - metrics.Accuracy(base.Subset(dev)).P)
+	sm.TestGain = 100 * (t.P - metrics.Accuracy(base.Subset(test)).P)
 }

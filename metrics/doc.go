@@ -17,4 +17,11 @@
 //     are ignored rather than counted as wrong.
 //   - Rates over an empty set are 0 with a zero denominator reported
 //     alongside, never NaN.
+//
+// As the loop uses them: Forgetting is taken over the general suites'
+// accuracy rows; BWT over the mined items (tasks[i] = the mistakes round i
+// trained on), not over the general suite; McNemar is reported against
+// the previous accepted round and against round 0 (the significance of
+// each gain); and the gate reads the dev half of each general suite
+// (SplitDevTest) while forgetting is reported on the test half.
 package metrics

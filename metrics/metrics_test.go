@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -203,5 +204,38 @@ func TestMcNemarRounds(t *testing.T) {
 	}
 	if got[0].Test.C != 1 || got[0].Test.N != 2 {
 		t.Errorf("round 1 test = %+v; want c=1, n=2", got[0].Test)
+	}
+}
+
+func TestSplitDevTest(t *testing.T) {
+	ids := make([]string, 41)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("g%02d", i)
+	}
+	dev, test := SplitDevTest(7, ids)
+	if len(dev) != 21 || len(test) != 20 {
+		t.Fatalf("halves = %d, %d; want 21, 20", len(dev), len(test))
+	}
+	seen := map[string]bool{}
+	for _, id := range append(append([]string(nil), dev...), test...) {
+		if seen[id] {
+			t.Fatalf("%s in both halves", id)
+		}
+		seen[id] = true
+	}
+	// Order-independent and seeded.
+	rev := slices.Clone(ids)
+	slices.Reverse(rev)
+	dev2, _ := SplitDevTest(7, rev)
+	if !slices.Equal(dev, dev2) {
+		t.Errorf("dev half depends on the order of the ids")
+	}
+	dev3, _ := SplitDevTest(8, ids)
+	if slices.Equal(dev, dev3) {
+		t.Errorf("seeds 7 and 8 give the same dev half")
+	}
+	o := Outcomes{"g00": true, "g01": false}
+	if s := o.Subset([]string{"g01", "zz"}); len(s) != 1 || s["g01"] {
+		t.Errorf("Subset = %v; want {g01: false}", s)
 	}
 }

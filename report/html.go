@@ -250,7 +250,7 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 .ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}.small{font-size:.85em;color:#555}
 </style></head><body>
 <h1>cem report: {{.S.Name}}</h1>
-<p class="small">mode: {{if .S.Baseline}}{{.S.Baseline}} baseline{{else}}CEM{{end}} · seed {{.S.Seed}} · {{len .S.Rounds}} rows (round 0 = base model)</p>
+<p class="small">mode: {{if .S.Baseline}}{{.S.Baseline}} baseline{{else}}CEM{{end}} · seed {{.S.Seed}} · {{len .S.Rounds}} rows (round 0 = base model){{if .S.Scoring}} · scoring {{.S.Scoring}}{{end}}{{if .S.Rounds}} · chance:{{range (index .S.Rounds 0).Suites}} {{.Name}} {{pct .Chance}}%{{end}}{{end}}</p>
 {{with .Headline}}<h2>Summary</h2><p class="headline">{{.Paragraph}}</p><ul class="figures">{{range .Figures}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Targets}}<h2>Targets</h2><table><tr><th class="l">target</th><th>goal</th><th>measured</th><th>met</th></tr>
 {{range .Targets}}<tr><td class="l">{{.Name}}</td><td>{{.Goal}}</td><td>{{.Measured}}</td><td>{{if .Met}}<span class="ok">yes</span>{{else}}<span class="bad">no</span>{{end}}</td></tr>{{end}}</table>{{end}}
@@ -282,7 +282,7 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 <p class="small">Written by cem report. Self-contained: no external assets.</p>
 </body></html>
 {{define "rounds"}}<table><tr><th>round</th><th>gate</th>{{range (index .Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th>forgetting</th><th>BWT</th><th>evidence</th><th class="l">scoring</th></tr>
-{{range .Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}{{if .Weighted}} · weighted {{pct .Weighted}}{{end}}</span></td>{{end}}
+{{range .Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}} vs the round before{{if .McNemarBase}}, p={{printf "%.3g" .McNemarBase.P}} vs round 0{{end}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}{{if .Weighted}} · weighted {{pct .Weighted}}{{end}}</span></td>{{end}}
 <td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td><td class="l">{{scoring .}}</td></tr>
 {{end}}</table>
 {{end}}`

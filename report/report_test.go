@@ -20,13 +20,13 @@ func writeRun(t *testing.T, name, baseline string, examAfter float64) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	mk := func(k, n int) metrics.Interval { return metrics.Wilson95(k, n) }
-	s := rundir.Summary{Name: name, Baseline: baseline, Seed: 1, Roles: map[string]string{"exam": "exam", "general": "general"},
+	s := rundir.Summary{Name: name, Baseline: baseline, Seed: 1, Roles: map[string]string{"exam": "exam", "general": "general"}, Scoring: "pmi",
 		Matrix: metrics.NewMatrix([]metrics.Snapshot{
 			{"exam": {"a": false, "b": false}, "general": {"g": true}},
 			{"exam": {"a": examAfter > 0, "b": examAfter > 0.5}, "general": {"g": true}},
 		}),
 		Rounds: []rundir.RoundMetrics{
-			{Round: 0, Gate: rundir.Gate{Accepted: true}, Suites: []rundir.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(0, 2)}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
+			{Round: 0, Gate: rundir.Gate{Accepted: true}, Suites: []rundir.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(0, 2), Chance: 0.25}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
 			{Round: 1, Gate: rundir.Gate{Accepted: true}, Mined: 2, Targeted: mk(2, 2), Candidates: 3, Evidence: 2,
 				Rejects: map[string]int{"support": 1}, Tokens: map[string]int{"cpt": 120, "normative": 30},
 				Usage: map[string]model.Usage{"helper/extract": {Requests: 2, PromptTokens: 100, CompletionTokens: 20, Cost: 0.125},
@@ -63,7 +63,7 @@ func TestWriteHTML(t *testing.T) {
 	}
 	page := string(data)
 	for _, want := range []string{"<svg", "wordnet:1", "https://wordnet.princeton.edu", "N&#39;Djamena",
-		"support", "exam gain", "random", "Runs side by side", "API usage per round", "helper/extract", "<td>0.125</td>"} {
+		"support", "exam gain", "random", "Runs side by side", "scoring pmi", "chance: exam 25.0%", "API usage per round", "helper/extract", "<td>0.125</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}

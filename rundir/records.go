@@ -41,13 +41,30 @@ type SuiteMetrics struct {
 	Modes map[string]int `json:"modes,omitempty"`
 	// Failures counts the items the model failed on after its retries.
 	Failures int `json:"failures,omitempty"`
+	// McNemarBase compares the round's model with round 0's on the same
+	// items: the significance of Gain (absent at round 0).
+	McNemarBase *metrics.McNemarTest `json:"mcnemar_base,omitempty"`
+	// Chance is the accuracy of guessing: the mean over the suite's
+	// multiple-choice items of 1/(number of choices); 0 for a suite of
+	// open items.
+	Chance float64 `json:"chance,omitempty"`
+	// Dev and Test (general suites only) are the accuracies of the two
+	// disjoint halves of the suite (metrics.SplitDevTest by the run's
+	// seed), and DevGain and TestGain their changes since round 0 in
+	// points: the gate watches Dev, forgetting is reported on Test.
+	Dev      *metrics.Interval `json:"dev,omitempty"`
+	Test     *metrics.Interval `json:"test,omitempty"`
+	DevGain  float64           `json:"dev_gain,omitempty"`
+	TestGain float64           `json:"test_gain,omitempty"`
 }
 
 // Gate is the accept-or-roll-back decision of a round.
 type Gate struct {
 	Accepted bool     `json:"accepted"`
 	Reasons  []string `json:"reasons,omitempty"`
-	// Forgetting is the largest drop, in points, of a general suite versus round 0.
+	// Forgetting is the largest drop, in points, of a general suite's dev
+	// half (SuiteMetrics.Dev) versus round 0: what the gate limits. The
+	// test half's drop is RoundMetrics.ForgettingTest.
 	Forgetting float64 `json:"forgetting"`
 	// Broken counts items, over all suites, right before the round and wrong after.
 	Broken int `json:"broken"`
@@ -63,12 +80,23 @@ type RoundMetrics struct {
 	// them answered right after the round.
 	Mined    int              `json:"mined"`
 	Targeted metrics.Interval `json:"targeted"`
-	// Forgetting (Chaudhry) and BWT on the general suites, in points.
+	// Forgetting is Chaudhry's measure on the general suites (whole), in
+	// points. BWT is backward transfer on the mined items, in points: for
+	// each earlier round i, the accuracy now on the items round i trained
+	// on minus their accuracy right after round i, averaged over rounds
+	// (negative when later rounds undo earlier fixes).
 	Forgetting float64 `json:"forgetting"`
 	BWT        float64 `json:"bwt"`
-	// Tokens and Examples trained, per example kind.
-	Tokens   map[string]int `json:"tokens,omitempty"`
-	Examples map[string]int `json:"examples,omitempty"`
+	// ForgettingTest is the largest drop since round 0, in points, of a
+	// general suite's test half, which the gate never sees: the
+	// forgetting a run reports (0 when nothing dropped).
+	ForgettingTest float64 `json:"forgetting_test,omitempty"`
+	// Tokens and Examples trained, per example kind; LossTokens counts
+	// only the tokens under the loss (an instruction example's answer,
+	// not its prompt).
+	Tokens     map[string]int `json:"tokens,omitempty"`
+	LossTokens map[string]int `json:"loss_tokens,omitempty"`
+	Examples   map[string]int `json:"examples,omitempty"`
 	// Candidates retrieved, Evidence kept and Rejects per filter.
 	Candidates int            `json:"candidates"`
 	Evidence   int            `json:"evidence"`
@@ -89,8 +117,11 @@ type Summary struct {
 	Baseline string            `json:"baseline,omitempty"`
 	Seed     int64             `json:"seed"`
 	Roles    map[string]string `json:"roles"` // suite name -> role
-	Matrix   metrics.Matrix    `json:"matrix"`
-	Rounds   []RoundMetrics    `json:"rounds"`
+	// Scoring is how multiple-choice answers were ranked (exam.scoring:
+	// mean, sum or pmi); empty in runs written before it was recorded.
+	Scoring string         `json:"scoring,omitempty"`
+	Matrix  metrics.Matrix `json:"matrix"`
+	Rounds  []RoundMetrics `json:"rounds"`
 }
 
 // Timing is the wall time of one stage of one round.

@@ -117,7 +117,7 @@ func (b Builder) Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, 
 	}
 	unit := func(e model.Example) int {
 		if man.Unit == "tokens" {
-			return b.Tokens(e.Prompt + " " + e.Text)
+			return LossTokens(e, b.Tokens) // budgets count loss-bearing tokens
 		}
 		return 1
 	}

@@ -24,12 +24,16 @@ type Manifest struct {
 
 // KindCount is the realised size of one kind.
 type KindCount struct {
-	Kind           string  `json:"kind"`
-	Pool           int     `json:"pool"`   // examples available after decontamination
-	Target         float64 `json:"target"` // units wanted
-	Examples       int     `json:"examples"`
-	Tokens         int     `json:"tokens"`
-	Decontaminated int     `json:"decontaminated"`
+	Kind     string  `json:"kind"`
+	Pool     int     `json:"pool"`   // examples available after decontamination
+	Target   float64 `json:"target"` // units wanted
+	Examples int     `json:"examples"`
+	Tokens   int     `json:"tokens"` // prompt and text: what the trainer reads
+	// LossTokens counts the tokens that carry the training loss: the
+	// text of CPT examples and the answer (Text) of instruction examples,
+	// whose prompts carry none. Token budgets count these.
+	LossTokens     int `json:"loss_tokens"`
+	Decontaminated int `json:"decontaminated"`
 }
 
 // Provenance says where an example came from.
@@ -75,6 +79,7 @@ func (m *Manifest) fill(set []model.Example, pools map[string][]model.Example, t
 		r := rows[e.Kind]
 		r.Examples++
 		r.Tokens += tokens(e.Prompt + " " + e.Text)
+		r.LossTokens += LossTokens(e, tokens)
 		base, _, _ := strings.Cut(e.ID, "#")
 		p := prov[base]
 		p.ID = e.ID
@@ -89,7 +94,18 @@ func (m *Manifest) fill(set []model.Example, pools map[string][]model.Example, t
 		m.Total.Target += r.Target
 		m.Total.Examples += r.Examples
 		m.Total.Tokens += r.Tokens
+		m.Total.LossTokens += r.LossTokens
 		m.Total.Decontaminated += r.Decontaminated
 	}
 	m.Decontaminated = m.Total.Decontaminated
+}
+
+// LossTokens is the number of e's tokens that carry the training loss
+// (counted by tokens): its Text, with a leading space when it follows a
+// prompt, as the trainer sees it; the prompt carries none.
+func LossTokens(e model.Example, tokens func(string) int) int {
+	if e.Prompt != "" {
+		return tokens(" " + e.Text)
+	}
+	return tokens(e.Text)
 }

@@ -23,7 +23,8 @@ var Kinds = []string{KindCPT, KindNormative, KindExtractive, KindReview, KindGen
 // the DefaultMix ratios are used.
 //
 // Size: with Budget > 0 the set has about Budget examples; with
-// BudgetTokens > 0 (which wins) the shares are of tokens instead. With
+// BudgetTokens > 0 (which wins) the shares are of loss-bearing tokens
+// instead (see LossTokens: instruction prompts do not count). With
 // neither, the evidence sets the size: the evidence kinds (cpt,
 // normative, extractive) together use all their examples Epochs times,
 // and the other kinds get their ratio's share of that.

@@ -10,9 +10,10 @@ import (
 
 // Random builds the random-text baseline: CPT examples drawn uniformly,
 // without replacement (reshuffling when the corpus is used up), from
-// corpus until their tokens reach tokens — pass the CEM set's CPT tokens,
-// Manifest.Count(KindCPT).Tokens, so that both sets train on the same
-// amount of text. Passages that overlap an exam item (b.Decontam) are
+// corpus until their tokens reach tokens — pass the CEM set's
+// loss-bearing tokens, Manifest.Total.LossTokens, so that both sets put
+// the same number of tokens under the loss (CEM's instruction prompts
+// carry none). Passages that overlap an exam item (b.Decontam) are
 // never drawn. The same corpus, tokens and seed give the same set.
 // An empty corpus, or one whose every passage is protected, gives an
 // empty set.

@@ -350,3 +350,28 @@ func TestGeneralPoolSources(t *testing.T) {
 		t.Errorf("without Sources: %d examples, want 3", n)
 	}
 }
+
+func TestTokenBudgetCountsLossBearingTokens(t *testing.T) {
+	in := fixture()
+	// Normative examples only: their prompts are counted but carry no
+	// loss, so the budget is met by their answers' tokens.
+	set, man, err := Build(context.Background(), in, Mix{Normative: 1, BudgetTokens: 6, Epochs: 20, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkManifest(t, set, man)
+	n := man.Count(KindNormative)
+	if n.Examples == 0 || n.Tokens <= n.LossTokens {
+		t.Fatalf("normative row = %+v; want examples whose counted tokens exceed their loss-bearing ones", n)
+	}
+	loss := 0
+	for _, e := range set.Examples {
+		loss += LossTokens(e, ApproxTokens)
+	}
+	if loss != man.Total.LossTokens || man.Total.LossTokens < 6 {
+		t.Errorf("loss-bearing tokens = %d (manifest %d); want the examples' sum, reaching the budget of 6", loss, man.Total.LossTokens)
+	}
+	if max1 := LossTokens(set.Examples[0], ApproxTokens) + 6; man.Total.LossTokens > max1 {
+		t.Errorf("loss-bearing tokens = %d; want the budget 6 plus at most one example", man.Total.LossTokens)
+	}
+}

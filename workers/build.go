@@ -2,6 +2,7 @@ package workers
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/cemlab/cem/config"
@@ -14,8 +15,9 @@ import (
 )
 
 // Builder builds rounds' training sets with the trainset package and
-// makes the baselines: random (the same number of tokens as the CEM set
-// would have, drawn uniformly from Corpus as CPT text) and the
+// makes the baselines: random (the CEM set's loss-bearing tokens drawn
+// uniformly from Corpus as CPT text), random-evidence (the CEM recipe on
+// random Corpus passages at the CEM set's loss-bearing tokens) and the
 // cpt-only, cit-only and no-replay ablations of the mix.
 type Builder struct {
 	Mix      config.MixConfig
@@ -42,7 +44,7 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	mix := trainset.Mix{CPT: b.Mix.CPT, Normative: b.Mix.Normative, Extractive: b.Mix.Extractive,
 		Review: b.Mix.Review, General: b.Mix.General, Replay: b.Mix.Replay,
 		Epochs: b.Mix.Epochs, BudgetTokens: b.Mix.BudgetTokens, Seed: in.Seed}
-	if in.Baseline != config.BaselineNone && in.Baseline != config.BaselineRandom {
+	if in.Baseline != config.BaselineNone && in.Baseline != config.BaselineRandom && in.Baseline != config.BaselineRandomEvidence {
 		var err error
 		if mix, err = mix.Ablate(trainset.Ablation(in.Baseline)); err != nil {
 			return loop.TrainSet{}, err
@@ -54,12 +56,64 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	if err != nil {
 		return loop.TrainSet{}, err
 	}
+	if in.Baseline == config.BaselineRandomEvidence && len(b.Corpus) > 0 {
+		// The same recipe and mix on random passages, each about as long
+		// as the passage it replaces, so that the set has CEM's
+		// composition and about its loss-bearing tokens (both manifests
+		// record them).
+		inputs.Evidence = randomEvidence(inputs.Evidence, b.Corpus, b.tokens(), in.Seed)
+		if set, man, err = b.Trainset.Build(ctx, inputs, mix); err != nil {
+			return loop.TrainSet{}, err
+		}
+	}
 	if in.Baseline == config.BaselineRandom {
-		// Equal training tokens: the random text replaces the whole CEM set.
-		set, man = b.Trainset.Random(b.Corpus, man.Total.Tokens, in.Seed)
+		// Equal loss-bearing tokens: the random text replaces the whole CEM
+		// set, whose prompts carry no loss and so are not counted.
+		set, man = b.Trainset.Random(b.Corpus, man.Total.LossTokens, in.Seed)
 		man.Round = in.Round
 	}
 	return loop.TrainSet{Examples: set.Examples, Manifest: man}, nil
+}
+
+// randomEvidence returns ev with each passage replaced by a corpus
+// passage drawn at random (by seed) that does not name the evidence's
+// answer, the closest in length (tokens) of 8 such draws: the mistakes,
+// answers and key terms stay, the knowledge goes.
+func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens func(string) int, seed int64) []trainset.Evidence {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x7a4d0e))
+	out := make([]trainset.Evidence, len(ev))
+	for i, e := range ev {
+		answer := strings.ToLower(strings.TrimSpace(e.Answer))
+		want := tokens(e.Passage.Title + " " + e.Passage.Text)
+		best, bestDiff := -1, 0
+		for try := 0; try < 64 && (best < 0 || try < 8); try++ {
+			j := rng.IntN(len(corpus))
+			p := corpus[j]
+			if answer != "" && strings.Contains(strings.ToLower(p.Title+" "+p.Text), answer) {
+				continue
+			}
+			d := tokens(p.Title+" "+p.Text) - want
+			if d < 0 {
+				d = -d
+			}
+			if best < 0 || d < bestDiff {
+				best, bestDiff = j, d
+			}
+		}
+		if best >= 0 {
+			e.Passage = corpus[best]
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// tokens is b.Tokens, or the approximate count.
+func (b *Builder) tokens() func(string) int {
+	if b.Tokens != nil {
+		return b.Tokens
+	}
+	return trainset.ApproxTokens
 }
 
 // generalPool returns b.General or builds (once) a general instruction

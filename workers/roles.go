@@ -18,9 +18,10 @@ import (
 type Examiner struct {
 	Batch int
 	Seed  int64
-	// Mode, Norm and MaxFailures are exam.Options'; zero values their defaults.
+	// Mode, Scoring and MaxFailures are exam.Options'; zero values their
+	// defaults (Scoring: exam.scoring; empty is mean).
 	Mode        exam.Mode
-	Norm        exam.Norm
+	Scoring     exam.Scoring
 	MaxFailures int
 	// Log, when set, gets one line per suite: how its items were answered.
 	Log func(string)
@@ -30,8 +31,8 @@ var _ loop.Examiner = Examiner{}
 
 // Exam runs s's items through m.
 func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress func(int)) ([]rundir.Answer, error) {
-	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed,
-		Mode: e.Mode, Norm: e.Norm, MaxFailures: e.MaxFailures,
+	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed, Scoring: e.Scoring,
+		Mode: e.Mode, MaxFailures: e.MaxFailures,
 		Progress: func(done, _ int) {
 			if progress != nil {
 				progress(done)

@@ -32,7 +32,7 @@ func OpenAIConfig(mc config.ModelConfig, name string, seed int64) openai.Config 
 // one line per suite saying how its items were answered.
 func examiner(cfg *config.Config, log func(string)) Examiner {
 	return Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed, Mode: exam.Mode(cfg.Exam.Mode),
-		Norm: exam.Norm(cfg.Exam.Scoring), MaxFailures: *cfg.Exam.MaxFailures, Log: log}
+		Scoring: exam.Scoring(cfg.Exam.Scoring), MaxFailures: *cfg.Exam.MaxFailures, Log: log}
 }
 
 // logModes logs how a suite's items were answered.

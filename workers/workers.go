@@ -77,7 +77,8 @@ func New(opts Options) (loop.Workers, error) {
 	if len(cfg.Curation.Licenses) > 0 {
 		licenses = cfg.Curation.Licenses
 	}
-	pipe, decon := curate.NewPipeline(curate.Config{Licenses: licenses, Seed: cfg.Seed, MaxPerItem: cfg.Curation.MaxPerItem}, protected...)
+	pipe, decon := curate.NewPipeline(curate.Config{Licenses: licenses, Seed: cfg.Seed, MaxPerItem: cfg.Curation.MaxPerItem,
+		MinSources: cfg.Curation.MinSources, Sources: len(configuredSources(cfg, corpus))}, protected...)
 	if !*cfg.Curation.Decontaminate {
 		pipe = withoutFilter(pipe, decon.Name())
 	}
@@ -231,6 +232,31 @@ func allPassages(ix *knowledge.Index) ([]knowledge.Passage, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// configuredSources names the independent sources a run can retrieve
+// from, which sets the agreement filter's default minimum: the distinct
+// Passage.Source names of the local corpus (an index mixing WordNet and
+// the Factbook holds two) and the name of every sources.list entry that
+// is not an index (a wiki, a web search).
+func configuredSources(cfg *config.Config, corpus []knowledge.Passage) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(name string) {
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	for i := range corpus {
+		add(corpus[i].Source)
+	}
+	for _, s := range cfg.Sources.List {
+		if s.Kind != config.SourceIndex {
+			add(s.Name)
+		}
+	}
+	return out
 }
 
 // withoutFilter drops the named filter from p.

@@ -3,11 +3,13 @@ package workers
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/rundir"
 
+	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
@@ -131,7 +133,10 @@ func TestMinerBudgetAndOrder(t *testing.T) {
 	}
 }
 
-func TestBuilderRandomMatchesTokens(t *testing.T) {
+// builderFixture is a corpus of 200 plain sentences and a round's input
+// with one mistake (Chad's capital) and its one evidence passage
+// (wordnet:1).
+func builderFixture() ([]knowledge.Passage, loop.BuildInput) {
 	var corpus []knowledge.Passage
 	for i := range 200 {
 		corpus = append(corpus, knowledge.Passage{ID: "c" + string(rune('A'+i%26)) + string(rune('a'+i/26)), Source: "wordnet",
@@ -142,7 +147,49 @@ func TestBuilderRandomMatchesTokens(t *testing.T) {
 	ev := curate.Candidate{MistakeID: "q1", Claim: curate.Claim{ItemID: "q1", Answer: "N'Djamena"},
 		Hit: knowledge.Hit{Passage: knowledge.Passage{ID: "wordnet:1", Source: "wordnet", Title: "N'Djamena",
 			Text: "N'Djamena: the capital and largest city of Chad"}}}
-	in := loop.BuildInput{Round: 1, Seed: 7, Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []curate.Candidate{ev}}
+	return corpus, loop.BuildInput{Round: 1, Seed: 7, Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []curate.Candidate{ev}}
+}
+
+func TestBuilderRandomEvidence(t *testing.T) {
+	corpus, in := builderFixture()
+	b := &Builder{Corpus: corpus}
+	cem, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Baseline = config.BaselineRandomEvidence
+	rev, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, rm := cem.Manifest.(trainset.Manifest), rev.Manifest.(trainset.Manifest)
+	// Each kind as many examples as CEM's, and about its loss-bearing
+	// tokens (the passages are matched in length, not exactly).
+	for _, k := range cm.Kinds {
+		if r := rm.Count(k.Kind); r.Examples != k.Examples {
+			t.Errorf("%s: %d random-evidence examples; want CEM's %d", k.Kind, r.Examples, k.Examples)
+		}
+	}
+	if got, want := float64(rm.Total.LossTokens), float64(cm.Total.LossTokens); got < 0.8*want || got > 1.2*want {
+		t.Errorf("random-evidence loss-bearing tokens = %v; want CEM's %v within 20 %%", got, want)
+	}
+	// The evidence passage itself never appears; random ones do.
+	random := 0
+	for _, p := range rm.Provenance {
+		if p.Origin == "wordnet:1" {
+			t.Errorf("random-evidence example %s comes from the real evidence", p.ID)
+		}
+		if p.Kind == "cpt" && strings.HasPrefix(p.Origin, "c") {
+			random++
+		}
+	}
+	if random == 0 {
+		t.Errorf("random-evidence set has no cpt example from a random passage; provenance %+v", rm.Provenance)
+	}
+}
+
+func TestBuilderRandomMatchesTokens(t *testing.T) {
+	corpus, in := builderFixture()
 	kinds := func(set loop.TrainSet) map[string]int {
 		k := map[string]int{}
 		for _, e := range set.Examples {
@@ -161,9 +208,16 @@ func TestBuilderRandomMatchesTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	ck, rk := kinds(cem), kinds(rnd)
-	want := cem.Manifest.(trainset.Manifest).Total.Tokens
-	if got := rnd.Manifest.(trainset.Manifest).Total.Tokens; got < want || got > want+20 {
-		t.Errorf("random set tokens = %d; want the CEM set's %d (plus at most one example)", got, want)
+	// Equal loss-bearing tokens: CEM's instruction prompts carry no loss,
+	// so CEM counts more tokens in all than it trains on.
+	cm, rm := cem.Manifest.(trainset.Manifest), rnd.Manifest.(trainset.Manifest)
+	want := cm.Total.LossTokens
+	if got := rm.Total.LossTokens; got < want || got > want+20 {
+		t.Errorf("random set loss-bearing tokens = %d; want the CEM set's %d (plus at most one example)", got, want)
+	}
+	if cm.Total.Tokens <= cm.Total.LossTokens || rm.Total.Tokens != rm.Total.LossTokens {
+		t.Errorf("tokens counted/loss-bearing: CEM %d/%d, random %d/%d; want CEM's prompts counted but not loss-bearing, random all loss-bearing",
+			cm.Total.Tokens, cm.Total.LossTokens, rm.Total.Tokens, rm.Total.LossTokens)
 	}
 	if ck["cpt"] == 0 || ck["normative"] == 0 {
 		t.Errorf("CEM set kinds = %v; want cpt and normative examples", ck)

@@ -19,6 +19,8 @@ type demoOptions struct {
 	Rounds     int
 	Seed       int64
 	NoBaseline bool
+	Scoring    string
+	Seeds      int
 }
 
 func (o *demoOptions) AddFlags(cmd *cobra.Command) {
@@ -28,6 +30,8 @@ func (o *demoOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.Rounds, "rounds", 0, "CEM rounds (default 3, or 1 with --quick)")
 	f.Int64Var(&o.Seed, "seed", 1, "seed of every random choice")
 	f.BoolVar(&o.NoBaseline, "no-baseline", false, "skip the random baseline")
+	f.IntVar(&o.Seeds, "seeds", 1, "run this many seeds (--seed, --seed+1, ...), each in <dir>/seed-N, and print the mean and range of the gains")
+	f.StringVar(&o.Scoring, "scoring", "", "multiple-choice scoring: mean, sum or pmi (default "+demo.DefaultScoring+")")
 }
 
 func newDemoCommand() *cobra.Command {
@@ -41,12 +45,18 @@ the random baseline, print the per-round table and the targets, and write an
 HTML report. Running it again reuses everything already built.`,
 		Args: cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Seeds < 1 {
+				return usagef("demo: --seeds must be >= 1")
+			}
 			if opts.Rounds < 0 {
 				return usagef("demo: --rounds must be >= 0")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Seeds > 1 {
+				return runDemoSeeds(cmd.Context(), opts, cmd.OutOrStdout())
+			}
 			return runDemo(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
@@ -56,26 +66,32 @@ HTML report. Running it again reuses everything already built.`,
 
 // runDemo runs the demo and prints its tables and targets.
 func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
+	_, err := runDemoResult(ctx, opts, out)
+	return err
+}
+
+// runDemoResult is runDemo, returning the demo's result too.
+func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.Result, error) {
 	pr := newPrinter(out)
 	res, err := demo.Run(ctx, demo.Options{Dir: opts.Dir, Quick: opts.Quick, Rounds: opts.Rounds, Seed: opts.Seed,
-		NoBaseline: opts.NoBaseline, Observer: pr, Log: pr.line,
+		NoBaseline: opts.NoBaseline, Scoring: opts.Scoring, Observer: pr, Log: pr.line,
 		TrainProgress: func(what string, step, steps int, loss float64) { pr.progressNamed(what, step, steps, loss) }})
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(out, "interrupted; run `cem demo` again to resume")
 		}
-		return err
+		return nil, err
 	}
 	fmt.Fprintln(out, "\nCEM, per round (accuracy % [Wilson 95% interval], change since round 0 in points;")
 	fmt.Fprintln(out, "heldout:reverse = reverse questions of the exam's facts, heldout:unmined = facts the exam never asks):")
 	if err := demo.WriteTable(out, res.CEM, res.CEMParts); err != nil {
-		return err
+		return nil, err
 	}
 	if res.Random != nil {
 		fmt.Fprintln(out, "\nRandom baseline (same training tokens, random corpus text):")
 		if err := demo.WriteTable(out, res.Random, res.RandomParts); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	fmt.Fprintln(out, "\nTargets:")
@@ -87,5 +103,5 @@ func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 		fmt.Fprintf(out, "  %-32s goal %-28s measured %-7s %s\n", t.Name, t.Goal, t.Measured, mark)
 	}
 	fmt.Fprintf(out, "\nreport: %s\ntotal wall time: %s\n", res.Report, res.Elapsed.Round(time.Second))
-	return nil
+	return res, nil
 }
