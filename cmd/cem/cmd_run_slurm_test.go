@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,7 +90,7 @@ func TestRunSlurmTwoRounds(t *testing.T) {
 	}
 	for _, m := range sum.Rounds[1:] {
 		u := m.Usage["trainer/slurm"]
-		if u.TrainSeconds <= 0 || u.GPUHours != u.TrainSeconds/3600 {
+		if u.TrainSeconds <= 0 || math.Abs(u.GPUHours-u.TrainSeconds/3600) > 1e-12 {
 			t.Errorf("round %d usage %+v; want the job's elapsed seconds and GPU hours = elapsed x 1 GPU", m.Round, u)
 		}
 		if _, err := os.Stat(filepath.Join(runDir, fmt.Sprintf("round-%d", m.Round), "train", "slurm", "job.json")); err != nil {

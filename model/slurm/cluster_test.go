@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,7 +172,7 @@ func TestSlurmTrainsWithCem(t *testing.T) {
 		t.Fatalf("state file: %+v, %v", st, err)
 	}
 	u := tr.Usage()
-	if u.Jobs != 1 || u.GPUHours != u.Seconds/3600 {
+	if u.Jobs != 1 || math.Abs(u.GPUHours-u.Seconds/3600) > 1e-12 {
 		t.Errorf("Usage = %+v; want 1 job with GPU hours = elapsed hours x 1 GPU", u)
 	}
 	// Train again on the same folder (the stage's artifact lost): the
