@@ -84,16 +84,22 @@ func (s *Server) runPage(r *http.Request) (string, any, error) {
 		}
 		v.Charts = report.Charts(sum)
 	}
-	for _, m := range sum.Rounds {
-		if m.Round == 0 {
+	// Every round folder's mistakes, the round in progress (awaiting its
+	// review, say) included: a reviewer opens the items it mined.
+	rounds, err := rundir.Rounds(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, r := range rounds {
+		if r == 0 {
 			continue
 		}
-		ms, err := rundir.ReadJSONL[mistake.Mistake](rundir.Artifact(dir, m.Round, rundir.StageMistakes))
+		ms, err := rundir.ReadJSONL[mistake.Mistake](rundir.Artifact(dir, r, rundir.StageMistakes))
 		if err != nil {
 			continue
 		}
 		for _, x := range ms {
-			v.Items = append(v.Items, itemLink{Round: m.Round, Suite: x.Suite, ID: x.Item.ID, Kind: string(x.Kind), Priority: x.Priority, Prediction: x.Prediction})
+			v.Items = append(v.Items, itemLink{Round: r, Suite: x.Suite, ID: x.Item.ID, Kind: string(x.Kind), Priority: x.Priority, Prediction: x.Prediction})
 		}
 	}
 	if v.Timings, err = rundir.ReadTimings(dir); err != nil {
@@ -150,14 +156,19 @@ func (s *Server) itemPage(r *http.Request) (string, any, error) {
 	}
 	suite, id := r.FormValue("suite"), r.FormValue("id")
 	v := itemView{Row: readRow(dir, s.opts.Reviewer), Suite: suite, ID: id}
-	sum, err := rundir.ReadSummary(dir)
+	if _, err := rundir.ReadSummary(dir); err != nil {
+		return "", nil, err
+	}
+	// Every round folder, the round in progress included (its answers
+	// come with its re-exam; its mistake, queries and evidence before).
+	rounds, err := rundir.Rounds(dir)
 	if err != nil {
 		return "", nil, err
 	}
 	found := false
-	for _, m := range sum.Rounds {
-		ir := itemRound{Round: m.Round}
-		if as, err := rundir.ReadAnswers(dir, m.Round); err == nil {
+	for _, r := range rounds {
+		ir := itemRound{Round: r}
+		if as, err := rundir.ReadAnswers(dir, r); err == nil {
 			for i := range as {
 				if as[i].Suite == suite && as[i].ID == id {
 					ir.Answer = &as[i]
@@ -165,8 +176,9 @@ func (s *Server) itemPage(r *http.Request) (string, any, error) {
 				}
 			}
 		}
-		if m.Round > 0 {
-			s.mined(dir, m.Round, suite, id, &ir, &v)
+		if r > 0 {
+			s.mined(dir, r, suite, id, &ir, &v)
+			found = found || ir.Mistake != nil
 		}
 		v.Rounds = append(v.Rounds, ir)
 	}

@@ -47,6 +47,7 @@ var layers = []struct {
 	{"loop and run readers", []string{"loop", "report", "store"}},
 	{"wiring", []string{"workers"}},
 	{"dashboard", []string{"ui"}},
+	{"dashboard test helpers", []string{"ui/uitest"}},
 	{"demo data", []string{"demodata"}},
 	{"demo data users", []string{"demodata/..."}},
 	{"applications", []string{"demo"}},
