@@ -300,7 +300,7 @@ type SourcesConfig struct {
 	// K is the number of passages kept per query; default 4.
 	K int `yaml:"k"`
 	// PerSource overrides K for named sources (e.g. wordnet: 2); a source
-	// named here with 0 is not searched.
+	// named here with 0 is not searched, the others get K together.
 	PerSource map[string]int `yaml:"per_source"`
 	// List, instead of Index, names several sources, each searched for
 	// its own k passages; their hits are merged by reciprocal-rank

@@ -3,7 +3,9 @@ package workers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
@@ -92,45 +94,78 @@ func (p Planner) Plan(ctx context.Context, ms []mistake.Mistake) ([]mistake.Quer
 	return mistake.Plan(ctx, ex, ms)
 }
 
-// Retriever searches one Source, K hits per query, or per source when
-// PerSource names sources (a source with k = 0 is not searched). A
-// passage found by several queries of one mistake is kept once, with its
-// best score.
+// Retriever searches one Source, K hits per query. PerSource overrides K
+// for the sources it names (0: not searched); the sources it does not name
+// are searched together for K hits, when the Source lists its sources
+// (Sources; a knowledge.Index does), else they are not searched. A passage
+// found by several queries of one mistake is kept once, with its best
+// score.
 type Retriever struct {
 	Source    knowledge.Source
 	K         int
 	PerSource map[string]int
+	// Sources are the source names the Source holds (see sourcesOf).
+	Sources []string
 }
 
 var _ loop.Retriever = Retriever{}
+
+// sourcesOf lists the source names src holds when it can say.
+func sourcesOf(src knowledge.Source) []string {
+	if l, ok := src.(interface{ Sources() []string }); ok {
+		return l.Sources()
+	}
+	return nil
+}
+
+// search is one Search call of a query: restricted to sources (nil: all),
+// for k hits.
+type search struct {
+	sources []string
+	k       int
+}
+
+// searches are the calls each query makes (see Retriever).
+func (r Retriever) searches() []search {
+	if len(r.PerSource) == 0 {
+		return []search{{k: r.K}}
+	}
+	var out []search
+	for _, n := range slices.Sorted(maps.Keys(r.PerSource)) {
+		if k := r.PerSource[n]; k > 0 {
+			out = append(out, search{sources: []string{n}, k: k})
+		}
+	}
+	var rest []string
+	for _, n := range r.Sources {
+		if _, named := r.PerSource[n]; !named {
+			rest = append(rest, n)
+		}
+	}
+	if len(rest) > 0 && r.K > 0 {
+		out = append(out, search{sources: rest, k: r.K})
+	}
+	return out
+}
 
 // Retrieve runs every query.
 func (r Retriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]curate.Candidate, error) {
 	var out []curate.Candidate
 	at := map[[2]string]int{}
-	names := make([]string, 0, len(r.PerSource))
-	for n := range r.PerSource {
-		names = append(names, n)
-	}
-	slices.Sort(names)
+	searches := r.searches()
 	for _, q := range qs {
 		var hits []knowledge.Hit
-		if len(names) == 0 {
-			h, err := r.Source.Search(ctx, q.Query, r.K)
-			if err != nil {
-				return nil, fmt.Errorf("query %q: %w", q.Text, err)
-			}
-			hits = h
-		}
-		for _, n := range names {
-			if r.PerSource[n] == 0 {
-				continue
-			}
+		for _, s := range searches {
 			sq := q.Query
-			sq.Sources = []string{n}
-			h, err := r.Source.Search(ctx, sq, r.PerSource[n])
+			if s.sources != nil {
+				sq.Sources = s.sources
+			}
+			h, err := r.Source.Search(ctx, sq, s.k)
 			if err != nil {
-				return nil, fmt.Errorf("query %q on %s: %w", q.Text, n, err)
+				if s.sources != nil {
+					return nil, fmt.Errorf("query %q on %s: %w", q.Text, strings.Join(s.sources, ","), err)
+				}
+				return nil, fmt.Errorf("query %q: %w", q.Text, err)
 			}
 			hits = append(hits, h...)
 		}

@@ -95,7 +95,7 @@ func New(opts Options) (loop.Workers, error) {
 		Examiner:  examiner(cfg, opts.ExamLog),
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
-		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource},
+		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource, Sources: sourcesOf(opts.Source)},
 		Curator:   Curator{Pipeline: pipe},
 		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
@@ -249,7 +249,10 @@ func configuredSources(cfg *config.Config, corpus []knowledge.Passage) []string 
 		}
 	}
 	for i := range corpus {
-		add(corpus[i].Source)
+		// A source per_source gives k 0 is never searched.
+		if k, named := cfg.Sources.PerSource[corpus[i].Source]; !named || k > 0 {
+			add(corpus[i].Source)
+		}
 	}
 	for _, s := range cfg.Sources.List {
 		if s.Kind != config.SourceIndex {
