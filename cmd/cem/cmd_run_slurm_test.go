@@ -39,6 +39,7 @@ func needSlurm(t *testing.T) {
 // round's training is a Slurm job running `cem model train`, and the
 // rounds' usage holds the jobs' elapsed time and GPU hours.
 func TestRunSlurmTwoRounds(t *testing.T) {
+	skipOnPortableKernels(t)
 	demotest.Paths(t)
 	needSlurm(t)
 	if testing.Short() {

@@ -25,6 +25,7 @@ import (
 // scripts/ci-mediawiki.sh, and checks that both sources were searched
 // and that kept evidence from the wiki carries its provenance.
 func TestRunMediaWikiAndIndex(t *testing.T) {
+	skipOnPortableKernels(t)
 	api := os.Getenv("CEM_MEDIAWIKI_URL")
 	if api == "" {
 		t.Skip("CEM_MEDIAWIKI_URL is not set: no local MediaWiki (scripts/ci-mediawiki.sh starts one where Debian's mediawiki package installs); skipping")

@@ -92,6 +92,7 @@ var hintedCommand = regexp.MustCompile("`(cem [^`]+)`")
 // run folder and index, whose folder does not exist yet), the same run
 // from a moved copy, and a read-only copy that is reported but not run.
 func TestFirstRunFromInit(t *testing.T) {
+	skipOnPortableKernels(t)
 	demotest.Paths(t)
 	pkg, err := os.Getwd()
 	if err != nil {
@@ -289,5 +290,17 @@ func readOnlyCopy(t *testing.T, pkg, ws string) {
 	}
 	if out, code := run("report", "ro", "-o", filepath.Join("w", "report.html")); code != 0 {
 		t.Errorf("cem report of a read-only copy = exit %d:\n%s", code, out)
+	}
+}
+
+// skipOnPortableKernels skips an end-to-end run that trains several
+// models under -tags purego (CI's second pass), where the pure-Go kernels
+// make it take many minutes: the default build runs it, and the purego
+// pass checks the portable kernels against the assembly ones in the
+// kernel, tensor, nn and native packages.
+func skipOnPortableKernels(t *testing.T) {
+	t.Helper()
+	if portableKernels {
+		t.Skip("end-to-end training run: covered by the default build; -tags purego checks the kernels in their own packages")
 	}
 }

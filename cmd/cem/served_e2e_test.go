@@ -228,6 +228,7 @@ func agreement(a, b []map[string]rundir.Answer) (same, total int) {
 // must agree on >= 98 % of items, every round's exam must have gone to
 // the server, and a rollback must have been deployed back.
 func TestServedRunAgreesWithNative(t *testing.T) {
+	skipOnPortableKernels(t)
 	if testing.Short() {
 		t.Skip("end-to-end run of the served loop")
 	}
