@@ -57,6 +57,13 @@ func (mt *meter) add(label string, m *openai.Model) {
 	mt.models = append(mt.models, meteredModel{label, m})
 }
 
+// addTrainer meters a trainer whose jobs report what they used.
+func (mt *meter) addTrainer(label string, usage func() model.Usage) {
+	mt.mu.Lock()
+	defer mt.mu.Unlock()
+	mt.trainers = append(mt.trainers, meteredTrainer{label: label, usage: usage})
+}
+
 // Usage returns the cumulative usage by "label" or "label/site".
 func (mt *meter) Usage() map[string]model.Usage {
 	mt.mu.Lock()

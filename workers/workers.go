@@ -131,25 +131,21 @@ func New(opts Options) (loop.Workers, error) {
 			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
 		st.Trainer = tr
-		mt.mu.Lock()
-		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/slurm", usage: func() model.Usage {
+		mt.addTrainer("trainer/slurm", func() model.Usage {
 			u := tr.Usage()
 			return model.Usage{TrainSeconds: u.Seconds, GPUHours: u.GPUHours}
-		}})
-		mt.mu.Unlock()
+		})
 		st.Meter = mt
 	case config.BackendOpenAI:
 		tr, err := newFineTune(cfg, opts.TrainLog)
 		if err != nil {
-			return loop.Workers{}, fmt.Errorf("stages: trainer: %w", err)
+			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
 		st.Trainer = tr
-		mt.mu.Lock()
-		mt.trainers = append(mt.trainers, meteredTrainer{label: "trainer/openai", usage: func() model.Usage {
+		mt.addTrainer("trainer/openai", func() model.Usage {
 			u := tr.Usage()
 			return model.Usage{TrainSeconds: u.Seconds, TrainedTokens: u.TrainedTokens}
-		}})
-		mt.mu.Unlock()
+		})
 		st.Meter = mt
 	default:
 		return loop.Workers{}, fmt.Errorf("workers: trainer backend %q: %w in this build (use native or command)", cfg.Trainer.Backend, ErrNotImplemented)
