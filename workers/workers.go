@@ -113,7 +113,7 @@ func New(opts Options) (loop.Workers, error) {
 	}
 	if cfg.Deploy != nil {
 		if st.Deployer, err = NewDeployer(cfg, opts.ExamLog); err != nil {
-			return loop.Workers{}, fmt.Errorf("stages: %w", err)
+			return loop.Workers{}, fmt.Errorf("workers: %w", err)
 		}
 	}
 	switch cfg.Trainer.Backend {
