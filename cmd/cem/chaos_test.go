@@ -37,15 +37,7 @@ func chaosFixture(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(7, 7))
-	syl := []string{"ka", "lo", "mi", "ner", "po", "sa", "tu", "vel", "zan", "ri", "do", "fe"}
-	word := func() string {
-		var b strings.Builder
-		for range 2 + rng.IntN(2) {
-			b.WriteString(syl[rng.IntN(len(syl))])
-		}
-		s := b.String()
-		return strings.ToUpper(s[:1]) + s[1:]
-	}
+	word := wordMaker(rng, []string{"ka", "lo", "mi", "ner", "po", "sa", "tu", "vel", "zan", "ri", "do", "fe"})
 	type fact struct{ country, capital string }
 	var facts []fact
 	used := map[string]bool{}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -302,5 +303,18 @@ func skipOnPortableKernels(t *testing.T) {
 	t.Helper()
 	if portableKernels {
 		t.Skip("end-to-end training run: covered by the default build; -tags purego checks the kernels in their own packages")
+	}
+}
+
+// wordMaker returns a maker of capitalised made-up words of two or three
+// syllables drawn from syl by rng: names no corpus holds, for fixtures.
+func wordMaker(rng *rand.Rand, syl []string) func() string {
+	return func() string {
+		var b strings.Builder
+		for range 2 + rng.IntN(2) {
+			b.WriteString(syl[rng.IntN(len(syl))])
+		}
+		s := b.String()
+		return strings.ToUpper(s[:1]) + s[1:]
 	}
 }

@@ -48,15 +48,7 @@ func newServedFixture(t *testing.T) *servedFixture {
 	}
 	t.Chdir(f.ws)
 	rng := rand.New(rand.NewPCG(7, 7))
-	syl := []string{"ka", "lo", "mi", "ru", "ven", "dor", "sa", "tel", "bri", "xo", "nu", "pa"}
-	word := func() string {
-		var b strings.Builder
-		for range 2 + rng.IntN(2) {
-			b.WriteString(syl[rng.IntN(len(syl))])
-		}
-		s := b.String()
-		return strings.ToUpper(s[:1]) + s[1:]
-	}
+	word := wordMaker(rng, []string{"ka", "lo", "mi", "ru", "ven", "dor", "sa", "tel", "bri", "xo", "nu", "pa"})
 	const n = 96
 	countries, capitals := make([]string, n), make([]string, n)
 	for i := range n {
