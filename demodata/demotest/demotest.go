@@ -122,3 +122,11 @@ func Factbook(t testing.TB) string {
 	}
 	return dir
 }
+
+// Missing stops t for lack of something else that CI installs (a Debian
+// program such as pdftotext): a skip with msg, which should say how to
+// install it, or a failure under CEM_REQUIRE_DATA=1 or all.
+func Missing(t testing.TB, msg string) {
+	t.Helper()
+	missing(t, requireDemo, msg)
+}
