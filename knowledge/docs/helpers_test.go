@@ -15,3 +15,5 @@ func pdftotext(t testing.TB) {
 		demotest.Missing(t, "pdftotext absent (install Debian's poppler-utils: apt-get install --no-install-recommends poppler-utils)")
 	}
 }
+
+var lookPath = exec.LookPath
