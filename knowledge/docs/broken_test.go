@@ -99,7 +99,9 @@ func TestBrokenInputs(t *testing.T) {
 			reason: docs.ReasonEmpty, detail: "only white space (4 bytes)"},
 		{name: "DOCX that is not a zip", file: "report.docx", body: func(*testing.T) []byte { return []byte("not a zip at all") },
 			reason: docs.ReasonCorruptDOCX, detail: "not a zip archive: zip: not a valid zip file"},
-		{name: "DOCX without a document", file: "hollow.docx", body: func(t *testing.T) []byte { return zipBytes(t, map[string][]byte{"word/styles.xml": []byte("<w:styles/>")}) },
+		{name: "DOCX without a document", file: "hollow.docx", body: func(t *testing.T) []byte {
+			return zipBytes(t, map[string][]byte{"word/styles.xml": []byte("<w:styles/>")})
+		},
 			reason: docs.ReasonCorruptDOCX, detail: "no word/document.xml in the archive"},
 		{name: "HTML without text", file: "script.html", body: func(*testing.T) []byte { return []byte("<html><script>var x = 1;</script></html>") },
 			reason: docs.ReasonNoText, detail: "no text found in the HTML"},
