@@ -132,3 +132,19 @@ sources:
 		t.Errorf("no document evidence kept of %d candidates", len(verdicts))
 	}
 }
+
+// TestRunMissingDocsFolder names a docs source's missing folder by its
+// key, and says nothing of its index, which the run builds.
+func TestRunMissingDocsFolder(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "model: {path: base}\nsuites:\n  - {path: exam.jsonl, role: exam}\nsources:\n  list:\n    - {kind: docs, name: team, dir: team, index: team.idx}\n"
+	path := filepath.Join(dir, "run.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := runRun(context.Background(), runOptions{Out: filepath.Join(dir, "run")}, path, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "sources.list[0].dir (team)") || !strings.Contains(err.Error(), "put the documents in it") ||
+		strings.Contains(err.Error(), "team.idx") {
+		t.Errorf("run without the docs folder: %v; want sources.list[0].dir named with a hint, and no word of the index", err)
+	}
+}

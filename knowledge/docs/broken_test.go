@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cemlab/cem/internal/factbookdocs"
 	"github.com/cemlab/cem/knowledge/docs"
@@ -48,20 +49,23 @@ func zipBytes(t *testing.T, members map[string][]byte) []byte {
 	return b.Bytes()
 }
 
+// brokenCase is one broken file and the skip it must get.
+type brokenCase struct {
+	name, file string
+	body       func(t *testing.T) []byte
+	needsPDF   bool
+	cfg        docs.Config
+	reason     docs.Reason
+	detail     string
+}
+
 // TestBrokenInputs reads one broken file per case and checks that it is
 // skipped with exactly the recorded reason and detail (a detail ending in
 // "..." is a prefix: the rest is pdftotext's or archive/zip's wording).
 func TestBrokenInputs(t *testing.T) {
 	whole := pdfBytes(t, "")
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10")
-	cases := []struct {
-		name, file string
-		body       func(t *testing.T) []byte
-		needsPDF   bool
-		cfg        docs.Config
-		reason     docs.Reason
-		detail     string
-	}{
+	cases := []brokenCase{
 		{name: "encrypted PDF", file: "secret.pdf", needsPDF: true, body: func(t *testing.T) []byte { return pdfBytes(t, "hunter2") },
 			reason: docs.ReasonEncryptedPDF, detail: "needs a password (pdftotext: Command Line Error: Incorrect password)"},
 		{name: "truncated PDF", file: "cut.pdf", body: func(*testing.T) []byte { return whole[:len(whole)*2/3] },
@@ -108,6 +112,13 @@ func TestBrokenInputs(t *testing.T) {
 		{name: "no PDF engine", file: "memo.pdf", cfg: docs.Config{PDFToText: "no-such-pdftotext"}, body: func(*testing.T) []byte { return whole },
 			reason: docs.ReasonNoPDFEngine, detail: "pdftotext not found on PATH (install Debian's poppler-utils)"},
 	}
+	// A stand-in pdftotext that hangs, for the timeout.
+	hang := filepath.Join(t.TempDir(), "pdftotext")
+	if err := os.WriteFile(hang, []byte("#!/bin/sh\nexec sleep 10\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, brokenCase{name: "PDF engine over its time", file: "slow.pdf", cfg: docs.Config{PDFToText: hang, PDFTimeout: 200 * time.Millisecond},
+		body: func(*testing.T) []byte { return whole }, reason: docs.ReasonPDFTimeout, detail: "pdftotext ran over 200ms"})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.needsPDF {
