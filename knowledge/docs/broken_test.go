@@ -149,3 +149,20 @@ func TestBrokenInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestSymlinkSkipped: a link is not followed (it may point out of the
+// folder); it is listed as unreadable.
+func TestSymlinkSkipped(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("/etc/hostname", filepath.Join(dir, "link.txt")); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	res, err := docs.Read(context.Background(), docs.Config{Dir: dir}, docs.Previous{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := docs.Skip{Path: "link.txt", Reason: docs.ReasonUnreadable, Detail: "not a regular file (L---------)"}
+	if len(res.Report.Skipped) != 1 || res.Report.Skipped[0] != want {
+		t.Errorf("skipped %v; want [%v]", res.Report.Skipped, want)
+	}
+}

@@ -114,7 +114,7 @@ const (
 	ReasonNoPDFEngine   Reason = "no-pdf-engine"     // pdftotext is not installed
 	ReasonCorruptDOCX   Reason = "corrupt-docx"      // not a zip, or no readable word/document.xml
 	ReasonNoText        Reason = "no-text"           // read fine, but no text in it (a scanned PDF)
-	ReasonUnreadable    Reason = "unreadable"        // the file could not be opened or is not a regular file
+	ReasonUnreadable    Reason = "unreadable"        // the file could not be opened, or is not a regular file (links are not followed)
 )
 
 // Skip is one file left out, with its reason and a detail saying what
