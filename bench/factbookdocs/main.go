@@ -3,7 +3,7 @@
 // taken in turn (a third each by default): the stand-in for a team's
 // documents to try `cem index build --docs` on.
 //
-//	go run ./bench/factbookdocs -out /tmp/factbook-docs [-formats html,pdf,docx] [FACTBOOK_DIR]
+//	go run ./bench/factbookdocs -out DIR [-formats html,pdf,docx] [FACTBOOK_DIR]
 //
 // FACTBOOK_DIR defaults to $CEM_FACTBOOK (see demodata.FactbookDir). The
 // folder is written fresh; it is never meant to be committed.
