@@ -77,6 +77,9 @@ type SourceConfig struct {
 	Timeout string `yaml:"timeout"`
 	// UserAgent replaces cem's User-Agent (which names contact).
 	UserAgent string `yaml:"user_agent"`
+	// SearchRate caps search API requests per second; default 1 (a
+	// hosted API's plan may allow more; rate caps the page fetches).
+	SearchRate float64 `yaml:"search_rate"`
 
 	// Kind docs (License, MaxBytes and Timeout above apply too).
 	// Dir is the folder of documents (HTML, PDF, DOCX, Markdown, text),
@@ -149,8 +152,8 @@ func validateWebSource(s SourceConfig, bad func(key, format string, args ...any)
 			return bad("timeout", "want a positive duration such as 10s, got %q", s.Timeout)
 		}
 	}
-	if s.Pages < 0 || s.Rate < 0 {
-		return bad("pages", "pages and rate must be >= 0")
+	if s.Pages < 0 || s.Rate < 0 || s.SearchRate < 0 {
+		return bad("pages", "pages, rate and search_rate must be >= 0")
 	}
 	for _, f := range [][2]string{{"path", s.Path}, {"api", s.API}} {
 		if f[1] != "" {

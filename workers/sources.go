@@ -101,7 +101,7 @@ func openWeb(sc config.SourceConfig) (knowledge.Source, error) {
 		contact = sc.UserAgent
 	}
 	return web.New(web.Config{Name: sc.Name, Provider: p, Contact: contact, License: sc.License, Pages: sc.Pages,
-		CacheDir: cache, Fetch: web.FetchConfig{UserAgent: sc.UserAgent, AllowPrivate: sc.AllowPrivate,
+		CacheDir: cache, SearchRate: sc.SearchRate, Fetch: web.FetchConfig{UserAgent: sc.UserAgent, AllowPrivate: sc.AllowPrivate,
 			MaxBytes: sc.MaxBytes, Timeout: timeout, Rate: sc.Rate}})
 }
 

@@ -53,6 +53,7 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 			return nil, &Refusal{URL: p.URL, Reason: ReasonNoText, Detail: fmt.Sprintf("HTML: %v", err)}
 		}
 		out.LicenseURL, out.License = statedLicense(doc, base)
+		dropEditChrome(doc)
 		art, err := readability.FromDocument(doc, base)
 		if err != nil || art.Node == nil {
 			return nil, &Refusal{URL: p.URL, Reason: ReasonNoText, Detail: fmt.Sprintf("readability found no main text (%v)", err)}
@@ -237,6 +238,22 @@ func textOf(n *html.Node) string {
 	}
 	rec(n)
 	return b.String()
+}
+
+// dropEditChrome removes a wiki's editing chrome under n, such as
+// MediaWiki's "[ edit ]" link beside each heading (span.mw-editsection),
+// which is not text of the page. It runs before readability, which
+// strips the class attributes that mark it.
+func dropEditChrome(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && hasToken(attr(c, "class"), "mw-editsection") {
+			n.RemoveChild(c)
+		} else {
+			dropEditChrome(c)
+		}
+		c = next
+	}
 }
 
 // anchorOf is the id of a heading, or of an element inside it.
