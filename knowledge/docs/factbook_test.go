@@ -25,16 +25,16 @@ type factbookRow struct {
 	recall          float64
 }
 
-// TestFactbookDocuments renders every fifth Factbook country as an HTML,
+// TestFactbookDocuments renders every eighth Factbook country as an HTML,
 // PDF or DOCX file (a third each), indexes the folder and checks recall@10
 // of the gold answer on their capital questions against the JSON
 // reader's (within 0.03). BenchmarkFactbookDocuments measures the whole
 // Factbook against the targets and prints the README's table.
 func TestFactbookDocuments(t *testing.T) {
 	if testing.Short() {
-		t.Skip("renders and indexes a fifth of the Factbook (about 5 s); not under -short")
+		t.Skip("renders and indexes an eighth of the Factbook (a few seconds); not under -short")
 	}
-	measureFactbook(t, 5)
+	measureFactbook(t, 8)
 }
 
 // BenchmarkFactbookDocuments renders the whole Factbook as documents,
