@@ -148,3 +148,25 @@ func TestRunMissingDocsFolder(t *testing.T) {
 		t.Errorf("run without the docs folder: %v; want sources.list[0].dir named with a hint, and no word of the index", err)
 	}
 }
+
+// TestIndexBuildDocsCLI checks `cem index build --docs` on the command
+// line: it needs --out (the default file is the demo corpora's index),
+// and with it indexes only the documents unless --sources asks for more.
+func TestIndexBuildDocsCLI(t *testing.T) {
+	dir := t.TempDir()
+	team := writeTeamDocs(t, dir)
+	if code, err := execute(context.Background(), "index", "build", "--docs", team); code != 2 || err == nil || !strings.Contains(err.Error(), "give --out") {
+		t.Fatalf("without --out: exit %d, %v; want 2 asking for --out", code, err)
+	}
+	index := filepath.Join(dir, "team.idx")
+	if code, err := execute(context.Background(), "index", "build", "--docs", team, "--docs-license", "CC0-1.0", "--out", index); code != 0 {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	ix, err := knowledge.Open(index, knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.Sources(); len(got) != 1 || got[0] != "team" {
+		t.Errorf("sources %v, want only the documents (team)", got)
+	}
+}

@@ -44,6 +44,15 @@ func newIndexCommand() *cobra.Command {
 		Short: "Read the corpora and write the BM25 index file",
 		Args:  cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, args []string) error {
+			// A team's documents make their own index: the demo corpora
+			// join them only when asked for, and the demo's index file
+			// is not the default place to write it.
+			if len(opts.Docs) > 0 && !cmd.Flags().Changed("sources") {
+				opts.Sources = nil
+				if opts.Out == "" {
+					return usagef("index build --docs: give --out, the index file to write (the default is the demo corpora's index)")
+				}
+			}
 			if len(opts.Sources) == 0 && len(opts.JSONL) == 0 && len(opts.Text) == 0 && len(opts.Docs) == 0 {
 				return usagef("index build: nothing to index: give --sources, --jsonl, --text or --docs")
 			}

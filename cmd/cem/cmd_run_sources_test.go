@@ -17,6 +17,7 @@ import (
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/factbookdocs"
 	"github.com/cemlab/cem/internal/factbookwiki"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/knowledge/knowledgetest"
@@ -237,9 +238,42 @@ func TestRunMediaWikiAndIndex(t *testing.T) {
 	checkSourcesEvidence(t, sourcesRun(t, dir, entries), entries)
 }
 
-// allSourceEntries is every kind of source in one config. The documents
-// source (`cem index build --docs`, kind docs) joins here as a docsEntry
-// once it lands.
+// docsEntry renders the Factbook profiles of sourcesCountries as a team's
+// documents in dir/team, one HTML, one PDF and one DOCX file, for a docs
+// source that cem run indexes before the round; rank holds the k and
+// weight keys.
+func docsEntry(t *testing.T, dir, rank string) sourceEntry {
+	t.Helper()
+	demotest.PDFToText(t)
+	all, err := factbook.Open(demotest.Factbook(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var countries []*factbook.Country
+	for _, c := range all {
+		if slices.Contains(sourcesCountries, c.Name) {
+			countries = append(countries, c)
+		}
+	}
+	counts, err := factbookdocs.Render(context.Background(), countries, filepath.Join(dir, "team"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(countries) != len(sourcesCountries) || len(counts) != 3 {
+		t.Fatalf("rendered %d countries as %v; want %d in three formats", len(countries), counts, len(sourcesCountries))
+	}
+	return sourceEntry{name: "team", yaml: "{kind: docs, name: team, dir: team, index: team.idx, license: CC0-1.0, " + rank + "}",
+		provenance: func(v curate.Verdict) string {
+			if v.License != "CC0-1.0" || v.Fields["file"] == "" || v.Fields["format"] == "" || !strings.HasPrefix(v.URL, v.Fields["file"]) ||
+				(v.Fields["format"] == "pdf") != (v.Fields["page"] != "") {
+				return fmt.Sprintf("url %q licence %q fields %v", v.URL, v.License, v.Fields)
+			}
+			return ""
+		}}
+}
+
+// allSourceEntries is every kind of source in one config: the local
+// index, the wiki, the web and the team's documents.
 //
 // The web's pages are the wiki's own pages, so the two sources often
 // return the same section, and curation's dedupe keeps only the first of
@@ -252,12 +286,14 @@ func allSourceEntries(t *testing.T, dir, api string) []sourceEntry {
 		indexEntry(t, dir, "k: 1, weight: 2"),
 		mediawikiEntry(api, "k: 1, weight: 3"),
 		webEntry(t, api, "k: 3, weight: 1"),
+		docsEntry(t, dir, "k: 1, weight: 3"),
 	}
 }
 
 // TestRunAllSources runs one round of `cem run` with the local index, the
-// local MediaWiki and the web (a SearXNG stand-in on loopback whose
-// results are the wiki's real HTML pages) in one YAML config, and checks
+// local MediaWiki, the web (a SearXNG stand-in on loopback whose results
+// are the wiki's real HTML pages) and a folder of documents (HTML, PDF,
+// DOCX) in one YAML config, and checks
 // that the report shows kept evidence from each source with its
 // provenance and agreement.
 func TestRunAllSources(t *testing.T) {

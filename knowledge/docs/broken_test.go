@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/internal/factbookdocs"
 	"github.com/cemlab/cem/knowledge/docs"
 )
@@ -122,7 +123,7 @@ func TestBrokenInputs(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.needsPDF {
-				pdftotext(t)
+				demotest.PDFToText(t)
 			}
 			dir := t.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, tc.file), tc.body(t), 0o644); err != nil {

@@ -54,7 +54,7 @@ func BenchmarkFactbookDocuments(b *testing.B) {
 // compares them.
 func measureFactbook(t testing.TB, every int) {
 	dir := demotest.Factbook(t)
-	pdftotext(t)
+	demotest.PDFToText(t)
 	all, err := factbook.Open(dir)
 	if err != nil {
 		t.Fatal(err)
