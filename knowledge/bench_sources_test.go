@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,8 +15,10 @@ import (
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/factbookdocs"
 	"github.com/cemlab/cem/internal/factbookwiki"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/knowledge/docs"
 	"github.com/cemlab/cem/knowledge/knowledgetest"
 	"github.com/cemlab/cem/knowledge/mediawiki"
 	"github.com/cemlab/cem/knowledge/web"
@@ -150,8 +154,41 @@ func BenchmarkSources(b *testing.B) {
 		ps, s = nil, nil
 		runtime.GC()
 	}
-	rows = append(rows, mediawikiRow(b, fbQs), webRow(b, fb.Passages, fbQs))
+	rows = append(rows, docsRow(b, fbQs), mediawikiRow(b, fbQs), webRow(b, fb.Passages, fbQs))
 	printSourceTable(rows)
+}
+
+// docsRow renders the Factbook as a team's documents (a third each HTML,
+// PDF and DOCX; see internal/factbookdocs) and measures the docs source:
+// build is reading the folder and indexing it; cold is the first pass
+// over the reopened index, warm the second.
+func docsRow(b *testing.B, items []exam.Item) sourceRow {
+	r := sourceRow{source: "docs", data: "Factbook as HTML+PDF+DOCX", questions: "factbook capitals"}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		r.note = "pdftotext absent (Debian's poppler-utils)"
+		return r
+	}
+	countries, err := factbook.Open(demotest.Factbook(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir, index := b.TempDir(), filepath.Join(b.TempDir(), "docs.idx")
+	if _, err := factbookdocs.Render(context.Background(), countries, dir, nil); err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	rep, err := docs.BuildIndex(context.Background(), docs.Config{Dir: dir, Source: "docs", License: "public-domain"}, index, knowledge.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.build = time.Since(t0)
+	r.data = fmt.Sprintf("%s, %d files, %d passages", r.data, rep.Files, rep.Passages)
+	ix, err := knowledge.Open(index, knowledge.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	passes(b, func() (searcher, counter) { return sourceSearcher(ix), nil }, items, &r)
+	return r
 }
 
 func mediawikiRow(b *testing.B, items []exam.Item) sourceRow {
@@ -201,7 +238,7 @@ func webRow(b *testing.B, fb []knowledge.Passage, items []exam.Item) sourceRow {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s, err := web.New(web.Config{Provider: p, Contact: "bench@localhost", License: "public-domain", CacheDir: cache,
+		s, err := web.New(web.Config{Provider: p, Contact: "bench@localhost", License: "public-domain", CacheDir: cache, SearchRate: 100,
 			Fetch: web.FetchConfig{AllowPrivate: true, Rate: 1e6}})
 		if err != nil {
 			b.Fatal(err)
