@@ -110,8 +110,8 @@ func TestWordNetCapitals(t *testing.T) {
 		}
 	}
 	for _, ev := range evidence {
-		if _, ok := Cloze(ev); !ok {
-			t.Errorf("no cloze from supporting passage %s for %s", ev.Passage.ID, ev.Item.ID)
+		if len(PassageQuestions(ev)) == 0 {
+			t.Errorf("no question from supporting passage %s for %s", ev.Passage.ID, ev.Item.ID)
 		}
 	}
 }
