@@ -14,12 +14,13 @@ import (
 )
 
 // Passages shaped as knowledge.ReadWordNet and knowledge.ReadFactbook
-// render them, and a prose one.
+// render them (abridged; TestAugmentRealWordNet and
+// TestAugmentRealFactbook read the real ones), and a prose one.
 var (
-	kampalaWN = knowledge.Passage{ID: "wordnet:n08780881", Source: "wordnet", Title: "Kampala, capital of Uganda",
+	kampalaWN = knowledge.Passage{ID: "wordnet:kampala", Source: "wordnet", Title: "Kampala, capital of Uganda",
 		Text: "Kampala, capital of Uganda (noun): the capital and largest city of Uganda; located in southern Uganda on Lake Victoria\n" +
 			"Instance of: national capital\nPart of: Uganda, Republic of Uganda"}
-	ugandaWN = knowledge.Passage{ID: "wordnet:n09030210", Source: "wordnet", Title: "Uganda, Republic of Uganda",
+	ugandaWN = knowledge.Passage{ID: "wordnet:uganda", Source: "wordnet", Title: "Uganda, Republic of Uganda",
 		Text: "Uganda, Republic of Uganda (noun): a landlocked republic in eastern Africa; achieved independence from the United Kingdom in 1962\n" +
 			"Instance of: African country, African nation\nPart of: Africa\nMember of: Commonwealth of Nations, Commonwealth\n" +
 			"Has part: Kampala, capital of Uganda; Lake Albert, Albert"}

@@ -85,8 +85,8 @@ func Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, error) {
 // evidence passage; its augmentation (Augment's restatements of the
 // passage's facts in both entity orders, each statement decontaminated,
 // and the Paraphraser's); normative questions (template questions from
-// the item's subject and relation when it has them, the item's question
-// restated, questions from the passage's statements, and the Writer's
+// the item's subject and relation when it has them, else questions from
+// the passage's statements; the item's question restated; and the Writer's
 // questions), each formatted with Format and answered with the gold
 // answer; one extractive example per evidence (the passage and the
 // restated question, or the Writer's first when the Writer names itself

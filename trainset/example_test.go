@@ -38,7 +38,7 @@ func ExampleBuilder_Build() {
 	// Output:
 	// cpt        pool=1 target=5.0 examples=2
 	// augment    pool=3 target=4.0 examples=4
-	// normative  pool=5 target=4.0 examples=4
+	// normative  pool=4 target=4.0 examples=4
 	// extractive pool=1 target=3.0 examples=2
 	// review     pool=0 target=2.0 examples=0
 	// general    pool=0 target=2.0 examples=0
@@ -46,8 +46,8 @@ func ExampleBuilder_Build() {
 	// augment "" -> "Chad's capital and largest city is N'Djamena. Ndjamena is another name for N'Djamena. N'Djamena is located on the Shari river."
 	// augment "" -> "N'Djamena is also called Ndjamena. N'Djamena is the capital and largest city of Chad. N'Djamena is located on the Shari river."
 	// augment "" -> "Ndjamena is another name for N'Djamena. The capital and largest city of Chad is called N'Djamena. Chad's capital and largest city is N'Djamena."
+	// normative "Question: Chad has its seat of government in which city?\nAnswer:" -> " N'Djamena"
 	// normative "Question: Name the capital city of Chad.\nAnswer:" -> " N'Djamena"
 	// normative "Question: The capital of Chad is what?\nAnswer:" -> " N'Djamena"
-	// normative "Question: What is the capital and largest city of Chad?\nAnswer:" -> " N'Djamena"
 	// normative "Question: Which city is the capital of Chad?\nAnswer:" -> " N'Djamena"
 }

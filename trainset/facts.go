@@ -26,16 +26,17 @@ type Fact struct {
 
 // Relations of facts read from the passage's shape.
 const (
-	RelDefines   = "defines"     // "lexeme (noun): gloss" or "term: gloss"
-	RelAlso      = "also called" // the second and later lemmas of a heading
-	RelKindOf    = "kind of"
-	RelInstance  = "instance of"
-	RelPartOf    = "part of"
-	RelMemberOf  = "member of"
-	RelHasPart   = "has part"
-	RelCopula    = "copula" // a prose sentence "X is Y"
-	maxHeadWords = 8
-	maxTailWords = 14 // longer field values are read as prose
+	RelDefines    = "defines"     // "lexeme (noun): gloss" or "term: gloss"
+	RelAlso       = "also called" // the second and later lemmas of a heading
+	RelKindOf     = "kind of"
+	RelInstance   = "instance of"
+	RelPartOf     = "part of"
+	RelMemberOf   = "member of"
+	RelHasPart    = "has part"
+	RelCopula     = "copula" // a prose sentence "X is Y"
+	maxHeadWords  = 8
+	maxTailWords  = 14
+	maxFieldWords = 8 // longer field values are read as prose
 	// maxInvertWords caps a definition moved before its name; longer ones
 	// often hold a second clause ("... of Uganda and lies on ...").
 	maxInvertWords = 10
@@ -54,7 +55,8 @@ var heading = regexp.MustCompile(`^([^:()]+?)(?: \((noun|verb|adjective|adverb)\
 var copula = regexp.MustCompile(`^(.+?) (is|are|was|were) (.+)$`)
 
 // Facts reads the statements of p's text, in passage order, from its
-// shape alone:
+// shape alone (a title that the text neither names nor heads is read as
+// its heading):
 //
 //   - a heading line "lemmas (pos): gloss" (WordNet) or "term: gloss"
 //     defines the first lemma by each ';'-separated gloss clause, and
@@ -73,7 +75,11 @@ var copula = regexp.MustCompile(`^(.+?) (is|are|was|were) (.+)$`)
 func Facts(p knowledge.Passage) []Fact {
 	var out []Fact
 	head := ""
-	for i, line := range strings.Split(p.Text, "\n") {
+	text := p.Text
+	if first, _, _ := strings.Cut(text, "\n"); !strings.Contains(first, ": ") && p.Title != "" && !strings.Contains(text, p.Title) {
+		text = p.Title + ": " + text // the title heads the text, as in the CPT form (passageText)
+	}
+	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
@@ -93,7 +99,7 @@ func Facts(p knowledge.Passage) []Fact {
 				rel = strings.ToLower(label)
 			}
 			for _, t := range strings.Split(value, "; ") {
-				if first := strings.TrimSpace(strings.SplitN(t, ", ", 2)[0]); first != "" && words(first) <= maxHeadWords {
+				if first := strings.TrimSpace(strings.SplitN(t, ", ", 2)[0]); first != "" && words(first) <= maxHeadWords && !strings.EqualFold(first, head) {
 					out = append(out, Fact{Head: head, Rel: rel, Tail: first})
 				}
 			}
@@ -107,8 +113,8 @@ func Facts(p knowledge.Passage) []Fact {
 					out = append(out, Fact{Head: head, Rel: RelAlso, Tail: l})
 				}
 			}
-			for _, g := range strings.Split(m[3], ";") {
-				out = append(out, glossFacts(head, strings.TrimSuffix(strings.TrimSpace(g), "."), m[2])...)
+			for gi, g := range strings.Split(m[3], ";") {
+				out = append(out, glossFacts(head, strings.TrimSuffix(strings.TrimSpace(g), "."), m[2], gi == 0)...)
 			}
 			continue
 		}
@@ -128,29 +134,32 @@ var predicates = map[string]bool{"located": true, "situated": true, "based": tru
 	"often": true, "usually": true, "now": true, "once": true, "part": true, "one": true}
 
 // glossFacts reads one gloss clause g of head: a definition ("the
-// capital of Uganda"), a labelled name ("capital N'Djamena": the field
-// "capital"), a predicate ("located in ...", "achieved independence in
-// 1962") or, when it starts with a name, a prose sentence.
-func glossFacts(head, g, pos string) []Fact {
+// capital of Uganda"; any first clause), a labelled name ("capital
+// N'Djamena": the field "capital"), a predicate ("located in ...",
+// "became independent of Denmark in 1944") or, when it starts with a
+// name, a prose sentence. A later clause with a copula of its own
+// ("buildings are heated by ...") says something of another subject and
+// is skipped.
+func glossFacts(head, g, pos string, first bool) []Fact {
 	switch {
 	case g == "" || strings.HasPrefix(g, `"`) || words(g) > 3*maxTailWords:
 		return nil
 	case startsUpper(g):
 		return proseFacts(g)
 	}
-	if m := labelled.FindStringSubmatch(g); m != nil && !startsWithArticle(g) && !predicates[strings.Fields(g)[0]] && words(m[2]) <= 5 {
+	lead := strings.Fields(g)[0]
+	if m := labelled.FindStringSubmatch(g); m != nil && !startsWithArticle(g) && !predicates[lead] && words(m[2]) <= 5 {
 		return []Fact{{Head: head, Rel: m[1], Tail: m[2]}}
 	}
-	first := strings.Fields(g)[0]
 	switch {
-	case pos != "" && pos != "noun", startsWithArticle(g):
+	case first || (pos != "" && pos != "noun") || startsWithArticle(g):
 		return []Fact{{Head: head, Rel: RelDefines, Tail: g, Verb: pos}}
-	case predicates[first]:
+	case predicates[lead]:
 		return []Fact{{Head: head, Rel: RelCopula, Tail: g, Verb: "is"}}
-	case strings.HasSuffix(first, "ed"):
-		return []Fact{{Head: head, Rel: RelCopula, Tail: g}} // "achieved independence ...": no copula
+	case copula.MatchString(g):
+		return nil
 	}
-	return []Fact{{Head: head, Rel: RelDefines, Tail: g, Verb: pos}}
+	return []Fact{{Head: head, Rel: RelCopula, Tail: g}} // "became independent ...": no copula
 }
 
 // fieldFacts reads a Factbook-style field: its value's first clause as
@@ -166,7 +175,7 @@ func fieldFacts(ent, path, value string) []Fact {
 	}
 	first, rest, _ := strings.Cut(value, "; ")
 	first = strings.TrimSpace(first)
-	if words(first) > maxTailWords {
+	if words(first) > maxFieldWords || copula.MatchString(first) {
 		return proseFacts(value)
 	}
 	out := []Fact{{Head: ent, Rel: strings.Join(label, " of the "), Tail: first}}
@@ -201,7 +210,10 @@ func Restate(f Fact) (forward string, inverse []string) {
 			return sentence(h + " means " + t), []string{sentence("A word for " + t + " is " + h)}
 		}
 		forward = sentence(h + " is " + t)
-		if startsWithArticle(t) && words(t) <= maxInvertWords {
+		if !startsWithArticle(t) {
+			return forward, nil
+		}
+		if words(t) <= maxInvertWords {
 			inverse = append(inverse, sentence(t+" is called "+h))
 		}
 		if n, b, ok := ofPhrase(t); ok {

@@ -88,8 +88,8 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 
 // questions writes the normative questions about ev: the item's own
 // subject/relation templates (when it has those fields), its question
-// restated (RestateQuestion), questions from the passage
-// (PassageQuestions; one when the templates wrote some) and the
+// restated (RestateQuestion), questions from the passage in place of
+// the templates when it has no such fields (PassageQuestions) and the
 // Writer's. ext is the index of the question
 // the extractive example asks: the Writer's first when the Writer names
 // itself in QA.By (as LLMWriter does), else the restated question, else
@@ -102,14 +102,11 @@ func (b Builder) questions(ctx context.Context, ev Evidence) (qas []QA, ext int,
 		ext = len(qas)
 		qas = append(qas, QA{Question: q, Answer: ev.Answer, By: WriterRestate})
 	}
-	n := maxPassageQuestions
-	if len(qas) > 0 && qas[0].By == WriterTemplate {
-		n = 1 // the templates already ask the fact; one question in the passage's words
-	}
-	for _, qa := range PassageQuestions(ev) {
-		if n > 0 && !slices.ContainsFunc(qas, func(o QA) bool { return o.Question == qa.Question }) {
-			qas = append(qas, QA{Question: qa.Question, Answer: qa.Answer, By: cmp.Or(qa.By, WriterPassage)})
-			n--
+	if len(qas) == 0 || qas[0].By != WriterTemplate { // no subject/relation fields: the passage asks the fact
+		for _, qa := range PassageQuestions(ev) {
+			if !slices.ContainsFunc(qas, func(o QA) bool { return o.Question == qa.Question }) {
+				qas = append(qas, QA{Question: qa.Question, Answer: qa.Answer, By: cmp.Or(qa.By, WriterPassage)})
+			}
 		}
 	}
 	if b.Writer != nil {
