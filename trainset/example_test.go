@@ -36,12 +36,12 @@ func ExampleBuilder_Build() {
 		fmt.Println(p)
 	}
 	// Output:
-	// cpt        pool=1 target=5.0 examples=2
-	// augment    pool=3 target=4.0 examples=4
-	// normative  pool=4 target=4.0 examples=4
-	// extractive pool=1 target=3.0 examples=2
-	// review     pool=0 target=2.0 examples=0
-	// general    pool=0 target=2.0 examples=0
+	// cpt        pool=1 target=7.0 examples=2
+	// augment    pool=3 target=2.6 examples=3
+	// normative  pool=4 target=4.3 examples=5
+	// extractive pool=1 target=2.6 examples=2
+	// review     pool=0 target=1.7 examples=0
+	// general    pool=0 target=1.7 examples=0
 	// replay     pool=0 target=0.0 examples=0
 	// augment "" -> "Chad's capital and largest city is N'Djamena. Ndjamena is another name for N'Djamena. N'Djamena is located on the Shari river."
 	// augment "" -> "N'Djamena is also called Ndjamena. N'Djamena is the capital and largest city of Chad. N'Djamena is located on the Shari river."

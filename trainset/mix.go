@@ -58,11 +58,12 @@ type Mix struct {
 	Seed         int64   `json:"seed"`
 }
 
-// DefaultMix is the mix used when none is set: 25 % CPT, 20 % augment,
-// 20 % normative, 15 % extractive, 10 % review and 10 % general, plus
-// 10 % replay, two epochs over the evidence.
+// DefaultMix is the mix used when none is set: ratios 0.4 CPT, 0.15
+// augment, 0.25 normative, 0.15 extractive, 0.1 review and 0.1 general
+// (relative: augment comes on top of the other shares, which keep their
+// proportions), plus 10 % replay, two epochs over the evidence.
 func DefaultMix() Mix {
-	return Mix{CPT: 0.25, Augment: 0.2, Normative: 0.2, Extractive: 0.15, Review: 0.1, General: 0.1, Replay: 0.1, Epochs: 2}
+	return Mix{CPT: 0.4, Augment: 0.15, Normative: 0.25, Extractive: 0.15, Review: 0.1, General: 0.1, Replay: 0.1, Epochs: 2}
 }
 
 // ratio returns the mix ratio of kind (replay excluded).

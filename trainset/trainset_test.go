@@ -141,10 +141,10 @@ func TestBuild(t *testing.T) {
 		}
 	}
 	// Evidence-sized: 2 epochs of (2 + 14 + 3) = 38 cpt, normative and extractive examples carry
-	// 0.6 of the ratio mass -> 63.3 non-replay: cpt 15.8 (capped at 2 docs x 2 epochs), augment
-	// 12.7 (capped at 5 x 2), normative 12.7, extractive 9.5 (capped at 6), review and general
-	// 6.3 each; replay 0.1/0.9 of the 47 drawn.
-	want := map[string]int{KindCPT: 4, KindAugment: 10, KindNormative: 13, KindExtractive: 6, KindReview: 7, KindGeneral: 7, KindReplay: 6}
+	// their 0.8 of ratio -> each ratio point is 47.5 examples: cpt 19 (capped at 2 docs x 2
+	// epochs), augment 7.1, normative 11.9, extractive 7.1 (capped at 6), review and general 4.75
+	// each; replay 0.1/0.9 of the 40 drawn.
+	want := map[string]int{KindCPT: 4, KindAugment: 8, KindNormative: 12, KindExtractive: 6, KindReview: 5, KindGeneral: 5, KindReplay: 5}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("counts = %v; want %v", c, want)
 	}
@@ -177,8 +177,8 @@ func TestBuildBudgetAndAblations(t *testing.T) {
 		want  string
 	}{
 		{"full", Full, func(c map[string]int) bool {
-			return c[KindReplay] == 10 && c[KindReview] == 9 && c[KindGeneral] == 9 && c[KindCPT] == 4
-		}, "replay 10, review 9, general 9, cpt capped at 4"},
+			return c[KindReplay] == 10 && c[KindReview] == 8 && c[KindGeneral] == 8 && c[KindCPT] == 4
+		}, "replay 10, review and general 8 (90 x 0.1/1.15), cpt capped at 4"},
 		{"cpt-only", CPTOnly, func(c map[string]int) bool { return len(c) == 2 && c[KindCPT] == 4 && c[KindAugment] > 0 }, "only cpt (4 = 2 docs x 2 epochs) and augment"},
 		{"cit-only", CITOnly, func(c map[string]int) bool {
 			return c[KindCPT] == 0 && c[KindAugment] == 0 && c[KindReplay] == 0 && c[KindNormative] > 0 && c[KindReview] > 0
