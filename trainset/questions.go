@@ -13,7 +13,7 @@ type QA struct {
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
 	// By names the writer of the question (WriterLLM for LLMWriter);
-	// empty means the pool's own templates or cloze.
+	// empty means the pool's own writers (templates, restated, passage).
 	By string `json:"by,omitempty"`
 }
 
