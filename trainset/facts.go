@@ -141,6 +141,7 @@ var predicates = map[string]bool{"located": true, "situated": true, "based": tru
 // ("buildings are heated by ...") says something of another subject and
 // is skipped.
 func glossFacts(head, g, pos string, first bool) []Fact {
+	g = usageLabel.ReplaceAllString(g, "")
 	switch {
 	case g == "" || strings.HasPrefix(g, `"`) || words(g) > 3*maxTailWords:
 		return nil
@@ -171,19 +172,41 @@ func fieldFacts(ent, path, value string) []Fact {
 	}
 	var label []string
 	for i := len(elems) - 1; i >= 0; i-- {
-		label = append(label, strings.ToLower(strings.TrimSpace(elems[i])))
+		e := lowerLabel(elems[i])
+		// An element the more specific one already names adds nothing
+		// ("dependency ratios" after "youth dependency ratio").
+		if len(label) > 0 && strings.Contains(label[len(label)-1], strings.TrimSuffix(e, "s")) {
+			continue
+		}
+		label = append(label, e)
 	}
+	value = notePrefix.ReplaceAllString(value, "")
 	first, rest, _ := strings.Cut(value, "; ")
 	first = strings.TrimSpace(first)
-	if words(first) > maxFieldWords || copula.MatchString(first) {
+	if label[0] == "note" || words(first) > maxFieldWords || copula.MatchString(first) {
 		return proseFacts(value)
 	}
 	out := []Fact{{Head: ent, Rel: strings.Join(label, " of the "), Tail: first}}
 	return append(out, proseFacts(notePrefix.ReplaceAllString(rest, ""))...)
 }
 
+// usageLabel is a gloss's leading domain label ("(physics) ").
+var usageLabel = regexp.MustCompile(`^\([^)]*\)\s*`)
+
 // notePrefix is the Factbook's "note - " before a remark.
 var notePrefix = regexp.MustCompile(`^(?i:note)\s*(?:-|:)\s*`)
+
+// lowerLabel lower-cases a field label's words, keeping acronyms ("Real
+// GDP" -> "real GDP").
+func lowerLabel(l string) string {
+	ws := strings.Fields(l)
+	for i, w := range ws {
+		if strings.ToUpper(w) != w || utf8.RuneCountInString(w) < 2 {
+			ws[i] = strings.ToLower(w)
+		}
+	}
+	return strings.Join(ws, " ")
+}
 
 // proseFacts reads the copula sentences of text.
 func proseFacts(text string) []Fact {
