@@ -259,6 +259,7 @@ func TestRestateQuestion(t *testing.T) {
 		{"Who wrote Hamlet?", "Name the person that wrote Hamlet."},
 		{"What is the capital of Chad?", "The capital of Chad is what?"},
 		{"N'Djamena is the capital of which country?", "Name the country in question: N'Djamena is the capital of that country."},
+		{"Which of these is a natural resource of Egypt?", "Name the one of these that is a natural resource of Egypt."},
 		{"How long is the Nile?", ""},
 	}
 	d := curate.NewDecontaminator(0)

@@ -124,7 +124,12 @@ var restatements = []struct {
 	fn   func(m []string) string
 }{
 	{regexp.MustCompile(`^(?i:which|what) (\pL+(?: \pL+)??) (is|was|are|were|has|had|have) (.+?)\s*\?$`), true,
-		func(m []string) string { return sentence("Name the " + m[1] + " that " + m[2] + " " + m[3]) }},
+		func(m []string) string {
+			if strings.HasPrefix(m[1], "of ") { // "Which of these is ...?"
+				m[1] = "one " + m[1]
+			}
+			return sentence("Name the " + m[1] + " that " + m[2] + " " + m[3])
+		}},
 	{regexp.MustCompile(`^(?i:who) (\pL+) (.+?)\s*\?$`), false,
 		func(m []string) string { return sentence("Name the person that " + m[1] + " " + m[2]) }},
 	{regexp.MustCompile(`^(?i:what) (is|was|are|were) (.+?)\s*\?$`), false,
@@ -144,7 +149,7 @@ func whPhrase(q string) string {
 		switch x {
 		case "which", "what":
 			if i+1 < len(w) && !auxiliaries[w[i+1]] {
-				return "which " + strings.Trim(w[i+1], ",;:")
+				return "which " + strings.TrimSuffix(strings.Trim(w[i+1], ",;:"), "'s")
 			}
 			return "what"
 		case "who", "when", "where":
@@ -242,8 +247,8 @@ func askStatements(stmts []string, answers [][]string, wh string) (first, later 
 	for _, s := range stmts {
 		words := strings.Fields(strings.TrimRight(s, ".?!"))
 		i, n := firstOf(words, answers)
-		if i < 0 || len(words)-n < 3 || len(words) > clauseMaxWords {
-			continue
+		if i < 0 || len(words)-n < 3 || len(words) > clauseMaxWords || strings.Count(s, ",") > 3 {
+			continue // no answer, too short or long, or a list
 		}
 		if j, _ := firstOf(words[i+n:], answers); j >= 0 {
 			continue // named twice: a blank would give it away
