@@ -31,13 +31,15 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0xc401ce))
 	var dropped []Dropped
+	restated := map[string]bool{} // passages already augmented
 	for _, ev := range in.Evidence {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
 		}
 		p := ev.Passage
 		add(model.Example{ID: "cpt:" + p.ID, Kind: KindCPT, Text: passageText(p.Title, p.Text), Origin: p.ID}, ev.Item.ID, p.Source, "")
-		more, err := b.augment(ctx, ev, seed, prov, &dropped)
+		more, err := b.augment(ctx, ev, seed, !restated[p.ID], &dropped)
+		restated[p.ID] = true
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -132,14 +134,15 @@ type augmented struct {
 }
 
 // augment makes ev's passage's augment examples: Augment's documents
-// (once per passage: their ids are "augment:<passage id>:<form>"), their
+// (when first, the passage's first evidence: their ids are
+// "augment:<passage id>:<form>"), their
 // statements decontaminated one by one, and the Paraphraser's
 // restatements ("augment:<passage id>/<item id>:llm-<n>"), each
 // decontaminated in Build with the other kinds.
-func (b Builder) augment(ctx context.Context, ev Evidence, seed int64, prov map[string]Provenance, dropped *[]Dropped) ([]augmented, error) {
+func (b Builder) augment(ctx context.Context, ev Evidence, seed int64, first bool, dropped *[]Dropped) ([]augmented, error) {
 	p := ev.Passage
 	var out []augmented
-	if _, done := prov["augment:"+p.ID+":"+FormForward]; !done {
+	if first {
 		docs, _ := Augment(p, seed, b.keep(p.ID, ev.Item.ID, dropped))
 		for _, d := range docs {
 			out = append(out, augmented{model.Example{ID: "augment:" + p.ID + ":" + d.Form, Kind: KindAugment, Text: d.Text, Origin: p.ID}, WriterRestate})
