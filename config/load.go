@@ -143,7 +143,8 @@ func (c *Config) PathFields() []PathField {
 			PathField{Key: "helper.path", Kind: PathModel, Path: &h.Path},
 			PathField{Key: "helper.cache_dir", Kind: PathCache, Path: &h.CacheDir},
 			PathField{Key: "helper.prompts.extract", Kind: PathPrompt, Path: &h.Prompts.Extract},
-			PathField{Key: "helper.prompts.write", Kind: PathPrompt, Path: &h.Prompts.Write})
+			PathField{Key: "helper.prompts.write", Kind: PathPrompt, Path: &h.Prompts.Write},
+			PathField{Key: "helper.prompts.paraphrase", Kind: PathPrompt, Path: &h.Prompts.Paraphrase})
 	}
 	return fs
 }
@@ -252,7 +253,7 @@ func (c *Config) Validate() error {
 	for _, f := range []struct {
 		key string
 		v   float64
-	}{{"mix.cpt", c.Mix.CPT}, {"mix.normative", c.Mix.Normative}, {"mix.extractive", c.Mix.Extractive},
+	}{{"mix.cpt", c.Mix.CPT}, {"mix.augment", c.Mix.Augment}, {"mix.normative", c.Mix.Normative}, {"mix.extractive", c.Mix.Extractive},
 		{"mix.review", c.Mix.Review}, {"mix.general", c.Mix.General}, {"mix.epochs", float64(c.Mix.Epochs)},
 		{"mix.budget_tokens", float64(c.Mix.BudgetTokens)}} {
 		if f.v < 0 {
@@ -358,6 +359,9 @@ func (c *Config) validateHelper() error {
 	}
 	if h.Prompts.Write != "" && !*h.Write {
 		return bad("prompts.write", "set, but helper.write is false")
+	}
+	if h.Prompts.Paraphrase != "" && !*h.Write {
+		return bad("prompts.paraphrase", "set, but helper.write is false")
 	}
 	return nil
 }
