@@ -95,7 +95,7 @@ func New(opts Options) (loop.Workers, error) {
 		Examiner:  examiner(cfg, opts.ExamLog),
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
-		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource, Sources: sourcesOf(opts.Source)},
+		Retriever: Retriever{Source: opts.Source, Split: knowledge.Split{K: cfg.Sources.K, PerSource: cfg.Sources.PerSource, Sources: knowledge.SourcesOf(opts.Source)}},
 		Curator:   Curator{Pipeline: pipe},
 		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
