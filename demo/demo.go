@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cemlab/cem/internal/digest"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/rundir"
 
@@ -23,7 +24,6 @@ import (
 	"github.com/cemlab/cem/internal/runlock"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
-	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
 	"github.com/cemlab/cem/suitebuild"
@@ -52,8 +52,8 @@ type Options struct {
 	Observer loop.Observer
 	// Log receives one line per preparation step; nil discards them.
 	Log func(string)
-	// TrainProgress receives pre-training and training steps.
-	TrainProgress func(what string, step, steps int, loss float64)
+	// Progress receives pre-training and training steps, each named.
+	Progress progress.Reporter
 }
 
 // Result is what a demo run produced.
@@ -94,9 +94,6 @@ func (o *Options) applyDefaults() error {
 	}
 	if o.Log == nil {
 		o.Log = func(string) {}
-	}
-	if o.TrainProgress == nil {
-		o.TrainProgress = func(string, int, int, float64) {}
 	}
 	return nil
 }
@@ -254,9 +251,7 @@ func writeSuites(ws string, set *suiteSet, log func(string)) error {
 // workspace's models folder.
 func prepareBase(ctx context.Context, opts Options, spec baseSpec) (model.Ref, error) {
 	t0 := time.Now()
-	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(what string, s nn.StepInfo) {
-		opts.TrainProgress(what, s.Step, s.Steps, s.Loss)
-	})
+	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, opts.Progress)
 	if err != nil {
 		return model.Ref{}, err
 	}
@@ -280,7 +275,7 @@ func runBoth(ctx context.Context, opts Options, ws string, cfg *config.Config, k
 	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
 	run := func(c *config.Config, dir string) (*rundir.Summary, error) {
 		st, err := workers.New(workers.Options{Config: c, Source: kn.ix, Corpus: kn.passages, Suites: set.suites, General: general,
-			TrainProgress: func(step, steps int, loss float64) { opts.TrainProgress("train", step, steps, loss) }})
+			TrainProgress: opts.Progress})
 		if err != nil {
 			return nil, err
 		}

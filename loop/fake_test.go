@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/rundir"
 
@@ -60,7 +61,7 @@ func (fakeOpener) Open(ctx context.Context, ref model.Ref) (model.Model, error) 
 
 type fakeExaminer struct{}
 
-func (fakeExaminer) Exam(ctx context.Context, m model.Model, s Suite, progress func(int)) ([]rundir.Answer, error) {
+func (fakeExaminer) Exam(ctx context.Context, m model.Model, s Suite, rep progress.Reporter) ([]rundir.Answer, error) {
 	fm := m.(*factModel)
 	var out []rundir.Answer
 	for i, it := range s.Items {
@@ -70,7 +71,7 @@ func (fakeExaminer) Exam(ctx context.Context, m model.Model, s Suite, progress f
 			conf = 0.9
 		}
 		out = append(out, rundir.Answer{Result: exam.Result{ID: it.ID, Correct: ok, Confidence: conf, Margin: conf - 0.5}})
-		progress(i + 1)
+		progress.Report(rep, progress.Update{Done: i + 1, Total: len(s.Items)})
 	}
 	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/rundir"
 )
@@ -248,9 +249,9 @@ func examStep(ctx context.Context, st *stepper, opts Options, suites []Suite, r 
 		var all []rundir.Answer
 		base := 0
 		for _, s := range suites {
-			progress := func(done int) {
-				st.obs.Event(Event{Kind: StageProgress, Round: r, Stage: rundir.StageExam, Done: base + done, Total: total})
-			}
+			progress := progress.Func(func(u progress.Update) {
+				st.obs.Event(Event{Kind: StageProgress, Round: r, Stage: rundir.StageExam, Done: base + u.Done, Total: total})
+			})
 			a, err := opts.Workers.Examiner.Exam(ctx, m, s, progress)
 			if err != nil {
 				return stepOut[rundir.Answer]{}, fmt.Errorf("suite %s: %w", s.Name, err)

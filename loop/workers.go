@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/rundir"
 	"time"
 
@@ -22,7 +23,7 @@ type Suite struct {
 // Examiner grades a model on a suite's items. progress, when not nil, is
 // called with the number of items done so far.
 type Examiner interface {
-	Exam(ctx context.Context, m model.Model, s Suite, progress func(done int)) ([]rundir.Answer, error)
+	Exam(ctx context.Context, m model.Model, s Suite, progress progress.Reporter) ([]rundir.Answer, error)
 }
 
 // Miner selects the mistakes to train on from a round's answers on the

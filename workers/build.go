@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/native"
-	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/trainset"
 )
 
@@ -155,13 +155,6 @@ func nonEmpty(ss []string) []string {
 }
 
 // nativeOptions maps the trainer config to the native trainer's options.
-func nativeOptions(t config.TrainerConfig, progress func(step, steps int, loss float64)) native.Options {
-	o := native.Options{LR: t.LearningRate, Epochs: t.Epochs, BatchTokens: t.BatchTokens}
-	if progress != nil {
-		o.Progress = func(s nn.StepInfo) error {
-			progress(s.Step, s.Steps, s.Loss)
-			return nil
-		}
-	}
-	return o
+func nativeOptions(t config.TrainerConfig, rep progress.Reporter) native.Options {
+	return native.Options{LR: t.LearningRate, Epochs: t.Epochs, BatchTokens: t.BatchTokens, Progress: progress.Named(rep, "train")}
 }

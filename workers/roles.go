@@ -5,6 +5,7 @@ import (
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/mistake"
@@ -28,14 +29,9 @@ type Examiner struct {
 var _ loop.Examiner = Examiner{}
 
 // Exam runs s's items through m.
-func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress func(int)) ([]rundir.Answer, error) {
+func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress progress.Reporter) ([]rundir.Answer, error) {
 	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed, Scoring: e.Scoring,
-		Mode: e.Mode, MaxFailures: e.MaxFailures,
-		Progress: func(done, _ int) {
-			if progress != nil {
-				progress(done)
-			}
-		}})
+		Mode: e.Mode, MaxFailures: e.MaxFailures, Progress: progress})
 	if err != nil {
 		return nil, err
 	}

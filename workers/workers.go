@@ -8,6 +8,7 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/mistake"
@@ -41,8 +42,9 @@ type Options struct {
 	Suites []loop.Suite
 	// Tokens counts tokens for budgets and metrics; nil approximates.
 	Tokens func(string) int
-	// TrainProgress, when set, receives one call per native training step.
-	TrainProgress func(step, steps int, loss float64)
+	// TrainProgress, when set, receives each native training step, as
+	// task "train".
+	TrainProgress progress.Reporter
 	// TrainLog, when set, receives the lines of a slurm training job's
 	// log (and notes about the job) as they are written.
 	TrainLog func(line string)
