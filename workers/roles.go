@@ -2,6 +2,7 @@ package workers
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
@@ -22,8 +23,9 @@ type Examiner struct {
 	Mode        exam.Mode
 	Scoring     exam.Scoring
 	MaxFailures int
-	// Log, when set, gets one line per suite: how its items were answered.
-	Log func(string)
+	// Log gets one line per suite at level info: how its items were
+	// answered; nil is slog.Default().
+	Log *slog.Logger
 }
 
 var _ loop.Examiner = Examiner{}

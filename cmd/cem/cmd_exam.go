@@ -89,7 +89,7 @@ func runExam(ctx context.Context, opts examOptions, path string, out io.Writer) 
 		return err
 	}
 	pr := newPrinter(out)
-	st, err := workers.New(workers.Options{Config: cfg, ExamLog: pr.line})
+	st, err := workers.New(workers.Options{Config: cfg, Log: newLogger(pr.line)})
 	if err != nil {
 		return err
 	}

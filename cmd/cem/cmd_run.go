@@ -117,7 +117,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	}
 	pr := newPrinter(out)
 	st, err := workers.New(workers.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr,
-		TrainLog: func(l string) { pr.line("  job: " + l) }, ExamLog: pr.line})
+		Log: newLogger(pr.line)})
 	if err != nil {
 		return err
 	}
