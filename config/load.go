@@ -99,6 +99,8 @@ const (
 	PathExamples = "examples" // a JSON Lines file of training examples
 	PathPrompt   = "prompt"   // a prompt template file
 	PathCache    = "cache"    // a cache folder, made when missing
+	PathDocs     = "docs"     // a folder of documents, which must exist
+	PathBuilt    = "built"    // a file cem builds when missing or stale (a docs source's index)
 	// PathArtifact is a served model's artifact (a GGUF file, a folder of
 	// weights, an adapter): it must exist, in whatever form.
 	PathArtifact = "artifact"
@@ -131,7 +133,9 @@ func (c *Config) PathFields() []PathField {
 		s := &c.Sources.List[i]
 		fs = append(fs,
 			PathField{Key: fmt.Sprintf("sources.list[%d].path", i), Label: s.Name, Kind: PathIndex, Path: &s.Path},
-			PathField{Key: fmt.Sprintf("sources.list[%d].cache", i), Label: s.Name, Kind: PathCache, Path: &s.Cache})
+			PathField{Key: fmt.Sprintf("sources.list[%d].cache", i), Label: s.Name, Kind: PathCache, Path: &s.Cache},
+			PathField{Key: fmt.Sprintf("sources.list[%d].dir", i), Label: s.Name, Kind: PathDocs, Path: &s.Dir},
+			PathField{Key: fmt.Sprintf("sources.list[%d].index", i), Label: s.Name, Kind: PathBuilt, Path: &s.Index})
 	}
 	fs = append(fs, PathField{Key: "mix.general_examples", Kind: PathExamples, Path: &c.Mix.GeneralExamples})
 	if h := c.Helper; h != nil {
