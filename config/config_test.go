@@ -43,13 +43,7 @@ func TestZeroValueDefaults(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	base := "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n"
 	oa := "model: {backend: openai, base_url: \"http://127.0.0.1:1/v1\", name: gpt-4o-mini-2024-07-18}\nsuites:\n  - {path: e.jsonl, role: exam}\n"
-	tests := []struct {
-		name    string
-		yaml    string
-		key     string
-		line    int
-		msgPart string
-	}{
+	testFieldErrors(t, "", []fieldCase{
 		{"unknown top key", base + "roundz: 3\n", "roundz", 4, "unknown key"},
 		{"unknown nested key", "model:\n  path: m\n  colour: red\nsuites:\n  - {path: e.jsonl, role: exam}\n", "colour", 3, "unknown key"},
 		{"wrong type", base + "rounds: many\n", "config", 4, "cannot unmarshal"},
@@ -79,20 +73,7 @@ func TestParseErrors(t *testing.T) {
 		{"openai bad poll", oa + "trainer:\n  backend: openai\n  openai:\n    poll: often\n", "config", 7, "time.Duration"},
 		{"openai unknown key", oa + "trainer:\n  backend: openai\n  openai:\n    epochs: 3\n", "epochs", 7, "unknown key"},
 		{"openai section without backend", base + "trainer:\n  openai: {n_epochs: 2}\n", "trainer.openai", 5, "want openai"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.yaml))
-			var fe *FieldError
-			if !errors.As(err, &fe) {
-				t.Fatalf("Parse = %v; want *FieldError", err)
-			}
-			if fe.Key != tt.key || fe.Line != tt.line || !strings.Contains(fe.Msg, tt.msgPart) {
-				t.Errorf("error = key %q line %d msg %q; want key %q line %d msg containing %q",
-					fe.Key, fe.Line, fe.Msg, tt.key, tt.line, tt.msgPart)
-			}
-		})
-	}
+	})
 }
 
 func TestLoadResolvesPathsAndNamesFile(t *testing.T) {
@@ -224,6 +205,32 @@ helper:
 			}
 			if got, want := c.Where("suites[1].path"), tt.path+":4"; got != want {
 				t.Errorf("Where(suites[1].path) = %q; want %q", got, want)
+			}
+		})
+	}
+}
+
+// fieldCase is a config Parse must refuse with a *FieldError naming key
+// and line, its message containing msgPart.
+type fieldCase struct {
+	name, yaml, key string
+	line            int
+	msgPart         string
+}
+
+// testFieldErrors parses prefix+yaml of each case and checks the error.
+func testFieldErrors(t *testing.T, prefix string, tests []fieldCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(prefix + tt.yaml))
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Parse = %v; want *FieldError", err)
+			}
+			if fe.Key != tt.key || fe.Line != tt.line || !strings.Contains(fe.Msg, tt.msgPart) {
+				t.Errorf("error = key %q line %d msg %q; want key %q line %d msg containing %q",
+					fe.Key, fe.Line, fe.Msg, tt.key, tt.line, tt.msgPart)
 			}
 		})
 	}

@@ -1,10 +1,8 @@
 package config
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -12,11 +10,7 @@ const sourcesBase = "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\
 
 func TestSourceListErrors(t *testing.T) {
 	wiki := "    api: http://127.0.0.1:8080/api.php\n    contact: ops@example.org\n"
-	tests := []struct {
-		name, yaml, key string
-		line            int
-		msgPart         string
-	}{
+	testFieldErrors(t, sourcesBase, []fieldCase{
 		{"unknown kind", "sources:\n  list:\n  - kind: index\n    path: ix\n  - kind: bing\n", "sources.list[1].kind", 8, "unknown kind"},
 		{"index needs path", "sources:\n  list:\n  - kind: index\n", "sources.list[0].path", 6, "index folder"},
 		{"negative k", "sources:\n  list:\n  - kind: index\n    path: ix\n    k: -2\n", "sources.list[0].k", 8, ">= 0"},
@@ -37,20 +31,7 @@ func TestSourceListErrors(t *testing.T) {
 		{"docs with url", "sources:\n  list:\n  - kind: docs\n    dir: team\n    index: d.idx\n    url: http://x\n", "sources.list[0].url", 9, "no url"},
 		{"both index and list", "sources:\n  index: ix\n  list:\n  - kind: index\n    path: ix\n", "sources.index", 5, "kind: index"},
 		{"unknown entry key", "sources:\n  list:\n  - kind: index\n    pth: ix\n", "pth", 7, "unknown key"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(sourcesBase + tt.yaml))
-			var fe *FieldError
-			if !errors.As(err, &fe) {
-				t.Fatalf("Parse = %v; want *FieldError", err)
-			}
-			if fe.Key != tt.key || fe.Line != tt.line || !strings.Contains(fe.Msg, tt.msgPart) {
-				t.Errorf("error = key %q line %d msg %q; want key %q line %d msg containing %q",
-					fe.Key, fe.Line, fe.Msg, tt.key, tt.line, tt.msgPart)
-			}
-		})
-	}
+	})
 }
 
 func TestSourceListDefaultsAndPaths(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/internal/digest"
+	"github.com/cemlab/cem/internal/progress"
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
@@ -122,7 +123,7 @@ func answered(items []exam.Item, kind string) []model.Example {
 // buildBase returns the cached base model of spec under dir, building it
 // first when missing: pre-training on spec.Texts, then instruction tuning
 // on spec.Tuning. The second result is true when the cache was used.
-func buildBase(ctx context.Context, dir string, spec baseSpec, progress func(what string, s nn.StepInfo)) (model.Ref, bool, error) {
+func buildBase(ctx context.Context, dir string, spec baseSpec, rep progress.Reporter) (model.Ref, bool, error) {
 	out := filepath.Join(dir, "base-"+digest.JSON(spec)[:12])
 	ref := model.Ref{Backend: "native", Path: out}
 	if _, err := os.Stat(filepath.Join(out, "model.safetensors")); err == nil {
@@ -135,13 +136,13 @@ func buildBase(ctx context.Context, dir string, spec baseSpec, progress func(wha
 		_, err := native.Pretrain(ctx, spec.Texts, nil, native.PretrainOptions{Config: &cfg, InitSeed: spec.Seed,
 			TokenizerBytes: 1 << 20,
 			Train: native.Options{Out: pre, Epochs: spec.Epochs, LR: spec.LR, Seed: spec.Seed, BatchTokens: 2048,
-				Progress: func(s nn.StepInfo) error { progress("pre-train base model", s); return nil }}})
+				Progress: progress.Named(rep, "pre-train base model")}})
 		if err != nil {
 			return ref, false, fmt.Errorf("demo: base model: pre-train: %w", err)
 		}
 	}
 	tuner := native.Trainer{Options: native.Options{Out: filepath.Join(work, "tuned"), Epochs: spec.TuneEpochs, LR: spec.LR,
-		BatchTokens: 1024, Progress: func(s nn.StepInfo) error { progress("instruction-tune base model", s); return nil }}}
+		BatchTokens: 1024, Progress: progress.Named(rep, "instruction-tune base model")}}
 	tuned, err := tuner.Train(ctx, model.Ref{Backend: "native", Path: pre}, model.TrainSet{Dir: work, Examples: spec.Tuning, Seed: int64(spec.Seed)})
 	if err != nil {
 		return ref, false, fmt.Errorf("demo: base model: instruction tuning: %w", err)

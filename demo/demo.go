@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/cemlab/cem/internal/digest"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/rundir"
 
@@ -23,7 +25,6 @@ import (
 	"github.com/cemlab/cem/internal/runlock"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
-	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/store"
 	"github.com/cemlab/cem/suitebuild"
@@ -50,10 +51,11 @@ type Options struct {
 	Scoring string
 	// Observer receives the rounds' progress events.
 	Observer loop.Observer
-	// Log receives one line per preparation step; nil discards them.
-	Log func(string)
-	// TrainProgress receives pre-training and training steps.
-	TrainProgress func(what string, step, steps int, loss float64)
+	// Log gets one line per preparation step at level info; nil is
+	// slog.Default().
+	Log *slog.Logger
+	// Progress receives pre-training and training steps, each named.
+	Progress progress.Reporter
 }
 
 // Result is what a demo run produced.
@@ -93,10 +95,7 @@ func (o *Options) applyDefaults() error {
 		o.Seed = 1
 	}
 	if o.Log == nil {
-		o.Log = func(string) {}
-	}
-	if o.TrainProgress == nil {
-		o.TrainProgress = func(string, int, int, float64) {}
+		o.Log = slog.Default()
 	}
 	return nil
 }
@@ -155,7 +154,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		// capital (elements knows chemistry only): two-source agreement,
 		// the default for a two-source index, would keep no evidence.
 		cfg.Curation.MinSources = 1
-		opts.Log("agreement: one source suffices (without the Factbook only WordNet states capitals)")
+		opts.Log.Info("agreement: one source suffices (without the Factbook only WordNet states capitals)")
 	}
 	cfg.Model.Path = base.Path
 	cfg.Mix.GeneralExamples = filepath.Join(ws, "general.jsonl")
@@ -177,7 +176,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // the index, base models and suites there) and, under it, removes the
 // temporary files of writes a killed demo left behind (a partial index
 // can be tens of MB).
-func lockWorkspace(dir string, log func(string)) (*runlock.Lock, error) {
+func lockWorkspace(dir string, log *slog.Logger) (*runlock.Lock, error) {
 	lock, err := runlock.Acquire(dir)
 	if err != nil {
 		return nil, fmt.Errorf("demo: workspace: %w", err)
@@ -188,7 +187,7 @@ func lockWorkspace(dir string, log func(string)) (*runlock.Lock, error) {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	for _, p := range removed {
-		log("removed the temporary file of an interrupted write: " + p)
+		log.Info("removed the temporary file of an interrupted write: " + p)
 	}
 	return lock, nil
 }
@@ -206,12 +205,12 @@ type knowledgeBase struct {
 // loadKnowledge fetches the demo data when missing, reads the corpora
 // (the Factbook when it is found, saying so when not) and opens or builds
 // the index in the workspace dir.
-func loadKnowledge(ctx context.Context, dir string, log func(string)) (*knowledgeBase, error) {
+func loadKnowledge(ctx context.Context, dir string, log *slog.Logger) (*knowledgeBase, error) {
 	root, err := demodata.Root()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := demodata.Fetch(ctx, demodata.Options{Dir: root, Progress: log}); err != nil {
+	if _, err := demodata.Fetch(ctx, demodata.Options{Dir: root, Log: log}); err != nil {
 		return nil, fmt.Errorf("demo: fetch data: %w", err)
 	}
 	kn := &knowledgeBase{paths: demodata.NewPaths(root)}
@@ -220,14 +219,14 @@ func loadKnowledge(ctx context.Context, dir string, log func(string)) (*knowledg
 		names = append(names, "factbook")
 		kn.factbook = true
 	} else {
-		log("factbook left out: " + err.Error())
+		log.Info("factbook left out: " + err.Error())
 	}
 	t0 := time.Now()
 	if kn.corpora, _, err = democorpora.Load(ctx, kn.paths, names); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	kn.passages = knowledge.Concat(kn.corpora)
-	log(fmt.Sprintf("read %d passages from %v in %s", len(kn.passages), names, time.Since(t0).Round(time.Millisecond)))
+	log.Info(fmt.Sprintf("read %d passages from %v in %s", len(kn.passages), names, time.Since(t0).Round(time.Millisecond)))
 	if kn.ix, err = openIndex(ctx, filepath.Join(dir, "index", "demo-"+digest.JSON(names)[:8]+".idx"), kn.passages, log); err != nil {
 		return nil, err
 	}
@@ -235,7 +234,7 @@ func loadKnowledge(ctx context.Context, dir string, log func(string)) (*knowledg
 }
 
 // writeSuites writes the four suites under ws/suites.
-func writeSuites(ws string, set *suiteSet, log func(string)) error {
+func writeSuites(ws string, set *suiteSet, log *slog.Logger) error {
 	if err := os.MkdirAll(filepath.Join(ws, "suites"), 0o755); err != nil {
 		return err
 	}
@@ -244,7 +243,7 @@ func writeSuites(ws string, set *suiteSet, log func(string)) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	log(fmt.Sprintf("suites: exam %d, heldout %d (%d unmined), ood %d, general %d items (%d facts withheld from the base model, %d taught for review)",
+	log.Info(fmt.Sprintf("suites: exam %d, heldout %d (%d unmined), ood %d, general %d items (%d facts withheld from the base model, %d taught for review)",
 		len(set.suites[0].Items), len(set.suites[1].Items), len(set.unmined), len(set.suites[2].Items), len(set.suites[3].Items),
 		len(set.withheld), len(set.review)))
 	return nil
@@ -254,16 +253,14 @@ func writeSuites(ws string, set *suiteSet, log func(string)) error {
 // workspace's models folder.
 func prepareBase(ctx context.Context, opts Options, spec baseSpec) (model.Ref, error) {
 	t0 := time.Now()
-	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, func(what string, s nn.StepInfo) {
-		opts.TrainProgress(what, s.Step, s.Steps, s.Loss)
-	})
+	base, cached, err := buildBase(ctx, filepath.Join(opts.Dir, "models"), spec, opts.Progress)
 	if err != nil {
 		return model.Ref{}, err
 	}
 	if cached {
-		opts.Log("base model: cached at " + base.Path)
+		opts.Log.Info("base model: cached at " + base.Path)
 	} else {
-		opts.Log(fmt.Sprintf("base model: pre-trained on %d texts + %d instruction examples in %s", len(spec.Texts), len(spec.Tuning), time.Since(t0).Round(time.Second)))
+		opts.Log.Info(fmt.Sprintf("base model: pre-trained on %d texts + %d instruction examples in %s", len(spec.Texts), len(spec.Tuning), time.Since(t0).Round(time.Second)))
 	}
 	return base, nil
 }
@@ -280,11 +277,11 @@ func runBoth(ctx context.Context, opts Options, ws string, cfg *config.Config, k
 	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
 	run := func(c *config.Config, dir string) (*rundir.Summary, error) {
 		st, err := workers.New(workers.Options{Config: c, Source: kn.ix, Corpus: kn.passages, Suites: set.suites, General: general,
-			TrainProgress: func(step, steps int, loss float64) { opts.TrainProgress("train", step, steps, loss) }})
+			TrainProgress: opts.Progress})
 		if err != nil {
 			return nil, err
 		}
-		opts.Log(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
+		opts.Log.Info(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
 		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Workers: st,
 			Observer: opts.Observer, Index: db})
 	}
@@ -354,7 +351,7 @@ func demoConfig(opts Options, ws string) *config.Config {
 }
 
 // openIndex opens the index at path, building and saving it first when missing.
-func openIndex(ctx context.Context, path string, passages []knowledge.Passage, log func(string)) (*knowledge.Index, error) {
+func openIndex(ctx context.Context, path string, passages []knowledge.Passage, log *slog.Logger) (*knowledge.Index, error) {
 	// The file name holds a hash of what the index is built from, so an
 	// index found is current; a missing one is built, a damaged one (it
 	// does not parse) rebuilt, and one that cannot be read is an error.
@@ -362,13 +359,13 @@ func openIndex(ctx context.Context, path string, passages []knowledge.Passage, l
 	var pe *fs.PathError
 	switch {
 	case err == nil:
-		log(fmt.Sprintf("index: %s (%d passages)", path, ix.Len()))
+		log.Info(fmt.Sprintf("index: %s (%d passages)", path, ix.Len()))
 		return ix, nil
 	case errors.Is(err, fs.ErrNotExist):
 	case errors.As(err, &pe):
 		return nil, fmt.Errorf("demo: index: %w", err)
 	default:
-		log(fmt.Sprintf("index: %s is damaged (%v); building it again", path, err))
+		log.Info(fmt.Sprintf("index: %s is damaged (%v); building it again", path, err))
 	}
 	t0 := time.Now()
 	// The same options as Open above, so that a built index and a cached
@@ -380,7 +377,7 @@ func openIndex(ctx context.Context, path string, passages []knowledge.Passage, l
 	if err := ix.Save(path); err != nil {
 		return nil, fmt.Errorf("demo: index: %w", err)
 	}
-	log(fmt.Sprintf("index: built %d passages in %s", ix.Len(), time.Since(t0).Round(time.Millisecond)))
+	log.Info(fmt.Sprintf("index: built %d passages in %s", ix.Len(), time.Since(t0).Round(time.Millisecond)))
 	return ix, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/internal/logtest"
 	"github.com/cemlab/cem/knowledge"
 )
 
@@ -17,7 +18,7 @@ func TestOpenIndex(t *testing.T) {
 	ps := []knowledge.Passage{{ID: "a", Source: "s", Text: "N'Djamena is the capital of Chad."}}
 	path := filepath.Join(t.TempDir(), "ix", "demo.idx")
 	var logs []string
-	log := func(s string) { logs = append(logs, s) }
+	log := logtest.Messages(&logs)
 	if ix, err := openIndex(ctx, path, ps, log); err != nil || ix.Len() != 1 {
 		t.Fatalf("missing index: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,8 +31,8 @@ type Options struct {
 	Packages []Package
 	// Force fetches again even when the manifest matches.
 	Force bool
-	// Progress, when set, receives one line per step.
-	Progress func(line string)
+	// Log gets one line per step at level info; nil is slog.Default().
+	Log *slog.Logger
 }
 
 // ErrMissingTool reports that apt-get or dpkg-deb is not installed; the
@@ -52,8 +53,8 @@ func (o *Options) applyDefaults() error {
 	if o.Packages == nil {
 		o.Packages = Packages()
 	}
-	if o.Progress == nil {
-		o.Progress = func(string) {}
+	if o.Log == nil {
+		o.Log = slog.Default()
 	}
 	return nil
 }
@@ -78,10 +79,10 @@ func Fetch(ctx context.Context, opts Options) (*Manifest, error) {
 		if m, err := ReadManifest(paths.Manifest()); err == nil {
 			verr := m.Verify(opts.Dir, opts.Packages)
 			if verr == nil {
-				opts.Progress(fmt.Sprintf("data in %s is up to date (%d packages)", opts.Dir, len(m.Packages)))
+				opts.Log.Info(fmt.Sprintf("data in %s is up to date (%d packages)", opts.Dir, len(m.Packages)))
 				return m, nil
 			}
-			opts.Progress("manifest does not match, fetching again: " + verr.Error())
+			opts.Log.Info("manifest does not match, fetching again: " + verr.Error())
 		}
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
@@ -100,7 +101,7 @@ func Fetch(ctx context.Context, opts Options) (*Manifest, error) {
 	if err := writeManifest(paths.Manifest(), m); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	opts.Progress("wrote " + paths.Manifest())
+	opts.Log.Info("wrote " + paths.Manifest())
 	return m, nil
 }
 
@@ -122,7 +123,7 @@ func fetchApt(ctx context.Context, opts Options) (*Manifest, error) {
 			return nil, err
 		}
 		if deb == "" {
-			opts.Progress("downloading " + pkg.Name)
+			opts.Log.Info("downloading " + pkg.Name)
 			if out, err := run(ctx, opts.DebDir, "apt-get", "download", pkg.Name); err != nil {
 				return nil, fmt.Errorf("apt-get download %s: %w\n%s\nhint: run `apt-get update` first, or download %s_*.deb by hand into %s",
 					pkg.Name, err, tail(out), pkg.Name, opts.DebDir)
@@ -139,7 +140,7 @@ func fetchApt(ctx context.Context, opts Options) (*Manifest, error) {
 			return nil, fmt.Errorf("%s: reading version: %w\n%s", deb, err, tail(out))
 		}
 		version := strings.TrimSpace(string(out))
-		opts.Progress(fmt.Sprintf("unpacking %s %s", pkg.Name, version))
+		opts.Log.Info(fmt.Sprintf("unpacking %s %s", pkg.Name, version))
 		if out, err := run(ctx, "", "dpkg-deb", "-x", deb, opts.Dir); err != nil {
 			return nil, fmt.Errorf("dpkg-deb -x %s: %w\n%s", deb, err, tail(out))
 		}
@@ -212,7 +213,7 @@ func fetchCopy(ctx context.Context, opts Options) (*Manifest, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		opts.Progress(fmt.Sprintf("copying %s (%d files) from %s", pkg.Name, len(pkg.Files), opts.From))
+		opts.Log.Info(fmt.Sprintf("copying %s (%d files) from %s", pkg.Name, len(pkg.Files), opts.From))
 		for _, rel := range pkg.Files {
 			src := filepath.Join(opts.From, filepath.FromSlash(rel))
 			dst := filepath.Join(opts.Dir, filepath.FromSlash(rel))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cemlab/cem/demodata"
 	"github.com/cemlab/cem/demodata/demotest"
+	"github.com/cemlab/cem/internal/logtest"
 )
 
 // This file is an external test so that it can find the data through
@@ -18,7 +19,7 @@ func TestFetchFromInstall(t *testing.T) {
 	src := demotest.Paths(t).Root
 	dir := filepath.Join(t.TempDir(), "root")
 	var lines []string
-	opts := demodata.Options{Dir: dir, From: src, Progress: func(l string) { lines = append(lines, l) }}
+	opts := demodata.Options{Dir: dir, From: src, Log: logtest.Messages(&lines)}
 	m, err := demodata.Fetch(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("Fetch: %v", err)

@@ -2,6 +2,7 @@ package exam
 
 import (
 	"github.com/cemlab/cem/internal/defaults"
+	"github.com/cemlab/cem/internal/progress"
 
 	"context"
 	"errors"
@@ -83,9 +84,9 @@ type Options struct {
 	// NoOpenConfidence skips scoring generated open answers; by default
 	// each is scored once to give its Confidence.
 	NoOpenConfidence bool
-	// Progress, when set, is called after each chunk with the items done
-	// and the total.
-	Progress func(done, total int)
+	// Progress, when set, gets an update after each chunk: the items
+	// done and the total.
+	Progress progress.Reporter
 	// MaxFailures is how many items may fail (the model's error after its
 	// own retries) before Run fails: a chunk that fails is answered again
 	// item by item, and an item that fails alone is recorded with Mode
@@ -204,9 +205,7 @@ func run(ctx context.Context, m model.Model, items []Item, opts Options) ([]Resu
 			return results, fmt.Errorf("exam: items %d-%d: %w", start+1, start+len(chunk), err)
 		}
 		results = append(results, rs...)
-		if opts.Progress != nil {
-			opts.Progress(len(results), len(items))
-		}
+		progress.Report(opts.Progress, progress.Update{Done: len(results), Total: len(items)})
 	}
 	return results, nil
 }

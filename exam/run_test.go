@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/model"
 )
 
@@ -78,14 +79,14 @@ func TestRunLikelihoodAndOpen(t *testing.T) {
 		logp: map[string]float64{"N'Djamena": -0.1, "Bamako": -1, "John Paul II": -0.9, "Pius": -2},
 		gen:  map[string]string{"Chad": " Ndjamena.\nQuestion: next", "Niger": "Answer: Bamako"},
 	}
-	var progress []int
+	var done []int
 	items := chadItems()
-	rs, err := Run(context.Background(), m, items, Options{Batch: 2, Progress: func(done, total int) {
-		if total != 5 {
-			t.Errorf("progress total = %d; want 5", total)
+	rs, err := Run(context.Background(), m, items, Options{Batch: 2, Progress: progress.Func(func(u progress.Update) {
+		if u.Total != 5 {
+			t.Errorf("progress total = %d; want 5", u.Total)
 		}
-		progress = append(progress, done)
-	}})
+		done = append(done, u.Done)
+	})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,8 +103,8 @@ func TestRunLikelihoodAndOpen(t *testing.T) {
 			t.Errorf("result %d = %+v; want prediction %q index %d correct %v", i, r, w.pred, w.idx, w.correct)
 		}
 	}
-	if !reflect.DeepEqual(progress, []int{2, 4, 5}) {
-		t.Errorf("progress = %v; want [2 4 5]", progress)
+	if !reflect.DeepEqual(done, []int{2, 4, 5}) {
+		t.Errorf("progress = %v; want [2 4 5]", done)
 	}
 	// Chunks of 2: mc1+mc2 (one score call), open1+open2 (generate plus
 	// a confidence score call), mc3 (score).

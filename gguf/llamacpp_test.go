@@ -1,10 +1,8 @@
 package gguf_test
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -346,21 +344,7 @@ func gcideLines(t *testing.T, n int64) []string {
 	if !ok {
 		return nil
 	}
-	_, gcide := p.Dict("gcide")
-	f, err := os.Open(gcide)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", gcide, err)
-	}
-	b, err := io.ReadAll(io.LimitReader(z, n))
-	if err != nil {
-		t.Fatalf("%s: %v", gcide, err)
-	}
-	return strings.SplitAfter(string(b), "\n")
+	return demotest.GCIDELines(t, p, 0, n)
 }
 
 // gcideTail returns up to k lines from the end of the first n bytes.

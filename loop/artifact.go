@@ -71,8 +71,8 @@ func hashTree(root string) (string, error) {
 // artifact still hashes to the recorded output hash and every recorded
 // output (resolved against the run folder dir) still has its tree hash;
 // ok is false otherwise (missing, stale or damaged files mean "redo").
-func fresh(dir, manifestPath, artifactPath, inHash string) (Manifest, bool) {
-	var m Manifest
+func fresh(dir, manifestPath, artifactPath, inHash string) (rundir.Manifest, bool) {
+	var m rundir.Manifest
 	if err := rundir.ReadJSON(manifestPath, &m); err != nil {
 		return m, false
 	}

@@ -68,7 +68,7 @@ func TestDeployBeforeReexamAndAfterRollback(t *testing.T) {
 	}
 	// (The fake suites' items have no choices, so their mistakes do not
 	// read back and are always redone; that is the fixture, not the loop.)
-	if !slices.Contains(redone, "1/"+StageTrain) || slices.Contains(redone, "1/"+StageExam) || len(d.calls) != 2 {
+	if !slices.Contains(redone, "1/"+rundir.StageTrain) || slices.Contains(redone, "1/"+rundir.StageExam) || len(d.calls) != 2 {
 		t.Errorf("after damaging round 1's weights: stages redone %v, deploy calls %d; want 1/train redone, no exam and no new deployment", redone, len(d.calls))
 	}
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/curate"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/rundir"
 
@@ -60,24 +61,24 @@ func (fakeOpener) Open(ctx context.Context, ref model.Ref) (model.Model, error) 
 
 type fakeExaminer struct{}
 
-func (fakeExaminer) Exam(ctx context.Context, m model.Model, s Suite, progress func(int)) ([]Answer, error) {
+func (fakeExaminer) Exam(ctx context.Context, m model.Model, s Suite, rep progress.Reporter) ([]rundir.Answer, error) {
 	fm := m.(*factModel)
-	var out []Answer
+	var out []rundir.Answer
 	for i, it := range s.Items {
 		ok := fm.known[it.Question]
 		conf := 0.2
 		if ok {
 			conf = 0.9
 		}
-		out = append(out, Answer{Result: exam.Result{ID: it.ID, Correct: ok, Confidence: conf, Margin: conf - 0.5}})
-		progress(i + 1)
+		out = append(out, rundir.Answer{Result: exam.Result{ID: it.ID, Correct: ok, Confidence: conf, Margin: conf - 0.5}})
+		progress.Report(rep, progress.Update{Done: i + 1, Total: len(s.Items)})
 	}
 	return out, nil
 }
 
 type fakeMiner struct{}
 
-func (fakeMiner) Mine(ctx context.Context, suites []Suite, answers []Answer) ([]mistake.Mistake, error) {
+func (fakeMiner) Mine(ctx context.Context, suites []Suite, answers []rundir.Answer) ([]mistake.Mistake, error) {
 	items := map[string]exam.Item{}
 	for _, s := range suites {
 		for _, it := range s.Items {
@@ -186,12 +187,12 @@ func fakeWorkers(tr fakeTrainer) Workers {
 }
 
 // readSummary reads a run's metrics.json as raw bytes and decoded.
-func readSummary(dir string) ([]byte, Summary, error) {
+func readSummary(dir string) ([]byte, rundir.Summary, error) {
 	data, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
 	if err != nil {
-		return nil, Summary{}, err
+		return nil, rundir.Summary{}, err
 	}
-	var s Summary
+	var s rundir.Summary
 	err = json.Unmarshal(data, &s)
 	return data, s, err
 }

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"github.com/cemlab/cem/rundir"
 	"testing"
 )
 
@@ -31,10 +32,10 @@ func TestRetrievalRedoneWhenSourceChanges(t *testing.T) {
 		return rec.redone()
 	}
 	run("index-a")
-	if got := run("index-a"); got[StageRetrieval] {
+	if got := run("index-a"); got[rundir.StageRetrieval] {
 		t.Errorf("same source fingerprint: retrieval redone; want reused")
 	}
-	if got := run("index-b"); !got[StageRetrieval] {
+	if got := run("index-b"); !got[rundir.StageRetrieval] {
 		t.Errorf("changed source fingerprint: retrieval reused; want redone")
 	}
 }

@@ -57,7 +57,7 @@ func FuzzDecodeJSONL(f *testing.F) {
 	addSeeds(f, "exam.jsonl", "curation.jsonl")
 	f.Add([]byte("{}\n\n{\"suite\":1}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fuzzJSONL[Answer](t, b)
+		fuzzJSONL[rundir.Answer](t, b)
 		fuzzJSONL[curate.Verdict](t, b)
 	})
 }
@@ -76,7 +76,7 @@ func FuzzReadManifest(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		var m Manifest
+		var m rundir.Manifest
 		if err := rundir.ReadJSON(path, &m); err != nil {
 			if !strings.HasPrefix(err.Error(), path+": ") {
 				t.Fatalf("error %q does not name the file", err)
@@ -86,7 +86,7 @@ func FuzzReadManifest(f *testing.F) {
 		if err := rundir.WriteJSON(again, m); err != nil {
 			t.Fatalf("accepted manifest does not write: %v", err)
 		}
-		var back Manifest
+		var back rundir.Manifest
 		if err := rundir.ReadJSON(again, &back); err != nil {
 			t.Fatalf("written manifest does not read: %v", err)
 		}

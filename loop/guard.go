@@ -75,7 +75,7 @@ func storedIdentity(dir string) (id runIdentity, full, ok bool, err error) {
 	if !errMissing(err) {
 		return id, false, false, err
 	}
-	var info RunInfo
+	var info rundir.RunInfo
 	if err := rundir.ReadJSON(filepath.Join(dir, "run.json"), &info); err != nil {
 		if errMissing(err) {
 			return id, false, false, nil

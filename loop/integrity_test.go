@@ -95,7 +95,7 @@ func TestDamagedCheckpointIsRetrained(t *testing.T) {
 			var notes []string
 			opts.Workers = fakeWorkers(fakeTrainer{calls: &calls})
 			opts.Observer = ObserverFunc(func(e Event) {
-				if e.Kind == Note && e.Stage == StageTrain {
+				if e.Kind == Note && e.Stage == rundir.StageTrain {
 					notes = append(notes, e.Msg)
 				}
 			})
@@ -208,7 +208,7 @@ func TestOtherConfigRefused(t *testing.T) {
 	if got, _, _ := readSummary(dir); !bytes.Equal(got, want) {
 		t.Errorf("the refused run changed metrics.json")
 	}
-	var info RunInfo
+	var info rundir.RunInfo
 	if err := rundir.ReadJSON(filepath.Join(dir, "run.json"), &info); err != nil || info.Seed != 1 {
 		t.Errorf("run.json = %+v, %v; want seed 1 kept", info, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/rundir"
 )
@@ -50,18 +51,18 @@ type Options struct {
 // per round, after the round's metrics are written, and must be
 // idempotent (a resumed run records a round again).
 type Indexer interface {
-	IndexRound(ctx context.Context, dir string, s *Summary, r int, answers []Answer) error
+	IndexRound(ctx context.Context, dir string, s *rundir.Summary, r int, answers []rundir.Answer) error
 }
 
 // state is the accepted trajectory while rounds run.
 type state struct {
 	ref        model.Ref // model in force
 	refHash    string
-	answers    []Answer        // its answers on every suite
-	history    [][]Answer      // accepted answers after each round (row r)
-	previous   []model.Example // examples of the accepted rounds
-	mined      [][]string      // mistakes trained at each round (keys), round 0 empty
-	summary    *Summary
+	answers    []rundir.Answer   // its answers on every suite
+	history    [][]rundir.Answer // accepted answers after each round (row r)
+	previous   []model.Example   // examples of the accepted rounds
+	mined      [][]string        // mistakes trained at each round (keys), round 0 empty
+	summary    *rundir.Summary
 	suitesHash string
 	// keptRounds is the number of rounds of the metrics.json found in the
 	// run folder: an invocation writes a summary with fewer rounds only
@@ -81,7 +82,7 @@ type state struct {
 // fails at once, naming the holder's pid), refuses a folder that holds
 // another configuration's run unless opts.Force, and first removes the
 // temporary files of writes that a killed run left in Dir.
-func Run(ctx context.Context, opts Options) (*Summary, error) {
+func Run(ctx context.Context, opts Options) (*rundir.Summary, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	st := &stepper{dir: opts.Dir, obs: obs, meter: opts.Workers.Meter}
 	suites := limitSuites(opts.Suites, cfg.Exam.Limit)
-	s := &state{ref: opts.Base, previous: opts.Previous, keptRounds: keptRounds, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}, Scoring: cfg.Exam.Scoring}}
+	s := &state{ref: opts.Base, previous: opts.Previous, keptRounds: keptRounds, summary: &rundir.Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}, Scoring: cfg.Exam.Scoring}}
 	for _, su := range suites {
 		s.summary.Roles[su.Name] = su.Role
 	}
@@ -125,10 +126,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	s.answers = answers
-	s.history = [][]Answer{answers}
+	s.history = [][]rundir.Answer{answers}
 	s.mined = [][]string{nil}
 	m0 := roundMetrics(0, suites, s, answers, nil, trainStats{})
-	m0.Gate = Gate{Accepted: true}
+	m0.Gate = rundir.Gate{Accepted: true}
 	if err := s.finishRound(ctx, st, opts, m0, answers); err != nil {
 		return nil, err
 	}
@@ -185,7 +186,7 @@ func writeRunFiles(opts Options) error {
 		return fmt.Errorf("encode config: %w", err)
 	}
 	c := opts.Config
-	info, err := json.MarshalIndent(RunInfo{Name: c.Name, Seed: c.Seed, Rounds: c.Rounds, Baseline: c.Baseline}, "", "  ")
+	info, err := json.MarshalIndent(rundir.RunInfo{Name: c.Name, Seed: c.Seed, Rounds: c.Rounds, Baseline: c.Baseline}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode run.json: %w", err)
 	}
@@ -231,29 +232,29 @@ func hashRef(ref model.Ref, dir string) (string, error) {
 }
 
 // examStep examines ref on every suite at round r.
-func examStep(ctx context.Context, st *stepper, opts Options, suites []Suite, r int, ref model.Ref, refHash string) ([]Answer, string, error) {
-	in := hashOf(StageExam, refHash, ref.Backend, ref.Name, suitesKey(suites), opts.Config.Exam)
+func examStep(ctx context.Context, st *stepper, opts Options, suites []Suite, r int, ref model.Ref, refHash string) ([]rundir.Answer, string, error) {
+	in := hashOf(rundir.StageExam, refHash, ref.Backend, ref.Name, suitesKey(suites), opts.Config.Exam)
 	total := 0
 	for _, s := range suites {
 		total += len(s.Items)
 	}
-	answers, h, _, err := runStep(ctx, st, r, StageExam, in, func(ctx context.Context) (stepOut[Answer], error) {
+	answers, h, _, err := runStep(ctx, st, r, rundir.StageExam, in, func(ctx context.Context) (stepOut[rundir.Answer], error) {
 		m, err := opts.Workers.Opener.Open(ctx, absRef(ref, opts.Dir))
 		if err != nil {
-			return stepOut[Answer]{}, fmt.Errorf("open model: %w", err)
+			return stepOut[rundir.Answer]{}, fmt.Errorf("open model: %w", err)
 		}
 		if c, ok := m.(io.Closer); ok {
 			defer c.Close()
 		}
-		var all []Answer
+		var all []rundir.Answer
 		base := 0
 		for _, s := range suites {
-			progress := func(done int) {
-				st.obs.Event(Event{Kind: StageProgress, Round: r, Stage: StageExam, Done: base + done, Total: total})
-			}
+			progress := progress.Func(func(u progress.Update) {
+				st.obs.Event(Event{Kind: StageProgress, Round: r, Stage: rundir.StageExam, Done: base + u.Done, Total: total})
+			})
 			a, err := opts.Workers.Examiner.Exam(ctx, m, s, progress)
 			if err != nil {
-				return stepOut[Answer]{}, fmt.Errorf("suite %s: %w", s.Name, err)
+				return stepOut[rundir.Answer]{}, fmt.Errorf("suite %s: %w", s.Name, err)
 			}
 			for i := range a {
 				a[i].Suite = s.Name
@@ -261,7 +262,7 @@ func examStep(ctx context.Context, st *stepper, opts Options, suites []Suite, r 
 			all = append(all, a...)
 			base += len(s.Items)
 		}
-		return stepOut[Answer]{records: all}, nil
+		return stepOut[rundir.Answer]{records: all}, nil
 	})
 	return answers, h, err
 }

@@ -54,7 +54,7 @@ func fixture(t *testing.T, rounds int) (*config.Config, []Suite, string) {
 	return cfg, suites, baseDir
 }
 
-func accOf(t *testing.T, s Summary, round int, suite string) float64 {
+func accOf(t *testing.T, s rundir.Summary, round int, suite string) float64 {
 	t.Helper()
 	for _, sm := range s.Rounds[round].Suites {
 		if sm.Name == suite {
@@ -224,7 +224,7 @@ func TestGateRollsBack(t *testing.T) {
 				return
 			}
 			// Round 2 trained from the base model again, not from round 1's.
-			tr, err := rundir.ReadJSONL[TrainResult](filepath.Join(dir, "round-2", "train.jsonl"))
+			tr, err := rundir.ReadJSONL[rundir.TrainResult](filepath.Join(dir, "round-2", "train.jsonl"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -244,14 +244,14 @@ func TestGateAtExactlyTheLimit(t *testing.T) {
 	if drop <= limit {
 		t.Fatalf("float64 gives %v, no edge to test", drop)
 	}
-	g := gate(config.GateConfig{MaxForgetting: &limit}, RoundMetrics{Suites: []SuiteMetrics{
+	g := gate(config.GateConfig{MaxForgetting: &limit}, rundir.RoundMetrics{Suites: []rundir.SuiteMetrics{
 		{Name: "general", Role: config.RoleGeneral, Gain: -drop, Dev: &metrics.Interval{}, DevGain: -drop}}})
 	if !g.Accepted {
 		t.Errorf("gate = %+v; want a drop of exactly the limit accepted", g)
 	}
 	lost = 391
 	over := -100 * (lost/n - 1)
-	g = gate(config.GateConfig{MaxForgetting: &limit}, RoundMetrics{Suites: []SuiteMetrics{
+	g = gate(config.GateConfig{MaxForgetting: &limit}, rundir.RoundMetrics{Suites: []rundir.SuiteMetrics{
 		{Name: "general", Role: config.RoleGeneral, Gain: -over, Dev: &metrics.Interval{}, DevGain: -over}}})
 	if g.Accepted {
 		t.Errorf("gate = %+v; want 9 of 400 lost rejected", g)

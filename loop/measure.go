@@ -6,6 +6,7 @@ import (
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/mistake"
+	"github.com/cemlab/cem/rundir"
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/metrics"
@@ -20,7 +21,7 @@ type trainStats struct {
 }
 
 // outcomes groups answers into per-suite outcomes.
-func outcomes(answers []Answer) metrics.Snapshot {
+func outcomes(answers []rundir.Answer) metrics.Snapshot {
 	snap := metrics.Snapshot{}
 	for _, a := range answers {
 		o := snap[a.Suite]
@@ -34,7 +35,7 @@ func outcomes(answers []Answer) metrics.Snapshot {
 }
 
 // matrixOf is the accuracy matrix of the accepted answers per round.
-func matrixOf(history [][]Answer) metrics.Matrix {
+func matrixOf(history [][]rundir.Answer) metrics.Matrix {
 	snaps := make([]metrics.Snapshot, len(history))
 	for r, h := range history {
 		snaps[r] = outcomes(h)
@@ -44,15 +45,15 @@ func matrixOf(history [][]Answer) metrics.Matrix {
 
 // roundMetrics measures the candidate answers of round r against the
 // accepted state s (which does not yet include round r).
-func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []mistake.Mistake, ts trainStats) RoundMetrics {
+func roundMetrics(r int, suites []Suite, s *state, answers []rundir.Answer, mistakes []mistake.Mistake, ts trainStats) rundir.RoundMetrics {
 	cur := outcomes(answers)
 	prev := outcomes(s.answers)
 	base := outcomes(s.history[0])
-	m := RoundMetrics{Round: r, Mined: len(mistakes)}
+	m := rundir.RoundMetrics{Round: r, Mined: len(mistakes)}
 	var general []string
 	for _, su := range suites {
 		acc := metrics.Accuracy(cur[su.Name])
-		sm := SuiteMetrics{Name: su.Name, Role: su.Role, Acc: acc,
+		sm := rundir.SuiteMetrics{Name: su.Name, Role: su.Role, Acc: acc,
 			Gain: 100 * (acc.P - metrics.Accuracy(base[su.Name]).P)}
 		weights := make(map[string]float64, len(su.Items))
 		for _, it := range su.Items {
@@ -80,7 +81,7 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 	}
 
 	// Forgetting on the general suites, with the candidate as row r.
-	rows := append(append([][]Answer(nil), s.history...), answers)
+	rows := append(append([][]rundir.Answer(nil), s.history...), answers)
 	if f, ok := matrixOf(rows).Forgetting(r, general...); ok {
 		m.Forgetting = 100 * f
 	}
@@ -133,7 +134,7 @@ func roundMetrics(r int, suites []Suite, s *state, answers []Answer, mistakes []
 }
 
 // modesOf counts suite's answers by answering mode, and its failures.
-func modesOf(answers []Answer, suite string) (map[string]int, int) {
+func modesOf(answers []rundir.Answer, suite string) (map[string]int, int) {
 	var modes map[string]int
 	failures := 0
 	for _, a := range answers {
@@ -168,7 +169,7 @@ func chance(items []exam.Item) float64 {
 
 // splitGeneral fills sm's dev and test halves of a general suite (split by
 // seed, see metrics.SplitDevTest) from the round-0 and current outcomes.
-func splitGeneral(sm *SuiteMetrics, seed int64, items []exam.Item, base, cur metrics.Outcomes) {
+func splitGeneral(sm *rundir.SuiteMetrics, seed int64, items []exam.Item, base, cur metrics.Outcomes) {
 	ids := make([]string, len(items))
 	for i := range items {
 		ids[i] = items[i].ID

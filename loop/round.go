@@ -32,9 +32,9 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 			examSuites = append(examSuites, su)
 		}
 	}
-	mistakes, mh, _, err := runStep(ctx, st, r, StageMistakes, hashOf(StageMistakes, prevHash, s.suitesHash, cfg.Mistakes),
+	mistakes, mh, _, err := runStep(ctx, st, r, rundir.StageMistakes, hashOf(rundir.StageMistakes, prevHash, s.suitesHash, cfg.Mistakes),
 		func(ctx context.Context) (stepOut[mistake.Mistake], error) {
-			var examAnswers []Answer
+			var examAnswers []rundir.Answer
 			for _, a := range s.answers {
 				if s.summary.Roles[a.Suite] == config.RoleExam {
 					examAnswers = append(examAnswers, a)
@@ -46,7 +46,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
-	queries, qh, _, err := runStep(ctx, st, r, StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), StageQueries, mh, cfg.Sources)...),
+	queries, qh, _, err := runStep(ctx, st, r, rundir.StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), rundir.StageQueries, mh, cfg.Sources)...),
 		func(ctx context.Context) (stepOut[mistake.Query], error) {
 			qs, err := stg.Planner.Plan(ctx, mistakes)
 			return stepOut[mistake.Query]{records: qs}, err
@@ -54,7 +54,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
-	cands, ch, _, err := runStep(ctx, st, r, StageRetrieval, hashOf(withFingerprint(fingerprint(stg.Retriever), StageRetrieval, qh, cfg.Sources)...),
+	cands, ch, _, err := runStep(ctx, st, r, rundir.StageRetrieval, hashOf(withFingerprint(fingerprint(stg.Retriever), rundir.StageRetrieval, qh, cfg.Sources)...),
 		func(ctx context.Context) (stepOut[curate.Candidate], error) {
 			cs, err := stg.Retriever.Retrieve(ctx, queries)
 			return stepOut[curate.Candidate]{records: cs}, err
@@ -62,7 +62,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
-	verdicts, vh, _, err := runStep(ctx, st, r, StageCuration, hashOf(StageCuration, ch, mh, s.suitesHash, cfg.Curation),
+	verdicts, vh, _, err := runStep(ctx, st, r, rundir.StageCuration, hashOf(rundir.StageCuration, ch, mh, s.suitesHash, cfg.Curation),
 		func(ctx context.Context) (stepOut[curate.Verdict], error) {
 			vs, err := stg.Curator.Curate(ctx, mistakes, cands, suites)
 			if err == nil && len(vs) != len(cands) {
@@ -85,8 +85,8 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		}
 	}
 	reviewHash := hashOf(s.previous)
-	examples, th, _, err := runStep(ctx, st, r, StageTrainset,
-		hashOf(withFingerprint(fingerprint(stg.Builder), StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed)...),
+	examples, th, _, err := runStep(ctx, st, r, rundir.StageTrainset,
+		hashOf(withFingerprint(fingerprint(stg.Builder), rundir.StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed)...),
 		func(ctx context.Context) (stepOut[model.Example], error) {
 			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline,
 				Mistakes: mistakes, Evidence: evidence, Previous: s.previous})
@@ -101,24 +101,24 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		// and says why instead of failing the run.
 		m := roundMetrics(r, suites, s, s.answers, mistakes, trainStats{verdicts: verdicts, tokens: stg.Tokens})
 		m.Model = relRef(s.ref, opts.Dir)
-		m.Gate = Gate{Reasons: []string{errEmptyTrainset.Error()}}
+		m.Gate = rundir.Gate{Reasons: []string{errEmptyTrainset.Error()}}
 		st.obs.Event(Event{Kind: Note, Round: r, Msg: fmt.Sprintf("round %d: %v; the model in force is kept", r, errEmptyTrainset)})
 		s.history = append(s.history, s.answers)
 		s.mined = append(s.mined, nil)
 		return s.finishRound(ctx, st, opts, m, s.answers)
 	}
 	from := s.ref
-	trained, _, _, err := runStep(ctx, st, r, StageTrain, hashOf(StageTrain, th, s.refHash, cfg.Trainer, seed),
-		func(ctx context.Context) (stepOut[TrainResult], error) {
+	trained, _, _, err := runStep(ctx, st, r, rundir.StageTrain, hashOf(rundir.StageTrain, th, s.refHash, cfg.Trainer, seed),
+		func(ctx context.Context) (stepOut[rundir.TrainResult], error) {
 			dir := filepath.Join(st.roundDir(r), "train")
 			to, err := stg.Trainer.Train(ctx, absRef(from, opts.Dir), model.TrainSet{Dir: dir, Examples: examples, Seed: seed, Round: r})
 			if err != nil {
-				return stepOut[TrainResult]{}, err
+				return stepOut[rundir.TrainResult]{}, err
 			}
 			if to == (model.Ref{}) {
-				return stepOut[TrainResult]{}, errNoModel
+				return stepOut[rundir.TrainResult]{}, errNoModel
 			}
-			out := stepOut[TrainResult]{records: []TrainResult{{From: relRef(from, opts.Dir), To: relRef(to, opts.Dir)}}}
+			out := stepOut[rundir.TrainResult]{records: []rundir.TrainResult{{From: relRef(from, opts.Dir), To: relRef(to, opts.Dir)}}}
 			if to.Path != "" {
 				// The checkpoint is the stage's real output: its tree hash
 				// goes into the manifest, so a damaged one is trained again.
@@ -174,11 +174,11 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 // finishRound records round metrics m (whose candidate answers are
 // answers): the round's metrics.json, the run's metrics.json (unless that
 // holds more rounds, see state.keptRounds) and the index.
-func (s *state) finishRound(ctx context.Context, st *stepper, opts Options, m RoundMetrics, answers []Answer) error {
+func (s *state) finishRound(ctx context.Context, st *stepper, opts Options, m rundir.RoundMetrics, answers []rundir.Answer) error {
 	m.Usage = st.usage[m.Round]
 	s.summary.Rounds = append(s.summary.Rounds, m)
 	s.summary.Matrix = matrixOf(s.history)
-	if err := rundir.WriteJSON(filepath.Join(st.roundDir(m.Round), StageMetrics+".json"), m); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(st.roundDir(m.Round), rundir.StageMetrics+".json"), m); err != nil {
 		return err
 	}
 	// The run's metrics.json follows the rounds as they finish, but never
@@ -207,8 +207,8 @@ const gateSlack = 1e-9
 // watches the dev half of each general suite (SuiteMetrics.Dev; the whole
 // suite when it has no split), never the test half that forgetting is
 // reported on.
-func gate(g config.GateConfig, m RoundMetrics) Gate {
-	out := Gate{Accepted: true}
+func gate(g config.GateConfig, m rundir.RoundMetrics) rundir.Gate {
+	out := rundir.Gate{Accepted: true}
 	for _, sm := range m.Suites {
 		drop := -sm.Gain
 		if sm.Dev != nil {
@@ -269,7 +269,7 @@ func reviewStep(ctx context.Context, st *stepper, opts Options, r int, verdicts 
 	if pending := len(sample) - len(inForce); rc.Require && pending > 0 {
 		return nil, "", &review.AwaitingError{Dir: opts.Dir, Round: r, Pending: pending, Sampled: len(sample)}
 	}
-	reviewed, rh, _, err := runStep(ctx, st, r, StageReview, hashOf(StageReview, vh, rc, opts.Config.Seed, inForce),
+	reviewed, rh, _, err := runStep(ctx, st, r, rundir.StageReview, hashOf(rundir.StageReview, vh, rc, opts.Config.Seed, inForce),
 		func(context.Context) (stepOut[curate.Verdict], error) {
 			out, oc := review.Apply(verdicts, sample, inForce, rc)
 			return stepOut[curate.Verdict]{records: out, extra: oc}, nil

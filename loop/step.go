@@ -16,7 +16,7 @@ import (
 type stepper struct {
 	dir     string
 	obs     Observer
-	timings []Timing
+	timings []rundir.Timing
 	meter   Meter                    // nil: no metered backend
 	usage   map[int]map[string]Usage // per round, summed over its stages
 }
@@ -40,7 +40,7 @@ type stepOut[T any] struct {
 // which later stages fold into their input hashes; the third is the
 // manifest.
 func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string,
-	produce func(ctx context.Context) (stepOut[T], error)) ([]T, string, Manifest, error) {
+	produce func(ctx context.Context) (stepOut[T], error)) ([]T, string, rundir.Manifest, error) {
 	art := filepath.Join(s.roundDir(r), stage+".jsonl")
 	man := filepath.Join(s.roundDir(r), stage+".manifest.json")
 	m, ok := fresh(s.dir, man, art, inHash)
@@ -48,7 +48,7 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 	if ok {
 		recs, err := rundir.ReadJSONL[T](art)
 		if err == nil {
-			s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: m.Seconds, Skipped: true})
+			s.timings = append(s.timings, rundir.Timing{Round: r, Stage: stage, Seconds: m.Seconds, Skipped: true})
 			s.addUsage(r, m.Usage)
 			s.obs.Event(Event{Kind: StageSkipped, Round: r, Stage: stage, Elapsed: seconds(m.Seconds)})
 			return recs, m.OutputHash, m, nil
@@ -61,41 +61,41 @@ func runStep[T any](ctx context.Context, s *stepper, r int, stage, inHash string
 		// folder, so that it is made again from scratch (a trainer would
 		// otherwise find a damaged checkpoint where it resumes from).
 		if err := s.discard(r, stage, man, m, why); err != nil {
-			return nil, "", Manifest{}, err
+			return nil, "", rundir.Manifest{}, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, "", Manifest{}, err
+		return nil, "", rundir.Manifest{}, err
 	}
 	s.obs.Event(Event{Kind: StageStarted, Round: r, Stage: stage})
 	start := time.Now()
 	before := s.reading()
 	out, err := produce(ctx)
 	if err != nil {
-		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
+		return nil, "", rundir.Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
 	}
 	data, err := jsonl.Marshal(out.records)
 	if err != nil {
-		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
+		return nil, "", rundir.Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
 	}
 	if err := rundir.WriteFile(art, data); err != nil {
-		return nil, "", Manifest{}, err
+		return nil, "", rundir.Manifest{}, err
 	}
 	elapsed := time.Since(start)
-	m = Manifest{Stage: stage, Round: r, InputHash: inHash, OutputHash: hashBytes(data),
+	m = rundir.Manifest{Stage: stage, Round: r, InputHash: inHash, OutputHash: hashBytes(data),
 		Records: len(out.records), Seconds: elapsed.Seconds(), Usage: s.usageSince(before)}
 	if m.Outputs, err = outputHashes(s.dir, out.outputs); err != nil {
-		return nil, "", Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
+		return nil, "", rundir.Manifest{}, fmt.Errorf("round %d %s: %w", r, stage, err)
 	}
 	if out.extra != nil {
 		if m.Extra, err = json.Marshal(out.extra); err != nil {
-			return nil, "", Manifest{}, fmt.Errorf("round %d %s manifest: %w", r, stage, err)
+			return nil, "", rundir.Manifest{}, fmt.Errorf("round %d %s manifest: %w", r, stage, err)
 		}
 	}
 	if err := rundir.WriteJSON(man, m); err != nil {
-		return nil, "", Manifest{}, err
+		return nil, "", rundir.Manifest{}, err
 	}
-	s.timings = append(s.timings, Timing{Round: r, Stage: stage, Seconds: elapsed.Seconds()})
+	s.timings = append(s.timings, rundir.Timing{Round: r, Stage: stage, Seconds: elapsed.Seconds()})
 	s.addUsage(r, m.Usage)
 	s.obs.Event(Event{Kind: StageFinished, Round: r, Stage: stage, Elapsed: elapsed, Done: len(out.records)})
 	return out.records, m.OutputHash, m, nil
@@ -106,7 +106,7 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 // discard removes the manifest of a finished stage whose files failed
 // verification, then the outputs it recorded inside the run folder, and
 // tells the observer why the stage runs again (why, when not "").
-func (s *stepper) discard(r int, stage, man string, m Manifest, why string) error {
+func (s *stepper) discard(r int, stage, man string, m rundir.Manifest, why string) error {
 	if why == "" {
 		why = "its artifact is missing or damaged"
 		if err := checkOutputs(s.dir, m.Outputs); err != nil {

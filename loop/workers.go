@@ -2,6 +2,8 @@ package loop
 
 import (
 	"context"
+	"github.com/cemlab/cem/internal/progress"
+	"github.com/cemlab/cem/rundir"
 	"time"
 
 	"github.com/cemlab/cem/curate"
@@ -21,13 +23,13 @@ type Suite struct {
 // Examiner grades a model on a suite's items. progress, when not nil, is
 // called with the number of items done so far.
 type Examiner interface {
-	Exam(ctx context.Context, m model.Model, s Suite, progress func(done int)) ([]Answer, error)
+	Exam(ctx context.Context, m model.Model, s Suite, progress progress.Reporter) ([]rundir.Answer, error)
 }
 
 // Miner selects the mistakes to train on from a round's answers on the
 // exam suites (never heldout, ood or general ones).
 type Miner interface {
-	Mine(ctx context.Context, suites []Suite, answers []Answer) ([]mistake.Mistake, error)
+	Mine(ctx context.Context, suites []Suite, answers []rundir.Answer) ([]mistake.Mistake, error)
 }
 
 // Planner turns mistakes into search queries (knowledge points).
@@ -112,7 +114,7 @@ type Event struct {
 	Total   int
 	Elapsed time.Duration
 	Msg     string
-	Metrics *RoundMetrics
+	Metrics *rundir.RoundMetrics
 }
 
 // Observer receives a run's events, in order, from the goroutine that

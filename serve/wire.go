@@ -122,14 +122,18 @@ type completionChoice struct {
 	FinishReason *string   `json:"finish_reason"`
 }
 
-type completionResponse struct {
-	ID      string             `json:"id"`
-	Object  string             `json:"object"`
-	Created int64              `json:"created"`
-	Model   string             `json:"model"`
-	Choices []completionChoice `json:"choices"`
-	Usage   *usage             `json:"usage,omitempty"`
+// response is the body of a completion or chat answer (or of one
+// streamed chunk) with choices of type C.
+type response[C any] struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	Model   string `json:"model"`
+	Choices []C    `json:"choices"`
+	Usage   *usage `json:"usage,omitempty"`
 }
+
+type completionResponse = response[completionChoice]
 
 type chatMessageOut struct {
 	Role    string `json:"role,omitempty"`
@@ -162,14 +166,7 @@ type chatTokenLogprob struct {
 	TopLogprobs []chatTopLogprob `json:"top_logprobs"`
 }
 
-type chatResponse struct {
-	ID      string       `json:"id"`
-	Object  string       `json:"object"`
-	Created int64        `json:"created"`
-	Model   string       `json:"model"`
-	Choices []chatChoice `json:"choices"`
-	Usage   *usage       `json:"usage,omitempty"`
-}
+type chatResponse = response[chatChoice]
 
 type modelEntry struct {
 	ID      string `json:"id"`

@@ -1,10 +1,6 @@
 package tokenizer
 
 import (
-	"compress/gzip"
-	"io"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/cemlab/cem/demodata/demotest"
@@ -14,24 +10,7 @@ import (
 // dictionary, skipping offset bytes first, split into lines.
 func corpus(t testing.TB, offset, n int64) []string {
 	t.Helper()
-	_, gcide := demotest.Paths(t).Dict("gcide")
-	f, err := os.Open(gcide)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.CopyN(io.Discard, z, offset); err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(io.LimitReader(z, n))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.SplitAfter(string(b), "\n")
+	return demotest.GCIDELines(t, demotest.Paths(t), offset, n)
 }
 
 // trained returns a tokenizer trained on 1 MB of gcide with 2000 tokens,

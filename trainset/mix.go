@@ -1,6 +1,10 @@
 package trainset
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cemlab/cem/config"
+)
 
 // Example kinds.
 const (
@@ -56,6 +60,15 @@ type Mix struct {
 	BudgetTokens int     `json:"budget_tokens,omitempty"`
 	Epochs       int     `json:"epochs,omitempty"`
 	Seed         int64   `json:"seed"`
+}
+
+// FromConfig is the one conversion of a config's mix section into a Mix
+// for seed: the same ratios, evidence epochs and token budget. The config
+// has no example-count budget, and its general_examples file is read by
+// the wiring. A section with no ratio means DefaultMix, as for any Mix.
+func FromConfig(c config.MixConfig, seed int64) Mix {
+	return Mix{CPT: c.CPT, Augment: c.Augment, Normative: c.Normative, Extractive: c.Extractive, Review: c.Review, General: c.General,
+		Replay: c.Replay, Epochs: c.Epochs, BudgetTokens: c.BudgetTokens, Seed: seed}
 }
 
 // DefaultMix is the mix used when none is set: ratios 0.4 CPT, 0.15

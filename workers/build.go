@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/native"
-	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/trainset"
 )
 
@@ -41,9 +41,7 @@ var _ loop.Builder = (*Builder)(nil)
 
 // Build makes the round's set. The manifest is the trainset.Manifest.
 func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet, error) {
-	mix := trainset.Mix{CPT: b.Mix.CPT, Augment: b.Mix.Augment, Normative: b.Mix.Normative, Extractive: b.Mix.Extractive,
-		Review: b.Mix.Review, General: b.Mix.General, Replay: b.Mix.Replay,
-		Epochs: b.Mix.Epochs, BudgetTokens: b.Mix.BudgetTokens, Seed: in.Seed}
+	mix := trainset.FromConfig(b.Mix, in.Seed)
 	if in.Baseline != config.BaselineNone && in.Baseline != config.BaselineRandom && in.Baseline != config.BaselineRandomEvidence {
 		var err error
 		if mix, err = mix.Ablate(trainset.Ablation(in.Baseline)); err != nil {
@@ -155,13 +153,6 @@ func nonEmpty(ss []string) []string {
 }
 
 // nativeOptions maps the trainer config to the native trainer's options.
-func nativeOptions(t config.TrainerConfig, progress func(step, steps int, loss float64)) native.Options {
-	o := native.Options{LR: t.LearningRate, Epochs: t.Epochs, BatchTokens: t.BatchTokens}
-	if progress != nil {
-		o.Progress = func(s nn.StepInfo) error {
-			progress(s.Step, s.Steps, s.Loss)
-			return nil
-		}
-	}
-	return o
+func nativeOptions(t config.TrainerConfig, rep progress.Reporter) native.Options {
+	return native.Options{LR: t.LearningRate, Epochs: t.Epochs, BatchTokens: t.BatchTokens, Progress: progress.Named(rep, "train")}
 }

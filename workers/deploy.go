@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"slices"
@@ -41,8 +42,9 @@ type CommandDeployer struct {
 	Timeout time.Duration
 	// Poll is the wait between readiness checks; default 250ms.
 	Poll time.Duration
-	// Log, when set, receives the command's output lines.
-	Log func(string)
+	// Log gets the command's output lines at level info; nil is
+	// slog.Default().
+	Log *slog.Logger
 	// Dir is where the command runs; default the run folder.
 	Dir  string
 	cmd  *command.Template
@@ -52,7 +54,7 @@ type CommandDeployer struct {
 var _ loop.Deployer = (*CommandDeployer)(nil)
 
 // NewDeployer parses the deploy section of cfg; errors name the key.
-func NewDeployer(cfg *config.Config, log func(string)) (*CommandDeployer, error) {
+func NewDeployer(cfg *config.Config, log *slog.Logger) (*CommandDeployer, error) {
 	d := cfg.Deploy
 	cmd, err := command.ParseTemplate(d.Command)
 	if err != nil {
@@ -92,9 +94,7 @@ func (d *CommandDeployer) Deploy(ctx context.Context, req loop.DeployRequest) (l
 		if k, v, ok := strings.Cut(strings.TrimSpace(l.Text), "="); ok && l.Stream == "stdout" && k == ReportRevision {
 			revision = strings.TrimSpace(v)
 		}
-		if d.Log != nil {
-			d.Log("  deploy: " + l.Text)
-		}
+		orDefault(d.Log).Info("  deploy: " + l.Text)
 	})
 	if err != nil {
 		return loop.Deployment{}, fmt.Errorf("deploy.command (round %d, %s as %s): %w", req.Round, f.Artifact, f.Name, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/knowledge/knowledgetest"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/modeltest"
@@ -56,13 +57,13 @@ func capitalSuite() loop.Suite {
 	return loop.Suite{Name: "exam", Role: config.RoleExam, Items: items}
 }
 
-func capitalSource() fakeSource {
+func capitalSource() knowledgetest.Fixed {
 	var ps []knowledge.Passage
 	for i, c := range capitals {
 		ps = append(ps, knowledge.Passage{ID: fmt.Sprintf("wordnet:%d", i), Source: "wordnet", Title: c[0],
 			Text: c[0] + ": a republic whose capital and largest city is " + c[1], License: "WordNet-3.0"})
 	}
-	return fakeSource{passages: ps}
+	return knowledgetest.Fixed{Passages: ps}
 }
 
 // helperConfig is a run config with the model and the helper both on
@@ -238,7 +239,7 @@ func TestHelperWritesQuestions(t *testing.T) {
 	}
 	item := capitalSuite().Items[0]
 	ev := curate.Candidate{MistakeID: item.ID, Claim: curate.Claim{ItemID: item.ID, Answer: "N'Djamena"},
-		Hit: knowledge.Hit{Passage: capitalSource().passages[0]}}
+		Hit: knowledge.Hit{Passage: capitalSource().Passages[0]}}
 	set, err := st.Builder.Build(context.Background(), loop.BuildInput{Round: 1, Seed: 3,
 		Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []curate.Candidate{ev}})
 	if err != nil {

@@ -2,13 +2,11 @@ package workers
 
 import (
 	"context"
-	"fmt"
-	"maps"
-	"slices"
-	"strings"
+	"log/slog"
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/mistake"
@@ -25,21 +23,17 @@ type Examiner struct {
 	Mode        exam.Mode
 	Scoring     exam.Scoring
 	MaxFailures int
-	// Log, when set, gets one line per suite: how its items were answered.
-	Log func(string)
+	// Log gets one line per suite at level info: how its items were
+	// answered; nil is slog.Default().
+	Log *slog.Logger
 }
 
 var _ loop.Examiner = Examiner{}
 
 // Exam runs s's items through m.
-func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress func(int)) ([]rundir.Answer, error) {
+func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progress progress.Reporter) ([]rundir.Answer, error) {
 	res, err := exam.Run(ctx, m, s.Items, exam.Options{Batch: e.Batch, Seed: e.Seed, Scoring: e.Scoring,
-		Mode: e.Mode, MaxFailures: e.MaxFailures,
-		Progress: func(done, _ int) {
-			if progress != nil {
-				progress(done)
-			}
-		}})
+		Mode: e.Mode, MaxFailures: e.MaxFailures, Progress: progress})
 	if err != nil {
 		return nil, err
 	}
@@ -94,94 +88,18 @@ func (p Planner) Plan(ctx context.Context, ms []mistake.Mistake) ([]mistake.Quer
 	return mistake.Plan(ctx, ex, ms)
 }
 
-// Retriever searches one Source, K hits per query. PerSource overrides K
-// for the sources it names (0: not searched); the sources it does not name
-// are searched together for K hits, when the Source lists its sources
-// (Sources; a knowledge.Index does), else they are not searched. A passage
-// found by several queries of one mistake is kept once, with its best
-// score.
+// Retriever searches one Source with curate.Retrieve, its hits spread
+// over the sources as Split says.
 type Retriever struct {
-	Source    knowledge.Source
-	K         int
-	PerSource map[string]int
-	// Sources are the source names the Source holds (see sourcesOf).
-	Sources []string
+	Source knowledge.Source
+	Split  knowledge.Split
 }
 
 var _ loop.Retriever = Retriever{}
 
-// sourcesOf lists the source names src holds when it can say.
-func sourcesOf(src knowledge.Source) []string {
-	if l, ok := src.(interface{ Sources() []string }); ok {
-		return l.Sources()
-	}
-	return nil
-}
-
-// search is one Search call of a query: restricted to sources (nil: all),
-// for k hits.
-type search struct {
-	sources []string
-	k       int
-}
-
-// searches are the calls each query makes (see Retriever).
-func (r Retriever) searches() []search {
-	if len(r.PerSource) == 0 {
-		return []search{{k: r.K}}
-	}
-	var out []search
-	for _, n := range slices.Sorted(maps.Keys(r.PerSource)) {
-		if k := r.PerSource[n]; k > 0 {
-			out = append(out, search{sources: []string{n}, k: k})
-		}
-	}
-	var rest []string
-	for _, n := range r.Sources {
-		if _, named := r.PerSource[n]; !named {
-			rest = append(rest, n)
-		}
-	}
-	if len(rest) > 0 && r.K > 0 {
-		out = append(out, search{sources: rest, k: r.K})
-	}
-	return out
-}
-
 // Retrieve runs every query.
 func (r Retriever) Retrieve(ctx context.Context, qs []mistake.Query) ([]curate.Candidate, error) {
-	var out []curate.Candidate
-	at := map[[2]string]int{}
-	searches := r.searches()
-	for _, q := range qs {
-		var hits []knowledge.Hit
-		for _, s := range searches {
-			sq := q.Query
-			if s.sources != nil {
-				sq.Sources = s.sources
-			}
-			h, err := r.Source.Search(ctx, sq, s.k)
-			if err != nil {
-				if s.sources != nil {
-					return nil, fmt.Errorf("query %q on %s: %w", q.Text, strings.Join(s.sources, ","), err)
-				}
-				return nil, fmt.Errorf("query %q: %w", q.Text, err)
-			}
-			hits = append(hits, h...)
-		}
-		for _, h := range hits {
-			key := [2]string{q.MistakeID, h.ID}
-			if i, ok := at[key]; ok {
-				if h.Score > out[i].Score {
-					out[i].Score, out[i].Query = h.Score, q.Text
-				}
-				continue
-			}
-			at[key] = len(out)
-			out = append(out, curate.Candidate{MistakeID: q.MistakeID, Query: q.Text, Claim: q.Claim, Hit: h})
-		}
-	}
-	return out, nil
+	return curate.Retrieve(ctx, r.Source, r.Split, qs)
 }
 
 // Curator runs a curate.Pipeline (see curate.Config.MaxPerItem for the

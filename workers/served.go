@@ -28,9 +28,10 @@ func OpenAIConfig(mc config.ModelConfig, name string, seed int64) openai.Config 
 		Concurrency: o.Concurrency, Timeout: o.Timeout, MaxRetries: o.MaxRetries, CacheDir: o.CacheDir, Headers: o.Headers}
 }
 
-// examiner is the Examiner of cfg's exam section; log, when set, gets
-// one line per suite saying how its items were answered.
-func examiner(cfg *config.Config, log func(string)) Examiner {
+// examiner is the Examiner of cfg's exam section; log (nil:
+// slog.Default()) gets one line per suite saying how its items were
+// answered.
+func examiner(cfg *config.Config, log *slog.Logger) Examiner {
 	return Examiner{Batch: cfg.Exam.BatchSize, Seed: cfg.Seed, Mode: exam.Mode(cfg.Exam.Mode),
 		Scoring: exam.Scoring(cfg.Exam.Scoring), MaxFailures: *cfg.Exam.MaxFailures, Log: log}
 }
@@ -53,11 +54,7 @@ func (e Examiner) logModes(suite string, res []exam.Result) {
 			}
 		}
 	}
-	if e.Log != nil {
-		e.Log(line)
-	} else {
-		slog.Info(line)
-	}
+	orDefault(e.Log).Info(line)
 }
 
 // examOnly returns the stages of an exam-only run (rounds: 0): the
@@ -65,7 +62,7 @@ func (e Examiner) logModes(suite string, res []exam.Result) {
 func examOnly(opts Options) loop.Workers {
 	cfg := opts.Config
 	mt := &meter{}
-	st := loop.Workers{Examiner: examiner(cfg, opts.ExamLog), Opener: Opener{Config: cfg.Model, Seed: cfg.Seed, meter: mt},
+	st := loop.Workers{Examiner: examiner(cfg, opts.Log), Opener: Opener{Config: cfg.Model, Seed: cfg.Seed, meter: mt},
 		Tokens: opts.Tokens}
 	if cfg.Model.Backend == config.BackendOpenAI {
 		st.Meter = mt

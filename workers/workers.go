@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/mistake"
@@ -41,14 +43,14 @@ type Options struct {
 	Suites []loop.Suite
 	// Tokens counts tokens for budgets and metrics; nil approximates.
 	Tokens func(string) int
-	// TrainProgress, when set, receives one call per native training step.
-	TrainProgress func(step, steps int, loss float64)
-	// TrainLog, when set, receives the lines of a slurm training job's
-	// log (and notes about the job) as they are written.
-	TrainLog func(line string)
-	// ExamLog, when set, receives one line per examined suite saying how
-	// its items were answered (and how many failed).
-	ExamLog func(line string)
+	// TrainProgress, when set, receives each native training step, as
+	// task "train".
+	TrainProgress progress.Reporter
+	// Log gets, at level info, the lines of a slurm or fine-tuning job's
+	// log and notes about the job ("  job: ..."), one line per examined
+	// suite saying how its items were answered and how many failed, and
+	// the deploy command's output ("  deploy: ..."); nil is slog.Default().
+	Log *slog.Logger
 }
 
 // New returns the stages of a run described by opts.Config.
@@ -92,10 +94,10 @@ func New(opts Options) (loop.Workers, error) {
 		return loop.Workers{}, fmt.Errorf("workers: %w", err)
 	}
 	st := loop.Workers{
-		Examiner:  examiner(cfg, opts.ExamLog),
+		Examiner:  examiner(cfg, opts.Log),
 		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
 		Planner:   Planner{},
-		Retriever: Retriever{Source: opts.Source, K: cfg.Sources.K, PerSource: cfg.Sources.PerSource, Sources: sourcesOf(opts.Source)},
+		Retriever: Retriever{Source: opts.Source, Split: knowledge.Split{K: cfg.Sources.K, PerSource: cfg.Sources.PerSource, Sources: knowledge.SourcesOf(opts.Source)}},
 		Curator:   Curator{Pipeline: pipe},
 		Builder: &Builder{Mix: cfg.Mix, Corpus: corpus, Tokens: tokens, General: opts.General,
 			Trainset: trainset.Builder{Tokens: tokens, Decontam: decon, Format: exam.Prompt}},
@@ -113,7 +115,7 @@ func New(opts Options) (loop.Workers, error) {
 		st.Meter = mt
 	}
 	if cfg.Deploy != nil {
-		if st.Deployer, err = NewDeployer(cfg, opts.ExamLog); err != nil {
+		if st.Deployer, err = NewDeployer(cfg, opts.Log); err != nil {
 			return loop.Workers{}, fmt.Errorf("workers: %w", err)
 		}
 	}
@@ -127,7 +129,7 @@ func New(opts Options) (loop.Workers, error) {
 		}
 		st.Trainer = keyedTrainer{tr, "trainer.command"}
 	case config.BackendSlurm:
-		tr, err := newSlurm(cfg, opts.TrainLog)
+		tr, err := newSlurm(cfg, jobLog(opts.Log))
 		if err != nil {
 			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
@@ -138,7 +140,7 @@ func New(opts Options) (loop.Workers, error) {
 		})
 		st.Meter = mt
 	case config.BackendOpenAI:
-		tr, err := newFineTune(cfg, opts.TrainLog)
+		tr, err := newFineTune(cfg, jobLog(opts.Log))
 		if err != nil {
 			return loop.Workers{}, fmt.Errorf("workers: trainer: %w", err)
 		}
@@ -162,11 +164,22 @@ func newSlurm(c *config.Config, log func(string)) (*slurm.Trainer, error) {
 		cfg.Partition, cfg.GPUs, cfg.CPUs, cfg.Mem, cfg.Time = s.Partition, s.GPUs, s.CPUs, s.Mem, s.Time
 		cfg.Extra, cfg.CancelOnInterrupt = s.Extra, s.CancelOnInterrupt
 	}
-	var onLine func(command.Line)
-	if log != nil {
-		onLine = func(l command.Line) { log(l.Text) }
+	return slurm.New(cfg, func(l command.Line) { log(l.Text) })
+}
+
+// jobLog logs a training job's lines to log (nil: slog.Default()) as
+// "  job: <line>".
+func jobLog(log *slog.Logger) func(string) {
+	log = orDefault(log)
+	return func(l string) { log.Info("  job: " + l) }
+}
+
+// orDefault is log, or slog.Default() when log is nil.
+func orDefault(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.Default()
 	}
-	return slurm.New(cfg, onLine)
+	return log
 }
 
 // newFineTune builds the fine-tuning API trainer of the trainer section;

@@ -17,65 +17,6 @@ import (
 	"github.com/cemlab/cem/trainset"
 )
 
-// fakeSource returns, for every query, its passages of the asked sources
-// (all when none asked), scored by their order, at most k.
-type fakeSource struct{ passages []knowledge.Passage }
-
-func (f fakeSource) Name() string { return "fake" }
-
-func (f fakeSource) Search(_ context.Context, q knowledge.Query, k int) ([]knowledge.Hit, error) {
-	var out []knowledge.Hit
-	for i, p := range f.passages {
-		if len(q.Sources) > 0 && !slices.Contains(q.Sources, p.Source) {
-			continue
-		}
-		score := float64(len(f.passages) - i)
-		if q.Text == "boost" {
-			score += 10
-		}
-		if len(out) < k {
-			out = append(out, knowledge.Hit{Passage: p, Score: score})
-		}
-	}
-	return out, nil
-}
-
-func TestRetriever(t *testing.T) {
-	src := fakeSource{passages: []knowledge.Passage{{ID: "a1", Source: "a"}, {ID: "a2", Source: "a"}, {ID: "b1", Source: "b"}}}
-	qs := []mistake.Query{
-		{MistakeID: "m1", Query: knowledge.Query{Text: "first"}},
-		{MistakeID: "m1", Query: knowledge.Query{Text: "boost"}},
-		{MistakeID: "m2", Query: knowledge.Query{Text: "other"}},
-	}
-	tests := []struct {
-		name      string
-		r         Retriever
-		want      []string // mistake/passage of each candidate, in order
-		bestQuery string   // the query credited for m1/a1
-	}{
-		{"k per query", Retriever{Source: src, K: 2}, []string{"m1/a1", "m1/a2", "m2/a1", "m2/a2"}, "boost"},
-		{"per source", Retriever{Source: src, K: 9, PerSource: map[string]int{"a": 1, "b": 0}}, []string{"m1/a1", "m2/a1"}, "boost"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := tt.r.Retrieve(context.Background(), qs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var keys []string
-			for _, c := range got {
-				keys = append(keys, c.MistakeID+"/"+c.ID)
-			}
-			if !slices.Equal(keys, tt.want) {
-				t.Errorf("candidates = %v; want %v", keys, tt.want)
-			}
-			if got[0].Query != tt.bestQuery || got[0].Score < 10 {
-				t.Errorf("m1/a1 credited to %q with score %v; want %q with the boosted score", got[0].Query, got[0].Score, tt.bestQuery)
-			}
-		})
-	}
-}
-
 func TestCuratorVerdicts(t *testing.T) {
 	cand := func(item, id, lic string, score float64) curate.Candidate {
 		return curate.Candidate{MistakeID: item, Claim: curate.Claim{ItemID: item},

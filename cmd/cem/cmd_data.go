@@ -56,11 +56,11 @@ func newDataCommand() *cobra.Command {
 // runDataFetch fetches the demo data and prints progress lines to out.
 func runDataFetch(ctx context.Context, opts dataOptions, out io.Writer) error {
 	m, err := demodata.Fetch(ctx, demodata.Options{
-		Dir:      opts.Dir,
-		From:     opts.From,
-		DebDir:   opts.DebDir,
-		Force:    opts.Force,
-		Progress: func(line string) { fmt.Fprintln(out, line) },
+		Dir:    opts.Dir,
+		From:   opts.From,
+		DebDir: opts.DebDir,
+		Force:  opts.Force,
+		Log:    newLogger(func(line string) { fmt.Fprintln(out, line) }),
 	})
 	if err != nil {
 		return err

@@ -74,8 +74,7 @@ func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.Result, error) {
 	pr := newPrinter(out)
 	res, err := demo.Run(ctx, demo.Options{Dir: opts.Dir, Quick: opts.Quick, Rounds: opts.Rounds, Seed: opts.Seed,
-		NoBaseline: opts.NoBaseline, Scoring: opts.Scoring, Observer: pr, Log: pr.line,
-		TrainProgress: func(what string, step, steps int, loss float64) { pr.progressNamed(what, step, steps, loss) }})
+		NoBaseline: opts.NoBaseline, Scoring: opts.Scoring, Observer: pr, Log: newLogger(pr.line), Progress: pr})
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

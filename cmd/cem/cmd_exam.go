@@ -14,6 +14,7 @@ import (
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/internal/atomicfile"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/metrics"
 	"github.com/cemlab/cem/model"
@@ -88,7 +89,7 @@ func runExam(ctx context.Context, opts examOptions, path string, out io.Writer) 
 		return err
 	}
 	pr := newPrinter(out)
-	st, err := workers.New(workers.Options{Config: cfg, ExamLog: pr.line})
+	st, err := workers.New(workers.Options{Config: cfg, Log: newLogger(pr.line)})
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func runExam(ctx context.Context, opts examOptions, path string, out io.Writer) 
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "suite\trole\titems\taccuracy\t95% CI\tanswered by\tfailed")
 	for _, s := range suites {
-		as, err := st.Examiner.Exam(ctx, m, s, func(done int) { pr.progress("exam "+s.Name, done, len(s.Items)) })
+		as, err := st.Examiner.Exam(ctx, m, s, progress.Named(pr, "exam "+s.Name))
 		pr.finish()
 		if err != nil {
 			return fmt.Errorf("suite %s: %w", s.Name, err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/cemlab/cem/internal/defaults"
+	"github.com/cemlab/cem/internal/progress"
 
 	"bufio"
 	"bytes"
@@ -67,13 +68,13 @@ func (o *modelTrainOptions) options(out io.Writer) native.Options {
 	return native.Options{
 		LR: o.LR, Epochs: o.Epochs, Steps: o.Steps, MinSteps: o.MinSteps, BatchTokens: o.BatchTokens, SeqLen: o.SeqLen,
 		Warmup: o.Warmup, WeightDecay: wd, Seed: o.Seed, Out: o.Out, CheckpointEvery: o.CheckpointEvery,
-		Progress: func(s nn.StepInfo) error {
+		Progress: progress.Func(func(u progress.Update) {
+			s, _ := u.Detail.(nn.StepInfo)
 			if s.Step%every == 0 || s.Step == s.Steps || s.Step == 1 {
 				fmt.Fprintf(out, "step %d/%d epoch %d loss %.4f lr %.2e grad %.3f tok/s %.0f elapsed %s\n",
 					s.Step, s.Steps, s.Epoch+1, s.Loss, s.LR, s.GradNorm, s.TokensPerSec, s.Elapsed.Round(1e8))
 			}
-			return nil
-		},
+		}),
 	}
 }
 

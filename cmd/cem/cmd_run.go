@@ -16,6 +16,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
 	"github.com/cemlab/cem/model"
@@ -122,8 +123,8 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		}
 	}
 	pr := newPrinter(out)
-	st, err := workers.New(workers.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr.trainStep,
-		TrainLog: func(l string) { pr.line("  job: " + l) }, ExamLog: pr.line})
+	st, err := workers.New(workers.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr,
+		Log: newLogger(pr.line)})
 	if err != nil {
 		return err
 	}
@@ -378,12 +379,20 @@ func (p *printer) progress(what string, done, total int) {
 	}
 }
 
-// trainStep shows a training step.
-func (p *printer) trainStep(step, steps int, loss float64) {
-	p.progressNamed("train", step, steps, loss)
+var _ progress.Reporter = (*printer)(nil)
+
+// Report shows a task's progress: a training step with its loss, or done
+// of total.
+func (p *printer) Report(u progress.Update) {
+	if u.Train {
+		p.trainStep(u.Task, u.Done, u.Total, u.Loss)
+		return
+	}
+	p.progress(u.Task, u.Done, u.Total)
 }
 
-func (p *printer) progressNamed(what string, step, steps int, loss float64) {
+// trainStep shows a training step.
+func (p *printer) trainStep(what string, step, steps int, loss float64) {
 	if p.tty {
 		p.progress(what, step, steps)
 		if p.bar != nil {

@@ -36,12 +36,16 @@ func newRootCommand() *cobra.Command {
 		Short:         "Continue Evolving from Mistakes: targeted, measurable updates for language models",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			// Libraries given no logger log to the default: warnings and
+			// errors (debug with --verbose) on stderr. The commands hand
+			// them newLogger's, which prints with their output.
 			level := slog.LevelWarn
 			if verbose {
 				level = slog.LevelDebug
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+			return setLogLevel(verbose)
 		},
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug detail to stderr")

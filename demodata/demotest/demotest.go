@@ -17,9 +17,12 @@
 package demotest
 
 import (
+	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/cemlab/cem/demodata"
@@ -122,6 +125,31 @@ func Factbook(t testing.TB) string {
 		missing(t, requireAll, fmt.Sprintf("Factbook absent (set %s): %v", demodata.EnvFactbook, err))
 	}
 	return dir
+}
+
+// GCIDELines returns about n bytes of the gcide dictionary's text of p,
+// after skipping offset bytes, split after each newline: real English
+// for tokenizer and model tests.
+func GCIDELines(t testing.TB, p demodata.Paths, offset, n int64) []string {
+	t.Helper()
+	_, gcide := p.Dict("gcide")
+	f, err := os.Open(gcide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", gcide, err)
+	}
+	if _, err := io.CopyN(io.Discard, z, offset); err != nil {
+		t.Fatalf("%s: %v", gcide, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(z, n))
+	if err != nil {
+		t.Fatalf("%s: %v", gcide, err)
+	}
+	return strings.SplitAfter(string(b), "\n")
 }
 
 // Missing stops t for lack of something else that CI installs (a Debian

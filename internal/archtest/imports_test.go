@@ -23,7 +23,7 @@ var layers = []struct {
 	packages []string
 }{
 	{"defaults", []string{"internal/defaults"}},
-	{"base", []string{"internal/archtest", "internal/atomicfile", "internal/digest", "internal/textnorm", "internal/fuzzseed", "metrics", "config"}},
+	{"base", []string{"internal/archtest", "internal/atomicfile", "internal/digest", "internal/textnorm", "internal/fuzzseed", "internal/progress", "internal/logtest", "metrics", "config"}},
 	{"files and clients", []string{"internal/jsonl", "internal/prompttmpl", "internal/jobstate", "internal/polite", "internal/runlock"}},
 	{"kernels", []string{"tensor/kernel"}},
 	{"tensors", []string{"tensor"}},

@@ -84,12 +84,8 @@ type Config struct {
 	HTTP *http.Client
 }
 
-// Stats counts what a Client did.
-type Stats struct {
-	Requests  int64 // HTTP requests sent (retries included)
-	Retries   int64 // requests repeated after a retryable failure
-	CacheHits int64 // requests answered from the cache
-}
+// Stats counts what a Client did: the polite client's counts.
+type Stats = polite.Stats
 
 // Client talks to one wiki.
 type Client struct {
@@ -156,7 +152,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 func (c *Client) Config() Config { return c.cfg }
 
 // Stats returns the counts so far.
-func (c *Client) Stats() Stats { return Stats(c.http.Stats()) }
+func (c *Client) Stats() Stats { return c.http.Stats() }
 
 // APIError is an error answer of the API ({"error": {"code": ...}}).
 type APIError struct {

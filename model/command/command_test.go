@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/modeltest"
 )
 
 func TestSplitWords(t *testing.T) {
@@ -37,34 +37,13 @@ func TestSplitWords(t *testing.T) {
 
 // roundSet returns a training set in <tmp>/run/round-2.
 func roundSet(t *testing.T) model.TrainSet {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "run", "round-2")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return model.TrainSet{Dir: dir, Seed: 9, Examples: []model.Example{
-		{ID: "c1", Kind: "cpt", Text: "N'Djamena is the capital of Chad."},
-		{ID: "n1", Kind: "normative", Prompt: "Capital of Chad?", Text: "N'Djamena"},
-	}}
+	return modeltest.RoundSet(t, filepath.Join("run", "round-2"), 9)
 }
 
-// collector gathers output lines.
-type collector struct {
-	mu    sync.Mutex
-	lines []Line
-}
+// collector gathers output lines as "<stream>: <text>".
+type collector struct{ modeltest.Lines }
 
-func (c *collector) add(l Line) { c.mu.Lock(); c.lines = append(c.lines, l); c.mu.Unlock() }
-
-func (c *collector) text() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var b strings.Builder
-	for _, l := range c.lines {
-		b.WriteString(l.Stream + ": " + l.Text + "\n")
-	}
-	return b.String()
-}
+func (c *collector) add(l Line) { c.Add(l.Stream + ": " + l.Text) }
 
 func TestTrainSuccess(t *testing.T) {
 	tests := []struct {
@@ -95,14 +74,14 @@ func TestTrainSuccess(t *testing.T) {
 			}
 			ref, err := tr.Train(context.Background(), model.Ref{Backend: "native", Path: "/models/base"}, set)
 			if err != nil {
-				t.Fatalf("Train: %v\noutput:\n%s", err, c.text())
+				t.Fatalf("Train: %v\noutput:\n%s", err, c.Text())
 			}
 			want := filepath.Join(set.Dir, "model")
 			if ref.Path != want || ref.Backend != "native" {
 				t.Errorf("Train = %+v; want native at %s", ref, want)
 			}
-			if tt.format == "" && !strings.Contains(c.text(), "stdout: trained round 2 from /models/base") {
-				t.Errorf("output lines = %q; want the command's stdout line", c.text())
+			if tt.format == "" && !strings.Contains(c.Text(), "stdout: trained round 2 from /models/base") {
+				t.Errorf("output lines = %q; want the command's stdout line", c.Text())
 			}
 			if _, err := os.Stat(want + ".partial"); !os.IsNotExist(err) {
 				t.Errorf("staging folder left behind: %v", err)

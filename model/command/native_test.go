@@ -54,10 +54,10 @@ func TestNativeTrainerEndToEnd(t *testing.T) {
 	from := model.Ref{Backend: native.Backend, Path: base}
 	ref, err := tr.Train(context.Background(), from, set)
 	if err != nil {
-		t.Fatalf("Train: %v\noutput:\n%s", err, c.text())
+		t.Fatalf("Train: %v\noutput:\n%s", err, c.Text())
 	}
-	if !strings.Contains(c.text(), "step 2/2") {
-		t.Errorf("trainer output = %q; want its progress lines streamed", c.text())
+	if !strings.Contains(c.Text(), "step 2/2") {
+		t.Errorf("trainer output = %q; want its progress lines streamed", c.Text())
 	}
 	m, err := native.OpenRef(ref)
 	if err != nil {

@@ -2,60 +2,31 @@ package finetune
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/model/modeltest"
 )
 
 // TestMain lets the test binary train in a child process for the
-// killed-cem test: CEM_FINETUNE_CHILD holds the JSON of a child.
+// killed-cem test (see modeltest.TrainChild).
 func TestMain(m *testing.M) {
-	if spec := os.Getenv("CEM_FINETUNE_CHILD"); spec != "" {
-		var c child
-		if err := json.Unmarshal([]byte(spec), &c); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
-		tr, err := New(c.Config, func(l string) { fmt.Println(l) })
-		if err == nil {
-			_, err = tr.Train(context.Background(), c.From, c.Set)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	modeltest.TrainChild(childEnv, func(c Config) (model.Trainer, error) { return New(c, func(l string) { fmt.Println(l) }) })
 	os.Exit(m.Run())
 }
 
-type child struct {
-	Config Config
-	From   model.Ref
-	Set    model.TrainSet
-}
+const childEnv = "CEM_FINETUNE_CHILD"
 
 // roundSet returns a training set in <tmp>/<run>/round-2/train.
 func roundSet(t *testing.T, run string) model.TrainSet {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), run, "round-2", "train")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return model.TrainSet{Dir: dir, Seed: 7, Examples: []model.Example{
-		{ID: "c1", Kind: "cpt", Text: "N'Djamena is the capital of Chad."},
-		{ID: "n1", Kind: "normative", Prompt: "Capital of Chad?", Text: "N'Djamena"},
-	}}
+	return modeltest.RoundSet(t, filepath.Join(run, "round-2", "train"), 7)
 }
 
 var base = model.Ref{Backend: "openai", Name: "gpt-4o-mini-2024-07-18"}
@@ -66,23 +37,11 @@ func fast(f *fakeAPI) Config {
 		Poll: time.Millisecond, PollMax: 5 * time.Millisecond}
 }
 
-type lines struct {
-	mu sync.Mutex
-	l  []string
-}
-
-func (c *lines) add(s string) { c.mu.Lock(); c.l = append(c.l, s); c.mu.Unlock() }
-func (c *lines) text() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.Join(c.l, "\n")
-}
-
-func newTrainer(t *testing.T, cfg Config, log *lines) *Trainer {
+func newTrainer(t *testing.T, cfg Config, log *modeltest.Lines) *Trainer {
 	t.Helper()
 	var p func(string)
 	if log != nil {
-		p = log.add
+		p = log.Add
 	}
 	tr, err := New(cfg, p)
 	if err != nil {
@@ -94,7 +53,7 @@ func newTrainer(t *testing.T, cfg Config, log *lines) *Trainer {
 func TestTrainSucceeds(t *testing.T) {
 	f := newFakeAPI(t)
 	set := roundSet(t, "my run")
-	log := &lines{}
+	log := &modeltest.Lines{}
 	tr := newTrainer(t, fast(f), log)
 	ref, err := tr.Train(context.Background(), base, set)
 	if err != nil {
@@ -121,8 +80,8 @@ func TestTrainSucceeds(t *testing.T) {
 	}
 	for _, want := range []string{"uploaded the training file", "created fine-tuning job " + j.id, "Fine-tuning job started",
 		"training loss=0.42", "job " + j.id + ": succeeded", "4321 trained tokens"} {
-		if !strings.Contains(log.text(), want) {
-			t.Errorf("progress lacks %q:\n%s", want, log.text())
+		if !strings.Contains(log.Text(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, log.Text())
 		}
 	}
 	st, err := os.ReadFile(StatePath(set.Dir))
@@ -185,14 +144,14 @@ func TestTrainEndsBadly(t *testing.T) {
 func TestTransientErrorsAreRetried(t *testing.T) {
 	f := newFakeAPI(t)
 	f.fail = []int{503, 429, 500, 502}
-	log := &lines{}
+	log := &modeltest.Lines{}
 	tr := newTrainer(t, fast(f), log)
 	ref, err := tr.Train(context.Background(), base, roundSet(t, "flaky"))
 	if err != nil || ref.Name != f.jobs["ftjob-1"].name() || f.creates != 1 {
 		t.Fatalf("Train = %+v, %v with %d jobs; want ftjob-1's model", ref, err, f.creates)
 	}
-	if f.failed != 4 || !strings.Contains(log.text(), "HTTP 503") || !strings.Contains(log.text(), "retrying") {
-		t.Errorf("%d failures served; progress:\n%s", f.failed, log.text())
+	if f.failed != 4 || !strings.Contains(log.Text(), "HTTP 503") || !strings.Contains(log.Text(), "retrying") {
+		t.Errorf("%d failures served; progress:\n%s", f.failed, log.Text())
 	}
 
 	// Too many in a row: Train gives up, naming the error, and leaves the record.
@@ -268,13 +227,13 @@ func TestFindsUnrecordedJob(t *testing.T) {
 	if err := os.Remove(StatePath(set.Dir)); err != nil {
 		t.Fatal(err)
 	}
-	log := &lines{}
+	log := &modeltest.Lines{}
 	again, err := newTrainer(t, fast(f), log).Train(context.Background(), base, set)
 	if err != nil || again != ref || f.creates != 1 || len(f.files) != 1 {
 		t.Errorf("Train = %+v, %v with %d jobs and %d files; want %+v from the one job", again, err, f.creates, len(f.files), ref)
 	}
-	if !strings.Contains(log.text(), "created by an earlier attempt") {
-		t.Errorf("progress:\n%s", log.text())
+	if !strings.Contains(log.Text(), "created by an earlier attempt") {
+		t.Errorf("progress:\n%s", log.Text())
 	}
 }
 
@@ -305,17 +264,8 @@ func TestKilledCemReattaches(t *testing.T) {
 	f.hold = true
 	set := roundSet(t, "killed")
 	cfg := fast(f)
-	spec, err := json.Marshal(child{Config: cfg, From: base, Set: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "CEM_FINETUNE_CHILD="+string(spec))
 	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd := modeltest.StartTrainChild(t, childEnv, modeltest.TrainJob[Config]{Config: cfg, From: base, Set: set}, &out)
 	recorded := func() bool {
 		b, err := os.ReadFile(StatePath(set.Dir))
 		return err == nil && strings.Contains(string(b), `"job_id"`)

@@ -8,5 +8,8 @@
 //   - Server, an httptest.Server speaking the OpenAI API (via package
 //     serve) with switches that simulate what real servers do wrong: rate
 //     limits, server errors, slow answers, malformed JSON, no prompt
-//     log-probabilities, a required API key.
+//     log-probabilities, a required API key;
+//   - for trainers' tests: RoundSet, a small training set in a round's
+//     folder; Lines, output lines gathered across goroutines; TrainChild
+//     and StartTrainChild, a training in a child process to kill.
 package modeltest

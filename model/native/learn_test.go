@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cemlab/cem/demodata/demotest"
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/nn"
 )
@@ -105,13 +106,12 @@ func TestWordNetLossFalls(t *testing.T) {
 	var first, last float64
 	_, err = Pretrain(context.Background(), texts, nil, PretrainOptions{Config: &cfg,
 		Train: Options{Steps: wordnetSteps, BatchTokens: wordnetBatch, SeqLen: 128, LR: 3e-3, Out: filepath.Join(t.TempDir(), "m"),
-			Progress: func(s nn.StepInfo) error {
-				if s.Step == 1 {
-					first = s.Loss
+			Progress: progress.Func(func(u progress.Update) {
+				if u.Done == 1 {
+					first = u.Loss
 				}
-				last = s.Loss
-				return nil
-			}}})
+				last = u.Loss
+			})}})
 	if err != nil {
 		t.Fatal(err)
 	}

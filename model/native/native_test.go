@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/nn"
 )
@@ -198,12 +199,11 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	}
 	opts.Out = filepath.Join(dir, "resumed")
 	ctx, cancel := context.WithCancel(context.Background())
-	opts.Progress = func(s nn.StepInfo) error {
-		if s.Step == 3 {
+	opts.Progress = progress.Func(func(u progress.Update) {
+		if u.Done == 3 {
 			cancel()
 		}
-		return nil
-	}
+	})
 	if _, err := (&Trainer{Options: opts}).Train(ctx, base, set); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted Train error = %v; want context.Canceled", err)
 	}

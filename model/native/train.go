@@ -2,6 +2,7 @@ package native
 
 import (
 	"github.com/cemlab/cem/internal/defaults"
+	"github.com/cemlab/cem/internal/progress"
 
 	"context"
 	"crypto/sha256"
@@ -41,9 +42,9 @@ type Options struct {
 	// CheckpointEvery saves a resumable checkpoint to Out every this many
 	// steps [0: only when interrupted and at the end].
 	CheckpointEvery int
-	// Progress, when set, is called after every step; its error stops
-	// training.
-	Progress func(nn.StepInfo) error
+	// Progress, when set, gets an update after every step: steps done and
+	// planned, the loss, and the nn.StepInfo as Detail.
+	Progress progress.Reporter
 }
 
 func (o Options) withDefaults(maxSeq int) Options {
@@ -194,7 +195,7 @@ func TrainCheckpoint(ctx context.Context, base *Checkpoint, examples []model.Exa
 		if opts.CheckpointEvery > 0 {
 			until = min(steps, (run.Opt.Step/opts.CheckpointEvery+1)*opts.CheckpointEvery)
 		}
-		err := run.Train(ctx, until, opts.Progress)
+		err := run.Train(ctx, until, stepReporter(opts.Progress))
 		if err != nil {
 			if ctx.Err() != nil && run.Opt.Step > 0 {
 				if serr := ck.Save(out); serr != nil {
@@ -232,4 +233,15 @@ func fingerprint(base string, examples []model.Example, o Options) (string, erro
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// stepReporter passes each training step to r; nil when r is nil.
+func stepReporter(r progress.Reporter) func(nn.StepInfo) error {
+	if r == nil {
+		return nil
+	}
+	return func(s nn.StepInfo) error {
+		r.Report(progress.Update{Done: s.Step, Total: s.Steps, Train: true, Loss: s.Loss, Detail: s})
+		return nil
+	}
 }

@@ -2,7 +2,6 @@ package openai
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	sdk "github.com/openai/openai-go/v3"
@@ -39,17 +38,7 @@ func (m *Model) generateChat(ctx context.Context, r model.GenerateRequest) (stri
 	if len(r.Stop) > 0 {
 		params.Stop = sdk.ChatCompletionNewParamsStopUnion{OfStringArray: r.Stop}
 	}
-	res, err := call(ctx, m, "chat/completions", params,
-		func(ctx context.Context) (*sdk.ChatCompletion, error) {
-			return m.client.Chat.Completions.New(ctx, params)
-		},
-		func(raw []byte) (*sdk.ChatCompletion, error) {
-			var c sdk.ChatCompletion
-			err := json.Unmarshal(raw, &c)
-			return &c, err
-		},
-		func(c *sdk.ChatCompletion) (int64, int64) { return c.Usage.PromptTokens, c.Usage.CompletionTokens },
-	)
+	res, err := m.chat(ctx, params)
 	if err != nil {
 		return "", err
 	}

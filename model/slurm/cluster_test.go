@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,36 +21,18 @@ import (
 	"github.com/cemlab/cem/internal/jobstate"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/command"
+	"github.com/cemlab/cem/model/modeltest"
 	"github.com/cemlab/cem/model/native"
 )
 
 // TestMain lets the test binary train in a child process for the
-// kill-while-training test: CEM_SLURM_CHILD holds the JSON of a childJob.
+// kill-while-training test (see modeltest.TrainChild).
 func TestMain(m *testing.M) {
-	if spec := os.Getenv("CEM_SLURM_CHILD"); spec != "" {
-		var c childJob
-		if err := json.Unmarshal([]byte(spec), &c); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
-		tr, err := New(c.Config, nil)
-		if err == nil {
-			_, err = tr.Train(context.Background(), c.From, c.Set)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	modeltest.TrainChild(childEnv, func(c Config) (model.Trainer, error) { return New(c, nil) })
 	os.Exit(m.Run())
 }
 
-type childJob struct {
-	Config Config
-	From   model.Ref
-	Set    model.TrainSet
-}
+const childEnv = "CEM_SLURM_CHILD"
 
 // needSlurm skips the test without a cluster (sbatch on PATH and
 // SLURM_CONF set, as scripts/ci-slurm.sh leaves them), or fails it when
@@ -70,33 +51,15 @@ func needSlurm(t *testing.T) {
 
 // roundSet returns a training set in <tmp>/<run>/round-1/train.
 func roundSet(t *testing.T, run string) model.TrainSet {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), run, "round-1", "train")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return model.TrainSet{Dir: dir, Seed: 9, Examples: []model.Example{
-		{ID: "c1", Kind: "cpt", Text: "N'Djamena is the capital of Chad. Chad is a country in Africa."},
-		{ID: "n1", Kind: "normative", Prompt: "Capital of Chad?", Text: "N'Djamena"},
-	}}
+	set := modeltest.RoundSet(t, filepath.Join(run, "round-1", "train"), 9)
+	set.Examples[0].Text = "N'Djamena is the capital of Chad. Chad is a country in Africa."
+	return set
 }
 
 // collector gathers log lines.
-type collector struct {
-	mu    sync.Mutex
-	lines []string
-}
+type collector struct{ modeltest.Lines }
 
-func (c *collector) add(l command.Line) {
-	c.mu.Lock()
-	c.lines = append(c.lines, l.Text)
-	c.mu.Unlock()
-}
-func (c *collector) text() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.Join(c.lines, "\n")
-}
+func (c *collector) add(l command.Line) { c.Add(l.Text) }
 
 var (
 	cemOnce sync.Once
@@ -151,13 +114,13 @@ func TestSlurmTrainsWithCem(t *testing.T) {
 	}
 	ref, err := tr.Train(t.Context(), base, set)
 	if err != nil {
-		t.Fatalf("Train: %v\nlog:\n%s", err, c.text())
+		t.Fatalf("Train: %v\nlog:\n%s", err, c.Text())
 	}
 	if want := filepath.Join(set.Dir, "model"); ref.Path != want || ref.Backend != native.Backend {
 		t.Errorf("Train = %+v; want native at %s", ref, want)
 	}
-	if !strings.Contains(c.text(), "submitted Slurm job") || !strings.Contains(c.text(), "step 3/3") {
-		t.Errorf("streamed lines lack the submission or the trainer's progress:\n%s", c.text())
+	if !strings.Contains(c.Text(), "submitted Slurm job") || !strings.Contains(c.Text(), "step 3/3") {
+		t.Errorf("streamed lines lack the submission or the trainer's progress:\n%s", c.Text())
 	}
 	m, err := native.OpenRef(ref)
 	if err != nil {
@@ -316,17 +279,8 @@ func TestSlurmKillWhileTraining(t *testing.T) {
 	}
 
 	set := roundSet(t, "killed")
-	spec, err := json.Marshal(childJob{Config: cfg, From: base, Set: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), "CEM_SLURM_CHILD="+string(spec))
 	var childOut bytes.Buffer
-	child.Stdout, child.Stderr = &childOut, &childOut
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
+	child := modeltest.StartTrainChild(t, childEnv, modeltest.TrainJob[Config]{Config: cfg, From: base, Set: set}, &childOut)
 	id := waitJob(t, set, "") // recorded: the job is pending or sleeping
 	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -346,10 +300,10 @@ func TestSlurmKillWhileTraining(t *testing.T) {
 	}
 	got, err := tr2.Train(t.Context(), base, set)
 	if err != nil {
-		t.Fatalf("resumed Train: %v\n%s", err, c.text())
+		t.Fatalf("resumed Train: %v\n%s", err, c.Text())
 	}
-	if !strings.Contains(c.text(), "re-attaching to Slurm job "+id) {
-		t.Errorf("resumed Train did not re-attach to job %s:\n%s", id, c.text())
+	if !strings.Contains(c.Text(), "re-attaching to Slurm job "+id) {
+		t.Errorf("resumed Train did not re-attach to job %s:\n%s", id, c.Text())
 	}
 	st, err := readState(stateDir(set))
 	if err != nil || st == nil || st.JobID != id {
