@@ -133,9 +133,17 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 
-	for r := 1; r <= cfg.Rounds; r++ {
-		if err := runRound(ctx, st, opts, suites, s, r); err != nil {
+	switch {
+	case cfg.Baseline == config.BaselineRAG && cfg.Rounds > 0:
+		// No training: one round examines the base model with retrieval.
+		if err := ragRound(ctx, st, opts, suites, s); err != nil {
 			return nil, err
+		}
+	case cfg.Baseline != config.BaselineRAG:
+		for r := 1; r <= cfg.Rounds; r++ {
+			if err := runRound(ctx, st, opts, suites, s, r); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// The run succeeded: its summary replaces whatever metrics.json held.

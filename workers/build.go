@@ -2,6 +2,7 @@ package workers
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -17,8 +18,11 @@ import (
 // Builder builds rounds' training sets with the trainset package and
 // makes the baselines: random (the CEM set's loss-bearing tokens drawn
 // uniformly from Corpus as CPT text), random-evidence (the CEM recipe on
-// random Corpus passages at the CEM set's loss-bearing tokens) and the
-// cpt-only, cit-only and no-replay ablations of the mix.
+// random Corpus passages at the CEM set's loss-bearing tokens), both
+// times BuildInput.Scale, and the cpt-only, cit-only and no-replay
+// ablations of the mix. Untargeted builds as CEM does (its mistakes are
+// drawn, see Miner). A baseline's manifest names the CEM set it is sized
+// against (trainset.Manifest.Reference).
 type Builder struct {
 	Mix      config.MixConfig
 	Corpus   []knowledge.Passage
@@ -56,21 +60,31 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	if err != nil {
 		return loop.TrainSet{}, err
 	}
+	scale := in.Scale
+	if scale <= 0 {
+		scale = 1
+	}
+	ref := &trainset.Reference{Tokens: man.Total.Tokens, LossTokens: man.Total.LossTokens, Scale: scale,
+		TargetLossTokens: int(math.Round(scale * float64(man.Total.LossTokens)))}
 	if in.Baseline == config.BaselineRandomEvidence && len(b.Corpus) > 0 {
 		// The same recipe and mix on random passages, each about as long
-		// as the passage it replaces, so that the set has CEM's
-		// composition and about its loss-bearing tokens (both manifests
-		// record them).
-		inputs.Evidence = randomEvidence(inputs.Evidence, b.Corpus, b.tokens(), in.Seed)
+		// as the passage it replaces: round(scale x evidence) of them, so
+		// that the set has CEM's composition at about scale times its
+		// loss-bearing tokens (a fixed mix.budget_tokens is scaled
+		// instead); both manifests record counted and loss-bearing tokens.
+		inputs.Evidence = scaledRandomEvidence(inputs.Evidence, b.Corpus, b.tokens(), in.Seed, scale)
+		mix.BudgetTokens = int(math.Round(scale * float64(mix.BudgetTokens)))
 		if set, man, err = b.Trainset.Build(ctx, inputs, mix); err != nil {
 			return loop.TrainSet{}, err
 		}
+		man.Reference = ref
 	}
 	if in.Baseline == config.BaselineRandom {
-		// Equal loss-bearing tokens: the random text replaces the whole CEM
-		// set, whose prompts carry no loss and so are not counted.
-		set, man = b.Trainset.Random(b.Corpus, man.Total.LossTokens, in.Seed)
-		man.Round = in.Round
+		// Equal loss-bearing tokens (times scale): the random text replaces
+		// the whole CEM set, whose prompts carry no loss and so are not
+		// counted.
+		set, man = b.Trainset.Random(b.Corpus, ref.TargetLossTokens, in.Seed)
+		man.Round, man.Reference = in.Round, ref
 	}
 	return loop.TrainSet{Examples: set.Examples, Manifest: man}, nil
 }
@@ -104,6 +118,18 @@ func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens f
 			e.Passage = corpus[best]
 		}
 		out[i] = e
+	}
+	return out
+}
+
+// scaledRandomEvidence is randomEvidence over round(scale x len(ev))
+// entries: ev repeated (each repeat drawing with its own seed) and cut.
+func scaledRandomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens func(string) int, seed int64, scale float64) []trainset.Evidence {
+	n := int(math.Round(scale * float64(len(ev))))
+	var out []trainset.Evidence
+	for c := 0; len(out) < n; c++ {
+		part := randomEvidence(ev, corpus, tokens, seed+int64(c))
+		out = append(out, part[:min(len(part), n-len(out))]...)
 	}
 	return out
 }
