@@ -44,6 +44,10 @@ type Options struct {
 	// run (another name, seed, baseline, base model or suites); without it
 	// Run refuses such a folder with an error wrapping ErrOtherRun.
 	Force bool
+	// Warnings are recorded in the run's summary (Summary.Warnings) and
+	// sent to the Observer as notes when the run starts: what the run
+	// lacks that its results depend on, such as an optional source.
+	Warnings []string
 }
 
 // Indexer records a run's rounds in a queryable index; it is called once
@@ -115,6 +119,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	s := &state{ref: opts.Base, previous: opts.Previous, keptRounds: keptRounds, summary: &Summary{Name: cfg.Name, Baseline: cfg.Baseline, Seed: cfg.Seed, Roles: map[string]string{}, Scoring: cfg.Exam.Scoring}}
 	for _, su := range suites {
 		s.summary.Roles[su.Name] = su.Role
+	}
+	s.summary.Warnings = opts.Warnings
+	for _, w := range opts.Warnings {
+		obs.Event(Event{Kind: Note, Msg: "warning: " + w})
 	}
 	s.suitesHash = hashOf(suites)
 	s.refHash = baseHash
