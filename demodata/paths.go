@@ -99,31 +99,52 @@ func (p Paths) Check() error {
 
 // FactbookDir returns the CIA World Factbook folder (one sub-folder per
 // region, one JSON file per country): $CEM_FACTBOOK when set, otherwise
-// ../shared/data/factbook relative to the repository root found by walking
-// up from the working directory to the first go.mod. The error wraps
-// ErrNoData when the folder does not exist.
+// the copy `cem data fetch` put in the data root (<root>/factbook, with
+// its marker), otherwise ../shared/data/factbook relative to the
+// repository root found by walking up from the working directory to the
+// first go.mod. The error wraps ErrNoData when none exists and says what
+// to run.
 func FactbookDir() (string, error) {
+	if os.Getenv(EnvFactbook) == "" {
+		if root, err := Root(); err == nil {
+			fetched := NewPaths(root).FactbookDirOf()
+			if _, err := os.Stat(filepath.Join(fetched, FactbookMarker)); err == nil {
+				return fetched, nil
+			}
+		}
+	}
+	dir, _, err := localFactbook()
+	if err != nil {
+		return "", fmt.Errorf("%w; run `cem data fetch`", err)
+	}
+	return dir, nil
+}
+
+// localFactbook is the Factbook found without the data root:
+// $CEM_FACTBOOK (FactbookEnv) when set, else ../shared/data/factbook
+// (FactbookShared). The error wraps ErrNoData.
+func localFactbook() (dir, from string, err error) {
 	if d := os.Getenv(EnvFactbook); d != "" {
 		if _, err := os.Stat(d); err != nil {
-			return "", fmt.Errorf("%w: %s=%s: %v", ErrNoData, EnvFactbook, d, err)
+			return "", "", fmt.Errorf("%w: %s=%s: %v", ErrNoData, EnvFactbook, d, err)
 		}
-		return d, nil
+		return d, FactbookEnv, nil
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("factbook: %w", err)
+		return "", "", fmt.Errorf("factbook: %w", err)
 	}
 	for dir := wd; ; {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			fb := filepath.Join(filepath.Dir(dir), "shared", "data", "factbook")
 			if _, err := os.Stat(fb); err != nil {
-				return "", fmt.Errorf("%w: no Factbook at %s; set %s to its folder", ErrNoData, fb, EnvFactbook)
+				return "", "", fmt.Errorf("%w: no Factbook at %s; set %s to its folder", ErrNoData, fb, EnvFactbook)
 			}
-			return fb, nil
+			return fb, FactbookShared, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("%w: no go.mod above %s to locate ../shared/data/factbook; set %s", ErrNoData, wd, EnvFactbook)
+			return "", "", fmt.Errorf("%w: no go.mod above %s to locate ../shared/data/factbook; set %s", ErrNoData, wd, EnvFactbook)
 		}
 		dir = parent
 	}
