@@ -56,12 +56,12 @@ func (b BaselineRun) Title() string {
 // Efficiency, random-evidence at each of EfficiencyScales not already
 // planned. It fails on an unknown mode.
 func baselinePlan(opts Options) ([]BaselineRun, error) {
+	if opts.NoBaseline {
+		return nil, nil
+	}
 	modes := opts.Baselines
 	if modes == nil {
 		modes = DefaultBaselines
-	}
-	if opts.NoBaseline {
-		modes = nil
 	}
 	var plan []BaselineRun
 	add := func(mode string, scale float64) {

@@ -169,7 +169,8 @@ func cell(acc metrics.Interval, gain float64, round int) string {
 }
 
 // WriteEfficiency prints the data-efficiency points: series, point,
-// loss-bearing tokens trained and the final gain of each suite.
+// loss-bearing tokens trained and the final gain of each suite (the last
+// round candidate's in brackets).
 func WriteEfficiency(w io.Writer, points []report.EfficiencyPoint) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	suites := []string{"exam", "heldout", "ood", "general"}
@@ -177,7 +178,7 @@ func WriteEfficiency(w io.Writer, points []report.EfficiencyPoint) error {
 	for _, p := range points {
 		line := []string{p.Series + " " + p.Label, fmt.Sprint(p.LossTokens)}
 		for _, s := range suites {
-			line = append(line, fmt.Sprintf("%+.1f", p.Gains[s]))
+			line = append(line, fmt.Sprintf("%+.1f (%+.1f)", p.Gains[s], p.Last[s]))
 		}
 		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
 	}

@@ -159,17 +159,9 @@ func FetchFactbook(ctx context.Context, opts FactbookOptions) (FactbookResult, e
 	if errors.Is(err, ErrChecksum) || errors.Is(err, ErrBadArchive) || ctx.Err() != nil {
 		return FactbookResult{}, err
 	}
-	res := FactbookResult{From: FactbookAbsent, FetchErr: err}
-	dir, from, lerr := localFactbook()
-	if lerr != nil {
-		return res, nil
-	}
-	res.From, res.Dir = from, dir
-	if res.Digest, _, err = ContentDigest(dir); err != nil {
-		return FactbookResult{}, fmt.Errorf("factbook %s: %w", dir, err)
-	}
-	res.Pinned = res.Digest == FactbookSHA256
-	return res, nil
+	res, ferr := localResult()
+	res.FetchErr = err
+	return res, ferr
 }
 
 // download fetches, unpacks and checks the archive into target.

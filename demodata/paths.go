@@ -105,19 +105,61 @@ func (p Paths) Check() error {
 // first go.mod. The error wraps ErrNoData when none exists and says what
 // to run.
 func FactbookDir() (string, error) {
-	if os.Getenv(EnvFactbook) == "" {
-		if root, err := Root(); err == nil {
-			fetched := NewPaths(root).FactbookDirOf()
-			if _, err := os.Stat(filepath.Join(fetched, FactbookMarker)); err == nil {
-				return fetched, nil
-			}
-		}
+	if fetched, ok := fetchedFactbook(); ok {
+		return fetched, nil
 	}
 	dir, _, err := localFactbook()
 	if err != nil {
 		return "", fmt.Errorf("%w; run `cem data fetch`", err)
 	}
 	return dir, nil
+}
+
+// fetchedFactbook is the data root's fetched copy, when $CEM_FACTBOOK
+// does not override it and the copy is there.
+func fetchedFactbook() (string, bool) {
+	if os.Getenv(EnvFactbook) != "" {
+		return "", false
+	}
+	root, err := Root()
+	if err != nil {
+		return "", false
+	}
+	fetched := NewPaths(root).FactbookDirOf()
+	if _, err := os.Stat(filepath.Join(fetched, FactbookMarker)); err != nil {
+		return "", false
+	}
+	return fetched, true
+}
+
+// FindFactbook says where FactbookDir finds the Factbook, without
+// downloading: the fetched copy with its marker, $CEM_FACTBOOK's or the
+// shared copy with its content digest, or FactbookAbsent. It fails only
+// when a folder found cannot be read.
+func FindFactbook() (FactbookResult, error) {
+	if dir, ok := fetchedFactbook(); ok {
+		st, err := readStamp(dir)
+		if err != nil {
+			return FactbookResult{}, err
+		}
+		return FactbookResult{From: FactbookFetched, Dir: dir, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}, nil
+	}
+	return localResult()
+}
+
+// localResult is the FactbookResult of localFactbook: found, with its
+// content digest, or absent.
+func localResult() (FactbookResult, error) {
+	dir, from, err := localFactbook()
+	if err != nil {
+		return FactbookResult{From: FactbookAbsent}, nil
+	}
+	res := FactbookResult{From: from, Dir: dir}
+	if res.Digest, _, err = ContentDigest(dir); err != nil {
+		return FactbookResult{}, fmt.Errorf("factbook %s: %w", dir, err)
+	}
+	res.Pinned = res.Digest == FactbookSHA256
+	return res, nil
 }
 
 // localFactbook is the Factbook found without the data root:

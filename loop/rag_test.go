@@ -106,3 +106,25 @@ func TestRAGContext(t *testing.T) {
 		t.Errorf("withContexts changed its input suites")
 	}
 }
+
+func TestWarningsRecordedAndNoted(t *testing.T) {
+	cfg, suites, base := fixture(t, 1)
+	var notes []string
+	obs := ObserverFunc(func(e Event) {
+		if e.Kind == Note {
+			notes = append(notes, e.Msg)
+		}
+	})
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), Options{Dir: dir, Config: cfg, Suites: suites, Base: refAt(base),
+		Workers: fakeWorkers(fakeTrainer{}), Observer: obs, Warnings: []string{"the Factbook is absent"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, s, err := readSummary(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Warnings) != 1 || s.Warnings[0] != "the Factbook is absent" || len(notes) == 0 || notes[0] != "warning: the Factbook is absent" {
+		t.Errorf("summary warnings %q, notes %q; want the warning in metrics.json and as the first note", s.Warnings, notes)
+	}
+}

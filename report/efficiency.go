@@ -21,11 +21,13 @@ type EfficiencyRun struct {
 // EfficiencyPoint is one run's cost and outcome: the loss-bearing tokens
 // its rounds trained on (every round that trained, rolled back or not:
 // the cost paid) and the final gain over round 0 of each suite in the
-// accepted trajectory, in points.
+// accepted trajectory, in points; Last holds the last round's candidate
+// gains, whatever the gate decided.
 type EfficiencyPoint struct {
 	Series, Label string
 	LossTokens    int
 	Gains         map[string]float64
+	Last          map[string]float64
 }
 
 // Efficiency reads the runs' summaries into points, in order.
@@ -43,10 +45,15 @@ func Efficiency(runs []EfficiencyRun) ([]EfficiencyPoint, error) {
 
 // EfficiencyPointOf is the point of summary s.
 func EfficiencyPointOf(series, label string, s *rundir.Summary) EfficiencyPoint {
-	p := EfficiencyPoint{Series: series, Label: label, Gains: map[string]float64{}}
+	p := EfficiencyPoint{Series: series, Label: label, Gains: map[string]float64{}, Last: map[string]float64{}}
 	for _, m := range s.Rounds {
 		for _, v := range m.LossTokens {
 			p.LossTokens += v
+		}
+	}
+	if n := len(s.Rounds); n > 1 {
+		for _, sm := range s.Rounds[n-1].Suites {
+			p.Last[sm.Name] = sm.Gain
 		}
 	}
 	for name := range s.Roles {

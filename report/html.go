@@ -292,8 +292,8 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 <p class="small">Δ: final gain over round 0 in points (accepted trajectory); tokens: counted in the accepted rounds' sets (prompts included); loss tokens: those carrying the loss, which baselines are sized by. A rag row trains nothing: its one round is the base model asked with retrieved passages in the prompt.</p>{{end}}
 {{if .Eff}}<h2>Data efficiency</h2>{{.EffChart}}
 <table><tr><th class="l">series</th><th class="l">point</th><th>loss-bearing tokens trained</th>{{range .EffCols}}<th>{{.}} gain</th>{{end}}</tr>
-{{range $p := .Eff}}<tr><td class="l">{{$p.Series}}</td><td class="l">{{$p.Label}}</td><td>{{$p.LossTokens}}</td>{{range $.EffCols}}<td>{{printf "%+.1f" (index $p.Gains .)}}</td>{{end}}</tr>{{end}}</table>
-<p class="small">Gain: the final accepted model's over round 0, in points; tokens: the loss-bearing tokens of every round's set, rolled back or not (what was paid).</p>{{end}}
+{{range $p := .Eff}}<tr><td class="l">{{$p.Series}}</td><td class="l">{{$p.Label}}</td><td>{{$p.LossTokens}}</td>{{range $.EffCols}}<td>{{printf "%+.1f" (index $p.Gains .)}} <span class="small">({{printf "%+.1f" (index $p.Last .)}})</span></td>{{end}}</tr>{{end}}</table>
+<p class="small">Gain: the final accepted model's over round 0, in points (in brackets: the last round's candidate, whatever the gate decided); tokens: the loss-bearing tokens of every round's set, rolled back or not (what was paid).</p>{{end}}
 <h2>Accuracy per suite (accepted model after each round, 95% Wilson intervals)</h2>{{.AccChart}}
 <h2>Tokens trained per kind</h2>{{.TokChart}}
 <h2>Churn (items fixed and broken versus the previous model)</h2>{{.Churn}}

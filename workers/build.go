@@ -2,6 +2,7 @@ package workers
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -48,11 +49,15 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	mix := trainset.Mix{CPT: b.Mix.CPT, Normative: b.Mix.Normative, Extractive: b.Mix.Extractive,
 		Review: b.Mix.Review, General: b.Mix.General, Replay: b.Mix.Replay,
 		Epochs: b.Mix.Epochs, BudgetTokens: b.Mix.BudgetTokens, Seed: in.Seed}
-	if in.Baseline != config.BaselineNone && in.Baseline != config.BaselineRandom && in.Baseline != config.BaselineRandomEvidence {
+	switch in.Baseline {
+	case config.BaselineCPTOnly, config.BaselineCITOnly, config.BaselineNoReply:
 		var err error
 		if mix, err = mix.Ablate(trainset.Ablation(in.Baseline)); err != nil {
 			return loop.TrainSet{}, err
 		}
+	case config.BaselineNone, config.BaselineRandom, config.BaselineRandomEvidence, config.BaselineUntargeted:
+	default: // rag trains nothing
+		return loop.TrainSet{}, fmt.Errorf("workers: baseline %q builds no training set", in.Baseline)
 	}
 	inputs := trainset.Inputs{Round: in.Round, Previous: in.Previous, General: b.generalPool(in), Replay: b.Corpus,
 		Evidence: trainset.FromCandidates(in.Evidence, in.Mistakes)}
@@ -67,17 +72,9 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	ref := &trainset.Reference{Tokens: man.Total.Tokens, LossTokens: man.Total.LossTokens, Scale: scale,
 		TargetLossTokens: int(math.Round(scale * float64(man.Total.LossTokens)))}
 	if in.Baseline == config.BaselineRandomEvidence && len(b.Corpus) > 0 {
-		// The same recipe and mix on random passages, each about as long
-		// as the passage it replaces: round(scale x evidence) of them, so
-		// that the set has CEM's composition at about scale times its
-		// loss-bearing tokens (a fixed mix.budget_tokens is scaled
-		// instead); both manifests record counted and loss-bearing tokens.
-		inputs.Evidence = scaledRandomEvidence(inputs.Evidence, b.Corpus, b.tokens(), in.Seed, scale)
-		mix.BudgetTokens = int(math.Round(scale * float64(mix.BudgetTokens)))
-		if set, man, err = b.Trainset.Build(ctx, inputs, mix); err != nil {
+		if set, man, err = b.randomEvidenceSet(ctx, inputs, mix, in.Seed, ref); err != nil {
 			return loop.TrainSet{}, err
 		}
-		man.Reference = ref
 	}
 	if in.Baseline == config.BaselineRandom {
 		// Equal loss-bearing tokens (times scale): the random text replaces
@@ -120,6 +117,38 @@ func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens f
 		out[i] = e
 	}
 	return out
+}
+
+// randomEvidenceSet builds the random-evidence set: the same recipe and
+// mix on random passages, each about as long as the passage it replaces,
+// as many of them as bring the set's loss-bearing tokens to
+// ref.TargetLossTokens (within 3 %, in at most 4 builds: random passages
+// give fewer cloze questions than real evidence, and pools such as the
+// general one run out, so the count is corrected by the shortfall). A
+// fixed mix.budget_tokens is scaled instead. The manifest records
+// counted and loss-bearing tokens, and ref.
+func (b *Builder) randomEvidenceSet(ctx context.Context, inputs trainset.Inputs, mix trainset.Mix, seed int64, ref *trainset.Reference) (trainset.Set, trainset.Manifest, error) {
+	real := inputs.Evidence
+	n := ref.Scale
+	if mix.BudgetTokens > 0 {
+		mix.BudgetTokens = ref.TargetLossTokens
+	}
+	var set trainset.Set
+	var man trainset.Manifest
+	for try := 0; try < 4; try++ {
+		inputs.Evidence = scaledRandomEvidence(real, b.Corpus, b.tokens(), seed, n)
+		var err error
+		if set, man, err = b.Trainset.Build(ctx, inputs, mix); err != nil {
+			return trainset.Set{}, trainset.Manifest{}, err
+		}
+		got, want := float64(man.Total.LossTokens), float64(ref.TargetLossTokens)
+		if got == 0 || want == 0 || math.Abs(got/want-1) <= 0.03 || mix.BudgetTokens > 0 {
+			break
+		}
+		n *= want / got
+	}
+	man.Reference = ref
+	return set, man, nil
 }
 
 // scaledRandomEvidence is randomEvidence over round(scale x len(ev))

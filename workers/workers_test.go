@@ -264,8 +264,8 @@ func TestBuilderScaleMatchesLossTokens(t *testing.T) {
 				}
 				m := set.Manifest.(trainset.Manifest)
 				want := scale * float64(cm.Total.LossTokens)
-				if got := float64(m.Total.LossTokens); got < 0.8*want || got > 1.25*want {
-					t.Errorf("loss-bearing tokens = %v; want %g x CEM's %d within 20 %%", got, scale, cm.Total.LossTokens)
+				if got := float64(m.Total.LossTokens); got < 0.92*want || got > 1.08*want {
+					t.Errorf("loss-bearing tokens = %v; want %g x CEM's %d within 8 %%", got, scale, cm.Total.LossTokens)
 				}
 				r := m.Reference
 				if r == nil || r.LossTokens != cm.Total.LossTokens || r.Tokens != cm.Total.Tokens || r.Scale != scale ||
@@ -273,6 +273,29 @@ func TestBuilderScaleMatchesLossTokens(t *testing.T) {
 					t.Errorf("reference = %+v; want CEM's %d/%d tokens at scale %g", r, cm.Total.Tokens, cm.Total.LossTokens, scale)
 				}
 			})
+		}
+	}
+}
+
+func TestBuilderUntargetedBuildsAsCEM(t *testing.T) {
+	corpus, in := builderFixture()
+	b := &Builder{Corpus: corpus}
+	cem, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Baseline = config.BaselineUntargeted
+	un, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(un.Examples, cem.Examples) {
+		t.Errorf("untargeted set differs from CEM's on the same mistakes and evidence; want the CEM recipe unchanged")
+	}
+	for _, mode := range []string{"lucky", config.BaselineRAG} {
+		in.Baseline = mode
+		if _, err := b.Build(context.Background(), in); err == nil {
+			t.Errorf("Build for baseline %q succeeded; want an error", mode)
 		}
 	}
 }
@@ -313,5 +336,22 @@ func TestMinerUntargeted(t *testing.T) {
 	again, _ := Miner{Margin: -1, Untargeted: true, Seed: 3}.Mine(context.Background(), suites, answers)
 	if !reflect.DeepEqual(again, drawn) {
 		t.Errorf("a second draw differs: %v then %v; want the same draw for the same seed and answers", drawn, again)
+	}
+}
+
+func TestMissingSources(t *testing.T) {
+	ix, err := knowledge.Build(context.Background(), []knowledge.Passage{
+		{ID: "w1", Source: "wordnet", Title: "Chad", Text: "a country in Africa"},
+		{ID: "e1", Source: "elements", Title: "iron", Text: "a metallic element"}}, knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config.Config{Sources: config.SourcesConfig{PerSource: map[string]int{"wordnet": 2, "factbook": 2, "gcide": 0}}}
+	got := MissingSources(cfg, ix)
+	if len(got) != 1 || !strings.Contains(got[0], `"factbook"`) || !strings.Contains(got[0], "(wordnet, elements)") {
+		t.Errorf("MissingSources = %q; want one warning naming factbook and the sources held", got)
+	}
+	if got := MissingSources(cfg, fakeSource{}); got != nil {
+		t.Errorf("MissingSources of a source that cannot list its sources = %q; want none", got)
 	}
 }
