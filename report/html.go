@@ -89,6 +89,11 @@ type page struct {
 	EffChart template.HTML
 	Eff      []EfficiencyPoint
 	EffCols  []string
+	// Beside are the run and the compared ones as points (series: run
+	// name, label: mode), for their last candidates' gains; Cols names
+	// the suites in round 0's order.
+	Beside []EfficiencyPoint
+	Cols   []string
 	Rounds   []roundView
 	Timings  []rundir.Timing
 	Usage    []usageRow
@@ -158,6 +163,14 @@ func build(dir string, opts Options) (*page, error) {
 				return nil, err
 			}
 			runs = append(runs, o)
+		}
+		for _, r := range runs {
+			p.Beside = append(p.Beside, EfficiencyPointOf(r.Name, cmp.Or(r.Baseline, "cem"), r))
+		}
+		if len(s.Rounds) > 0 {
+			for _, sm := range s.Rounds[0].Suites {
+				p.Cols = append(p.Cols, sm.Name)
+			}
 		}
 		var cb strings.Builder
 		if err := Compare(&cb, runs); err != nil {
@@ -289,7 +302,10 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 {{range .Usage}}<tr><td>{{.Round}}</td><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td>{{.CacheHits}}</td><td>{{.Failures}}</td><td>{{.PromptTokens}}</td><td>{{.CompletionTokens}}</td><td>{{printf "%.4g" .Cost}}</td><td>{{printf "%.0f" .TrainSeconds}}</td><td>{{printf "%.3g" .GPUHours}}</td><td>{{.TrainedTokens}}</td></tr>{{end}}</table>
 <p class="small">Requests to OpenAI-compatible servers: "model" is the examined model, "helper" the helper model (extract: knowledge-point queries, write: training questions). Cost follows the configured price per 1000 tokens; "trainer/slurm" is the Slurm training job (elapsed seconds, and GPU hours: elapsed time times the GPUs requested); "trainer/openai" is the fine-tuning API's job (created to finished seconds, and the trained tokens it bills).</p>{{end}}
 {{if .Compare}}<h2>Runs side by side</h2><pre>{{.Compare}}</pre>
-<p class="small">Δ: final gain over round 0 in points (accepted trajectory); tokens: counted in the accepted rounds' sets (prompts included); loss tokens: those carrying the loss, which baselines are sized by. A rag row trains nothing: its one round is the base model asked with retrieved passages in the prompt.</p>{{end}}
+<p class="small">Δ: final gain over round 0 in points (accepted trajectory); tokens: counted in the accepted rounds' sets (prompts included); loss tokens: those carrying the loss, which baselines are sized by. A rag row trains nothing: its one round is the base model asked with retrieved passages in the prompt.</p>
+<table><tr><th class="l">run</th><th class="l">mode</th><th>loss-bearing tokens trained</th>{{range .Cols}}<th>{{.}}: last round</th>{{end}}</tr>
+{{range $p := .Beside}}<tr><td class="l">{{$p.Series}}</td><td class="l">{{$p.Label}}</td><td>{{$p.LossTokens}}</td>{{range $.Cols}}<td>{{printf "%+.1f" (index $p.Last .)}}</td>{{end}}</tr>{{end}}</table>
+<p class="small">The last round's candidate model against round 0, in points, whatever the gate decided (a rolled-back round shows what it would have given); tokens count every round, rolled back or not.</p>{{end}}
 {{if .Eff}}<h2>Data efficiency</h2>{{.EffChart}}
 <table><tr><th class="l">series</th><th class="l">point</th><th>loss-bearing tokens trained</th>{{range .EffCols}}<th>{{.}} gain</th>{{end}}</tr>
 {{range $p := .Eff}}<tr><td class="l">{{$p.Series}}</td><td class="l">{{$p.Label}}</td><td>{{$p.LossTokens}}</td>{{range $.EffCols}}<td>{{printf "%+.1f" (index $p.Gains .)}} <span class="small">({{printf "%+.1f" (index $p.Last .)}})</span></td>{{end}}</tr>{{end}}</table>

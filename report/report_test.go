@@ -178,7 +178,8 @@ func TestWarningsEfficiencyAndLossTokens(t *testing.T) {
 	}
 	page := string(data)
 	for _, want := range []string{"Warnings", "factbook absent: capitals come from WordNet alone", "Data efficiency",
-		"loss-bearing tokens trained", "random-evidence 2x: 126 loss-bearing tokens, exam +50.0 points", "<td>126</td><td>&#43;100.0 <span class=\"small\">(&#43;100.0)</span></td>"} {
+		"loss-bearing tokens trained", "random-evidence 2x: 126 loss-bearing tokens, exam +50.0 points", "<td>126</td><td>&#43;100.0 <span class=\"small\">(&#43;100.0)</span></td>",
+		"exam: last round", "<td class=\"l\">rev</td><td class=\"l\">random-evidence</td><td>126</td><td>&#43;100.0</td><td>&#43;0.0</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}
