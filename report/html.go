@@ -92,11 +92,11 @@ type page struct {
 	// Beside are the run and the compared ones as points (series: run
 	// name, label: mode), for their last candidates' gains; Cols names
 	// the suites in round 0's order.
-	Beside []EfficiencyPoint
-	Cols   []string
-	Rounds   []roundView
-	Timings  []rundir.Timing
-	Usage    []usageRow
+	Beside  []EfficiencyPoint
+	Cols    []string
+	Rounds  []roundView
+	Timings []rundir.Timing
+	Usage   []usageRow
 	// Headline is the manager's summary (nil when it cannot be computed).
 	Headline *headline.Headline
 }
