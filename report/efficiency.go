@@ -82,10 +82,10 @@ func efficiencyChart(points []EfficiencyPoint, suites []string) template.HTML {
 			lo, hi = min(lo, p.Gains[su]), max(hi, p.Gains[su])
 		}
 	}
-	lo, hi = -niceCeil(-lo), niceCeil(hi)
-	if lo > -1 {
-		lo = 0
+	if lo < 0 {
+		lo = -niceCeil(-lo)
 	}
+	hi = niceCeil(hi)
 	xMax := niceCeil(float64(maxTok))
 	panelW := 300.0
 	c := newChart(panelW*float64(len(suites))+130, 280)
@@ -96,6 +96,9 @@ func efficiencyChart(points []EfficiencyPoint, suites []string) template.HTML {
 		w := panelW - 60
 		xOf := func(t int) float64 { return x0 + w*float64(t)/xMax }
 		for v := math.Ceil(lo/step) * step; v <= hi+1e-9; v += step {
+			if math.Abs(v) < 1e-9 {
+				v = 0 // not -0
+			}
 			y := c.y(v, lo, hi)
 			fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>`, x0, y, x0+w, y, map[bool]string{true: "#999", false: "#ddd"}[v == 0])
 			c.text(x0-4, y+4, "end", fmt.Sprintf("%+g", v))

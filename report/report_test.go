@@ -199,3 +199,23 @@ func TestWarningsEfficiencyAndLossTokens(t *testing.T) {
 		t.Errorf("Write with a missing efficiency run succeeded; want an error naming it")
 	}
 }
+
+func TestEfficiencyChartAxes(t *testing.T) {
+	pts := []EfficiencyPoint{
+		{Series: "CEM", Label: "1x", LossTokens: 3000, Gains: map[string]float64{"exam": 23}},
+		{Series: "random-evidence", Label: "1x", LossTokens: 3100, Gains: map[string]float64{"exam": -7}},
+		{Series: "random-evidence", Label: "5x", LossTokens: 15000, Gains: map[string]float64{"exam": 4}},
+	}
+	svg := string(efficiencyChart(pts, []string{"exam"}))
+	for _, want := range []string{">+0<", ">+20<", ">20k<", "random-evidence 5x: 15000 loss-bearing tokens, exam +4.0 points", "<polyline"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q:\n%s", want, svg)
+		}
+	}
+	if strings.Contains(svg, ">-0<") {
+		t.Errorf("chart labels a tick -0")
+	}
+	if efficiencyChart(nil, []string{"exam"}) != "" {
+		t.Errorf("chart of no points is not empty")
+	}
+}
