@@ -40,12 +40,27 @@ const (
 	// evidence passage replaced by a random corpus passage, at the CEM
 	// set's loss-bearing tokens: what the retrieved knowledge adds.
 	BaselineRandomEvidence = "random-evidence"
+	// BaselineUntargeted is the full CEM recipe on evidence retrieved for
+	// exam items drawn at random (seeded, as many as the mistakes mined)
+	// instead of the mistakes: what targeting the mistakes adds.
+	BaselineUntargeted = "untargeted"
+	// BaselineRAG trains nothing: the round-0 model is examined once
+	// more, each item's prompt led by the passages retrieved for its
+	// queries (made without the gold answer): the answer to "why not
+	// retrieval at inference?". A rag run has one round whatever rounds
+	// says; see RAGConfig.
+	BaselineRAG = "rag"
 )
 
 // Baselines lists the valid baseline modes (the empty mode excluded).
 func Baselines() []string {
-	return []string{BaselineRandom, BaselineCPTOnly, BaselineCITOnly, BaselineNoReply, BaselineRandomEvidence}
+	return []string{BaselineRandom, BaselineCPTOnly, BaselineCITOnly, BaselineNoReply, BaselineRandomEvidence,
+		BaselineUntargeted, BaselineRAG}
 }
+
+// Scalable reports whether baseline mode b takes a baseline_scale (its
+// set is sized in loss-bearing tokens against CEM's).
+func Scalable(b string) bool { return b == BaselineRandom || b == BaselineRandomEvidence }
 
 // Backends of the model and trainer sections.
 const (
@@ -70,6 +85,13 @@ type Config struct {
 	Rounds int `yaml:"rounds"`
 	// Baseline selects a comparison mode instead of CEM; see Baselines.
 	Baseline string `yaml:"baseline"`
+	// BaselineScale sizes the random and random-evidence baselines'
+	// training sets at this multiple of the loss-bearing tokens of the
+	// set CEM builds in the same round (for data-efficiency curves);
+	// 0 means 1. Other modes reject it.
+	BaselineScale float64 `yaml:"baseline_scale,omitempty"`
+	// RAG sets the rag baseline's prompts.
+	RAG RAGConfig `yaml:"rag,omitempty"`
 
 	Model    ModelConfig    `yaml:"model"`
 	Trainer  TrainerConfig  `yaml:"trainer"`
@@ -316,6 +338,16 @@ type SourcesConfig struct {
 	RRFK float64 `yaml:"rrf_k"`
 }
 
+// RAGConfig sets the context of the rag baseline's prompts: the best
+// Passages passages retrieved for an item (by score, over its queries),
+// cut to Words words in all. The zero value means 2 passages and 60
+// words (a small native model has 128 positions; a longer prompt loses
+// its start, never the question).
+type RAGConfig struct {
+	Passages int `yaml:"passages,omitempty"`
+	Words    int `yaml:"words,omitempty"`
+}
+
 // MistakesConfig controls mining.
 type MistakesConfig struct {
 	// UncertainMargin mines items answered right with a margin (the
@@ -433,6 +465,12 @@ func (c *Config) ApplyDefaults() {
 	c.applySourceListDefaults()
 	if c.Sources.K == 0 {
 		c.Sources.K = 4
+	}
+	if c.RAG.Passages == 0 {
+		c.RAG.Passages = 2
+	}
+	if c.RAG.Words == 0 {
+		c.RAG.Words = 60
 	}
 	if c.Curation.Decontaminate == nil {
 		c.Curation.Decontaminate = ptr(true)

@@ -53,6 +53,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad role", "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: exam}\n  - path: x.jsonl\n    role: quiz\n", "suites[1].role", 5, "unknown role"},
 		{"no exam suite", "model: {path: m}\nsuites:\n  - {path: e.jsonl, role: general}\n", "suites", 2, "role exam"},
 		{"bad baseline", base + "baseline: lucky\n", "baseline", 4, "unknown mode"},
+		{"scale on an unscalable baseline", base + "baseline: untargeted\nbaseline_scale: 2\n", "baseline_scale", 5, "only the random"},
+		{"negative scale", base + "baseline: random-evidence\nbaseline_scale: -1\n", "baseline_scale", 5, "only the random"},
 		{"bad backend", "model: {path: m, backend: gpt}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "model.backend", 1, "unknown backend"},
 		{"negative k", base + "sources:\n  k: -1\n", "sources.k", 5, ">= 0"},
 		{"bad scoring", base + "exam:\n  scoring: median\n", "exam.scoring", 5, "mean, sum, pmi"},

@@ -192,6 +192,12 @@ func (c *Config) Validate() error {
 	if c.Baseline != "" && !slices.Contains(Baselines(), c.Baseline) {
 		return bad("baseline", "unknown mode %q (want one of %s)", c.Baseline, strings.Join(Baselines(), ", "))
 	}
+	if c.BaselineScale < 0 || c.BaselineScale != 0 && c.BaselineScale != 1 && !Scalable(c.Baseline) {
+		return bad("baseline_scale", "%g: only the random and random-evidence baselines take a scale > 0", c.BaselineScale)
+	}
+	if c.RAG.Passages < 0 || c.RAG.Words < 0 {
+		return bad("rag", "passages and words must be >= 0")
+	}
 	backends := []string{BackendNative, BackendOpenAI, BackendCommand}
 	if !slices.Contains(backends, c.Model.Backend) {
 		return bad("model.backend", "unknown backend %q (want %s)", c.Model.Backend, strings.Join(backends, ", "))

@@ -44,8 +44,14 @@ type Options struct {
 	Rounds int
 	// Seed drives every random choice; default 1.
 	Seed int64
-	// NoBaseline skips the random baseline.
+	// NoBaseline skips every baseline (Baselines and Efficiency's).
 	NoBaseline bool
+	// Baselines are the baseline modes run beside CEM (config.Baselines);
+	// nil means DefaultBaselines.
+	Baselines []string
+	// Efficiency adds random-evidence at each of EfficiencyScales times
+	// CEM's loss-bearing tokens, and the report's data-efficiency chart.
+	Efficiency bool
 	// Scoring is the exam's multiple-choice scoring (mean, sum or pmi);
 	// "" is the demo's default, DefaultScoring.
 	Scoring string
@@ -65,9 +71,19 @@ type Result struct {
 	// CEMParts and RandomParts split heldout into the reverse questions
 	// of the exam's facts and the unmined items (see WriteTable).
 	CEMParts, RandomParts []Part
-	Report                string
-	Targets               []report.Target
-	Elapsed               time.Duration
+	// Baselines are every baseline run, in the order run (the random
+	// one, when run, is also Random).
+	Baselines []BaselineRun
+	// Efficiency holds the data-efficiency points (with
+	// Options.Efficiency): CEM at 1x, then random-evidence by scale.
+	Efficiency []report.EfficiencyPoint
+	// Warnings say what the demo ran without (the Factbook, when
+	// absent) and what that costs; they are in every run's summary and
+	// the report too.
+	Warnings []string
+	Report   string
+	Targets  []report.Target
+	Elapsed  time.Duration
 }
 
 func (o *Options) applyDefaults() error {
@@ -125,6 +141,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	seed := uint64(opts.Seed)
 
+	plan, err := baselinePlan(opts)
+	if err != nil {
+		return nil, err
+	}
 	kn, err := loadKnowledge(ctx, opts.Dir, opts.Log)
 	if err != nil {
 		return nil, err
@@ -164,7 +184,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeConfig(filepath.Join(ws, "cem.yaml"), cfg); err != nil {
 		return nil, err
 	}
-	res, err := runBoth(ctx, opts, ws, cfg, kn, set, spec.Tuning, base)
+	res, err := runAll(ctx, opts, ws, cfg, kn, set, spec.Tuning, base, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +219,16 @@ type knowledgeBase struct {
 	corpora  []*knowledge.Corpus
 	passages []knowledge.Passage
 	ix       *knowledge.Index
-	factbook bool // the Factbook was found and indexed
+	factbook bool     // the Factbook was found and indexed
+	warnings []string // what is missing and what it costs
+}
+
+// FactbookWarning says that the demo runs without the Factbook, why
+// (err), what that costs and how to get it.
+func FactbookWarning(err error) string {
+	return "the Factbook is absent (" + err.Error() + "): the demo runs without its second source of capitals, so " +
+		"CEM's evidence comes from WordNet alone and cross-source agreement is relaxed to one source; " +
+		"run `cem data fetch` (or set " + demodata.EnvFactbook + ") and run the demo again"
 }
 
 // loadKnowledge fetches the demo data when missing, reads the corpora
@@ -219,7 +248,7 @@ func loadKnowledge(ctx context.Context, dir string, log *slog.Logger) (*knowledg
 		names = append(names, "factbook")
 		kn.factbook = true
 	} else {
-		log.Info("factbook left out: " + err.Error())
+		kn.warnings = append(kn.warnings, FactbookWarning(err))
 	}
 	t0 := time.Now()
 	if kn.corpora, _, err = democorpora.Load(ctx, kn.paths, names); err != nil {
@@ -265,16 +294,20 @@ func prepareBase(ctx context.Context, opts Options, spec baseSpec) (model.Ref, e
 	return base, nil
 }
 
-// runBoth runs CEM and (unless opts.NoBaseline) the random baseline in
-// ws/runs, then measures the targets and writes the report.
-func runBoth(ctx context.Context, opts Options, ws string, cfg *config.Config, kn *knowledgeBase, set *suiteSet,
-	general []model.Example, base model.Ref) (*Result, error) {
+// runAll runs CEM and then each baseline of plan in ws/runs, then
+// measures the targets and writes the report (the baselines beside CEM,
+// and the data-efficiency chart with opts.Efficiency).
+func runAll(ctx context.Context, opts Options, ws string, cfg *config.Config, kn *knowledgeBase, set *suiteSet,
+	general []model.Example, base model.Ref, plan []BaselineRun) (*Result, error) {
 	db, err := store.Open(ctx, filepath.Join(ws, "runs.sqlite"))
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem")}
+	res := &Result{CEMDir: filepath.Join(ws, "runs", "cem"), Warnings: kn.warnings}
+	for _, w := range kn.warnings {
+		opts.Log.Warn(w)
+	}
 	run := func(c *config.Config, dir string) (*rundir.Summary, error) {
 		st, err := workers.New(workers.Options{Config: c, Source: kn.ix, Corpus: kn.passages, Suites: set.suites, General: general,
 			TrainProgress: opts.Progress})
@@ -283,31 +316,38 @@ func runBoth(ctx context.Context, opts Options, ws string, cfg *config.Config, k
 		}
 		opts.Log.Info(fmt.Sprintf("run %s: %d rounds in %s", c.Name, c.Rounds, dir))
 		return loop.Run(ctx, loop.Options{Dir: dir, Config: c, Suites: set.suites, Base: base, Workers: st,
-			Observer: opts.Observer, Index: db})
+			Observer: opts.Observer, Index: db, Warnings: kn.warnings})
 	}
 	if res.CEM, err = run(cfg, res.CEMDir); err != nil {
 		return nil, err
 	}
-	var compare []string
-	if !opts.NoBaseline {
-		rc := *cfg
-		rc.Name, rc.Baseline = "random", config.BaselineRandom
-		res.RandomDir = filepath.Join(ws, "runs", "random")
-		if res.Random, err = run(&rc, res.RandomDir); err != nil {
-			return nil, err
-		}
-		compare = append(compare, res.RandomDir)
-	}
 	if res.CEMParts, err = heldoutParts(res.CEMDir, cfg.Rounds, set.unmined); err != nil {
 		return nil, err
 	}
-	if res.Random != nil {
-		if res.RandomParts, err = heldoutParts(res.RandomDir, cfg.Rounds, set.unmined); err != nil {
+	var compare []string
+	for _, b := range plan {
+		b.Dir = filepath.Join(ws, "runs", b.Name)
+		if b.Summary, err = run(baselineConfig(cfg, b), b.Dir); err != nil {
+			return nil, err
+		}
+		if b.Parts, err = heldoutParts(b.Dir, cfg.Rounds, set.unmined); err != nil {
+			return nil, err
+		}
+		if b.Mode == config.BaselineRandom && b.Scale == 1 {
+			res.Random, res.RandomDir, res.RandomParts = b.Summary, b.Dir, b.Parts
+		}
+		res.Baselines = append(res.Baselines, b)
+		compare = append(compare, b.Dir)
+	}
+	var eff []report.EfficiencyRun
+	if opts.Efficiency {
+		eff = efficiencyRuns(res.CEMDir, res.Baselines)
+		if res.Efficiency, err = report.Efficiency(eff); err != nil {
 			return nil, err
 		}
 	}
-	res.Targets = Targets(res.CEM, res.Random)
-	if res.Report, err = report.Write(res.CEMDir, report.Options{Compare: compare, Targets: res.Targets}); err != nil {
+	res.Targets = append(Targets(res.CEM, res.Random), EfficiencyTargets(res.Efficiency)...)
+	if res.Report, err = report.Write(res.CEMDir, report.Options{Compare: compare, Targets: res.Targets, Efficiency: eff}); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -1,8 +1,12 @@
 // Package demo runs cem's demonstration end to end on the demo data: it
 // fetches the data when missing, builds the four suites (exam, heldout,
 // ood, general), the BM25 index and a small native base model (each
-// cached in the workspace), runs CEM rounds and the random baseline, and
-// writes the report. `cem demo` is a thin shell around Run.
+// cached in the workspace), runs CEM rounds and the baselines (random
+// and rag by default, see Options.Baselines; random-evidence at 1x, 2x
+// and 5x CEM's loss-bearing tokens with Options.Efficiency), and writes
+// the report with the baselines beside CEM. Without the Factbook it says
+// so as a warning (Result.Warnings, every run's summary, the report).
+// `cem demo` is a thin shell around Run.
 //
 // The set-up, and why:
 //

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cemlab/cem/metrics"
+	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/rundir"
 )
 
@@ -77,7 +78,7 @@ func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
 		}
 		head = append(head, fmt.Sprintf("%s:%s (n=%d)", p.Suite, p.Name, n))
 	}
-	head = append(head, "mined", "fixed", "forget", "tokens")
+	head = append(head, "mined", "fixed", "forget", "tokens (loss-bearing)")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for i, m := range s.Rounds {
 		row := []string{fmt.Sprint(m.Round), "base"}
@@ -100,11 +101,14 @@ func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
 		if m.Round == 0 {
 			row = append(row, "-", "-", "-", "-")
 		} else {
-			tokens := 0
+			tokens, loss := 0, 0
 			for _, v := range m.Tokens {
 				tokens += v
 			}
-			row = append(row, fmt.Sprint(m.Mined), fmt.Sprintf("%.0f%%", 100*m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprint(tokens))
+			for _, v := range m.LossTokens {
+				loss += v
+			}
+			row = append(row, fmt.Sprint(m.Mined), fmt.Sprintf("%.0f%%", 100*m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprintf("%d (%d)", tokens, loss))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
@@ -162,4 +166,21 @@ func cell(acc metrics.Interval, gain float64, round int) string {
 		c += fmt.Sprintf(" (%+.1f)", gain)
 	}
 	return c
+}
+
+// WriteEfficiency prints the data-efficiency points: series, point,
+// loss-bearing tokens trained and the final gain of each suite (the last
+// round candidate's in brackets).
+func WriteEfficiency(w io.Writer, points []report.EfficiencyPoint) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	suites := []string{"exam", "heldout", "ood", "general"}
+	fmt.Fprintln(tw, "run\tloss-bearing tokens\t"+strings.Join(suites, " gain\t")+" gain\t")
+	for _, p := range points {
+		line := []string{p.Series + " " + p.Label, fmt.Sprint(p.LossTokens)}
+		for _, s := range suites {
+			line = append(line, fmt.Sprintf("%+.1f (%+.1f)", p.Gains[s], p.Last[s]))
+		}
+		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
+	}
+	return tw.Flush()
 }

@@ -57,3 +57,22 @@ func lastAcceptedTestDrop(s *rundir.Summary) (float64, bool) {
 	}
 	return drop, ok
 }
+
+// EfficiencyTargets measures the data-efficiency run (points as
+// report.Efficiency gives them, CEM's first): the random-evidence run at
+// the largest scale must gain less than CEM at 1x on heldout (the
+// questions training never asks in their form) and on the exam. No
+// points, no targets.
+func EfficiencyTargets(points []report.EfficiencyPoint) []report.Target {
+	if len(points) < 2 {
+		return nil
+	}
+	cem, top := points[0], points[len(points)-1]
+	var ts []report.Target
+	for _, su := range []string{"heldout", "exam"} {
+		ts = append(ts, report.Target{Name: fmt.Sprintf("random-evidence %s: %s gain", top.Label, su),
+			Goal: fmt.Sprintf("< CEM 1x's (%+.1f)", cem.Gains[su]), Measured: fmt.Sprintf("%+.1f", top.Gains[su]),
+			Met: top.Gains[su] < cem.Gains[su]})
+	}
+	return ts
+}

@@ -9,12 +9,15 @@
 // copies the files from an existing system install, and records what it
 // used in a manifest so that a second fetch does nothing.
 //
-// The CIA World Factbook is not fetched: it is a shared folder found by
-// FactbookDir.
+// The CIA World Factbook comes from its public upstream at a pinned
+// revision, checked by the SHA-256 of its content (FetchFactbook, into
+// <root>/factbook), or, where that is not reachable, from $CEM_FACTBOOK
+// or ../shared/data/factbook; FactbookDir finds it.
 //
 // Environment variables read by this package (and only here):
 //
 //	CEM_DATA      the data root (default <user cache dir>/cem/data/root)
-//	CEM_FACTBOOK  the Factbook folder (default ../shared/data/factbook
-//	              next to the repository root)
+//	CEM_FACTBOOK  the Factbook folder (default <root>/factbook when
+//	              fetched, else ../shared/data/factbook next to the
+//	              repository root)
 package demodata

@@ -99,31 +99,94 @@ func (p Paths) Check() error {
 
 // FactbookDir returns the CIA World Factbook folder (one sub-folder per
 // region, one JSON file per country): $CEM_FACTBOOK when set, otherwise
-// ../shared/data/factbook relative to the repository root found by walking
-// up from the working directory to the first go.mod. The error wraps
-// ErrNoData when the folder does not exist.
+// the copy `cem data fetch` put in the data root (<root>/factbook, with
+// its marker), otherwise ../shared/data/factbook relative to the
+// repository root found by walking up from the working directory to the
+// first go.mod. The error wraps ErrNoData when none exists and says what
+// to run.
 func FactbookDir() (string, error) {
+	if fetched, ok := fetchedFactbook(); ok {
+		return fetched, nil
+	}
+	dir, _, err := localFactbook()
+	if err != nil {
+		return "", fmt.Errorf("%w; run `cem data fetch`", err)
+	}
+	return dir, nil
+}
+
+// fetchedFactbook is the data root's fetched copy, when $CEM_FACTBOOK
+// does not override it and the copy is there.
+func fetchedFactbook() (string, bool) {
+	if os.Getenv(EnvFactbook) != "" {
+		return "", false
+	}
+	root, err := Root()
+	if err != nil {
+		return "", false
+	}
+	fetched := NewPaths(root).FactbookDirOf()
+	if _, err := os.Stat(filepath.Join(fetched, FactbookMarker)); err != nil {
+		return "", false
+	}
+	return fetched, true
+}
+
+// FindFactbook says where FactbookDir finds the Factbook, without
+// downloading: the fetched copy with its marker, $CEM_FACTBOOK's or the
+// shared copy with its content digest, or FactbookAbsent. It fails only
+// when a folder found cannot be read.
+func FindFactbook() (FactbookResult, error) {
+	if dir, ok := fetchedFactbook(); ok {
+		st, err := readStamp(dir)
+		if err != nil {
+			return FactbookResult{}, err
+		}
+		return FactbookResult{From: FactbookFetched, Dir: dir, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}, nil
+	}
+	return localResult()
+}
+
+// localResult is the FactbookResult of localFactbook: found, with its
+// content digest, or absent.
+func localResult() (FactbookResult, error) {
+	dir, from, err := localFactbook()
+	if err != nil {
+		return FactbookResult{From: FactbookAbsent}, nil
+	}
+	res := FactbookResult{From: from, Dir: dir}
+	if res.Digest, _, err = ContentDigest(dir); err != nil {
+		return FactbookResult{}, fmt.Errorf("factbook %s: %w", dir, err)
+	}
+	res.Pinned = res.Digest == FactbookSHA256
+	return res, nil
+}
+
+// localFactbook is the Factbook found without the data root:
+// $CEM_FACTBOOK (FactbookEnv) when set, else ../shared/data/factbook
+// (FactbookShared). The error wraps ErrNoData.
+func localFactbook() (dir, from string, err error) {
 	if d := os.Getenv(EnvFactbook); d != "" {
 		if _, err := os.Stat(d); err != nil {
-			return "", fmt.Errorf("%w: %s=%s: %v", ErrNoData, EnvFactbook, d, err)
+			return "", "", fmt.Errorf("%w: %s=%s: %v", ErrNoData, EnvFactbook, d, err)
 		}
-		return d, nil
+		return d, FactbookEnv, nil
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("factbook: %w", err)
+		return "", "", fmt.Errorf("factbook: %w", err)
 	}
 	for dir := wd; ; {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			fb := filepath.Join(filepath.Dir(dir), "shared", "data", "factbook")
 			if _, err := os.Stat(fb); err != nil {
-				return "", fmt.Errorf("%w: no Factbook at %s; set %s to its folder", ErrNoData, fb, EnvFactbook)
+				return "", "", fmt.Errorf("%w: no Factbook at %s; set %s to its folder", ErrNoData, fb, EnvFactbook)
 			}
-			return fb, nil
+			return fb, FactbookShared, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("%w: no go.mod above %s to locate ../shared/data/factbook; set %s", ErrNoData, wd, EnvFactbook)
+			return "", "", fmt.Errorf("%w: no go.mod above %s to locate ../shared/data/factbook; set %s", ErrNoData, wd, EnvFactbook)
 		}
 		dir = parent
 	}

@@ -31,6 +31,10 @@ type Item struct {
 	// another paraphrase name; "" when the builder does not say. Variant
 	// splits send forward items to one suite and the others to another.
 	Variant string `json:"variant,omitempty"`
+	// Context, when set, is a passage put before the question in the
+	// prompt (see Prompt): the rag baseline's retrieved text. Suites on
+	// disk leave it empty.
+	Context string `json:"context,omitempty"`
 }
 
 // Answer is the gold answer of an Item: an index into the item's choices

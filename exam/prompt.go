@@ -14,9 +14,24 @@ import (
 // The model backend applies its own chat or instruction template around
 // it. The training set builder uses the same text as the prompt of
 // normative instruction examples, so that what the model is trained on is
-// what it is tested with.
+// what it is tested with. An item with a Context is asked after it:
+//
+//	Context: N'Djamena is the capital of Chad.
+//
+//	Question: What is the capital of Chad?
+//	Answer:
 func Prompt(it *Item) string {
-	return "Question: " + strings.TrimSpace(it.Question) + "\nAnswer:"
+	return contextLead(it) + "Question: " + strings.TrimSpace(it.Question) + "\nAnswer:"
+}
+
+// contextLead is the "Context: ...\n\n" line of an item with a Context,
+// else "".
+func contextLead(it *Item) string {
+	c := strings.Join(strings.Fields(it.Context), " ")
+	if c == "" {
+		return ""
+	}
+	return "Context: " + c + "\n\n"
 }
 
 // Continuation returns the text scored or generated after Prompt for an
@@ -35,8 +50,11 @@ const Letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 //	B. N'Djamena
 //	Answer with the letter of the correct choice.
 //	Answer:
+//
+// An item with a Context is asked after it, as in Prompt.
 func LetterPrompt(it *Item) string {
 	var b strings.Builder
+	b.WriteString(contextLead(it))
 	b.WriteString("Question: ")
 	b.WriteString(strings.TrimSpace(it.Question))
 	b.WriteByte('\n')

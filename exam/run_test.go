@@ -217,6 +217,14 @@ func TestPrompt(t *testing.T) {
 	if got := Prompt(it); got != "Question: What is the capital of Chad?\nAnswer:" {
 		t.Errorf("Prompt = %q", got)
 	}
+	withCtx := *it
+	withCtx.Context = " N'Djamena is the\ncapital of Chad. "
+	if got, want := Prompt(&withCtx), "Context: N'Djamena is the capital of Chad.\n\nQuestion: What is the capital of Chad?\nAnswer:"; got != want {
+		t.Errorf("Prompt with context = %q; want %q", got, want)
+	}
+	if got := LetterPrompt(&withCtx); !strings.HasPrefix(got, "Context: N'Djamena is the capital of Chad.\n\nQuestion: ") {
+		t.Errorf("LetterPrompt with context = %q; want the context first", got)
+	}
 	if got := Continuation(" N'Djamena "); got != " N'Djamena" {
 		t.Errorf("Continuation = %q; want one leading space", got)
 	}

@@ -45,6 +45,10 @@ type Options struct {
 	// run (another name, seed, baseline, base model or suites); without it
 	// Run refuses such a folder with an error wrapping ErrOtherRun.
 	Force bool
+	// Warnings are recorded in the run's summary (Summary.Warnings) and
+	// sent to the Observer as notes when the run starts: what the run
+	// lacks that its results depend on, such as an optional source.
+	Warnings []string
 }
 
 // Indexer records a run's rounds in a queryable index; it is called once
@@ -117,6 +121,10 @@ func Run(ctx context.Context, opts Options) (*rundir.Summary, error) {
 	for _, su := range suites {
 		s.summary.Roles[su.Name] = su.Role
 	}
+	s.summary.Warnings = opts.Warnings
+	for _, w := range opts.Warnings {
+		obs.Event(Event{Kind: Note, Msg: "warning: " + w})
+	}
 	s.suitesHash = hashOf(suites)
 	s.refHash = baseHash
 
@@ -134,9 +142,17 @@ func Run(ctx context.Context, opts Options) (*rundir.Summary, error) {
 		return nil, err
 	}
 
-	for r := 1; r <= cfg.Rounds; r++ {
-		if err := runRound(ctx, st, opts, suites, s, r); err != nil {
+	switch {
+	case cfg.Baseline == config.BaselineRAG && cfg.Rounds > 0:
+		// No training: one round examines the base model with retrieval.
+		if err := ragRound(ctx, st, opts, suites, s); err != nil {
 			return nil, err
+		}
+	case cfg.Baseline != config.BaselineRAG:
+		for r := 1; r <= cfg.Rounds; r++ {
+			if err := runRound(ctx, st, opts, suites, s, r); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// The run succeeded: its summary replaces whatever metrics.json held.

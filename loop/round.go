@@ -32,7 +32,11 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 			examSuites = append(examSuites, su)
 		}
 	}
-	mistakes, mh, _, err := runStep(ctx, st, r, rundir.StageMistakes, hashOf(rundir.StageMistakes, prevHash, s.suitesHash, cfg.Mistakes),
+	mineKey := []any{rundir.StageMistakes, prevHash, s.suitesHash, cfg.Mistakes}
+	if cfg.Baseline == config.BaselineUntargeted {
+		mineKey = append(mineKey, cfg.Baseline) // drawn, not mined
+	}
+	mistakes, mh, _, err := runStep(ctx, st, r, rundir.StageMistakes, hashOf(mineKey...),
 		func(ctx context.Context) (stepOut[mistake.Mistake], error) {
 			var examAnswers []rundir.Answer
 			for _, a := range s.answers {
@@ -85,10 +89,14 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		}
 	}
 	reviewHash := hashOf(s.previous)
+	setKey := []any{rundir.StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed}
+	if cfg.BaselineScale != 0 && cfg.BaselineScale != 1 {
+		setKey = append(setKey, cfg.BaselineScale)
+	}
 	examples, th, _, err := runStep(ctx, st, r, rundir.StageTrainset,
-		hashOf(withFingerprint(fingerprint(stg.Builder), rundir.StageTrainset, vh, mh, reviewHash, cfg.Mix, cfg.Baseline, seed)...),
+		hashOf(withFingerprint(fingerprint(stg.Builder), setKey...)...),
 		func(ctx context.Context) (stepOut[model.Example], error) {
-			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline,
+			set, err := stg.Builder.Build(ctx, BuildInput{Round: r, Seed: seed, Baseline: cfg.Baseline, Scale: cfg.BaselineScale,
 				Mistakes: mistakes, Evidence: evidence, Previous: s.previous})
 			return stepOut[model.Example]{records: set.Examples, extra: set.Manifest}, err
 		})

@@ -54,6 +54,9 @@ type BuildInput struct {
 	Round    int
 	Seed     int64
 	Baseline string // config.Baseline* mode
+	// Scale is config.BaselineScale: the random and random-evidence
+	// baselines' loss-bearing tokens as a multiple of CEM's (0 means 1).
+	Scale    float64
 	Mistakes []mistake.Mistake
 	Evidence []curate.Candidate
 	// Previous holds the examples of earlier accepted rounds, oldest

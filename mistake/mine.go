@@ -2,6 +2,7 @@ package mistake
 
 import (
 	"cmp"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/cemlab/cem/exam"
@@ -14,6 +15,9 @@ type Kind string
 const (
 	Wrong     Kind = "wrong"     // the model answered wrongly
 	Uncertain Kind = "uncertain" // right, but by a margin below the threshold
+	// Drawn items were drawn at random, whatever their result (the
+	// untargeted baseline, see Draw).
+	Drawn Kind = "drawn"
 )
 
 // DefaultMargin is the probability margin between the two best choices
@@ -125,6 +129,32 @@ func MineSuites(suites []SuiteResults, opts MineOptions) []Mistake {
 	}
 	slices.SortStableFunc(out, func(a, b Mistake) int { return cmp.Compare(b.Priority, a.Priority) })
 	return capped(out, opts.Budget)
+}
+
+// Draw returns n items drawn uniformly at random, without replacement,
+// from all suites' items (all of them when n is larger, none when n <= 0),
+// as mistakes of
+// kind Drawn whatever the model answered: the untargeted baseline's
+// "mistakes", as many as the real ones but chosen blind. Each keeps its
+// suite, priority and the model's prediction; they come in draw order.
+// The same suites, n and seed give the same draw.
+func Draw(suites []SuiteResults, n int, seed int64) []Mistake {
+	var all []Mistake
+	for _, s := range suites {
+		pred := make(map[string]string, len(s.Results))
+		for _, r := range s.Results {
+			pred[r.ID] = r.Prediction
+		}
+		for _, it := range s.Items {
+			all = append(all, Mistake{Item: it, Suite: s.Name, Kind: Drawn, Priority: priority(it.Weight), Prediction: pred[it.ID]})
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0xd7a3))
+	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	if n <= 0 {
+		return nil
+	}
+	return capped(all, n)
 }
 
 func capped(ms []Mistake, budget int) []Mistake {

@@ -277,3 +277,52 @@ func TestPlanNamesItemAndExtractor(t *testing.T) {
 		}
 	}
 }
+
+func TestDraw(t *testing.T) {
+	var items []exam.Item
+	for _, c := range []string{"Chad", "Mali", "Niger", "Togo", "Benin", "Ghana", "Kenya", "Peru"} {
+		items = append(items, mc(strings.ToLower(c), "Capital of "+c+"?", 0, "X", "Y"))
+	}
+	suites := []SuiteResults{{Name: "exam", Items: items[:5]}, {Name: "more", Items: items[5:],
+		Results: []exam.Result{{ID: "kenya", Prediction: "Y"}}}}
+	ids := func(ms []Mistake) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Suite+"/"+m.Item.ID)
+		}
+		return out
+	}
+	got := Draw(suites, 3, 7)
+	if len(got) != 3 {
+		t.Fatalf("Draw(3) = %v; want 3 items", ids(got))
+	}
+	if again := Draw(suites, 3, 7); !slices.Equal(ids(again), ids(got)) {
+		t.Errorf("Draw seed 7 = %v, then %v; want the same draw", ids(got), ids(again))
+	}
+	seen := map[string]bool{}
+	for _, m := range got {
+		if m.Kind != Drawn || seen[m.Item.ID] {
+			t.Errorf("drawn %+v; want kind drawn, no repeats", m)
+		}
+		seen[m.Item.ID] = true
+	}
+	differs := false
+	for seed := int64(1); seed < 20 && !differs; seed++ {
+		differs = !slices.Equal(ids(Draw(suites, 3, seed)), ids(got))
+	}
+	if !differs {
+		t.Errorf("Draw gave %v for every seed; want the seed to change the draw", ids(got))
+	}
+	all := Draw(suites, 20, 1)
+	if len(all) != len(items) {
+		t.Errorf("Draw(20) of %d items = %d; want all", len(items), len(all))
+	}
+	for _, m := range all {
+		if m.Item.ID == "kenya" && (m.Suite != "more" || m.Prediction != "Y") {
+			t.Errorf("kenya = %+v; want suite more, prediction Y", m)
+		}
+	}
+	if n := len(Draw(suites, 0, 1)); n != 0 {
+		t.Errorf("Draw(0) = %d items; want none", n)
+	}
+}

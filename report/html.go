@@ -41,6 +41,14 @@ type Options struct {
 	Targets []Target
 	// TopEvidence is the number of evidence passages shown per round; default 8.
 	TopEvidence int
+	// Warnings are shown at the top, after the run's own
+	// (Summary.Warnings).
+	Warnings []string
+	// Efficiency, when set, adds the data-efficiency chart: gain against
+	// loss-bearing tokens trained for these runs, on EfficiencySuites
+	// (default the suites named exam and heldout that the run has).
+	Efficiency       []EfficiencyRun
+	EfficiencySuites []string
 }
 
 // Write renders the run folder dir as one self-contained HTML file
@@ -76,9 +84,18 @@ type page struct {
 	AccChart template.HTML
 	TokChart template.HTML
 	Churn    template.HTML
-	Rounds   []roundView
-	Timings  []rundir.Timing
-	Usage    []usageRow
+	Warnings []string
+	EffChart template.HTML
+	Eff      []EfficiencyPoint
+	EffCols  []string
+	// Beside are the run and the compared ones as points (series: run
+	// name, label: mode), for their last candidates' gains; Cols names
+	// the suites in round 0's order.
+	Beside  []EfficiencyPoint
+	Cols    []string
+	Rounds  []roundView
+	Timings []rundir.Timing
+	Usage   []usageRow
 	// Headline is the manager's summary (nil when it cannot be computed).
 	Headline *headline.Headline
 }
@@ -116,7 +133,22 @@ func build(dir string, opts Options) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &page{S: s, Targets: opts.Targets, AccChart: accuracyChart(s), TokChart: tokensChart(s), Churn: churnChart(s)}
+	p := &page{S: s, Targets: opts.Targets, AccChart: accuracyChart(s), TokChart: tokensChart(s), Churn: churnChart(s),
+		Warnings: append(slices.Clone(s.Warnings), opts.Warnings...)}
+	if len(opts.Efficiency) > 0 {
+		if p.Eff, err = Efficiency(opts.Efficiency); err != nil {
+			return nil, err
+		}
+		p.EffCols = opts.EfficiencySuites
+		if len(p.EffCols) == 0 {
+			for _, su := range []string{"exam", "heldout"} {
+				if _, ok := s.Roles[su]; ok {
+					p.EffCols = append(p.EffCols, su)
+				}
+			}
+		}
+		p.EffChart = efficiencyChart(p.Eff, p.EffCols)
+	}
 	if h, err := headline.FromRun(dir); err == nil {
 		p.Headline = h
 	}
@@ -133,6 +165,14 @@ func build(dir string, opts Options) (*page, error) {
 				return nil, err
 			}
 			runs = append(runs, o)
+		}
+		for _, r := range runs {
+			p.Beside = append(p.Beside, EfficiencyPointOf(r.Name, cmp.Or(r.Baseline, "cem"), r))
+		}
+		if len(s.Rounds) > 0 {
+			for _, sm := range s.Rounds[0].Suites {
+				p.Cols = append(p.Cols, sm.Name)
+			}
 		}
 		var cb strings.Builder
 		if err := Compare(&cb, runs); err != nil {
@@ -255,6 +295,7 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 </style></head><body>
 <h1>cem report: {{.S.Name}}</h1>
 <p class="small">mode: {{if .S.Baseline}}{{.S.Baseline}} baseline{{else}}CEM{{end}} · seed {{.S.Seed}} · {{len .S.Rounds}} rows (round 0 = base model){{if .S.Scoring}} · scoring {{.S.Scoring}}{{end}}{{if .S.Rounds}} · chance:{{range (index .S.Rounds 0).Suites}} {{.Name}} {{pct .Chance}}%{{end}}{{end}}</p>
+{{if .Warnings}}<h2 class="bad">Warnings</h2><ul>{{range .Warnings}}<li class="bad">{{.}}</li>{{end}}</ul>{{end}}
 {{with .Headline}}<h2>Summary</h2><p class="headline">{{.Paragraph}}</p><ul class="figures">{{range .Figures}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Targets}}<h2>Targets</h2><table><tr><th class="l">target</th><th>goal</th><th>measured</th><th>met</th></tr>
 {{range .Targets}}<tr><td class="l">{{.Name}}</td><td>{{.Goal}}</td><td>{{.Measured}}</td><td>{{if .Met}}<span class="ok">yes</span>{{else}}<span class="bad">no</span>{{end}}</td></tr>{{end}}</table>{{end}}
@@ -264,7 +305,15 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 {{if .Usage}}<h2>API usage per round</h2><table><tr><th>round</th><th class="l">backend/site</th><th>requests</th><th>cache hits</th><th>failures</th><th>prompt tokens</th><th>completion tokens</th><th>cost</th><th>train s</th><th>GPU h</th><th>trained tokens</th></tr>
 {{range .Usage}}<tr><td>{{.Round}}</td><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td>{{.CacheHits}}</td><td>{{.Failures}}</td><td>{{.PromptTokens}}</td><td>{{.CompletionTokens}}</td><td>{{printf "%.4g" .Cost}}</td><td>{{printf "%.0f" .TrainSeconds}}</td><td>{{printf "%.3g" .GPUHours}}</td><td>{{.TrainedTokens}}</td></tr>{{end}}</table>
 <p class="small">Requests to OpenAI-compatible servers: "model" is the examined model, "helper" the helper model (extract: knowledge-point queries, write: training questions). Cost follows the configured price per 1000 tokens; "trainer/slurm" is the Slurm training job (elapsed seconds, and GPU hours: elapsed time times the GPUs requested); "trainer/openai" is the fine-tuning API's job (created to finished seconds, and the trained tokens it bills).</p>{{end}}
-{{if .Compare}}<h2>Runs side by side</h2><pre>{{.Compare}}</pre>{{end}}
+{{if .Compare}}<h2>Runs side by side</h2><pre>{{.Compare}}</pre>
+<p class="small">Δ: final gain over round 0 in points (accepted trajectory); tokens: counted in the accepted rounds' sets (prompts included); loss tokens: those carrying the loss, which baselines are sized by. A rag row trains nothing: its one round is the base model asked with retrieved passages in the prompt.</p>
+<table><tr><th class="l">run</th><th class="l">mode</th><th>loss-bearing tokens trained</th>{{range .Cols}}<th>{{.}}: last round</th>{{end}}</tr>
+{{range $p := .Beside}}<tr><td class="l">{{$p.Series}}</td><td class="l">{{$p.Label}}</td><td>{{$p.LossTokens}}</td>{{range $.Cols}}<td>{{printf "%+.1f" (index $p.Last .)}}</td>{{end}}</tr>{{end}}</table>
+<p class="small">The last round's candidate model against round 0, in points, whatever the gate decided (a rolled-back round shows what it would have given); tokens count every round, rolled back or not.</p>{{end}}
+{{if .Eff}}<h2>Data efficiency</h2>{{.EffChart}}
+<table><tr><th class="l">series</th><th class="l">point</th><th>loss-bearing tokens trained</th>{{range .EffCols}}<th>{{.}} gain</th>{{end}}</tr>
+{{range $p := .Eff}}<tr><td class="l">{{$p.Series}}</td><td class="l">{{$p.Label}}</td><td>{{$p.LossTokens}}</td>{{range $.EffCols}}<td>{{printf "%+.1f" (index $p.Gains .)}} <span class="small">({{printf "%+.1f" (index $p.Last .)}})</span></td>{{end}}</tr>{{end}}</table>
+<p class="small">Gain: the final accepted model's over round 0, in points (in brackets: the last round's candidate, whatever the gate decided); tokens: the loss-bearing tokens of every round's set, rolled back or not (what was paid).</p>{{end}}
 <h2>Accuracy per suite (accepted model after each round, 95% Wilson intervals)</h2>{{.AccChart}}
 <h2>Tokens trained per kind</h2>{{.TokChart}}
 <h2>Churn (items fixed and broken versus the previous model)</h2>{{.Churn}}

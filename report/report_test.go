@@ -29,6 +29,7 @@ func writeRun(t *testing.T, name, baseline string, examAfter float64) string {
 			{Round: 0, Gate: rundir.Gate{Accepted: true}, Suites: []rundir.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(0, 2), Chance: 0.25}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
 			{Round: 1, Gate: rundir.Gate{Accepted: true}, Mined: 2, Targeted: mk(2, 2), Candidates: 3, Evidence: 2,
 				Rejects: map[string]int{"support": 1}, Tokens: map[string]int{"cpt": 120, "normative": 30},
+				LossTokens: map[string]int{"cpt": 120, "normative": 6},
 				Usage: map[string]model.Usage{"helper/extract": {Requests: 2, PromptTokens: 100, CompletionTokens: 20, Cost: 0.125},
 					"model": {Requests: 5, PromptTokens: 50, CompletionTokens: 5}},
 				Suites: []rundir.SuiteMetrics{{Name: "exam", Role: "exam", Acc: mk(2, 2), Gain: 100, Fixed: 2}, {Name: "general", Role: "general", Acc: mk(1, 1)}}},
@@ -167,5 +168,62 @@ func TestUnreadableFilesLeaveNotes(t *testing.T) {
 		if !strings.Contains(text.String(), "round 1 evidence by source: not shown, curation verdicts unreadable: ") {
 			t.Errorf("Sources (file removed %v) = %q; want the reason", remove, text.String())
 		}
+	}
+}
+
+func TestWarningsEfficiencyAndLossTokens(t *testing.T) {
+	dir := writeRun(t, "cem", "", 1)
+	rev := writeRun(t, "rev", "random-evidence", 0.25)
+	out, err := Write(dir, Options{Compare: []string{rev}, Warnings: []string{"factbook absent: capitals come from WordNet alone"},
+		Efficiency: []EfficiencyRun{{Series: "CEM", Label: "1x", Dir: dir}, {Series: "random-evidence", Label: "1x", Dir: rev},
+			{Series: "random-evidence", Label: "2x", Dir: rev}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	for _, want := range []string{"Warnings", "factbook absent: capitals come from WordNet alone", "Data efficiency",
+		"loss-bearing tokens trained", "random-evidence 2x: 126 loss-bearing tokens, exam +50.0 points", "<td>126</td><td>&#43;100.0 <span class=\"small\">(&#43;100.0)</span></td>",
+		"exam: last round", "<td class=\"l\">rev</td><td class=\"l\">random-evidence</td><td>126</td><td>&#43;100.0</td><td>&#43;0.0</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Count(page, "<polyline") < 1 {
+		t.Errorf("report has no line joining random-evidence's points")
+	}
+	sa, _ := rundir.ReadSummary(dir)
+	var cb strings.Builder
+	if err := Compare(&cb, []*rundir.Summary{sa}); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(cb.String()), "\n"); !strings.HasSuffix(lines[0], "loss tokens") || !strings.HasSuffix(strings.Join(strings.Fields(lines[1]), " "), "150 126") {
+		t.Errorf("Compare =\n%s\nwant counted 150 and loss-bearing 126 tokens", cb.String())
+	}
+	if _, err := Write(dir, Options{Efficiency: []EfficiencyRun{{Series: "x", Dir: filepath.Join(dir, "missing")}}}); err == nil {
+		t.Errorf("Write with a missing efficiency run succeeded; want an error naming it")
+	}
+}
+
+func TestEfficiencyChartAxes(t *testing.T) {
+	pts := []EfficiencyPoint{
+		{Series: "CEM", Label: "1x", LossTokens: 3000, Gains: map[string]float64{"exam": 23}},
+		{Series: "random-evidence", Label: "1x", LossTokens: 3100, Gains: map[string]float64{"exam": -7}},
+		{Series: "random-evidence", Label: "5x", LossTokens: 15000, Gains: map[string]float64{"exam": 4}},
+	}
+	svg := string(efficiencyChart(pts, []string{"exam"}))
+	for _, want := range []string{">+0<", ">+20<", ">20k<", "random-evidence 5x: 15000 loss-bearing tokens, exam +4.0 points", "<polyline"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q:\n%s", want, svg)
+		}
+	}
+	if strings.Contains(svg, ">-0<") {
+		t.Errorf("chart labels a tick -0")
+	}
+	if efficiencyChart(nil, []string{"exam"}) != "" {
+		t.Errorf("chart of no points is not empty")
 	}
 }

@@ -124,12 +124,23 @@ func Final(s *rundir.Summary, suite string) (acc, gain float64, ok bool) {
 
 // TrainedTokens sums the tokens trained by the accepted rounds, per kind.
 func TrainedTokens(s *rundir.Summary) map[string]int {
+	return sumAccepted(s, func(m rundir.RoundMetrics) map[string]int { return m.Tokens })
+}
+
+// TrainedLossTokens sums the loss-bearing tokens trained by the accepted
+// rounds, per kind.
+func TrainedLossTokens(s *rundir.Summary) map[string]int {
+	return sumAccepted(s, func(m rundir.RoundMetrics) map[string]int { return m.LossTokens })
+}
+
+// sumAccepted sums per kind what of returns for each accepted round.
+func sumAccepted(s *rundir.Summary, of func(rundir.RoundMetrics) map[string]int) map[string]int {
 	out := map[string]int{}
 	for _, m := range s.Rounds {
 		if m.Round == 0 || !m.Gate.Accepted {
 			continue
 		}
-		for k, v := range m.Tokens {
+		for k, v := range of(m) {
 			out[k] += v
 		}
 	}
@@ -138,7 +149,7 @@ func TrainedTokens(s *rundir.Summary) map[string]int {
 
 // Compare writes runs side by side: per suite the final accuracy of the
 // accepted trajectory and its gain over round 0, then the rounds accepted
-// and the tokens trained.
+// and the tokens trained (counted, and loss-bearing).
 func Compare(w io.Writer, runs []*rundir.Summary) error {
 	var suites []string
 	for _, s := range runs {
@@ -153,7 +164,7 @@ func Compare(w io.Writer, runs []*rundir.Summary) error {
 	for _, su := range suites {
 		head = append(head, su, "Δ"+su)
 	}
-	head = append(head, "accepted", "tokens")
+	head = append(head, "accepted", "tokens", "loss tokens")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, s := range runs {
 		mode := s.Baseline
@@ -175,7 +186,7 @@ func Compare(w io.Writer, runs []*rundir.Summary) error {
 				accepted++
 			}
 		}
-		row = append(row, fmt.Sprintf("%d/%d", accepted, len(s.Rounds)-1), fmt.Sprint(total(TrainedTokens(s))))
+		row = append(row, fmt.Sprintf("%d/%d", accepted, len(s.Rounds)-1), fmt.Sprint(total(TrainedTokens(s))), fmt.Sprint(total(TrainedLossTokens(s))))
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	return tw.Flush()

@@ -119,9 +119,12 @@ type Summary struct {
 	Roles    map[string]string `json:"roles"` // suite name -> role
 	// Scoring is how multiple-choice answers were ranked (exam.scoring:
 	// mean, sum or pmi); empty in runs written before it was recorded.
-	Scoring string         `json:"scoring,omitempty"`
-	Matrix  metrics.Matrix `json:"matrix"`
-	Rounds  []RoundMetrics `json:"rounds"`
+	Scoring string `json:"scoring,omitempty"`
+	// Warnings are what the run lacked that its results depend on (an
+	// optional knowledge source left out, say), for every report to show.
+	Warnings []string       `json:"warnings,omitempty"`
+	Matrix   metrics.Matrix `json:"matrix"`
+	Rounds   []RoundMetrics `json:"rounds"`
 }
 
 // Timing is the wall time of one stage of one round.

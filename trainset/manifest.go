@@ -20,6 +20,20 @@ type Manifest struct {
 	Decontaminated int          `json:"decontaminated"`
 	Dropped        []Dropped    `json:"dropped,omitempty"`
 	Provenance     []Provenance `json:"provenance"` // one per example, in set order
+	// Reference, in a baseline's manifest, is the set CEM built in the
+	// same round that the baseline is sized against.
+	Reference *Reference `json:"reference,omitempty"`
+}
+
+// Reference is the CEM set a baseline's set is sized against: its
+// counted and loss-bearing tokens and the multiple of the latter the
+// baseline aimed at (budgets count loss-bearing tokens).
+type Reference struct {
+	Tokens     int     `json:"tokens"`
+	LossTokens int     `json:"loss_tokens"`
+	Scale      float64 `json:"scale"`
+	// TargetLossTokens is Scale times LossTokens, rounded.
+	TargetLossTokens int `json:"target_loss_tokens"`
 }
 
 // KindCount is the realised size of one kind.

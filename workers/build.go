@@ -2,6 +2,8 @@ package workers
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -17,8 +19,11 @@ import (
 // Builder builds rounds' training sets with the trainset package and
 // makes the baselines: random (the CEM set's loss-bearing tokens drawn
 // uniformly from Corpus as CPT text), random-evidence (the CEM recipe on
-// random Corpus passages at the CEM set's loss-bearing tokens) and the
-// cpt-only, cit-only and no-replay ablations of the mix.
+// random Corpus passages at the CEM set's loss-bearing tokens), both
+// times BuildInput.Scale, and the cpt-only, cit-only and no-replay
+// ablations of the mix. Untargeted builds as CEM does (its mistakes are
+// drawn, see Miner). A baseline's manifest names the CEM set it is sized
+// against (trainset.Manifest.Reference).
 type Builder struct {
 	Mix      config.MixConfig
 	Corpus   []knowledge.Passage
@@ -42,11 +47,15 @@ var _ loop.Builder = (*Builder)(nil)
 // Build makes the round's set. The manifest is the trainset.Manifest.
 func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet, error) {
 	mix := trainset.FromConfig(b.Mix, in.Seed)
-	if in.Baseline != config.BaselineNone && in.Baseline != config.BaselineRandom && in.Baseline != config.BaselineRandomEvidence {
+	switch in.Baseline {
+	case config.BaselineCPTOnly, config.BaselineCITOnly, config.BaselineNoReply:
 		var err error
 		if mix, err = mix.Ablate(trainset.Ablation(in.Baseline)); err != nil {
 			return loop.TrainSet{}, err
 		}
+	case config.BaselineNone, config.BaselineRandom, config.BaselineRandomEvidence, config.BaselineUntargeted:
+	default: // rag trains nothing
+		return loop.TrainSet{}, fmt.Errorf("workers: baseline %q builds no training set", in.Baseline)
 	}
 	inputs := trainset.Inputs{Round: in.Round, Previous: in.Previous, General: b.generalPool(in), Replay: b.Corpus,
 		Evidence: trainset.FromCandidates(in.Evidence, in.Mistakes)}
@@ -54,21 +63,23 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	if err != nil {
 		return loop.TrainSet{}, err
 	}
+	scale := in.Scale
+	if scale <= 0 {
+		scale = 1
+	}
+	ref := &trainset.Reference{Tokens: man.Total.Tokens, LossTokens: man.Total.LossTokens, Scale: scale,
+		TargetLossTokens: int(math.Round(scale * float64(man.Total.LossTokens)))}
 	if in.Baseline == config.BaselineRandomEvidence && len(b.Corpus) > 0 {
-		// The same recipe and mix on random passages, each about as long
-		// as the passage it replaces, so that the set has CEM's
-		// composition and about its loss-bearing tokens (both manifests
-		// record them).
-		inputs.Evidence = randomEvidence(inputs.Evidence, b.Corpus, b.tokens(), in.Seed)
-		if set, man, err = b.Trainset.Build(ctx, inputs, mix); err != nil {
+		if set, man, err = b.randomEvidenceSet(ctx, inputs, mix, in.Seed, ref); err != nil {
 			return loop.TrainSet{}, err
 		}
 	}
 	if in.Baseline == config.BaselineRandom {
-		// Equal loss-bearing tokens: the random text replaces the whole CEM
-		// set, whose prompts carry no loss and so are not counted.
-		set, man = b.Trainset.Random(b.Corpus, man.Total.LossTokens, in.Seed)
-		man.Round = in.Round
+		// Equal loss-bearing tokens (times scale): the random text replaces
+		// the whole CEM set, whose prompts carry no loss and so are not
+		// counted.
+		set, man = b.Trainset.Random(b.Corpus, ref.TargetLossTokens, in.Seed)
+		man.Round, man.Reference = in.Round, ref
 	}
 	return loop.TrainSet{Examples: set.Examples, Manifest: man}, nil
 }
@@ -102,6 +113,50 @@ func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens f
 			e.Passage = corpus[best]
 		}
 		out[i] = e
+	}
+	return out
+}
+
+// randomEvidenceSet builds the random-evidence set: the same recipe and
+// mix on random passages, each about as long as the passage it replaces,
+// as many of them as bring the set's loss-bearing tokens to
+// ref.TargetLossTokens (within 3 %, in at most 4 builds: random passages
+// give fewer cloze questions than real evidence, and pools such as the
+// general one run out, so the count is corrected by the shortfall). A
+// fixed mix.budget_tokens is scaled instead. The manifest records
+// counted and loss-bearing tokens, and ref.
+func (b *Builder) randomEvidenceSet(ctx context.Context, inputs trainset.Inputs, mix trainset.Mix, seed int64, ref *trainset.Reference) (trainset.Set, trainset.Manifest, error) {
+	real := inputs.Evidence
+	n := ref.Scale
+	if mix.BudgetTokens > 0 {
+		mix.BudgetTokens = ref.TargetLossTokens
+	}
+	var set trainset.Set
+	var man trainset.Manifest
+	for try := 0; try < 4; try++ {
+		inputs.Evidence = scaledRandomEvidence(real, b.Corpus, b.tokens(), seed, n)
+		var err error
+		if set, man, err = b.Trainset.Build(ctx, inputs, mix); err != nil {
+			return trainset.Set{}, trainset.Manifest{}, err
+		}
+		got, want := float64(man.Total.LossTokens), float64(ref.TargetLossTokens)
+		if got == 0 || want == 0 || math.Abs(got/want-1) <= 0.03 || mix.BudgetTokens > 0 {
+			break
+		}
+		n *= want / got
+	}
+	man.Reference = ref
+	return set, man, nil
+}
+
+// scaledRandomEvidence is randomEvidence over round(scale x len(ev))
+// entries: ev repeated (each repeat drawing with its own seed) and cut.
+func scaledRandomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens func(string) int, seed int64, scale float64) []trainset.Evidence {
+	n := int(math.Round(scale * float64(len(ev))))
+	var out []trainset.Evidence
+	for c := 0; len(out) < n; c++ {
+		part := randomEvidence(ev, corpus, tokens, seed+int64(c))
+		out = append(out, part[:min(len(part), n-len(out))]...)
 	}
 	return out
 }

@@ -3,9 +3,11 @@ package workers
 import (
 	"context"
 	"log/slog"
+	"strconv"
 
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/digest"
 	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
@@ -46,15 +48,22 @@ func (e Examiner) Exam(ctx context.Context, m model.Model, s loop.Suite, progres
 }
 
 // Miner mines the exam suites with mistake.MineSuites.
+//
+// With Untargeted (the untargeted baseline) it returns as many exam items
+// drawn at random (mistake.Draw) instead, seeded by Seed and the answers,
+// so that each round draws afresh and a resumed round draws the same.
 type Miner struct {
-	Margin float64
-	Budget int
+	Margin     float64
+	Budget     int
+	Untargeted bool
+	Seed       int64
 }
 
 var _ loop.Miner = Miner{}
 
 // Mine returns the wrong and uncertain items of the exam suites, the
-// Budget highest-priority ones overall.
+// Budget highest-priority ones overall (or, Untargeted, as many drawn at
+// random).
 func (mn Miner) Mine(ctx context.Context, suites []loop.Suite, answers []rundir.Answer) ([]mistake.Mistake, error) {
 	in := make([]mistake.SuiteResults, len(suites))
 	for i, s := range suites {
@@ -65,7 +74,13 @@ func (mn Miner) Mine(ctx context.Context, suites []loop.Suite, answers []rundir.
 			}
 		}
 	}
-	return mistake.MineSuites(in, mistake.MineOptions{Margin: mn.Margin, Budget: mn.Budget}), nil
+	ms := mistake.MineSuites(in, mistake.MineOptions{Margin: mn.Margin, Budget: mn.Budget})
+	if mn.Untargeted {
+		h, _ := strconv.ParseUint(digest.JSON(answers)[:16], 16, 64) // hex digits: never fails
+		seed := mn.Seed ^ int64(h)
+		return mistake.Draw(in, len(ms), seed), nil
+	}
+	return ms, nil
 }
 
 // Planner makes queries with a knowledge-point extractor: Extractor when

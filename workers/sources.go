@@ -3,8 +3,11 @@ package workers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cemlab/cem/config"
@@ -103,6 +106,26 @@ func openWeb(sc config.SourceConfig) (knowledge.Source, error) {
 	return web.New(web.Config{Name: sc.Name, Provider: p, Contact: contact, License: sc.License, Pages: sc.Pages,
 		CacheDir: cache, SearchRate: sc.SearchRate, Fetch: web.FetchConfig{UserAgent: sc.UserAgent, AllowPrivate: sc.AllowPrivate,
 			MaxBytes: sc.MaxBytes, Timeout: timeout, Rate: sc.Rate}})
+}
+
+// MissingSources returns a warning for every source the config asks for
+// by name (sources.per_source with k > 0) that src does not hold, when
+// src can list its sources: such a source is searched for nothing, and
+// the run's evidence lacks it (the demo's index built without the
+// Factbook, say). The warnings are for the run's output and report.
+func MissingSources(cfg *config.Config, src knowledge.Source) []string {
+	have := knowledge.SourcesOf(src)
+	if have == nil || cfg == nil {
+		return nil
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(cfg.Sources.PerSource)) {
+		if cfg.Sources.PerSource[name] > 0 && !slices.Contains(have, name) {
+			out = append(out, fmt.Sprintf("sources.per_source names %q, which the sources (%s) do not hold: it is searched for nothing and the run's evidence lacks it; "+
+				"rebuild the index with it (for the Factbook: `cem data fetch`, then `cem index build`)", name, strings.Join(have, ", ")))
+		}
+	}
+	return out
 }
 
 // BuildDocs brings the index of every docs entry of sources.list up to

@@ -94,8 +94,9 @@ func New(opts Options) (loop.Workers, error) {
 		return loop.Workers{}, fmt.Errorf("workers: %w", err)
 	}
 	st := loop.Workers{
-		Examiner:  examiner(cfg, opts.Log),
-		Miner:     Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems},
+		Examiner: examiner(cfg, opts.Log),
+		Miner: Miner{Margin: cfg.Mistakes.UncertainMargin, Budget: cfg.Mistakes.MaxItems,
+			Untargeted: cfg.Baseline == config.BaselineUntargeted, Seed: cfg.Seed},
 		Planner:   Planner{},
 		Retriever: Retriever{Source: opts.Source, Split: knowledge.Split{K: cfg.Sources.K, PerSource: cfg.Sources.PerSource, Sources: knowledge.SourcesOf(opts.Source)}},
 		Curator:   Curator{Pipeline: pipe},

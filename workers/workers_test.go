@@ -2,10 +2,14 @@ package workers
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/knowledge/knowledgetest"
 	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/rundir"
 
@@ -170,5 +174,126 @@ func TestBuilderRandomMatchesTokens(t *testing.T) {
 		if e.Origin == "wordnet:1" {
 			t.Errorf("random set holds the evidence passage %s", e.ID)
 		}
+	}
+}
+
+func TestBuilderScaleMatchesLossTokens(t *testing.T) {
+	corpus, in := builderFixture()
+	// 12 mistakes, so that a kind's last example (a draw overshoots its
+	// target by at most one) is a small part of its share.
+	m0, e0 := in.Mistakes[0], in.Evidence[0]
+	in.Mistakes, in.Evidence = nil, nil
+	for i := range 12 {
+		m, e := m0, e0
+		m.Item.ID = fmt.Sprintf("q%d", i)
+		e.MistakeID, e.Claim.ItemID, e.ID = m.Item.ID, m.Item.ID, fmt.Sprintf("wordnet:%d", i)
+		in.Mistakes, in.Evidence = append(in.Mistakes, m), append(in.Evidence, e)
+	}
+	b := &Builder{Corpus: corpus}
+	cem, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := cem.Manifest.(trainset.Manifest)
+	for _, mode := range []string{config.BaselineRandom, config.BaselineRandomEvidence} {
+		for _, scale := range []float64{1, 2, 5} {
+			t.Run(fmt.Sprintf("%s x%g", mode, scale), func(t *testing.T) {
+				in := in
+				in.Baseline, in.Scale = mode, scale
+				set, err := b.Build(context.Background(), in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := set.Manifest.(trainset.Manifest)
+				want := scale * float64(cm.Total.LossTokens)
+				if got := float64(m.Total.LossTokens); got < 0.92*want || got > 1.08*want {
+					t.Errorf("loss-bearing tokens = %v; want %g x CEM's %d within 8 %%", got, scale, cm.Total.LossTokens)
+				}
+				r := m.Reference
+				if r == nil || r.LossTokens != cm.Total.LossTokens || r.Tokens != cm.Total.Tokens || r.Scale != scale ||
+					r.TargetLossTokens != int(math.Round(want)) {
+					t.Errorf("reference = %+v; want CEM's %d/%d tokens at scale %g", r, cm.Total.Tokens, cm.Total.LossTokens, scale)
+				}
+			})
+		}
+	}
+}
+
+func TestBuilderUntargetedBuildsAsCEM(t *testing.T) {
+	corpus, in := builderFixture()
+	b := &Builder{Corpus: corpus}
+	cem, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Baseline = config.BaselineUntargeted
+	un, err := b.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(un.Examples, cem.Examples) {
+		t.Errorf("untargeted set differs from CEM's on the same mistakes and evidence; want the CEM recipe unchanged")
+	}
+	for _, mode := range []string{"lucky", config.BaselineRAG} {
+		in.Baseline = mode
+		if _, err := b.Build(context.Background(), in); err == nil {
+			t.Errorf("Build for baseline %q succeeded; want an error", mode)
+		}
+	}
+}
+
+func TestMinerUntargeted(t *testing.T) {
+	var items []exam.Item
+	var answers []rundir.Answer
+	for i := range 40 {
+		id := fmt.Sprintf("q%02d", i)
+		items = append(items, exam.Item{ID: id, Question: "q?"})
+		// the first 5 are wrong: the mistakes
+		answers = append(answers, rundir.Answer{Suite: "exam", Result: exam.Result{ID: id, Correct: i >= 5}})
+	}
+	suites := []loop.Suite{{Name: "exam", Items: items}}
+	mined, err := Miner{Margin: -1}.Mine(context.Background(), suites, answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := Miner{Margin: -1, Untargeted: true, Seed: 3}.Mine(context.Background(), suites, answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mined) != 5 || len(drawn) != len(mined) {
+		t.Fatalf("mined %d, drawn %d; want 5 and as many drawn", len(mined), len(drawn))
+	}
+	right := 0
+	for _, m := range drawn {
+		if m.Kind != mistake.Drawn {
+			t.Errorf("drawn %s kind %q; want %q", m.Item.ID, m.Kind, mistake.Drawn)
+		}
+		if m.Item.ID >= "q05" {
+			right++
+		}
+	}
+	if right == 0 {
+		t.Errorf("drawn = %v; want items drawn blind, not only the mistakes", drawn)
+	}
+	again, _ := Miner{Margin: -1, Untargeted: true, Seed: 3}.Mine(context.Background(), suites, answers)
+	if !reflect.DeepEqual(again, drawn) {
+		t.Errorf("a second draw differs: %v then %v; want the same draw for the same seed and answers", drawn, again)
+	}
+}
+
+func TestMissingSources(t *testing.T) {
+	ix, err := knowledge.Build(context.Background(), []knowledge.Passage{
+		{ID: "w1", Source: "wordnet", Title: "Chad", Text: "a country in Africa"},
+		{ID: "e1", Source: "elements", Title: "iron", Text: "a metallic element"}}, knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config.Config{Sources: config.SourcesConfig{PerSource: map[string]int{"wordnet": 2, "factbook": 2, "gcide": 0}}}
+	got := MissingSources(cfg, ix)
+	if len(got) != 1 || !strings.Contains(got[0], `"factbook"`) || !strings.Contains(got[0], "(wordnet, elements)") {
+		t.Errorf("MissingSources = %q; want one warning naming factbook and the sources held", got)
+	}
+	if got := MissingSources(cfg, knowledgetest.Fixed{}); got != nil {
+		t.Errorf("MissingSources of a source that cannot list its sources = %q; want none", got)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/demo"
 )
 
@@ -19,6 +21,8 @@ type demoOptions struct {
 	Rounds     int
 	Seed       int64
 	NoBaseline bool
+	Baselines  []string
+	Efficiency bool
 	Scoring    string
 	Seeds      int
 }
@@ -29,7 +33,10 @@ func (o *demoOptions) AddFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.Quick, "quick", false, "tiny model, few items, one round (about a minute)")
 	f.IntVar(&o.Rounds, "rounds", 0, "CEM rounds (default 3, or 1 with --quick)")
 	f.Int64Var(&o.Seed, "seed", 1, "seed of every random choice")
-	f.BoolVar(&o.NoBaseline, "no-baseline", false, "skip the random baseline")
+	f.BoolVar(&o.NoBaseline, "no-baseline", false, "run no baseline (not even --efficiency's)")
+	f.StringSliceVar(&o.Baselines, "baselines", demo.DefaultBaselines, "baselines run beside CEM: "+strings.Join(config.Baselines(), ", ")+
+		" (untargeted and random-evidence each take as long as the CEM run; rag only one more exam)")
+	f.BoolVar(&o.Efficiency, "efficiency", false, fmt.Sprintf("also run random-evidence at %v times CEM's loss-bearing tokens and chart gain against tokens in the report", demo.EfficiencyScales))
 	f.IntVar(&o.Seeds, "seeds", 1, "run this many seeds (--seed, --seed+1, ...), each in <dir>/seed-N, and print the mean and range of the gains")
 	f.StringVar(&o.Scoring, "scoring", "", "multiple-choice scoring: mean, sum or pmi (default "+demo.DefaultScoring+")")
 }
@@ -41,8 +48,10 @@ func newDemoCommand() *cobra.Command {
 		Short: "Run the CEM demo end to end: data, suites, index, base model, rounds, baseline, report",
 		Long: `Fetch the demo data if missing, build the exam, heldout, ood and general suites,
 the search index and a small native base model (all cached), run CEM rounds and
-the random baseline, print the per-round table and the targets, and write an
-HTML report. Running it again reuses everything already built.`,
+the baselines (random and rag by default; see --baselines and --efficiency),
+print the per-round tables and the targets, and write an HTML report with the
+baselines beside CEM. Running it again reuses everything already built. A
+missing optional source (the Factbook) is a warning here and in the report.`,
 		Args: cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Seeds < 1 {
@@ -74,7 +83,8 @@ func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.Result, error) {
 	pr := newPrinter(out)
 	res, err := demo.Run(ctx, demo.Options{Dir: opts.Dir, Quick: opts.Quick, Rounds: opts.Rounds, Seed: opts.Seed,
-		NoBaseline: opts.NoBaseline, Scoring: opts.Scoring, Observer: pr, Log: newLogger(pr.line), Progress: pr})
+		NoBaseline: opts.NoBaseline, Baselines: opts.Baselines, Efficiency: opts.Efficiency, Scoring: opts.Scoring, Observer: pr,
+		Log: newLogger(pr.line), Progress: pr})
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -87,9 +97,15 @@ func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.
 	if err := demo.WriteTable(out, res.CEM, res.CEMParts); err != nil {
 		return nil, err
 	}
-	if res.Random != nil {
-		fmt.Fprintln(out, "\nRandom baseline (same training tokens, random corpus text):")
-		if err := demo.WriteTable(out, res.Random, res.RandomParts); err != nil {
+	for _, b := range res.Baselines {
+		fmt.Fprintf(out, "\n%s:\n", b.Title())
+		if err := demo.WriteTable(out, b.Summary, b.Parts); err != nil {
+			return nil, err
+		}
+	}
+	if len(res.Efficiency) > 0 {
+		fmt.Fprintln(out, "\nData efficiency (final gain since round 0 in points against the loss-bearing tokens trained):")
+		if err := demo.WriteEfficiency(out, res.Efficiency); err != nil {
 			return nil, err
 		}
 	}
@@ -100,6 +116,9 @@ func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.
 			mark = "met"
 		}
 		fmt.Fprintf(out, "  %-32s goal %-28s measured %-7s %s\n", t.Name, t.Goal, t.Measured, mark)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(out, "\nWARNING: %s\n", w)
 	}
 	fmt.Fprintf(out, "\nreport: %s\ntotal wall time: %s\n", res.Report, res.Elapsed.Round(time.Second))
 	return res, nil

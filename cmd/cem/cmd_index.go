@@ -115,7 +115,7 @@ func runIndexBuild(ctx context.Context, opts indexOptions, out io.Writer) error 
 	for _, s := range opts.Sources {
 		if s == "factbook" {
 			if _, err := demodata.FactbookDir(); err != nil {
-				fmt.Fprintf(out, "factbook: left out: %v\n", err)
+				fmt.Fprintf(out, "WARNING: factbook left out: %v (the index lacks the demo's second source of capitals)\n", err)
 				continue
 			}
 		}

@@ -123,6 +123,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		}
 	}
 	pr := newPrinter(out)
+	warnings := workers.MissingSources(cfg, ix)
 	st, err := workers.New(workers.Options{Config: cfg, Source: ix, Suites: suites, General: general, TrainProgress: pr,
 		Log: newLogger(pr.line)})
 	if err != nil {
@@ -141,7 +142,7 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	defer db.Close()
 	start := time.Now()
 	sum, err := loop.Run(ctx, loop.Options{Dir: opts.Out, Config: cfg, Suites: suites, Base: workers.BaseRef(cfg.Model),
-		Workers: st, Observer: wrapObserver(pr), Index: db, Force: opts.Force})
+		Workers: st, Observer: wrapObserver(pr), Index: db, Force: opts.Force, Warnings: warnings})
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -162,6 +163,9 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 		for _, f := range h.Figures() {
 			fmt.Fprintf(out, "  %s\n", f)
 		}
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(out, "\nWARNING: %s\n", w)
 	}
 	fmt.Fprintf(out, "\nrun folder %s (%s); `cem report %s` writes the HTML report\n", shownPath(opts.Out), time.Since(start).Round(time.Second), shownPath(opts.Out))
 	return nil

@@ -30,8 +30,8 @@ func setLogLevel(verbose bool) error {
 
 // newLogger is the logger a command hands the libraries: each record at
 // or above logLevel is one plain line given to line (a printer's line,
-// which closes any progress bar first): warnings and errors start with
-// their level, then the message, then the attributes as key=value.
+// which closes any progress bar first): warnings start with WARNING:,
+// errors with ERROR:, then the message, then the attributes as key=value.
 func newLogger(line func(string)) *slog.Logger {
 	return slog.New(&lineHandler{line: line})
 }
@@ -48,8 +48,11 @@ func (h *lineHandler) Enabled(_ context.Context, l slog.Level) bool { return l >
 
 func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
-	if r.Level >= slog.LevelWarn {
-		b.WriteString(strings.ToLower(r.Level.String()) + ": ")
+	switch {
+	case r.Level >= slog.LevelError:
+		b.WriteString("ERROR: ")
+	case r.Level >= slog.LevelWarn:
+		b.WriteString("WARNING: ")
 	}
 	b.WriteString(r.Message)
 	for _, a := range h.attrs {

@@ -18,7 +18,7 @@ func TestLogger(t *testing.T) {
 	}{
 		{"info line as is", slog.LevelInfo, func(l *slog.Logger) { l.Info("  exam exam: 16 items") }, []string{"  exam exam: 16 items"}},
 		{"warning and attributes", slog.LevelInfo, func(l *slog.Logger) { l.With("run", "r1").WithGroup("job").Warn("slow", "s", 3) },
-			[]string{"warn: slow run=r1 job.s=3"}},
+			[]string{"WARNING: slow run=r1 job.s=3"}},
 		{"debug dropped at info", slog.LevelInfo, func(l *slog.Logger) { l.Debug("detail") }, nil},
 		{"debug kept at debug", slog.LevelDebug, func(l *slog.Logger) { l.Debug("detail") }, []string{"detail"}},
 	}
