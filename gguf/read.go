@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 )
 
@@ -223,49 +222,14 @@ func (d *decoder) kv() (KV, error) {
 
 // value reads one value of type vt.
 func (d *decoder) value(vt valueType) (any, error) {
-	if vt == typeString {
-		return d.str()
-	}
 	if vt == typeArray {
 		return d.array()
 	}
-	size := vt.scalarSize()
-	if size == 0 {
+	c, ok := codecFor(vt)
+	if !ok {
 		return nil, fmt.Errorf("unknown value type %d", vt)
 	}
-	p, err := d.take(uint64(size))
-	if err != nil {
-		return nil, err
-	}
-	return scalar(vt, p), nil
-}
-
-// scalar converts the bytes of a fixed-size value.
-func scalar(vt valueType, p []byte) any {
-	le := binary.LittleEndian
-	switch vt {
-	case typeUint8:
-		return p[0]
-	case typeInt8:
-		return int8(p[0])
-	case typeBool:
-		return p[0] != 0
-	case typeUint16:
-		return le.Uint16(p)
-	case typeInt16:
-		return int16(le.Uint16(p))
-	case typeUint32:
-		return le.Uint32(p)
-	case typeInt32:
-		return int32(le.Uint32(p))
-	case typeFloat32:
-		return math.Float32frombits(le.Uint32(p))
-	case typeUint64:
-		return le.Uint64(p)
-	case typeInt64:
-		return int64(le.Uint64(p))
-	}
-	return math.Float64frombits(le.Uint64(p)) // typeFloat64
+	return c.read(d)
 }
 
 // array reads an array as a Go slice of its element type.
@@ -278,65 +242,17 @@ func (d *decoder) array() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	elem := valueType(et)
-	minSize := uint64(elem.scalarSize())
-	switch elem {
-	case typeString:
-		minSize = 8
-	case typeArray:
+	if valueType(et) == typeArray {
 		return nil, errors.New("nested arrays are not supported")
 	}
-	if minSize == 0 {
+	c, ok := codecFor(valueType(et))
+	if !ok {
 		return nil, fmt.Errorf("unknown array element type %d", et)
 	}
-	if n > d.remaining()/minSize {
+	if n > d.remaining()/c.minSize() {
 		return nil, fmt.Errorf("array of %d elements cannot fit in %d bytes", n, d.remaining())
 	}
-	switch elem {
-	case typeString:
-		out := make([]string, n)
-		for i := range out {
-			if out[i], err = d.str(); err != nil {
-				return nil, fmt.Errorf("array element %d: %w", i, err)
-			}
-		}
-		return out, nil
-	case typeUint8:
-		return readArray[uint8](d, elem, n)
-	case typeInt8:
-		return readArray[int8](d, elem, n)
-	case typeBool:
-		return readArray[bool](d, elem, n)
-	case typeUint16:
-		return readArray[uint16](d, elem, n)
-	case typeInt16:
-		return readArray[int16](d, elem, n)
-	case typeUint32:
-		return readArray[uint32](d, elem, n)
-	case typeInt32:
-		return readArray[int32](d, elem, n)
-	case typeFloat32:
-		return readArray[float32](d, elem, n)
-	case typeUint64:
-		return readArray[uint64](d, elem, n)
-	case typeInt64:
-		return readArray[int64](d, elem, n)
-	}
-	return readArray[float64](d, elem, n)
-}
-
-// readArray reads n fixed-size elements (their total size was checked).
-func readArray[T any](d *decoder, elem valueType, n uint64) ([]T, error) {
-	size := uint64(elem.scalarSize())
-	p, err := d.take(n * size)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, n)
-	for i := range out {
-		out[i] = scalar(elem, p[uint64(i)*size:]).(T)
-	}
-	return out, nil
+	return c.readArray(d, n)
 }
 
 // tensorInfo reads one tensor description and returns the tensor (without

@@ -86,36 +86,20 @@ func DataSize(t Type, shape []int) (int, error) {
 type valueType uint32
 
 const (
-	typeUint8   valueType = 0
-	typeInt8    valueType = 1
-	typeUint16  valueType = 2
-	typeInt16   valueType = 3
-	typeUint32  valueType = 4
-	typeInt32   valueType = 5
-	typeFloat32 valueType = 6
-	typeBool    valueType = 7
-	typeString  valueType = 8
-	typeArray   valueType = 9
-	typeUint64  valueType = 10
-	typeInt64   valueType = 11
-	typeFloat64 valueType = 12
+	typeUint8 valueType = iota // GGUF numbers the types 0 to 12 in this order
+	typeInt8
+	typeUint16
+	typeInt16
+	typeUint32
+	typeInt32
+	typeFloat32
+	typeBool
+	typeString
+	typeArray
+	typeUint64
+	typeInt64
+	typeFloat64
 )
-
-// scalarSize is the encoded size of a fixed-size value type (0 for string,
-// array and unknown types).
-func (v valueType) scalarSize() int {
-	switch v {
-	case typeUint8, typeInt8, typeBool:
-		return 1
-	case typeUint16, typeInt16:
-		return 2
-	case typeUint32, typeInt32, typeFloat32:
-		return 4
-	case typeUint64, typeInt64, typeFloat64:
-		return 8
-	}
-	return 0
-}
 
 // KV is one metadata key/value pair. Value is one of uint8, int8, uint16,
 // int16, uint32, int32, uint64, int64, float32, float64, bool, string, or a

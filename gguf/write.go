@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/cemlab/cem/internal/atomicfile"
 )
@@ -48,7 +47,7 @@ func Encode(w io.Writer, meta []KV, tensors []Tensor) error {
 	e.u64(uint64(len(meta)))
 	for _, kv := range meta {
 		e.str(kv.Key)
-		e.value(kv.Value, true)
+		e.value(kv.Value)
 	}
 	for i, t := range tensors {
 		e.str(t.Name)
@@ -123,41 +122,6 @@ func checkTensors(tensors []Tensor, align int) ([]int, error) {
 	return offsets, nil
 }
 
-// typeOf returns the GGUF type of a metadata value, or an error for a Go
-// type KV does not allow.
-func typeOf(v any) (valueType, error) {
-	switch v.(type) {
-	case uint8:
-		return typeUint8, nil
-	case int8:
-		return typeInt8, nil
-	case uint16:
-		return typeUint16, nil
-	case int16:
-		return typeInt16, nil
-	case uint32:
-		return typeUint32, nil
-	case int32:
-		return typeInt32, nil
-	case float32:
-		return typeFloat32, nil
-	case bool:
-		return typeBool, nil
-	case string:
-		return typeString, nil
-	case uint64:
-		return typeUint64, nil
-	case int64:
-		return typeInt64, nil
-	case float64:
-		return typeFloat64, nil
-	case []uint8, []int8, []uint16, []int16, []uint32, []int32, []float32,
-		[]bool, []string, []uint64, []int64, []float64:
-		return typeArray, nil
-	}
-	return 0, fmt.Errorf("value of Go type %T has no GGUF type", v)
-}
-
 // encoder writes little-endian values, counting bytes and keeping the
 // first error.
 type encoder struct {
@@ -176,8 +140,6 @@ func (e *encoder) bytes(b []byte) {
 	e.err = err
 }
 
-func (e *encoder) u8(v uint8)   { e.buf[0] = v; e.bytes(e.buf[:1]) }
-func (e *encoder) u16(v uint16) { binary.LittleEndian.PutUint16(e.buf[:], v); e.bytes(e.buf[:2]) }
 func (e *encoder) u32(v uint32) { binary.LittleEndian.PutUint32(e.buf[:], v); e.bytes(e.buf[:4]) }
 func (e *encoder) u64(v uint64) { binary.LittleEndian.PutUint64(e.buf[:], v); e.bytes(e.buf[:8]) }
 func (e *encoder) str(s string) { e.u64(uint64(len(s))); e.bytes([]byte(s)) }
@@ -193,73 +155,13 @@ func (e *encoder) zeros(n int64) {
 
 func (e *encoder) pad(align int) { e.zeros((int64(align) - e.n%int64(align)) % int64(align)) }
 
-// value writes v, preceded by its type when typed (array elements are not).
-func (e *encoder) value(v any, typed bool) {
-	if typed {
-		vt, _ := typeOf(v) // checked by checkMeta
-		e.u32(uint32(vt))
+// value writes a metadata value, preceded by its type.
+func (e *encoder) value(v any) {
+	vt, c, _ := codecOf(v) // checked by checkMeta
+	e.u32(uint32(vt))
+	if vt == typeArray {
+		c.writeArray(e, v)
+		return
 	}
-	switch x := v.(type) {
-	case uint8:
-		e.u8(x)
-	case int8:
-		e.u8(uint8(x))
-	case uint16:
-		e.u16(x)
-	case int16:
-		e.u16(uint16(x))
-	case uint32:
-		e.u32(x)
-	case int32:
-		e.u32(uint32(x))
-	case float32:
-		e.u32(math.Float32bits(x))
-	case bool:
-		if x {
-			e.u8(1)
-		} else {
-			e.u8(0)
-		}
-	case string:
-		e.str(x)
-	case uint64:
-		e.u64(x)
-	case int64:
-		e.u64(uint64(x))
-	case float64:
-		e.u64(math.Float64bits(x))
-	case []uint8:
-		array(e, typeUint8, x)
-	case []int8:
-		array(e, typeInt8, x)
-	case []uint16:
-		array(e, typeUint16, x)
-	case []int16:
-		array(e, typeInt16, x)
-	case []uint32:
-		array(e, typeUint32, x)
-	case []int32:
-		array(e, typeInt32, x)
-	case []float32:
-		array(e, typeFloat32, x)
-	case []bool:
-		array(e, typeBool, x)
-	case []string:
-		array(e, typeString, x)
-	case []uint64:
-		array(e, typeUint64, x)
-	case []int64:
-		array(e, typeInt64, x)
-	case []float64:
-		array(e, typeFloat64, x)
-	}
-}
-
-// array writes an array header and its untyped elements.
-func array[T any](e *encoder, elem valueType, xs []T) {
-	e.u32(uint32(elem))
-	e.u64(uint64(len(xs)))
-	for _, x := range xs {
-		e.value(x, false)
-	}
+	c.write(e, v)
 }
