@@ -27,10 +27,7 @@ func ExampleWriteLlama() {
 	dir, _ := os.MkdirTemp("", "gguf")
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "cem.gguf")
-	err = gguf.WriteLlama(path, gguf.LlamaConfig{
-		Name: "cem-tiny", Vocab: cfg.Vocab, Dim: cfg.Dim, Layers: cfg.Layers, Heads: cfg.Heads,
-		KVHeads: cfg.KVHeads, FFN: cfg.FFN, MaxSeq: cfg.MaxSeq, NormEps: cfg.NormEps, RopeTheta: cfg.RopeTheta,
-	}, m, tok, gguf.ExportOptions{Type: gguf.TypeQ8_0})
+	err = gguf.WriteLlama(path, gguf.LlamaConfig{Name: "cem-tiny", Config: cfg}, m, tok, gguf.ExportOptions{Type: gguf.TypeQ8_0})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/tokenizer"
 )
 
@@ -68,19 +69,12 @@ const (
 	RopeHalves
 )
 
-// LlamaConfig is the architecture of the model to export. Its fields
-// mirror nn.Config.
+// LlamaConfig is the architecture of the model to export.
 type LlamaConfig struct {
-	Name      string  // general.name; "cem" when empty
-	Vocab     int     // V
-	Dim       int     // D
-	Layers    int     // decoder blocks
-	Heads     int     // query heads
-	KVHeads   int     // key/value heads; 0 means Heads
-	FFN       int     // SwiGLU hidden width
-	MaxSeq    int     // context length
-	NormEps   float64 // RMSNorm epsilon; 0 means 1e-5
-	RopeTheta float64 // rotary base; 0 means 10000
+	Name string // general.name; "cem" when empty
+	// Config is the model's shape (MaxSeq is the context length written);
+	// its zero KVHeads, NormEps and RopeTheta mean nn's defaults.
+	nn.Config
 	// ChatTemplate, when set, is written as tokenizer.chat_template: the
 	// Jinja template llama.cpp's chat endpoint formats messages with.
 	ChatTemplate string
@@ -174,15 +168,7 @@ func (c LlamaConfig) withDefaults() LlamaConfig {
 	if c.Name == "" {
 		c.Name = "cem"
 	}
-	if c.KVHeads == 0 {
-		c.KVHeads = c.Heads
-	}
-	if c.NormEps == 0 {
-		c.NormEps = 1e-5
-	}
-	if c.RopeTheta == 0 {
-		c.RopeTheta = 10000
-	}
+	c.Config = c.Config.WithDefaults()
 	return c
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/nn"
 	"github.com/cemlab/cem/tokenizer"
 )
 
@@ -68,7 +69,7 @@ func smallTokenizer(t *testing.T) *tokenizer.Tokenizer {
 
 func TestWriteLlama(t *testing.T) {
 	tok := smallTokenizer(t)
-	cfg := LlamaConfig{Name: "tiny", Vocab: tok.VocabSize(), Dim: 64, Layers: 2, Heads: 4, KVHeads: 2, FFN: 80, MaxSeq: 32}
+	cfg := LlamaConfig{Name: "tiny", Config: nn.Config{Vocab: tok.VocabSize(), Dim: 64, Layers: 2, Heads: 4, KVHeads: 2, FFN: 80, MaxSeq: 32}}
 	w := randomLlama(cfg, 1)
 	path := filepath.Join(t.TempDir(), "tiny.gguf")
 	if err := WriteLlama(path, cfg, w, tok, ExportOptions{Type: TypeQ8_0, Rope: RopeHalves}); err != nil {
@@ -140,7 +141,7 @@ func TestWriteLlama(t *testing.T) {
 
 func TestWriteLlamaPaddedVocab(t *testing.T) {
 	tok := smallTokenizer(t)
-	cfg := LlamaConfig{Vocab: tok.VocabSize() + 3, Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 8}
+	cfg := LlamaConfig{Config: nn.Config{Vocab: tok.VocabSize() + 3, Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 8}}
 	path := filepath.Join(t.TempDir(), "pad.gguf")
 	if err := WriteLlama(path, cfg, randomLlama(cfg, 8), tok, ExportOptions{}); err != nil {
 		t.Fatal(err)
@@ -162,7 +163,7 @@ func TestWriteLlamaPaddedVocab(t *testing.T) {
 
 func TestWriteLlamaErrors(t *testing.T) {
 	tok := smallTokenizer(t)
-	cfg := LlamaConfig{Vocab: tok.VocabSize(), Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 8}
+	cfg := LlamaConfig{Config: nn.Config{Vocab: tok.VocabSize(), Dim: 32, Layers: 1, Heads: 2, FFN: 32, MaxSeq: 8}}
 	dir := t.TempDir()
 	missing := randomLlama(cfg, 2)
 	delete(missing, "layers.0.feed_forward.w3.weight")

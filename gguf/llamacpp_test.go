@@ -77,8 +77,7 @@ func TestLlamaCpp(t *testing.T) {
 			}
 		}
 	}
-	lc := gguf.LlamaConfig{Name: "cem-check", Vocab: cfg.Vocab, Dim: cfg.Dim, Layers: cfg.Layers, Heads: cfg.Heads,
-		KVHeads: cfg.KVHeads, FFN: cfg.FFN, MaxSeq: cfg.MaxSeq}
+	lc := gguf.LlamaConfig{Name: "cem-check", Config: cfg}
 	dir := t.TempDir()
 	variants := []struct {
 		name string
@@ -112,7 +111,7 @@ func TestLlamaCpp(t *testing.T) {
 		t.Fatal(err)
 	}
 	probePath := filepath.Join(dir, "probe.gguf")
-	err = gguf.WriteLlama(probePath, gguf.LlamaConfig{Vocab: pcfg.Vocab, Dim: pcfg.Dim, Layers: pcfg.Layers, Heads: pcfg.Heads, FFN: pcfg.FFN, MaxSeq: pcfg.MaxSeq}, pm, probeTok, gguf.ExportOptions{})
+	err = gguf.WriteLlama(probePath, gguf.LlamaConfig{Config: pcfg}, pm, probeTok, gguf.ExportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,10 +44,12 @@ func SizeConfig(name string) (Config, error) {
 		sort.Strings(names)
 		return Config{}, fmt.Errorf("nn: unknown model size %q (have %s)", name, strings.Join(names, ", "))
 	}
-	return c.withDefaults(), nil
+	return c.WithDefaults(), nil
 }
 
-func (c Config) withDefaults() Config {
+// WithDefaults returns c with its zero defaults filled in: KVHeads = Heads,
+// NormEps = 1e-5, RopeTheta = 10000.
+func (c Config) WithDefaults() Config {
 	if c.KVHeads == 0 {
 		c.KVHeads = c.Heads
 	}
@@ -69,7 +71,7 @@ func (c Config) HeadDim() int { return c.Dim / c.Heads }
 
 // Validate reports the first inconsistency in c (after defaults).
 func (c Config) Validate() error {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	switch {
 	case c.Vocab < 8 || c.Vocab > 1<<24:
 		return fmt.Errorf("nn: vocabulary size %d outside [8, 2^24]", c.Vocab)
@@ -92,6 +94,6 @@ func (c Config) Validate() error {
 
 // NumParams is the number of float32 parameters.
 func (c Config) NumParams() int {
-	_, n := c.withDefaults().layout()
+	_, n := c.WithDefaults().layout()
 	return n
 }

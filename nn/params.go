@@ -122,7 +122,7 @@ func newEmpty(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	views, n := cfg.layout()
 	rope, err := tensor.NewRope(cfg.HeadDim(), cfg.MaxSeq, cfg.RopeTheta)
 	if err != nil {

@@ -132,8 +132,7 @@ func TestLlamaCppAgrees(t *testing.T) {
 	}
 	bm := benchModel{name: "test", net: m, tok: tok}
 	path := filepath.Join(dir, "m.gguf")
-	err = gguf.WriteLlama(path, gguf.LlamaConfig{Vocab: cfg.Vocab, Dim: cfg.Dim, Layers: cfg.Layers, Heads: cfg.Heads,
-		KVHeads: cfg.KVHeads, FFN: cfg.FFN, MaxSeq: cfg.MaxSeq}, m, tok, gguf.ExportOptions{})
+	err = gguf.WriteLlama(path, gguf.LlamaConfig{Config: cfg}, m, tok, gguf.ExportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

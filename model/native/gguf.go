@@ -10,6 +10,5 @@ import (
 // rope layout is interleaved, which is llama.cpp's, so weights go out
 // unchanged). The chat template and a context override are the caller's.
 func GGUFConfig(name string, c nn.Config) gguf.LlamaConfig {
-	return gguf.LlamaConfig{Name: name, Vocab: c.Vocab, Dim: c.Dim, Layers: c.Layers, Heads: c.Heads, KVHeads: c.KVHeads,
-		FFN: c.FFN, MaxSeq: c.MaxSeq, NormEps: c.NormEps, RopeTheta: c.RopeTheta}
+	return gguf.LlamaConfig{Name: name, Config: c}
 }
