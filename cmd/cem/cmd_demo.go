@@ -14,17 +14,11 @@ import (
 	"github.com/cemlab/cem/demo"
 )
 
-// demoOptions are the flags of `cem demo`.
+// demoOptions are the flags of `cem demo`: demo.Run's options (Observer,
+// Log and Progress are set by runDemoResult) and the number of seeds.
 type demoOptions struct {
-	Dir        string
-	Quick      bool
-	Rounds     int
-	Seed       int64
-	NoBaseline bool
-	Baselines  []string
-	Efficiency bool
-	Scoring    string
-	Seeds      int
+	demo.Options
+	Seeds int
 }
 
 func (o *demoOptions) AddFlags(cmd *cobra.Command) {
@@ -82,9 +76,9 @@ func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 // runDemoResult is runDemo, returning the demo's result too.
 func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.Result, error) {
 	pr := newPrinter(out)
-	res, err := demo.Run(ctx, demo.Options{Dir: opts.Dir, Quick: opts.Quick, Rounds: opts.Rounds, Seed: opts.Seed,
-		NoBaseline: opts.NoBaseline, Baselines: opts.Baselines, Efficiency: opts.Efficiency, Scoring: opts.Scoring, Observer: pr,
-		Log: newLogger(pr.line), Progress: pr})
+	o := opts.Options
+	o.Observer, o.Log, o.Progress = pr, newLogger(pr.line), pr
+	res, err := demo.Run(ctx, o)
 	pr.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cemlab/cem/demo"
 	"github.com/cemlab/cem/demodata/demotest"
 )
 
@@ -37,7 +38,7 @@ func TestDemoQuickResumesAfterKill(t *testing.T) {
 	demotest.Paths(t)
 	ws := t.TempDir()
 	var out bytes.Buffer
-	if err := runDemo(t.Context(), demoOptions{Dir: ws, Quick: true, Seed: 1}, &out); err != nil {
+	if err := runDemo(t.Context(), demoOptions{Options: demo.Options{Dir: ws, Quick: true, Seed: 1}}, &out); err != nil {
 		t.Fatalf("demo --quick: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"CEM, per round", "random baseline (", "rag baseline (", "Targets:", "exam accuracy gain", "total wall time"} {
@@ -61,7 +62,7 @@ func TestDemoQuickResumesAfterKill(t *testing.T) {
 	}
 	killDuring(t, ws, "round 1 train ...")
 	out.Reset()
-	if err := runDemo(t.Context(), demoOptions{Dir: ws, Quick: true, Seed: 1, NoBaseline: true}, &out); err != nil {
+	if err := runDemo(t.Context(), demoOptions{Options: demo.Options{Dir: ws, Quick: true, Seed: 1, NoBaseline: true}}, &out); err != nil {
 		t.Fatalf("resumed demo: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "unchanged, reused") {

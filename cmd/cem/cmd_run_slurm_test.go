@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cemlab/cem/demo"
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/rundir"
 
@@ -47,7 +48,7 @@ func TestRunSlurmTwoRounds(t *testing.T) {
 	}
 	ws := t.TempDir()
 	var out bytes.Buffer
-	if err := runDemo(t.Context(), demoOptions{Dir: ws, Quick: true, Seed: 1, NoBaseline: true}, &out); err != nil {
+	if err := runDemo(t.Context(), demoOptions{Options: demo.Options{Dir: ws, Quick: true, Seed: 1, NoBaseline: true}}, &out); err != nil {
 		t.Fatalf("demo --quick: %v\n%s", err, out.String())
 	}
 	bin := filepath.Join(t.TempDir(), "cem")
