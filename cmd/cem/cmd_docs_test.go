@@ -84,16 +84,6 @@ func TestRunDocs(t *testing.T) {
 		items = append(items, exam.Item{ID: fmt.Sprintf("cap-%d", i), Question: "What is the capital of " + f[0] + "?",
 			Choices: []string{"N'Djamena", "Lima", "Paris"}, Answer: exam.Answer{Index: i, Text: f[1]}, Subject: f[0], Relation: "capital", Object: f[1]})
 	}
-	if err := exam.WriteSuite(filepath.Join(dir, "exam.jsonl"), items); err != nil {
-		t.Fatal(err)
-	}
-	corpus := filepath.Join(dir, "corpus.txt")
-	os.WriteFile(corpus, []byte("The capital of Chad is N'Djamena.\n\nThe capital of Peru is Lima.\n"), 0o644)
-	var out bytes.Buffer
-	if err := runModelNew(context.Background(), modelTrainOptions{Size: "tiny", Corpus: []string{corpus}, Out: filepath.Join(dir, "base"),
-		Steps: 2, BatchTokens: 256, SeqLen: 64, LR: 1e-3, LogEvery: 1}, &out); err != nil {
-		t.Fatal(err)
-	}
 	cfg := `name: docs-run
 rounds: 1
 model: {path: base}
@@ -104,14 +94,8 @@ sources:
   list:
     - {kind: docs, name: team, dir: team, index: team.idx, license: public-domain, k: 3}
 `
-	path := filepath.Join(dir, "run.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := filepath.Join(dir, "run")
-	if err := runRun(context.Background(), runOptions{Out: run, Rounds: 1, Index: filepath.Join(dir, "runs.sqlite")}, path, &out); err != nil {
-		t.Fatalf("cem run: %v\n%s", err, out.String())
-	}
+	var out bytes.Buffer
+	run := runTinyRound(t, dir, items, cfg, &out)
 	if !strings.Contains(out.String(), "team             3 passages") || !strings.Contains(out.String(), "skipped notes/broken.html: malformed-html") {
 		t.Errorf("cem run did not print the documents' build report:\n%s", out.String())
 	}

@@ -14,18 +14,12 @@ import (
 // and `generate` in-process on a tiny corpus.
 func TestModelNewTrainScore(t *testing.T) {
 	dir := t.TempDir()
-	corpus := filepath.Join(dir, "corpus.txt")
-	os.WriteFile(corpus, []byte("The capital of Chad is N'Djamena.\n\nThe capital of Peru is Lima.\n"), 0o644)
 	data := filepath.Join(dir, "train.jsonl")
 	os.WriteFile(data, []byte(`{"id":"a","kind":"normative","prompt":"What is the capital of Chad?","text":"N'Djamena"}`+"\n"), 0o644)
 	var out bytes.Buffer
-	base := filepath.Join(dir, "base")
-	err := runModelNew(context.Background(), modelTrainOptions{Size: "tiny", Corpus: []string{corpus}, Out: base, Steps: 2, BatchTokens: 256, SeqLen: 64, LR: 1e-3, LogEvery: 1}, &out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := newTinyBase(t, dir, &out)
 	tuned := filepath.Join(dir, "tuned")
-	err = runModelTrain(context.Background(), modelTrainOptions{From: base, Data: data, Out: tuned, Steps: 2, BatchTokens: 256, SeqLen: 64, LR: 1e-3, LogEvery: 1}, &out)
+	err := runModelTrain(context.Background(), modelTrainOptions{From: base, Data: data, Out: tuned, Steps: 2, BatchTokens: 256, SeqLen: 64, LR: 1e-3, LogEvery: 1}, &out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,29 +136,12 @@ func sourcesRun(t *testing.T, dir string, entries []sourceEntry) string {
 	if len(items) != len(sourcesCountries) {
 		t.Fatalf("%d capital items, want %d", len(items), len(sourcesCountries))
 	}
-	if err := exam.WriteSuite(filepath.Join(dir, "exam.jsonl"), items); err != nil {
-		t.Fatal(err)
-	}
-	corpus := filepath.Join(dir, "corpus.txt")
-	os.WriteFile(corpus, []byte("The capital of Chad is N'Djamena.\n\nThe capital of Peru is Lima.\n"), 0o644)
-	var out bytes.Buffer
-	if err := runModelNew(context.Background(), modelTrainOptions{Size: "tiny", Corpus: []string{corpus}, Out: filepath.Join(dir, "base"),
-		Steps: 2, BatchTokens: 256, SeqLen: 64, LR: 1e-3, LogEvery: 1}, &out); err != nil {
-		t.Fatal(err)
-	}
 	cfg := "name: sources-run\nrounds: 1\nmodel: {path: base}\ntrainer: {epochs: 1}\nsuites:\n  - {path: exam.jsonl, role: exam}\nsources:\n  list:\n"
 	for _, e := range entries {
 		cfg += "    - " + e.yaml + "\n"
 	}
-	path := filepath.Join(dir, "run.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := filepath.Join(dir, "run")
-	if err := runRun(context.Background(), runOptions{Out: run, Rounds: 1, Index: filepath.Join(dir, "runs.sqlite")}, path, &out); err != nil {
-		t.Fatalf("cem run: %v\n%s\nconfig:\n%s", err, out.String(), cfg)
-	}
-	return run
+	var out bytes.Buffer
+	return runTinyRound(t, dir, items, cfg, &out)
 }
 
 // checkSourcesEvidence checks that every entry's source was searched and
