@@ -334,7 +334,7 @@ func (c *Config) validateHelper() error {
 		if strings.TrimSpace(h.BaseURL) == "" {
 			return bad("base_url", "the openai helper needs base_url (e.g. http://localhost:8000/v1)")
 		}
-		if !strings.HasPrefix(h.BaseURL, "http://") && !strings.HasPrefix(h.BaseURL, "https://") {
+		if !isHTTP(h.BaseURL) {
 			return bad("base_url", "want an http(s) URL, got %q", h.BaseURL)
 		}
 		if strings.TrimSpace(h.Name) == "" {

@@ -129,6 +129,11 @@ func validateDocsSource(s SourceConfig, bad func(key, format string, args ...any
 // WebProviders lists the providers of a web source.
 func WebProviders() []string { return []string{"searxng", "brave"} }
 
+// isHTTP reports whether u starts as an http or https URL.
+func isHTTP(u string) bool {
+	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
+}
+
 // validateWebSource checks the keys of a kind web entry; bad builds the
 // error of one of its keys.
 func validateWebSource(s SourceConfig, bad func(key, format string, args ...any) error) error {
@@ -138,7 +143,7 @@ func validateWebSource(s SourceConfig, bad func(key, format string, args ...any)
 	if (s.Provider == "" || s.Provider == "searxng") && s.URL == "" {
 		return bad("url", "missing: the SearXNG instance's base URL (its /search must allow format=json)")
 	}
-	if s.URL != "" && !strings.HasPrefix(s.URL, "http://") && !strings.HasPrefix(s.URL, "https://") {
+	if s.URL != "" && !isHTTP(s.URL) {
 		return bad("url", "want an http(s) URL, got %q", s.URL)
 	}
 	if strings.TrimSpace(s.Contact) == "" && s.UserAgent == "" {
@@ -228,7 +233,7 @@ func (c *Config) validateSourceList() error {
 				}
 			}
 		case SourceMediaWiki:
-			if !strings.HasPrefix(s.API, "http://") && !strings.HasPrefix(s.API, "https://") {
+			if !isHTTP(s.API) {
 				return bad("api", "want the http(s) URL of the wiki's api.php, got %q", s.API)
 			}
 			if strings.TrimSpace(s.Contact) == "" {
