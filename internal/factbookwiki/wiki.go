@@ -55,13 +55,7 @@ func Render(c *factbook.Country) Page {
 // Title makes a page title of a country name: characters MediaWiki does
 // not allow in titles (#<>[]|{}) and '/' (a file name here) become ' '.
 func Title(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if strings.ContainsRune("#<>[]|{}/_", r) {
-			return ' '
-		}
-		return r
-	}, name)
-	return strings.Join(strings.Fields(name), " ")
+	return blankOut(name, "#<>[]|{}/_")
 }
 
 // PageURL is the address of the rendered page of the profile named
@@ -79,8 +73,14 @@ func nowiki(s string) string {
 // heading makes s safe as a section heading: no '=' and no markup
 // characters.
 func heading(s string) string {
+	return blankOut(s, "=<>[]{}|'")
+}
+
+// blankOut turns each of chars in s into a space and folds the runs of
+// white space into one.
+func blankOut(s, chars string) string {
 	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune("=<>[]{}|'", r) {
+		if strings.ContainsRune(chars, r) {
 			return ' '
 		}
 		return r
