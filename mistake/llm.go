@@ -20,10 +20,9 @@ var _ Generator = model.Model(nil)
 
 // DefaultTemplate is the prompt LLM sends, the file prompts/extract.tmpl
 // (users copy it to override it): a text/template over PromptFields.
-var DefaultTemplate = extractTemplate
-
+//
 //go:embed prompts/extract.tmpl
-var extractTemplate string
+var DefaultTemplate string
 
 // PromptFields are the fields of the extraction template: {{.Question}},
 // {{.Choices}} (comma-separated, or "none"), {{.Answer}}, {{.Topic}} and
@@ -36,14 +35,9 @@ type PromptFields struct {
 // CheckTemplate reports a template that cannot work: an empty one, one
 // that does not parse or names a field PromptFields lacks, or one
 // without {{.Question}} (the model would not see the mistake).
-func CheckTemplate(tpl string) error {
-	_, err := parseTemplate(tpl)
-	return err
-}
+func CheckTemplate(tpl string) error { return extractSpec.Check(tpl) }
 
-func parseTemplate(tpl string) (*prompttmpl.Template, error) {
-	return prompttmpl.Parse("extract.tmpl", tpl, PromptFields{}, "Question")
-}
+var extractSpec = prompttmpl.Spec[PromptFields]{Name: "extract.tmpl", Required: []string{"Question"}}
 
 // LLM is an Extractor that asks a model for search queries. The point's
 // answer, aliases, key terms and text come from Points (the heuristic);
@@ -106,7 +100,7 @@ func (l LLM) Prompt(m Mistake, maxQueries int) (string, error) {
 	if tpl == "" {
 		tpl = DefaultTemplate
 	}
-	t, err := parseTemplate(tpl)
+	t, err := extractSpec.Parse(tpl)
 	if err != nil {
 		return "", err
 	}

@@ -136,10 +136,9 @@ type Paraphraser interface {
 // DefaultParaphraseTemplate is LLMParaphraser's prompt, the file
 // prompts/paraphrase.tmpl (users copy it to override it): a
 // text/template over ParaphraseFields.
-var DefaultParaphraseTemplate = paraphraseTemplate
-
+//
 //go:embed prompts/paraphrase.tmpl
-var paraphraseTemplate string
+var DefaultParaphraseTemplate string
 
 // ParaphraseFields are the fields of the paraphrase template:
 // {{.Passage}}, {{.Entities}} (the passage's entities, see Entities,
@@ -152,14 +151,9 @@ type ParaphraseFields struct {
 // CheckParaphraseTemplate reports a template that cannot work: an empty
 // one, one that does not parse or names a field ParaphraseFields lacks,
 // or one without {{.Passage}}.
-func CheckParaphraseTemplate(tpl string) error {
-	_, err := parseParaphraseTemplate(tpl)
-	return err
-}
+func CheckParaphraseTemplate(tpl string) error { return paraphraseSpec.Check(tpl) }
 
-func parseParaphraseTemplate(tpl string) (*prompttmpl.Template, error) {
-	return prompttmpl.Parse("paraphrase.tmpl", tpl, ParaphraseFields{}, "Passage")
-}
+var paraphraseSpec = prompttmpl.Spec[ParaphraseFields]{Name: "paraphrase.tmpl", Required: []string{"Passage"}}
 
 // LLMParaphraser is a Paraphraser in the spirit of EntiGraph (Yang et
 // al. 2024): it gives a model the passage and the entities its facts
@@ -189,7 +183,7 @@ func (w LLMParaphraser) Paraphrase(ctx context.Context, ev Evidence) ([]string, 
 		maxTok = 240
 	}
 	tpl := cmp.Or(w.Template, DefaultParaphraseTemplate)
-	t, err := parseParaphraseTemplate(tpl)
+	t, err := paraphraseSpec.Parse(tpl)
 	if err != nil {
 		return nil, fmt.Errorf("paraphrase passage %s: %w", ev.Passage.ID, err)
 	}

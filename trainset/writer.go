@@ -17,10 +17,9 @@ import (
 // DefaultWriterTemplate is LLMWriter's prompt, the file
 // prompts/write.tmpl (users copy it to override it): a text/template over
 // WriterFields.
-var DefaultWriterTemplate = writeTemplate
-
+//
 //go:embed prompts/write.tmpl
-var writeTemplate string
+var DefaultWriterTemplate string
 
 // WriterFields are the fields of the question-writing template:
 // {{.Passage}}, {{.Answer}}, {{.Topic}} and {{.Max}}.
@@ -32,14 +31,9 @@ type WriterFields struct {
 // CheckWriterTemplate reports a template that cannot work: an empty one,
 // one that does not parse or names a field WriterFields lacks, or one
 // without {{.Passage}} or {{.Answer}}.
-func CheckWriterTemplate(tpl string) error {
-	_, err := parseWriterTemplate(tpl)
-	return err
-}
+func CheckWriterTemplate(tpl string) error { return writerSpec.Check(tpl) }
 
-func parseWriterTemplate(tpl string) (*prompttmpl.Template, error) {
-	return prompttmpl.Parse("write.tmpl", tpl, WriterFields{}, "Passage", "Answer")
-}
+var writerSpec = prompttmpl.Spec[WriterFields]{Name: "write.tmpl", Required: []string{"Passage", "Answer"}}
 
 // LLMWriter is a QuestionWriter that asks a model for questions about a
 // passage whose answer is the evidence's gold answer. Every reply line
@@ -73,7 +67,7 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 	}
 	tpl := cmp.Or(w.Template, DefaultWriterTemplate)
 	topic := cmp.Or(ev.Item.Topic, ev.Item.Relation)
-	t, err := parseWriterTemplate(tpl)
+	t, err := writerSpec.Parse(tpl)
 	if err != nil {
 		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
 	}

@@ -51,6 +51,26 @@ func Parse(name, text string, data any, required ...string) (*Template, error) {
 	return &Template{t: t}, nil
 }
 
+// Spec is one prompt users may override: the file it is named by, the
+// struct F it is executed with and the fields it must use.
+type Spec[F any] struct {
+	Name     string
+	Required []string
+}
+
+// Parse parses text against F (see Parse).
+func (s Spec[F]) Parse(text string) (*Template, error) {
+	var zero F
+	return Parse(s.Name, text, zero, s.Required...)
+}
+
+// Check reports a template that cannot work: an empty one, one that does
+// not parse or names a field F lacks, or one without a required field.
+func (s Spec[F]) Check(text string) error {
+	_, err := s.Parse(text)
+	return err
+}
+
 // Execute fills the template with data.
 func (t *Template) Execute(data any) (string, error) {
 	var b strings.Builder
