@@ -182,13 +182,8 @@ func (w LLMParaphraser) Paraphrase(ctx context.Context, ev Evidence) ([]string, 
 	if maxTok <= 0 {
 		maxTok = 240
 	}
-	tpl := cmp.Or(w.Template, DefaultParaphraseTemplate)
-	t, err := paraphraseSpec.Parse(tpl)
-	if err != nil {
-		return nil, fmt.Errorf("paraphrase passage %s: %w", ev.Passage.ID, err)
-	}
 	ents := Entities(ev.Passage, 8)
-	lines, err := generateLines(ctx, w.Model, t, ParaphraseFields{Passage: passageText(ev.Passage.Title, ev.Passage.Text),
+	lines, err := generateLines(ctx, w.Model, paraphraseSpec, cmp.Or(w.Template, DefaultParaphraseTemplate), ParaphraseFields{Passage: passageText(ev.Passage.Title, ev.Passage.Text),
 		Entities: strings.Join(ents, "; "), Answer: ev.Answer, Max: maxN}, maxTok, w.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("paraphrase passage %s: %w", ev.Passage.ID, err)

@@ -65,13 +65,8 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 	if maxTok <= 0 {
 		maxTok = 160
 	}
-	tpl := cmp.Or(w.Template, DefaultWriterTemplate)
 	topic := cmp.Or(ev.Item.Topic, ev.Item.Relation)
-	t, err := writerSpec.Parse(tpl)
-	if err != nil {
-		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
-	}
-	lines, err := generateLines(ctx, w.Model, t, WriterFields{Passage: passageText(ev.Passage.Title, ev.Passage.Text),
+	lines, err := generateLines(ctx, w.Model, writerSpec, cmp.Or(w.Template, DefaultWriterTemplate), WriterFields{Passage: passageText(ev.Passage.Title, ev.Passage.Text),
 		Answer: ev.Answer, Topic: topic, Max: maxQ}, maxTok, w.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
@@ -94,10 +89,15 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 	return qas, nil
 }
 
-// generateLines fills t with fields, asks gen once (greedy, seeded, at
-// most maxTok tokens) and returns the reply's lines, each stripped of
-// bullets, numbering and a "Q:" label, empty ones left out.
-func generateLines(ctx context.Context, gen mistake.Generator, t *prompttmpl.Template, fields any, maxTok int, seed int64) ([]string, error) {
+// generateLines fills the template tpl of spec with fields, asks gen
+// once (greedy, seeded, at most maxTok tokens) and returns the reply's
+// lines, each stripped of bullets, numbering and a "Q:" label, empty ones
+// left out.
+func generateLines[F any](ctx context.Context, gen mistake.Generator, spec prompttmpl.Spec[F], tpl string, fields F, maxTok int, seed int64) ([]string, error) {
+	t, err := spec.Parse(tpl)
+	if err != nil {
+		return nil, err
+	}
 	prompt, err := t.Execute(fields)
 	if err != nil {
 		return nil, err
