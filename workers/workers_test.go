@@ -95,18 +95,25 @@ func builderFixture() ([]knowledge.Passage, loop.BuildInput) {
 	return corpus, loop.BuildInput{Round: 1, Seed: 7, Mistakes: []mistake.Mistake{{Item: item, Suite: "exam"}}, Evidence: []curate.Candidate{ev}}
 }
 
+// buildCEMAndBaseline builds in's training set as CEM and as the baseline
+// mode (in.Baseline left as given).
+func buildCEMAndBaseline(t *testing.T, b *Builder, in loop.BuildInput, mode string) (cem, base loop.TrainSet) {
+	t.Helper()
+	cem, err := b.Build(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Baseline = mode
+	if base, err = b.Build(t.Context(), in); err != nil {
+		t.Fatal(err)
+	}
+	return cem, base
+}
+
 func TestBuilderRandomEvidence(t *testing.T) {
 	corpus, in := builderFixture()
 	b := &Builder{Corpus: corpus}
-	cem, err := b.Build(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Baseline = config.BaselineRandomEvidence
-	rev, err := b.Build(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cem, rev := buildCEMAndBaseline(t, b, in, config.BaselineRandomEvidence)
 	cm, rm := cem.Manifest.(trainset.Manifest), rev.Manifest.(trainset.Manifest)
 	// Each kind as many examples as CEM's, and about its loss-bearing
 	// tokens (the passages are matched in length, not exactly).
@@ -143,15 +150,7 @@ func TestBuilderRandomMatchesTokens(t *testing.T) {
 		return k
 	}
 	b := &Builder{Corpus: corpus}
-	cem, err := b.Build(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Baseline = "random"
-	rnd, err := b.Build(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cem, rnd := buildCEMAndBaseline(t, b, in, "random")
 	ck, rk := kinds(cem), kinds(rnd)
 	// Equal loss-bearing tokens: CEM's instruction prompts carry no loss,
 	// so CEM counts more tokens in all than it trains on.
@@ -222,15 +221,7 @@ func TestBuilderScaleMatchesLossTokens(t *testing.T) {
 func TestBuilderUntargetedBuildsAsCEM(t *testing.T) {
 	corpus, in := builderFixture()
 	b := &Builder{Corpus: corpus}
-	cem, err := b.Build(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Baseline = config.BaselineUntargeted
-	un, err := b.Build(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cem, un := buildCEMAndBaseline(t, b, in, config.BaselineUntargeted)
 	if !reflect.DeepEqual(un.Examples, cem.Examples) {
 		t.Errorf("untargeted set differs from CEM's on the same mistakes and evidence; want the CEM recipe unchanged")
 	}
