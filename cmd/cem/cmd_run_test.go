@@ -234,15 +234,7 @@ func readOnlyCopy(t *testing.T, pkg, ws string) {
 	if err := os.Chmod("w", 0o777); err != nil {
 		t.Fatal(err)
 	}
-	if err := filepath.WalkDir("ro", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.Chmod(p, 0o555)
-		}
-		return os.Chmod(p, 0o444)
-	}); err != nil {
+	if err := chmodTree("ro", 0o555, 0o444); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -259,15 +251,7 @@ func readOnlyCopy(t *testing.T, pkg, ws string) {
 		}
 		// Some inputs are written 0600; nobody must read them.
 		for _, in := range []string{"cem.yaml", "suites", "models", "index"} {
-			if err := filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return err
-				}
-				if d.IsDir() {
-					return os.Chmod(p, 0o755)
-				}
-				return os.Chmod(p, 0o644)
-			}); err != nil {
+			if err := chmodTree(in, 0o755, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -317,4 +301,18 @@ func wordMaker(rng *rand.Rand, syl []string) func() string {
 		s := b.String()
 		return strings.ToUpper(s[:1]) + s[1:]
 	}
+}
+
+// chmodTree sets the mode of every folder below root (root too) to dirs
+// and of every other file to files.
+func chmodTree(root string, dirs, files fs.FileMode) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.Chmod(p, dirs)
+		}
+		return os.Chmod(p, files)
+	})
 }
