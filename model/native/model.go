@@ -37,13 +37,23 @@ func Open(dir string) (*Model, error) {
 
 // OpenRef opens a model.Ref of backend "native" (or empty) by its Path.
 func OpenRef(ref model.Ref) (*Model, error) {
+	path, err := refPath(ref, "open")
+	if err != nil {
+		return nil, err
+	}
+	return Open(path)
+}
+
+// refPath returns the checkpoint folder of a native (or backend-less)
+// ref, or an error saying that cem cannot verb (open, train) the model.
+func refPath(ref model.Ref, verb string) (string, error) {
 	if ref.Backend != "" && ref.Backend != Backend {
-		return nil, fmt.Errorf("native: cannot open a %q model", ref.Backend)
+		return "", fmt.Errorf("native: cannot %s a %q model", verb, ref.Backend)
 	}
 	if ref.Path == "" {
-		return nil, fmt.Errorf("native: model reference has no path")
+		return "", fmt.Errorf("native: model reference has no path")
 	}
-	return Open(ref.Path)
+	return ref.Path, nil
 }
 
 // Checkpoint returns the loaded checkpoint (shared, do not modify).

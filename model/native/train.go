@@ -103,13 +103,11 @@ func (t *Trainer) Train(ctx context.Context, from model.Ref, set model.TrainSet)
 
 // OpenCheckpoint loads the checkpoint a native model.Ref names.
 func OpenCheckpoint(ref model.Ref) (*Checkpoint, error) {
-	if ref.Backend != "" && ref.Backend != Backend {
-		return nil, fmt.Errorf("native: cannot train a %q model", ref.Backend)
+	path, err := refPath(ref, "train")
+	if err != nil {
+		return nil, err
 	}
-	if ref.Path == "" {
-		return nil, fmt.Errorf("native: model reference has no path")
-	}
-	return Load(ref.Path)
+	return Load(path)
 }
 
 // Docs turns examples into token documents with loss weights (see the
