@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -30,11 +29,7 @@ func fill(t testing.TB, d *DB, n int) {
 
 func TestListRuns(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "runs.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openTemp(t)
 	fill(t, d, 100)
 	start := time.Now()
 	all, err := d.ListRuns(ctx, Filter{})
@@ -75,11 +70,7 @@ func TestListRuns(t *testing.T) {
 // BenchmarkListRuns lists an index of 100 runs.
 func BenchmarkListRuns(b *testing.B) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(b.TempDir(), "runs.sqlite"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
+	d := openTemp(b)
 	fill(b, d, 100)
 	for b.Loop() {
 		if _, err := d.ListRuns(ctx, Filter{}); err != nil {

@@ -6,13 +6,20 @@ import (
 	"testing"
 )
 
+// openTemp opens a new index in a temporary folder, closed when tb ends.
+func openTemp(tb testing.TB) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "runs.sqlite"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
 func TestPutRoundIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "runs.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTemp(t)
 	run := Run{Run: "/runs/a", Name: "a", Seed: 1}
 	items := []Item{{Suite: "exam", ID: "q1", Correct: true}, {Suite: "exam", ID: "q2"}}
 	ms := []Metric{{Suite: "exam", Name: "acc", Value: 0.5}, {Name: "mined", Value: 1}}
