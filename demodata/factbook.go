@@ -204,11 +204,7 @@ func download(ctx context.Context, opts FactbookOptions, target string) (*Factbo
 	}
 	st := &FactbookStamp{URL: opts.URL, Revision: opts.Revision, ContentSHA256: digest,
 		ArchiveSHA256: hex.EncodeToString(h.Sum(nil)), Files: files, Fetched: time.Now().UTC().Truncate(time.Second)}
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := atomicfile.WriteBytes(filepath.Join(tmp, FactbookMarker), append(data, '\n'), 0o644); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(tmp, FactbookMarker), st, 0o644); err != nil {
 		return nil, err
 	}
 	if err := os.RemoveAll(target); err != nil {

@@ -124,9 +124,5 @@ func describe(root string, pkg Package, version string) (ManifestPackage, error)
 
 // writeManifest writes m to path through a temporary file and a rename.
 func writeManifest(path string, m *Manifest) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(path, append(b, '\n'), 0o600)
+	return atomicfile.WriteJSON(path, m, 0o600)
 }

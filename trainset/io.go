@@ -31,11 +31,7 @@ func ReadExamples(path string) ([]model.Example, error) {
 
 // WriteManifest writes m to path as indented JSON, atomically.
 func WriteManifest(path string, m Manifest) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := atomicfile.WriteBytes(path, append(b, '\n'), 0o600); err != nil {
+	if err := atomicfile.WriteJSON(path, m, 0o600); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

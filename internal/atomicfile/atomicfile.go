@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -50,6 +51,17 @@ func WriteBytes(path string, data []byte, perm fs.FileMode) error {
 	}
 	_, err = f.Write(data)
 	return finish(f, f.Name(), path, err)
+}
+
+// WriteJSON replaces path with v as indented JSON (two spaces) and a
+// final newline, atomically, as WriteFile does; it returns json's error
+// when v does not encode.
+func WriteJSON(path string, v any, perm fs.FileMode) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteBytes(path, append(b, '\n'), perm)
 }
 
 // finish syncs, closes and renames the temporary file tmp (open as f) over

@@ -172,3 +172,21 @@ func writeString(s string) func(io.Writer) error {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestWriteJSON writes indented JSON with a final newline, and leaves
+// the old file in place when the value does not encode.
+func TestWriteJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.json")
+	if err := WriteJSON(path, map[string]int{"a": 1}, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "{\n  \"a\": 1\n}\n" {
+		t.Errorf("file = %q, %v; want indented JSON and a newline", b, err)
+	}
+	if err := WriteJSON(path, make(chan int), 0o600); err == nil {
+		t.Error("WriteJSON(chan) succeeded; want json's error")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "{\n  \"a\": 1\n}\n" {
+		t.Errorf("after a failed write the file is %q; want the old content", b)
+	}
+}

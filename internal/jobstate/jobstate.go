@@ -43,11 +43,7 @@ func Read[T any](path string, valid func(*T) bool) (*T, error) {
 // then rename), so a reader sees the old record or the new one, never
 // half of one.
 func Write(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(path, append(b, '\n'), 0o644)
+	return atomicfile.WriteJSON(path, v, 0o644)
 }
 
 // Retire moves the record at path aside, to path.<id>.failed, so that the

@@ -221,11 +221,7 @@ func nonFinite(data []float32) int {
 }
 
 func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("native: write %s: %w", path, err)
-	}
-	if err := atomicfile.WriteBytes(path, append(b, '\n'), 0o644); err != nil {
+	if err := atomicfile.WriteJSON(path, v, 0o644); err != nil {
 		return fmt.Errorf("native: write %s: %w", path, err)
 	}
 	return nil
