@@ -55,25 +55,20 @@ func (d *DB) ListRuns(ctx context.Context, f Filter) ([]RunRow, error) {
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := d.db.QueryContext(ctx, q+" ORDER BY updated DESC, run", args...)
-	if err != nil {
-		return nil, fmt.Errorf("index %s: %w", d.path, err)
+	type row struct {
+		RunRow
+		updated string
 	}
+	rs, err := queryRows(ctx, d, func(r *row) []any { return []any{&r.Run, &r.Name, &r.Baseline, &r.Seed, &r.updated} },
+		q+" ORDER BY updated DESC, run", args...)
 	var out []RunRow
 	byRun := map[string]int{}
-	for rows.Next() {
-		var r RunRow
-		var updated string
-		if err := rows.Scan(&r.Run, &r.Name, &r.Baseline, &r.Seed, &updated); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("index %s: %w", d.path, err)
-		}
-		r.Updated, _ = time.Parse(time.RFC3339, updated)
+	for _, r := range rs {
+		r.Updated, _ = time.Parse(time.RFC3339, r.updated)
 		byRun[r.Run] = len(out)
-		out = append(out, r)
+		out = append(out, r.RunRow)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
 	// Gains per accepted round, for every selected run, in one query.

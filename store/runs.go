@@ -13,15 +13,23 @@ type IndexedRun struct {
 
 // Runs returns every run of the index, most recently updated first.
 func (d *DB) Runs(ctx context.Context) ([]IndexedRun, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT run, name, baseline, seed, updated FROM runs ORDER BY updated DESC, run`)
+	return queryRows(ctx, d, func(r *IndexedRun) []any { return []any{&r.Run.Run, &r.Name, &r.Baseline, &r.Seed, &r.Updated} },
+		`SELECT run, name, baseline, seed, updated FROM runs ORDER BY updated DESC, run`)
+}
+
+// queryRows runs the query q and returns its rows, each scanned into a T
+// through the destinations dest gives; a failed query or scan is an error
+// naming the index, and a failure while reading rows returns those read.
+func queryRows[T any](ctx context.Context, d *DB, dest func(*T) []any, q string, args ...any) ([]T, error) {
+	rows, err := d.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("index %s: %w", d.path, err)
 	}
 	defer rows.Close()
-	var out []IndexedRun
+	var out []T
 	for rows.Next() {
-		var r IndexedRun
-		if err := rows.Scan(&r.Run.Run, &r.Name, &r.Baseline, &r.Seed, &r.Updated); err != nil {
+		var r T
+		if err := rows.Scan(dest(&r)...); err != nil {
 			return nil, fmt.Errorf("index %s: %w", d.path, err)
 		}
 		out = append(out, r)

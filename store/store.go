@@ -161,20 +161,8 @@ type Accuracy struct {
 // Metric returns every (run, round, suite) value of the named metric,
 // ordered by run, round and suite.
 func (d *DB) Metric(ctx context.Context, name string) ([]Accuracy, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT run, round, suite, value FROM metrics WHERE name = ? ORDER BY run, round, suite`, name)
-	if err != nil {
-		return nil, fmt.Errorf("index %s: %w", d.path, err)
-	}
-	defer rows.Close()
-	var out []Accuracy
-	for rows.Next() {
-		var a Accuracy
-		if err := rows.Scan(&a.Run, &a.Round, &a.Suite, &a.Value); err != nil {
-			return nil, fmt.Errorf("index %s: %w", d.path, err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, d, func(a *Accuracy) []any { return []any{&a.Run, &a.Round, &a.Suite, &a.Value} },
+		`SELECT run, round, suite, value FROM metrics WHERE name = ? ORDER BY run, round, suite`, name)
 }
 
 // Count returns the number of rows of table (runs, rounds, items or metrics).
