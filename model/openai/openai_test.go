@@ -179,31 +179,31 @@ func TestServerDown(t *testing.T) {
 	}
 }
 
+// scoreAndSayHi scores scoreCases with m and generates 4 tokens after "hi".
+func scoreAndSayHi(t *testing.T, m model.Model) ([]model.Score, []string) {
+	t.Helper()
+	scores, err := m.Score(t.Context(), scoreCases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, err := m.Generate(t.Context(), []model.GenerateRequest{{Prompt: "hi", MaxTokens: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scores, texts
+}
+
 func TestCacheAvoidsSecondRequest(t *testing.T) {
 	dir := t.TempDir()
 	srv := modeltest.NewServer(t, nil, modeltest.Faults{})
 	first := newModel(t, srv, func(c *openai.Config) { c.CacheDir = dir; c.Price = openai.Price{PromptPer1K: 1, CompletionPer1K: 2} })
-	a, err := first.Score(context.Background(), scoreCases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g1, err := first.Generate(context.Background(), []model.GenerateRequest{{Prompt: "hi", MaxTokens: 4}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, g1 := scoreAndSayHi(t, first)
 	if u := first.TotalUsage(); u.PromptTokens == 0 || u.Cost <= 0 || u.CacheHits != 0 {
 		t.Errorf("first run usage = %+v; want tokens, cost and no cache hits", u)
 	}
 	n := len(srv.Requests())
 	second := newModel(t, srv, func(c *openai.Config) { c.CacheDir = dir; c.ScoreMode = openai.ScoreLogprobs })
-	b, err := second.Score(context.Background(), scoreCases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g2, err := second.Generate(context.Background(), []model.GenerateRequest{{Prompt: "hi", MaxTokens: 4}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, g2 := scoreAndSayHi(t, second)
 	if got := len(srv.Requests()); got != n {
 		t.Errorf("second run sent %d requests; want 0", got-n)
 	}
