@@ -226,19 +226,20 @@ type FineTuneConfig struct {
 	BaseURL string `yaml:"base_url"`
 	// APIKeyEnv names the variable holding the key; default model.api_key_env.
 	APIKeyEnv string `yaml:"api_key_env"`
-	// Model is the base model to fine-tune; default the round's model
-	// (model.name, then each accepted fine-tuned model).
+	// Model is the base model to fine-tune, e.g.
+	// "gpt-4o-mini-2024-07-18"; default the round's model (model.name,
+	// then each accepted fine-tuned model).
 	Model string `yaml:"model"`
 	// NEpochs, LearningRateMultiplier and BatchSize are the supervised
-	// hyperparameters.
+	// method's hyperparameters; 0 leaves each to the API ("auto").
 	NEpochs                int     `yaml:"n_epochs"`
 	LearningRateMultiplier float64 `yaml:"learning_rate_multiplier"`
 	BatchSize              int     `yaml:"batch_size"`
 	// Suffix starts the fine-tuned model's suffix, which goes on with the
-	// run and round; default "cem".
+	// run and round: <suffix>-<run>-r<round>-<hash>; default "cem".
 	Suffix string `yaml:"suffix"`
-	// Poll is the first wait between looks at the job (doubling while
-	// nothing changes, up to PollMax); defaults 5s and 1m.
+	// Poll is the first wait between two looks at the job; it doubles
+	// while nothing changes, up to PollMax. Defaults 5s and 1m.
 	Poll    time.Duration `yaml:"poll"`
 	PollMax time.Duration `yaml:"poll_max"`
 	// CancelOnInterrupt cancels the job when cem is interrupted; by

@@ -1,6 +1,7 @@
 package workers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -186,17 +187,12 @@ func orDefault(log *slog.Logger) *slog.Logger {
 // newFineTune builds the fine-tuning API trainer of the trainer section;
 // the API's address and key default to the model section's.
 func newFineTune(c *config.Config, log func(string)) (*finetune.Trainer, error) {
-	cfg := finetune.Config{BaseURL: c.Model.BaseURL, APIKeyEnv: c.Model.APIKeyEnv}
+	var cfg finetune.Config
 	if f := c.Trainer.OpenAI; f != nil {
-		if f.BaseURL != "" {
-			cfg.BaseURL = f.BaseURL
-		}
-		if f.APIKeyEnv != "" {
-			cfg.APIKeyEnv = f.APIKeyEnv
-		}
-		cfg.Model, cfg.NEpochs, cfg.LearningRateMultiplier, cfg.BatchSize = f.Model, f.NEpochs, f.LearningRateMultiplier, f.BatchSize
-		cfg.Suffix, cfg.Poll, cfg.PollMax, cfg.CancelOnInterrupt = f.Suffix, f.Poll, f.PollMax, f.CancelOnInterrupt
+		cfg.FineTuneConfig = *f
 	}
+	cfg.BaseURL = cmp.Or(cfg.BaseURL, c.Model.BaseURL)
+	cfg.APIKeyEnv = cmp.Or(cfg.APIKeyEnv, c.Model.APIKeyEnv)
 	return finetune.New(cfg, log)
 }
 

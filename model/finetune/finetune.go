@@ -19,6 +19,7 @@ import (
 	sdk "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
+	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/internal/jobstate"
 	"github.com/cemlab/cem/model"
 )
@@ -26,39 +27,19 @@ import (
 // DefaultBaseURL is the API root used when Config.BaseURL is empty.
 const DefaultBaseURL = "https://api.openai.com/v1"
 
-// Config configures a Trainer. Every zero value means the documented
-// default.
+// Config configures a Trainer: the job a run config's trainer.openai
+// section describes (its zero values mean the defaults documented on
+// config.FineTuneConfig, but BaseURL's is DefaultBaseURL here: the
+// model section's is the caller's to apply) and what only a program
+// sets.
 type Config struct {
-	// BaseURL is the API root; default DefaultBaseURL.
-	BaseURL string `json:"base_url,omitempty"`
-	// APIKeyEnv names the environment variable holding the API key;
-	// empty sends no key. A named but unset or empty variable is an error.
-	APIKeyEnv string `json:"api_key_env,omitempty"`
-	// Model is the base model to fine-tune, e.g. "gpt-4o-mini-2024-07-18";
-	// default the name of the model Train starts from.
-	Model string `json:"model,omitempty"`
-	// NEpochs, LearningRateMultiplier and BatchSize are the supervised
-	// method's hyperparameters; 0 leaves each to the API ("auto").
-	NEpochs                int     `json:"n_epochs,omitempty"`
-	LearningRateMultiplier float64 `json:"learning_rate_multiplier,omitempty"`
-	BatchSize              int     `json:"batch_size,omitempty"`
-	// Suffix starts the fine-tuned model's suffix, which goes on with the
-	// run and round: <suffix>-<run>-r<round>-<hash>; default "cem".
-	Suffix string `json:"suffix,omitempty"`
-	// Poll is the first wait between two looks at the job; it doubles
-	// while nothing changes, up to PollMax. Defaults 5s and 1m.
-	Poll    time.Duration `json:"poll,omitempty"`
-	PollMax time.Duration `json:"poll_max,omitempty"`
+	config.FineTuneConfig
 	// MaxRetries is how many transient failures in a row (429, 5xx,
 	// dropped connections) one request may have before Train gives up;
 	// default 8.
-	MaxRetries int `json:"max_retries,omitempty"`
-	// CancelOnInterrupt cancels the job when Train's context is
-	// cancelled; by default it keeps running and the next Train
-	// re-attaches to it.
-	CancelOnInterrupt bool `json:"cancel_on_interrupt,omitempty"`
+	MaxRetries int
 	// HTTPClient sends the requests; default a plain http.Client.
-	HTTPClient *http.Client `json:"-"`
+	HTTPClient *http.Client
 }
 
 // Usage is what the jobs a Trainer saw finish used.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/model/modeltest"
 )
@@ -33,8 +34,8 @@ var base = model.Ref{Backend: "openai", Name: "gpt-4o-mini-2024-07-18"}
 
 // fast is a config polling the loopback server without waiting long.
 func fast(f *fakeAPI) Config {
-	return Config{BaseURL: f.url(), NEpochs: 3, LearningRateMultiplier: 0.5, BatchSize: 4,
-		Poll: time.Millisecond, PollMax: 5 * time.Millisecond}
+	return Config{FineTuneConfig: config.FineTuneConfig{BaseURL: f.url(), NEpochs: 3, LearningRateMultiplier: 0.5, BatchSize: 4,
+		Poll: time.Millisecond, PollMax: 5 * time.Millisecond}}
 }
 
 func newTrainer(t *testing.T, cfg Config, log *modeltest.Lines) *Trainer {
@@ -301,11 +302,11 @@ func TestNewRejects(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"base url", Config{BaseURL: "localhost:8000"}, "base_url"},
-		{"negative epochs", Config{NEpochs: -1}, "n_epochs"},
-		{"suffix", Config{Suffix: "has space"}, "suffix"},
-		{"poll", Config{Poll: -time.Second}, "poll"},
-		{"unset key", Config{APIKeyEnv: "CEM_TEST_EMPTY_KEY"}, "CEM_TEST_EMPTY_KEY"},
+		{"base url", Config{FineTuneConfig: config.FineTuneConfig{BaseURL: "localhost:8000"}}, "base_url"},
+		{"negative epochs", Config{FineTuneConfig: config.FineTuneConfig{NEpochs: -1}}, "n_epochs"},
+		{"suffix", Config{FineTuneConfig: config.FineTuneConfig{Suffix: "has space"}}, "suffix"},
+		{"poll", Config{FineTuneConfig: config.FineTuneConfig{Poll: -time.Second}}, "poll"},
+		{"unset key", Config{FineTuneConfig: config.FineTuneConfig{APIKeyEnv: "CEM_TEST_EMPTY_KEY"}}, "CEM_TEST_EMPTY_KEY"},
 	} {
 		if _, err := New(tc.cfg, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
