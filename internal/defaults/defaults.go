@@ -1,7 +1,8 @@
 // Package defaults holds the default of each setting that more than one
 // layer applies (the config file, the native trainer and optimiser, the
 // examiner, the command line), so a zero value means the same thing
-// everywhere.
+// everywhere, and Positive, the rule of a setting whose zero or negative
+// value means its default.
 package defaults
 
 const (
@@ -14,3 +15,18 @@ const (
 	// sends at once.
 	ExamBatch = 64
 )
+
+// Number is a type whose zero and negative values Positive replaces
+// (time.Duration among them).
+type Number interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~float32 | ~float64
+}
+
+// Positive is def when v is zero or negative, else v: the rule of every
+// setting whose zero or negative value means its default (a NaN is kept).
+func Positive[T Number](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}

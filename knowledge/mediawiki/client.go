@@ -14,6 +14,7 @@
 package mediawiki
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cemlab/cem/internal/defaults"
 	"github.com/cemlab/cem/internal/polite"
 )
 
@@ -105,33 +107,15 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Contact) == "" {
 		return nil, errors.New("mediawiki: contact: needed for the User-Agent (an e-mail address or URL)")
 	}
-	if cfg.Name == "" {
-		cfg.Name = DefaultName
-	}
-	if cfg.License == "" {
-		cfg.License = DefaultLicense
-	}
-	if cfg.Rate <= 0 {
-		cfg.Rate = DefaultRate
-	}
-	if cfg.MaxLag == 0 {
-		cfg.MaxLag = DefaultMaxLag
-	}
-	if cfg.Retries == 0 {
-		cfg.Retries = DefaultRetries
-	}
-	if cfg.Backoff <= 0 {
-		cfg.Backoff = DefaultBackoff
-	}
-	if cfg.MaxBackoff <= 0 {
-		cfg.MaxBackoff = DefaultMaxBackoff
-	}
-	if cfg.Pages <= 0 {
-		cfg.Pages = DefaultPages
-	}
-	if cfg.SearchLimit <= 0 {
-		cfg.SearchLimit = DefaultSearchLimit
-	}
+	cfg.Name = cmp.Or(cfg.Name, DefaultName)
+	cfg.License = cmp.Or(cfg.License, DefaultLicense)
+	cfg.Rate = defaults.Positive(cfg.Rate, DefaultRate)
+	cfg.MaxLag = cmp.Or(cfg.MaxLag, DefaultMaxLag)
+	cfg.Retries = cmp.Or(cfg.Retries, DefaultRetries)
+	cfg.Backoff = defaults.Positive(cfg.Backoff, DefaultBackoff)
+	cfg.MaxBackoff = defaults.Positive(cfg.MaxBackoff, DefaultMaxBackoff)
+	cfg.Pages = defaults.Positive(cfg.Pages, DefaultPages)
+	cfg.SearchLimit = defaults.Positive(cfg.SearchLimit, DefaultSearchLimit)
 	if cfg.TitleSearch == nil {
 		t := true
 		cfg.TitleSearch = &t

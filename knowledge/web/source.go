@@ -14,6 +14,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cemlab/cem/internal/defaults"
 	"github.com/cemlab/cem/internal/polite"
 	"github.com/cemlab/cem/knowledge"
 )
@@ -80,25 +82,13 @@ func New(cfg Config) (*Source, error) {
 	if strings.TrimSpace(cfg.Contact) == "" {
 		return nil, errors.New("web: contact: needed for the User-Agent (an e-mail address or URL)")
 	}
-	if cfg.Name == "" {
-		cfg.Name = DefaultName
-	}
-	if cfg.Pages <= 0 {
-		cfg.Pages = DefaultPages
-	}
-	if cfg.SearchTimeout <= 0 {
-		cfg.SearchTimeout = DefaultSearchTimeout
-	}
-	if cfg.SearchRate <= 0 {
-		cfg.SearchRate = DefaultSearchRate
-	}
+	cfg.Name = cmp.Or(cfg.Name, DefaultName)
+	cfg.Pages = defaults.Positive(cfg.Pages, DefaultPages)
+	cfg.SearchTimeout = defaults.Positive(cfg.SearchTimeout, DefaultSearchTimeout)
+	cfg.SearchRate = defaults.Positive(cfg.SearchRate, DefaultSearchRate)
 	ua := polite.UserAgent(cfg.Contact)
-	if cfg.Fetch.UserAgent == "" {
-		cfg.Fetch.UserAgent = ua
-	}
-	if cfg.Fetch.CacheDir == "" {
-		cfg.Fetch.CacheDir = cfg.CacheDir
-	}
+	cfg.Fetch.UserAgent = cmp.Or(cfg.Fetch.UserAgent, ua)
+	cfg.Fetch.CacheDir = cmp.Or(cfg.Fetch.CacheDir, cfg.CacheDir)
 	search := polite.New(polite.Config{UserAgent: ua, Rate: cfg.SearchRate, Retries: 2, Backoff: time.Second,
 		MaxBackoff: 10 * time.Second, MaxBytes: 8 << 20, CacheDir: cfg.CacheDir,
 		HTTP: &http.Client{Timeout: cfg.SearchTimeout}})
