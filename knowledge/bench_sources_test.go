@@ -105,13 +105,7 @@ func factbookCapitals(b *testing.B) []exam.Item {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var out []exam.Item
-	for _, it := range suitebuild.FactbookItems(countries) {
-		if it.Relation == "capital" && strings.HasSuffix(it.ID, "-fwd") {
-			out = append(out, it)
-		}
-	}
-	return out
+	return knowledgetest.ForwardCapitals(suitebuild.FactbookItems(countries))
 }
 
 // BenchmarkSources measures each kind of knowledge source on the capital

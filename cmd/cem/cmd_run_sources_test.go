@@ -128,8 +128,8 @@ func sourcesRun(t *testing.T, dir string, entries []sourceEntry) string {
 		t.Fatal(err)
 	}
 	var items []exam.Item
-	for _, it := range suitebuild.FactbookItems(countries) {
-		if it.Relation == "capital" && strings.HasSuffix(it.ID, "-fwd") && slices.Contains(sourcesCountries, it.Subject) {
+	for _, it := range knowledgetest.ForwardCapitals(suitebuild.FactbookItems(countries)) {
+		if slices.Contains(sourcesCountries, it.Subject) {
 			items = append(items, it)
 		}
 	}

@@ -4,16 +4,15 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/cemlab/cem/corpus/factbook"
 	"github.com/cemlab/cem/demodata/demotest"
-	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/internal/factbookdocs"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/knowledge/docs"
+	"github.com/cemlab/cem/knowledge/knowledgetest"
 	"github.com/cemlab/cem/suitebuild"
 )
 
@@ -75,7 +74,7 @@ func measureFactbook(t testing.TB, every int) {
 		t.Fatal(err)
 	}
 	t.Logf("rendered %v in %s", counts, time.Since(t0).Round(time.Millisecond))
-	items := capitalQuestions(countries)
+	items := knowledgetest.ForwardCapitals(suitebuild.FactbookItems(countries))
 
 	t0 = time.Now()
 	res, err := docs.Read(ctx, docs.Config{Dir: folder, Source: "factbook-docs", License: knowledge.LicenseFactbook}, docs.Previous{})
@@ -107,8 +106,8 @@ func measureFactbook(t testing.TB, every int) {
 		t.Fatal(err)
 	}
 	jsonRow := factbookRow{reader: "Factbook JSON", files: len(countries), passages: len(jps), build: time.Since(t0)}
-	docRow.recall = recallAt10(t, dix, items)
-	jsonRow.recall = recallAt10(t, jix, items)
+	docRow.recall = knowledgetest.RecallAt10(t, dix, items)
+	jsonRow.recall = knowledgetest.RecallAt10(t, jix, items)
 
 	fmt.Printf("\nFactbook (every %d. country) capital questions: %d; GOMAXPROCS %d\n", every, len(items), runtime.GOMAXPROCS(0))
 	fmt.Printf("%-28s %6s %9s %10s %10s\n", "reader", "files", "passages", "build", "recall@10")
@@ -121,36 +120,4 @@ func measureFactbook(t testing.TB, every int) {
 	if d := docRow.recall - jsonRow.recall; d < -0.03 || d > 0.03 {
 		t.Errorf("recall@10: documents %.3f, JSON %.3f; want within 0.03", docRow.recall, jsonRow.recall)
 	}
-}
-
-// capitalQuestions returns the Factbook's forward capital questions.
-func capitalQuestions(countries []*factbook.Country) []exam.Item {
-	var out []exam.Item
-	for _, it := range suitebuild.FactbookItems(countries) {
-		if it.Relation == "capital" && strings.HasSuffix(it.ID, "-fwd") {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-// recallAt10 is the share of questions whose gold answer appears (as
-// normalised words) in one of the top ten passages.
-func recallAt10(t testing.TB, ix *knowledge.Index, items []exam.Item) float64 {
-	t.Helper()
-	found := 0
-	for _, it := range items {
-		hits, err := ix.Search(context.Background(), knowledge.Query{Text: it.Question}, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ans := " " + exam.Normalize(it.Answer.Text) + " "
-		for _, h := range hits {
-			if strings.Contains(" "+exam.Normalize(h.Title+" "+h.Text)+" ", ans) {
-				found++
-				break
-			}
-		}
-	}
-	return float64(found) / float64(max(1, len(items)))
 }

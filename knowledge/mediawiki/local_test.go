@@ -11,6 +11,7 @@ import (
 	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/knowledge/knowledgetest"
 	"github.com/cemlab/cem/suitebuild"
 )
 
@@ -104,33 +105,7 @@ func capitalQuestions(t testing.TB) []exam.Item {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []exam.Item
-	for _, it := range suitebuild.FactbookItems(countries) {
-		if it.Relation == "capital" && strings.HasSuffix(it.ID, "-fwd") {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-// recallAt10 searches every question and returns the share whose answer
-// appears in one of the 10 hits.
-func recallAt10(t testing.TB, c *Client, items []exam.Item) float64 {
-	found := 0
-	for _, it := range items {
-		hits, err := c.Search(context.Background(), knowledge.Query{Text: it.Question}, 10)
-		if err != nil {
-			t.Fatalf("%s: %v", it.ID, err)
-		}
-		ans := " " + exam.Normalize(it.Answer.Text) + " "
-		for _, h := range hits {
-			if strings.Contains(" "+exam.Normalize(h.Title+" "+h.Text)+" ", ans) {
-				found++
-				break
-			}
-		}
-	}
-	return float64(found) / float64(len(items))
+	return knowledgetest.ForwardCapitals(suitebuild.FactbookItems(countries))
 }
 
 // TestLocalRecallFactbookCapitals measures recall@10 of the gold answer
@@ -162,9 +137,9 @@ func BenchmarkLocalRecallFactbookCapitals(b *testing.B) {
 func checkRecall(t testing.TB, items []exam.Item) {
 	dir := t.TempDir()
 	c := newLocal(t, dir)
-	r := recallAt10(t, c, items)
+	r := knowledgetest.RecallAt10(t, c, items)
 	again := newLocal(t, dir)
-	r2 := recallAt10(t, again, items)
+	r2 := knowledgetest.RecallAt10(t, again, items)
 	st, st2 := c.Stats(), again.Stats()
 	t.Logf("recall@10 %.3f over %d capital questions; first run %d requests, rerun %d requests and %d cache hits",
 		r, len(items), st.Requests, st2.Requests, st2.CacheHits)
