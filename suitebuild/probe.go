@@ -1,0 +1,167 @@
+package suitebuild
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/mistake"
+)
+
+// paraphrases are the probe wordings per relation ({s} the subject, {r}
+// the relation). They are worded unlike every question a training writer
+// produces (trainset's templates and cloze, the quiz, WordNet and
+// Factbook builders' questions), so a probe asks the fact in a form
+// training never used; TestParaphraseUnlikeTraining checks it.
+var paraphrases = map[string]string{
+	"capital":         "{s} is governed from which city?",
+	"chemical symbol": "In formulas, which letters abbreviate {s}?",
+	"atomic number":   "Counting protons, which number belongs to {s}?",
+	"currency":        "People in {s} pay with which money?",
+}
+
+// genericParaphrase is the wording of a relation without its own.
+const genericParaphrase = "Among these, pick the {r} that belongs to {s}."
+
+// Paraphrase returns the paraphrase probe of a forward item with a
+// Subject and Relation: the same fact asked in the same direction in a
+// wording no training writer produces (see paraphrases), as an open item
+// with the item's answer and aliases, ID "<id>-para", Probe paraphrase
+// and About the item's Fact. ok is false for other items.
+func Paraphrase(it exam.Item) (exam.Item, bool) {
+	if it.Subject == "" || it.Relation == "" || (it.Variant != "" && it.Variant != exam.VariantForward) {
+		return exam.Item{}, false
+	}
+	tpl, ok := paraphrases[it.Relation]
+	if !ok {
+		tpl = genericParaphrase
+	}
+	q := strings.NewReplacer("{s}", it.Subject, "{r}", it.Relation).Replace(tpl)
+	p := ask(it, strings.TrimSuffix(it.ID, mcSuffix(len(it.Choices)))+"-para", exam.VariantForward, q, answerOf(it), it.Aliases)
+	p.Choices, p.Probe, p.About = nil, exam.ProbeParaphrase, it.Fact
+	return p, true
+}
+
+// answerOf is an item's gold answer text.
+func answerOf(it exam.Item) string {
+	if it.Answer.Text != "" || it.Answer.IsOpen() {
+		return it.Answer.Text
+	}
+	return it.Choices[it.Answer.Index]
+}
+
+// Collateral returns collateral probes of exam item it: other facts
+// about its Subject stated in the passages retrieval finds for it, that
+// is the hits of the heuristic extractor's queries (mistake.Points, as a
+// round plans them) searched in src with k passages each. From those
+// passages it asks, as open items with Probe collateral and About the
+// item's Fact:
+//
+//   - a WordNet passage whose first lemma is the subject and that is part
+//     of something (its "part_of" field): "<subject> lies within which
+//     larger region?" -> the first whole (Africa), Fact "region/<subject>";
+//   - a Factbook field of the subject's country other than its capital
+//     whose text is a short name (at most four words, no digits):
+//     "<subject>: which of these is its <field>?" -> the text, Fact
+//     "<field>/<subject>".
+//
+// Items without a Subject give none; search errors are returned.
+func Collateral(ctx context.Context, src knowledge.Source, k int, it exam.Item) ([]exam.Item, error) {
+	if it.Subject == "" {
+		return nil, nil
+	}
+	var out []exam.Item
+	seen := map[string]bool{}
+	for _, kp := range mistake.Points(mistake.Mistake{Item: it}, mistake.PointOptions{}) {
+		for _, q := range kp.Queries {
+			hits, err := src.Search(ctx, q, k)
+			if err != nil {
+				return nil, fmt.Errorf("collateral probes of %s: %w", it.ID, err)
+			}
+			for _, h := range hits {
+				c, ok := collateralOf(it, h.Passage)
+				if ok && !seen[c.Fact] {
+					seen[c.Fact] = true
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// collateralOf is the collateral fact passage p states about it's
+// subject, if any (see Collateral).
+func collateralOf(it exam.Item, p knowledge.Passage) (exam.Item, bool) {
+	subject := exam.Normalize(it.Subject)
+	key := strings.ReplaceAll(subject, " ", "-")
+	base := exam.Item{Subject: it.Subject, Source: p.ID, Topic: "collateral", About: it.Fact, Probe: exam.ProbeCollateral}
+	if lemmas := strings.Split(p.Fields["lemmas"], "|"); exam.Normalize(lemmas[0]) == subject && p.Fields["part_of"] != "" {
+		region, _, _ := strings.Cut(p.Fields["part_of"], "|")
+		if sameAnswer(region, it.Subject) {
+			return exam.Item{}, false
+		}
+		base.Relation, base.Object, base.Fact = "region", region, "region/"+key
+		return ask(base, "probe-region-"+key, exam.VariantForward, it.Subject+" lies within which larger region?", region, nil), true
+	}
+	field := p.Fields["field"]
+	if exam.Normalize(p.Fields["country"]) != subject || field == "" || strings.Contains(strings.ToLower(field), "capital") {
+		return exam.Item{}, false
+	}
+	_, text, ok := strings.Cut(p.Text, ": ")
+	text = firstClause(text)
+	if !ok || !usable(text) || len(strings.Fields(text)) > 4 || strings.ContainsFunc(text, unicode.IsDigit) {
+		return exam.Item{}, false
+	}
+	rel := strings.ToLower(field)
+	slug := strings.Join(strings.FieldsFunc(rel, func(r rune) bool { return !unicode.IsLetter(r) }), "-")
+	base.Relation, base.Object, base.Fact = rel, text, slug+"/"+key
+	return ask(base, "probe-"+slug+"-"+key, exam.VariantForward, fmt.Sprintf("%s: which of these is its %s?", it.Subject, rel), text, nil), true
+}
+
+// FamiliarityMixed marks a probe whose gold's familiarity group had too
+// few answers for its distractors, so they were drawn from every group.
+const FamiliarityMixed = "mixed"
+
+// ProbeChoices returns k-choice versions of open probe items whose
+// distractors are matched for training status: drawn (as MultipleChoice
+// draws them) from the answers of the items with the same Familiarity
+// only, so the gold is no more familiar to the model than the choices
+// beside it. An item whose group has fewer than k-1 other answers gets
+// distractors from all items and Familiarity FamiliarityMixed; one with
+// too few even then is left out. Output follows the input order.
+func ProbeChoices(items []exam.Item, k int, seed uint64) []exam.Item {
+	groups := map[string][]exam.Item{}
+	for _, it := range items {
+		groups[it.Familiarity] = append(groups[it.Familiarity], it)
+	}
+	byID := map[string]exam.Item{}
+	for _, g := range groups {
+		for _, mc := range MultipleChoice(g, k, seed) {
+			byID[mc.ID] = mc
+		}
+	}
+	var out []exam.Item
+	var all []exam.Item // lazily, only when a group fell short
+	for _, it := range items {
+		id := it.ID + mcSuffix(k)
+		mc, ok := byID[id]
+		if !ok {
+			if all == nil {
+				all = MultipleChoice(items, k, seed)
+			}
+			i := slices.IndexFunc(all, func(a exam.Item) bool { return a.ID == id })
+			if i < 0 {
+				continue
+			}
+			mc = all[i]
+			mc.Familiarity = FamiliarityMixed
+		}
+		out = append(out, mc)
+	}
+	return out
+}
