@@ -76,7 +76,7 @@ type page struct {
 	Targets  []Target
 	AccChart template.HTML
 	// Probes are the probe suites' parts over the rounds (ProbeRows).
-	Probes []ProbeRow
+	Probes   []ProbeRow
 	TokChart template.HTML
 	Churn    template.HTML
 	Rounds   []roundView
