@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -42,30 +43,50 @@ type suiteSet struct {
 	// instruct are the definition questions of instruction tuning (the
 	// general suite is a subset).
 	instruct []exam.Item
-	// unmined are the ids of the heldout items about facts the exam never
-	// asks (the rest of heldout reverses the exam's questions).
-	unmined map[string]bool
+	// untaught are the facts of the interference suite: withheld from
+	// the base model and asked by no exam item, so taught nowhere.
+	untaught int
 }
 
-// buildSuites makes the suites from the quiz items and WordNet passages.
-func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint64) (*suiteSet, error) {
+// Familiarities of the demo's probes (exam.Item.Familiarity): the
+// training status of a probe's gold answer and of its distractors, which
+// are drawn from the same group (suitebuild.ProbeChoices).
+const (
+	famPretrained = "pretrained" // exam facts the base model read in pre-training
+	famWithheld   = "withheld"   // exam facts withheld from the base model
+	famUntaught   = "untaught"   // facts taught nowhere (interference)
+)
+
+// Suite names of the demo beyond the roles' own.
+const interferenceSuite = "interference"
+
+// sourcesK is the passages kept per query (sources.k) in the demo's
+// runs; collateral probes are drawn from what retrieval finds with it.
+const sourcesK = 3
+
+// buildSuites makes the suites from the quiz items, WordNet passages and
+// src (the index rounds retrieve from, searched for collateral probes).
+func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage, src knowledge.Source, sz sizes, seed uint64) (*suiteSet, error) {
 	mc := suitebuild.MultipleChoice(quiz, 4, seed)
 	forward := map[string]exam.Item{}
-	reverse := map[string]exam.Item{}
+	open := map[string]exam.Item{} // open forward and reverse items by fact and variant
 	var symbols []exam.Item
+	for _, it := range quiz {
+		if it.Relation == "capital" {
+			open[it.Fact+"/"+it.Variant] = it
+		}
+	}
 	for _, it := range mc {
 		switch {
 		case it.Relation == "capital" && it.Variant == exam.VariantForward:
 			forward[it.Fact] = it
-		case it.Relation == "capital" && it.Variant == exam.VariantReverse:
-			reverse[it.Fact] = it
 		case it.Relation == "chemical symbol" && it.Variant == exam.VariantForward:
 			symbols = append(symbols, it)
 		}
 	}
 	var facts []string
 	for f := range forward {
-		if _, ok := reverse[f]; ok {
+		if _, ok := open[f+"/"+exam.VariantReverse]; ok {
 			facts = append(facts, f)
 		}
 	}
@@ -76,27 +97,39 @@ func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint
 		return nil, fmt.Errorf("demo: the quiz data has %d capital facts with both directions and %d element symbols; need %d and %d",
 			len(facts), len(symbols), sz.facts+sz.unmined+sz.review, sz.ood)
 	}
-	unmined := facts[sz.facts : sz.facts+sz.unmined]
+	untaught := facts[sz.facts : sz.facts+sz.unmined]
 	review := facts[sz.facts+sz.unmined : sz.facts+sz.unmined+sz.review]
 	facts = facts[:sz.facts]
-	s := &suiteSet{unmined: map[string]bool{}}
-	var examItems, heldout []exam.Item
+	s := &suiteSet{untaught: len(untaught)}
+	var examItems, probes, interference []exam.Item
 	nKnown := int(sz.known * float64(len(facts)))
 	for i, f := range facts {
 		examItems = append(examItems, forward[f])
-		heldout = append(heldout, reverse[f])
+		fam := famWithheld
 		if i < nKnown {
 			s.known = append(s.known, forward[f])
+			fam = famPretrained
 		} else {
 			s.withheld = append(s.withheld, forward[f])
 		}
+		ps, err := factProbes(ctx, src, open[f+"/"+exam.VariantForward], open[f+"/"+exam.VariantReverse], forward[f])
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		for _, p := range ps {
+			p.Familiarity = fam
+			probes = append(probes, p)
+		}
 	}
-	// Unmined items: forward and reverse questions about facts outside
-	// the exam, whose knowledge is withheld from the base model too. Only
-	// spill-over (or interference) can move them.
-	for _, f := range unmined {
-		heldout = append(heldout, forward[f], reverse[f])
-		s.unmined[forward[f].ID], s.unmined[reverse[f].ID] = true, true
+	// Interference: forward and reverse questions about facts outside
+	// the exam, whose knowledge is withheld from the base model too and
+	// taught nowhere. Only interference can move them.
+	for _, f := range untaught {
+		for _, v := range []string{exam.VariantForward, exam.VariantReverse} {
+			it := open[f+"/"+v]
+			it.Probe, it.Familiarity = exam.ProbeInterference, famUntaught
+			interference = append(interference, it)
+		}
 		s.withheld = append(s.withheld, forward[f])
 	}
 	for _, f := range review {
@@ -110,11 +143,29 @@ func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint
 	}
 	s.suites = []loop.Suite{
 		{Name: "exam", Role: config.RoleExam, Items: examItems},
-		{Name: "heldout", Role: config.RoleHeldout, Items: heldout},
+		{Name: "heldout", Role: config.RoleHeldout, Items: suitebuild.ProbeChoices(probes, 4, seed)},
+		{Name: interferenceSuite, Role: config.RoleHeldout, Items: suitebuild.ProbeChoices(interference, 4, seed)},
 		{Name: "ood", Role: config.RoleOOD, Items: symbols[:sz.ood]},
 		{Name: "general", Role: config.RoleGeneral, Items: s.instruct[:sz.general]},
 	}
 	return s, nil
+}
+
+// factProbes are the open probes of one exam fact: the paraphrase of
+// its forward question, its reverse question and the collateral facts
+// retrieval finds for the exam item (see suitebuild.Collateral).
+func factProbes(ctx context.Context, src knowledge.Source, fwd, rev, examItem exam.Item) ([]exam.Item, error) {
+	var out []exam.Item
+	if p, ok := suitebuild.Paraphrase(fwd); ok {
+		out = append(out, p)
+	}
+	rev.Probe, rev.About = exam.ProbeReverse, rev.Fact
+	out = append(out, rev)
+	col, err := suitebuild.Collateral(ctx, src, sourcesK, examItem)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, col...), nil
 }
 
 // definitionItems makes multiple-choice questions 'What does "word"

@@ -3,6 +3,7 @@ package suitebuild
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -64,8 +65,13 @@ func answerOf(it exam.Item) string {
 //   - a WordNet passage whose first lemma is the subject and that is part
 //     of something (its "part_of" field): "<subject> lies within which
 //     larger region?" -> the first whole (Africa), Fact "region/<subject>";
+//   - a WordNet passage about the item's Object (its first lemma) whose
+//     gloss says it stands on a river ("... on the Shari river"):
+//     "<object> stands on which river?" -> the river, Fact
+//     "river/<object>";
 //   - a Factbook field of the subject's country other than its capital
-//     whose text is a short name (at most four words, no digits):
+//     whose text is a short name (at most four words, no digits, not
+//     naming the item's answer, not a note or an embassy address):
 //     "<subject>: which of these is its <field>?" -> the text, Fact
 //     "<field>/<subject>".
 //
@@ -108,19 +114,44 @@ func collateralOf(it exam.Item, p knowledge.Passage) (exam.Item, bool) {
 		base.Relation, base.Object, base.Fact = "region", region, "region/"+key
 		return ask(base, "probe-region-"+key, exam.VariantForward, it.Subject+" lies within which larger region?", region, nil), true
 	}
+	if lemmas := strings.Split(p.Fields["lemmas"], "|"); it.Object != "" && exam.Normalize(lemmas[0]) == exam.Normalize(it.Object) {
+		m := riverRe.FindStringSubmatch(gloss(p.Text))
+		if m == nil {
+			return exam.Item{}, false
+		}
+		okey := strings.ReplaceAll(exam.Normalize(it.Object), " ", "-")
+		base.Subject, base.Relation, base.Object, base.Fact = it.Object, "river", m[1], "river/"+okey
+		return ask(base, "probe-river-"+okey, exam.VariantForward, it.Object+" stands on which river?", m[1], nil), true
+	}
 	field := p.Fields["field"]
 	if exam.Normalize(p.Fields["country"]) != subject || field == "" || strings.Contains(strings.ToLower(field), "capital") {
 		return exam.Item{}, false
 	}
 	_, text, ok := strings.Cut(p.Text, ": ")
 	text = firstClause(text)
-	if !ok || !usable(text) || len(strings.Fields(text)) > 4 || strings.ContainsFunc(text, unicode.IsDigit) {
+	lf := strings.ToLower(field)
+	if !ok || !usable(text) || len(strings.Fields(text)) > 4 || strings.ContainsFunc(text, unicode.IsDigit) ||
+		strings.HasPrefix(strings.ToLower(text), "see ") || strings.Contains(lf, "note") || strings.Contains(lf, "diplomatic") ||
+		(it.Object != "" && strings.Contains(exam.Normalize(text), exam.Normalize(it.Object))) {
 		return exam.Item{}, false
 	}
 	rel := strings.ToLower(field)
 	slug := strings.Join(strings.FieldsFunc(rel, func(r rune) bool { return !unicode.IsLetter(r) }), "-")
 	base.Relation, base.Object, base.Fact = rel, text, slug+"/"+key
 	return ask(base, "probe-"+slug+"-"+key, exam.VariantForward, fmt.Sprintf("%s: which of these is its %s?", it.Subject, rel), text, nil), true
+}
+
+// riverRe finds the river a WordNet gloss places a city on.
+var riverRe = regexp.MustCompile(`\bon the ((?:[A-Z][\w'-]*\s)*[A-Z][\w'-]*) [Rr]iver\b`)
+
+// gloss is the definition of a WordNet passage: its first line after
+// "<lemmas> (<pos>): ".
+func gloss(text string) string {
+	text, _, _ = strings.Cut(text, "\n")
+	if _, after, ok := strings.Cut(text, "): "); ok {
+		return after
+	}
+	return text
 }
 
 // FamiliarityMixed marks a probe whose gold's familiarity group had too

@@ -117,12 +117,14 @@ func TestCollateral(t *testing.T) {
 	passages := []knowledge.Passage{
 		{ID: "wordnet:1", Source: "wordnet", Title: "Chad", Text: "Chad (noun): a landlocked desert republic in north-central Africa\nHas part: N'Djamena, capital of Chad",
 			Fields: map[string]string{"lemmas": "Chad|Republic of Chad", "part_of": "Africa", "has_part": "N'Djamena"}},
-		{ID: "wordnet:2", Source: "wordnet", Title: "N'Djamena", Text: "N'Djamena, capital of Chad (noun): the capital and largest city of Chad",
+		{ID: "wordnet:2", Source: "wordnet", Title: "N'Djamena", Text: "N'Djamena, capital of Chad (noun): the capital and largest city of Chad; located on the Shari river",
 			Fields: map[string]string{"lemmas": "N'Djamena|capital of Chad", "part_of": "Chad"}},
 		{ID: "factbook:cd/currency", Source: "factbook", Title: "Chad: Economy > Currency", Text: "Chad, Economy > Currency: Central African CFA franc",
 			Fields: map[string]string{"country": "Chad", "field": "Currency"}},
 		{ID: "factbook:cd/capital", Source: "factbook", Title: "Chad: Government > Capital > name", Text: "Chad, Government > Capital > name: N'Djamena",
 			Fields: map[string]string{"country": "Chad", "field": "Capital > name"}},
+		{ID: "factbook:cd/ports", Source: "factbook", Title: "Chad: Transportation > Ports", Text: "Chad, Transportation > Ports: N'Djamena river port",
+			Fields: map[string]string{"country": "Chad", "field": "Ports"}},
 		{ID: "wordnet:3", Source: "wordnet", Title: "Peru", Text: "Peru (noun): a republic in western South America",
 			Fields: map[string]string{"lemmas": "Peru", "part_of": "South America"}},
 	}
@@ -136,7 +138,7 @@ func TestCollateral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"region/chad": "Africa", "currency/chad": "Central African CFA franc"}
+	want := map[string]string{"region/chad": "Africa", "currency/chad": "Central African CFA franc", "river/ndjamena": "Shari"}
 	if len(got) != len(want) {
 		t.Fatalf("Collateral = %+v; want %d facts %v", got, len(want), want)
 	}
