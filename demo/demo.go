@@ -61,9 +61,9 @@ type Options struct {
 type Result struct {
 	CEM, Random       *rundir.Summary
 	CEMDir, RandomDir string
-	Report                string
-	Targets               []report.Target
-	Elapsed               time.Duration
+	Report            string
+	Targets           []report.Target
+	Elapsed           time.Duration
 }
 
 func (o *Options) applyDefaults() error {

@@ -1,6 +1,6 @@
 // Package demo runs cem's demonstration end to end on the demo data: it
-// fetches the data when missing, builds the four suites (exam, heldout,
-// ood, general), the BM25 index and a small native base model (each
+// fetches the data when missing, builds the suites (exam, heldout probes,
+// interference, ood, general), the BM25 index and a small native base model (each
 // cached in the workspace), runs CEM rounds and the random baseline, and
 // writes the report. `cem demo` is a thin shell around Run.
 //
@@ -9,12 +9,17 @@
 //   - exam: forward multiple-choice questions about capitals ("What is the
 //     capital of Chad?"), the facts the base model mostly lacks (200 of
 //     the quiz data's 274 capital facts in the full demo);
-//   - heldout: the reverse questions about the same facts ("N'Djamena is
-//     the capital of which country?") plus forward and reverse questions
-//     about facts the exam never asks (unmined items, 44 facts), never
-//     mined, so gains there are knowledge, not memorised questions; the
-//     printed table splits heldout into these two parts (a display
-//     derived from the rounds' answers);
+//   - heldout: probes of the exam's facts, never mined: a paraphrase
+//     (the same direction in a wording no training writer uses), the
+//     reverse question ("N'Djamena is the capital of which country?")
+//     and collateral facts about the same entity found in the passages
+//     retrieval gets for the exam item (a country's region, a capital's
+//     river, a Factbook field); distractors share the gold's
+//     familiarity (pretrained or withheld exam facts);
+//   - interference (role heldout): forward and reverse questions about
+//     44 facts taught nowhere, reported as a loss with a ceiling, never
+//     as gain; the metrics break both down by probe kind, mined status
+//     and familiarity (rundir.PartMetrics);
 //   - ood: chemical-element symbols, another domain;
 //   - general: word-definition questions the base model was instruction
 //     tuned on, which must not be forgotten.
