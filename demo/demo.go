@@ -246,8 +246,8 @@ func writeSuites(ws string, set *suiteSet, log func(string)) error {
 	for _, s := range set.suites {
 		sizes = append(sizes, fmt.Sprintf("%s %d", s.Name, len(s.Items)))
 	}
-	log(fmt.Sprintf("suites: %s items (heldout: probes of the exam's facts; interference: %d facts taught nowhere; %d facts withheld from the base model, %d taught for review)",
-		strings.Join(sizes, ", "), set.untaught, len(set.withheld), len(set.review)))
+	log(fmt.Sprintf("suites: %s items (heldout: probes of the exam's facts, %d of %d collateral probes retrieval supports have 4 choices; interference: %d facts taught nowhere; %d facts withheld from the base model, %d taught for review)",
+		strings.Join(sizes, ", "), set.collateralKept, set.collateralFound, set.untaught, len(set.withheld), len(set.review)))
 	return nil
 }
 

@@ -26,7 +26,7 @@
 //
 // The base model is pre-trained on WordNet passages from which every
 // passage naming a withheld fact (80% of the exam facts and every
-// unmined fact) has been removed, then instruction-tuned on definition
+// interference fact) has been removed, then instruction-tuned on definition
 // questions in the exam's prompt format (the general suite is a subset of
 // them) and on the capital questions of the remaining 30 facts, which are
 // in no suite (review facts: questions it answers right).

@@ -17,7 +17,7 @@ import (
 // sizes are the numbers of items and training data of a demo mode.
 type sizes struct {
 	facts, ood, general int // exam items (one per fact), ood and general items
-	unmined             int // facts the exam never asks, withheld; heldout asks both ways
+	untaught            int // facts the exam never asks, withheld and taught nowhere (interference)
 	review              int // facts outside every suite the base model is taught (review pool)
 	known               float64
 	pretrainTexts       int // general passages in pre-training
@@ -26,8 +26,8 @@ type sizes struct {
 }
 
 var (
-	fullSizes  = sizes{facts: 200, unmined: 44, review: 30, ood: 100, general: 400, known: 0.2, pretrainTexts: 3000, instruct: 600, tuneEpochs: 20}
-	quickSizes = sizes{facts: 16, unmined: 4, review: 4, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
+	fullSizes  = sizes{facts: 200, untaught: 44, review: 30, ood: 100, general: 400, known: 0.2, pretrainTexts: 3000, instruct: 600, tuneEpochs: 20}
+	quickSizes = sizes{facts: 16, untaught: 4, review: 4, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
 )
 
 // suiteSet are the demo suites plus what the base model is built from.
@@ -46,6 +46,9 @@ type suiteSet struct {
 	// untaught are the facts of the interference suite: withheld from
 	// the base model and asked by no exam item, so taught nowhere.
 	untaught int
+	// collateralFound counts the collateral probes retrieval supports;
+	// collateralKept those with enough distractors to be asked.
+	collateralFound, collateralKept int
 }
 
 // Familiarities of the demo's probes (exam.Item.Familiarity): the
@@ -93,12 +96,13 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 	slices.Sort(facts)
 	rng := rand.New(rand.NewPCG(seed, 0xde30))
 	rng.Shuffle(len(facts), func(i, j int) { facts[i], facts[j] = facts[j], facts[i] })
-	if len(facts) < sz.facts+sz.unmined+sz.review || len(symbols) < sz.ood {
+	if len(facts) < sz.facts+sz.untaught+sz.review || len(symbols) < sz.ood {
 		return nil, fmt.Errorf("demo: the quiz data has %d capital facts with both directions and %d element symbols; need %d and %d",
-			len(facts), len(symbols), sz.facts+sz.unmined+sz.review, sz.ood)
+			len(facts), len(symbols), sz.facts+sz.untaught+sz.review, sz.ood)
 	}
-	untaught := facts[sz.facts : sz.facts+sz.unmined]
-	review := facts[sz.facts+sz.unmined : sz.facts+sz.unmined+sz.review]
+	untaught := facts[sz.facts : sz.facts+sz.untaught]
+	review := facts[sz.facts+sz.untaught : sz.facts+sz.untaught+sz.review]
+	rest := facts[sz.facts+sz.untaught+sz.review:]
 	facts = facts[:sz.facts]
 	s := &suiteSet{untaught: len(untaught)}
 	var examItems, probes, interference []exam.Item
@@ -119,6 +123,9 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 		for _, p := range ps {
 			p.Familiarity = fam
 			probes = append(probes, p)
+			if p.Probe == exam.ProbeCollateral {
+				s.collateralFound++
+			}
 		}
 	}
 	// Interference: forward and reverse questions about facts outside
@@ -141,10 +148,26 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 	if len(s.instruct) < sz.general {
 		return nil, fmt.Errorf("demo: only %d definition questions could be made from WordNet; need %d", len(s.instruct), sz.general)
 	}
+	// Collateral facts of the capital facts in no suite lend their answers
+	// to probes whose familiarity group is too small for distractors.
+	var spare []exam.Item
+	for _, f := range append(slices.Clip(review), rest...) {
+		col, err := suitebuild.Collateral(ctx, src, sourcesK, forward[f])
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		spare = append(spare, col...)
+	}
+	heldout := suitebuild.ProbeChoices(probes, spare, 4, seed)
+	for _, it := range heldout {
+		if it.Probe == exam.ProbeCollateral {
+			s.collateralKept++
+		}
+	}
 	s.suites = []loop.Suite{
 		{Name: "exam", Role: config.RoleExam, Items: examItems},
-		{Name: "heldout", Role: config.RoleHeldout, Items: suitebuild.ProbeChoices(probes, 4, seed)},
-		{Name: interferenceSuite, Role: config.RoleHeldout, Items: suitebuild.ProbeChoices(interference, 4, seed)},
+		{Name: "heldout", Role: config.RoleHeldout, Items: heldout},
+		{Name: interferenceSuite, Role: config.RoleHeldout, Items: suitebuild.ProbeChoices(interference, nil, 4, seed)},
 		{Name: "ood", Role: config.RoleOOD, Items: symbols[:sz.ood]},
 		{Name: "general", Role: config.RoleGeneral, Items: s.instruct[:sz.general]},
 	}

@@ -163,9 +163,10 @@ const FamiliarityMixed = "mixed"
 // draws them) from the answers of the items with the same Familiarity
 // only, so the gold is no more familiar to the model than the choices
 // beside it. An item whose group has fewer than k-1 other answers gets
-// distractors from all items and Familiarity FamiliarityMixed; one with
+// distractors from all items and from extra (open items asked nowhere,
+// only lending their answers) and Familiarity FamiliarityMixed; one with
 // too few even then is left out. Output follows the input order.
-func ProbeChoices(items []exam.Item, k int, seed uint64) []exam.Item {
+func ProbeChoices(items, extra []exam.Item, k int, seed uint64) []exam.Item {
 	groups := map[string][]exam.Item{}
 	for _, it := range items {
 		groups[it.Familiarity] = append(groups[it.Familiarity], it)
@@ -183,7 +184,7 @@ func ProbeChoices(items []exam.Item, k int, seed uint64) []exam.Item {
 		mc, ok := byID[id]
 		if !ok {
 			if all == nil {
-				all = MultipleChoice(items, k, seed)
+				all = MultipleChoice(append(slices.Clip(items), extra...), k, seed)
 			}
 			i := slices.IndexFunc(all, func(a exam.Item) bool { return a.ID == id })
 			if i < 0 {

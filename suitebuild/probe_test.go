@@ -94,8 +94,9 @@ func TestProbeChoicesMatchFamiliarity(t *testing.T) {
 		}
 	}
 	items = append(items, exam.Item{ID: "lonely", Question: "Q?", Answer: exam.OpenAnswer("lonely answer"), Relation: "r", Familiarity: "untaught"})
-	got := ProbeChoices(items, 4, 1)
-	if len(got) != len(items) {
+	extra := []exam.Item{{ID: "e1", Question: "E1?", Answer: exam.OpenAnswer("extra 1"), Relation: "r"}}
+	got := ProbeChoices(items, extra, 4, 1)
+	if len(got) != len(items) { // the extra item is not asked
 		t.Fatalf("ProbeChoices gave %d items; want %d", len(got), len(items))
 	}
 	for _, mc := range got {
