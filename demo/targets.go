@@ -30,12 +30,11 @@ func Targets(cem, random *rundir.Summary) []report.Target {
 			kinds += fmt.Sprintf("; %s %+.1f", k, p.Gain)
 		}
 	}
-	pval := 1.0
-	if probe.McNemarBase != nil {
-		pval = probe.McNemarBase.P
+	measured := "+0.0 (no round accepted)"
+	if ok && probe.McNemarBase != nil {
+		measured = fmt.Sprintf("%+.1f (p=%.2g%s)", probe.Gain, probe.McNemarBase.P, kinds)
 	}
-	ts = append(ts, report.Target{Name: "probe gain (mined facts)", Goal: "≥ +15 points",
-		Measured: fmt.Sprintf("%+.1f (p=%.2g%s)", probe.Gain, pval, kinds), Met: ok && probe.Gain >= 15})
+	ts = append(ts, report.Target{Name: "probe gain (mined facts)", Goal: "≥ +15 points", Measured: measured, Met: ok && probe.Gain >= 15})
 	if in, ok := parts[interferenceSuite+"\x00"+exam.ProbeInterference]; ok {
 		lost := max(0, -in.Gain)
 		ts = append(ts, report.Target{Name: "interference lost", Goal: "≤ 3 points",
@@ -68,13 +67,13 @@ func Targets(cem, random *rundir.Summary) []report.Target {
 	return ts
 }
 
-// finalParts are the probe parts of the last accepted round after 0, by
-// suite and part name ("heldout\x00reverse mined"); empty when no round
-// was accepted.
+// finalParts are the probe parts of the last accepted round, by suite
+// and part name ("heldout\x00reverse mined"): round 0's (no gain, no
+// mined parts) when no later round was accepted.
 func finalParts(s *rundir.Summary) map[string]rundir.PartMetrics {
 	out := map[string]rundir.PartMetrics{}
 	for _, m := range s.Rounds {
-		if m.Round == 0 || !m.Gate.Accepted {
+		if m.Round > 0 && !m.Gate.Accepted {
 			continue
 		}
 		clear(out)

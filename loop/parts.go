@@ -61,8 +61,6 @@ func probeParts(r int, items []exam.Item, mined map[string]bool, base, cur metri
 	var sels []sel
 	for _, k := range kinds {
 		sels = append(sels, sel{k, k, "", "", func(it exam.Item) bool { return it.Probe == k }})
-	}
-	for _, k := range kinds {
 		if k == exam.ProbeInterference {
 			continue
 		}

@@ -17,29 +17,35 @@ type ProbeRow struct {
 	Cells       []string
 }
 
-// ProbeRows lists the parts of every probe suite of s, in the order the
-// suites and parts first appear; a cell is "acc [low-high]" in percent,
+// ProbeRows lists the parts of every probe suite of s, in the order of
+// the latest round that has them; a cell is "acc [low-high]" in percent,
 // after round 0 with "(gain, p=McNemar vs round 0)", and for
 // interference "lost L, ceiling C" (the loss and its 95 % ceiling, never
 // a gain). Nil when no suite has probes.
 func ProbeRows(s *rundir.Summary) []ProbeRow {
 	var rows []ProbeRow
 	at := map[string]int{}
-	for i, m := range s.Rounds {
-		for _, sm := range m.Suites {
+	// The latest round has every part (mined ones appear after round 0),
+	// so its order is the rows' order.
+	for i := len(s.Rounds) - 1; i >= 0; i-- {
+		for _, sm := range s.Rounds[i].Suites {
 			for _, p := range sm.Parts {
 				key := sm.Name + "\x00" + p.Name
-				j, ok := at[key]
-				if !ok {
-					j = len(rows)
-					at[key] = j
+				if _, ok := at[key]; !ok {
+					at[key] = len(rows)
 					cells := make([]string, len(s.Rounds))
 					for k := range cells {
 						cells[k] = "-"
 					}
 					rows = append(rows, ProbeRow{Suite: sm.Name, Part: p.Name, Cells: cells})
 				}
-				rows[j].Cells[i] = probeCell(m.Round, p)
+			}
+		}
+	}
+	for i, m := range s.Rounds {
+		for _, sm := range m.Suites {
+			for _, p := range sm.Parts {
+				rows[at[sm.Name+"\x00"+p.Name]].Cells[i] = probeCell(m.Round, p)
 			}
 		}
 	}

@@ -30,8 +30,8 @@ func TestWriteProbes(t *testing.T) {
 		}
 	}
 	rows := ProbeRows(s)
-	if len(rows) != 3 || rows[2].Part != "reverse mined" || rows[2].Cells[0] != "-" {
-		t.Errorf("ProbeRows = %+v; want reverse, interference, then reverse mined with no round-0 cell", rows)
+	if len(rows) != 3 || rows[1].Part != "reverse mined" || rows[1].Cells[0] != "-" {
+		t.Errorf("ProbeRows = %+v; want reverse, reverse mined (no round-0 cell), interference", rows)
 	}
 	b.Reset()
 	if err := WriteProbes(&b, &rundir.Summary{Rounds: []rundir.RoundMetrics{{}}}); err != nil || b.Len() != 0 {

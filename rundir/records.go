@@ -72,9 +72,10 @@ const (
 // (exam.Item.About) was mined in an accepted round or this one, and their
 // familiarity; an empty selector takes every value, except that Probe ""
 // leaves out interference probes (the knowledge probes together). A
-// suite with probes gets, in this order: each probe kind; each
-// non-interference kind split into mined and not mined, and all of them
-// together on mined facts (the demo's probe gain); each familiarity. The
+// suite with probes gets, in this order: each probe kind, a
+// non-interference kind followed by its mined and not-mined halves; all
+// non-interference probes of mined facts together (the demo's probe
+// gain); each familiarity. The
 // mined subsets grow with the rounds, so each round compares its own
 // subset with round 0's answers on the same items.
 type PartMetrics struct {
