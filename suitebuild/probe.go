@@ -13,35 +13,40 @@ import (
 	"github.com/cemlab/cem/mistake"
 )
 
-// paraphrases are the probe wordings per relation ({s} the subject, {r}
-// the relation). They are worded unlike every question a training writer
-// produces (trainset's templates and cloze, the quiz, WordNet and
-// Factbook builders' questions), so a probe asks the fact in a form
-// training never used; TestParaphraseUnlikeTraining checks it.
+// paraphrases are the probe wordings per relation ({s} the subject).
+// They are worded unlike every question a training writer produces
+// (trainset's templates and cloze, the quiz, WordNet and Factbook
+// builders' questions), so a probe asks the fact in a form training
+// never used; TestParaphraseUnlikeTraining checks it. A relation without
+// a wording here gets no paraphrase: a generic one ("the young of of
+// kitten") reads worse than none.
 var paraphrases = map[string]string{
-	"capital":         "{s} is governed from which city?",
-	"chemical symbol": "In formulas, which letters abbreviate {s}?",
-	"atomic number":   "Counting protons, which number belongs to {s}?",
-	"currency":        "People in {s} pay with which money?",
+	"capital":             "{s} is governed from which city?",
+	"chemical symbol":     "In formulas, which letters abbreviate {s}?",
+	"atomic number":       "Counting protons, which number belongs to {s}?",
+	"currency":            "People in {s} pay with which money?",
+	"postal abbreviation": "Mail to {s} is marked with which two letters?",
+	"state flower":        "Which bloom did {s} adopt as its emblem?",
+	"vice president":      "{s} served alongside which deputy?",
+	"latin meaning":       "Translate the Latin {s} into English.",
+	"flower meaning":      "Giving someone {s} sends which message?",
 }
 
-// genericParaphrase is the wording of a relation without its own.
-const genericParaphrase = "Among these, pick the {r} that belongs to {s}."
-
 // Paraphrase returns the paraphrase probe of a forward item with a
-// Subject and Relation: the same fact asked in the same direction in a
-// wording no training writer produces (see paraphrases), as an open item
+// Subject and Relation whose answer is its Object: the same fact asked in the same direction in a
+// wording no training writer produces (see paraphrases; relations
+// without a wording give none), as an open item
 // with the item's answer and aliases, ID "<id>-para", Probe paraphrase
 // and About the item's Fact. ok is false for other items.
 func Paraphrase(it exam.Item) (exam.Item, bool) {
-	if it.Subject == "" || it.Relation == "" || (it.Variant != "" && it.Variant != exam.VariantForward) {
+	if it.Subject == "" || it.Relation == "" || (it.Variant != "" && it.Variant != exam.VariantForward) || !sameAnswer(answerOf(it), it.Object) {
 		return exam.Item{}, false
 	}
 	tpl, ok := paraphrases[it.Relation]
 	if !ok {
-		tpl = genericParaphrase
+		return exam.Item{}, false
 	}
-	q := strings.NewReplacer("{s}", it.Subject, "{r}", it.Relation).Replace(tpl)
+	q := strings.ReplaceAll(tpl, "{s}", it.Subject)
 	p := ask(it, strings.TrimSuffix(it.ID, mcSuffix(len(it.Choices)))+"-para", exam.VariantForward, q, answerOf(it), it.Aliases)
 	p.Choices, p.Probe, p.About = nil, exam.ProbeParaphrase, it.Fact
 	return p, true

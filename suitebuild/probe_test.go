@@ -38,7 +38,7 @@ func trigrams(s string, skip ...string) map[string]bool {
 // writer (trainset's templates, both directions) or a suite builder (the
 // quiz's forward and reverse wordings) produces for the same fact.
 func TestParaphraseUnlikeTraining(t *testing.T) {
-	relations := []string{"some relation"}
+	var relations []string
 	for r := range paraphrases {
 		relations = append(relations, r)
 	}
@@ -80,8 +80,14 @@ func TestParaphraseUnlikeTraining(t *testing.T) {
 			}
 		})
 	}
-	if _, ok := Paraphrase(exam.Item{ID: "r", Question: "q?", Subject: "Ulm", Relation: "capital", Variant: exam.VariantReverse}); ok {
-		t.Error("Paraphrase(reverse item) = ok; want only forward items")
+	for name, it := range map[string]exam.Item{
+		"reverse":                    {ID: "r", Question: "q?", Answer: exam.OpenAnswer("Zed"), Subject: "Ulm", Relation: "capital", Object: "Zed", Variant: exam.VariantReverse},
+		"relation without a wording": {ID: "n", Question: "q?", Answer: exam.OpenAnswer("cat"), Subject: "kitten", Relation: "young of", Object: "cat"},
+		"answer not object":          {ID: "w", Question: "q?", Answer: exam.OpenAnswer("Ulm"), Subject: "Ulm", Relation: "instance of", Object: "city", Variant: exam.VariantForward},
+	} {
+		if _, ok := Paraphrase(it); ok {
+			t.Errorf("Paraphrase(%s item) = ok; want only forward items answered by their object", name)
+		}
 	}
 }
 
@@ -150,5 +156,27 @@ func TestCollateral(t *testing.T) {
 	}
 	if got, _ := Collateral(context.Background(), ix, 5, exam.Item{ID: "open", Question: "Who?", Answer: exam.OpenAnswer("x")}); len(got) != 0 {
 		t.Errorf("Collateral(no subject) = %v; want none", got)
+	}
+}
+
+func TestAddProbes(t *testing.T) {
+	fwd := exam.Item{ID: "f", Question: "What is the capital of Chad?", Answer: exam.OpenAnswer("N'Djamena"), Subject: "Chad", Relation: "capital",
+		Object: "N'Djamena", Fact: "capital/chad", Variant: exam.VariantForward}
+	rev := exam.Item{ID: "r", Question: "N'Djamena is the capital of which country?", Answer: exam.OpenAnswer("Chad"), Fact: "capital/chad", Variant: exam.VariantReverse}
+	other := exam.Item{ID: "o", Question: "Lima is the capital of which country?", Answer: exam.OpenAnswer("Peru"), Fact: "capital/peru", Variant: exam.VariantReverse}
+	para, _ := Paraphrase(fwd)
+	strayPara, _ := Paraphrase(exam.Item{ID: "p", Question: "q?", Answer: exam.OpenAnswer("Lima"), Subject: "Peru", Relation: "capital", Object: "Lima", Fact: "capital/peru"})
+	got := AddProbes([]exam.Item{fwd}, []exam.Item{rev, other}, []exam.Item{para, strayPara})
+	if len(got) != 3 {
+		t.Fatalf("AddProbes = %d items; want the reverse, the other fact's item and one paraphrase", len(got))
+	}
+	if got[0].Probe != exam.ProbeReverse || got[0].About != "capital/chad" {
+		t.Errorf("reverse item = probe %q about %q; want reverse about capital/chad", got[0].Probe, got[0].About)
+	}
+	if got[1].Probe != "" {
+		t.Errorf("item of a fact outside the exam = probe %q; want none", got[1].Probe)
+	}
+	if got[2].Probe != exam.ProbeParaphrase || got[2].Question != "Chad is governed from which city?" {
+		t.Errorf("third item = %+v; want Chad's paraphrase probe", got[2])
 	}
 }
