@@ -57,7 +57,7 @@ func probeParts(r int, items []exam.Item, mined map[string]bool, base, cur metri
 	slices.SortFunc(kinds, func(a, b string) int { return slices.Index(exam.ProbeKinds(), a) - slices.Index(exam.ProbeKinds(), b) })
 	slices.Sort(fams)
 	isMined := func(it exam.Item) bool { return it.About != "" && mined[it.About] }
-	knowledge := func(it exam.Item) bool { return it.Probe != "" && it.Probe != exam.ProbeInterference }
+	isKnowledge := func(it exam.Item) bool { return it.Probe != "" && it.Probe != exam.ProbeInterference }
 	var sels []sel
 	for _, k := range kinds {
 		sels = append(sels, sel{k, k, "", "", func(it exam.Item) bool { return it.Probe == k }})
@@ -68,7 +68,7 @@ func probeParts(r int, items []exam.Item, mined map[string]bool, base, cur metri
 			sel{k + " " + rundir.PartMined, k, rundir.PartMined, "", func(it exam.Item) bool { return it.Probe == k && isMined(it) }},
 			sel{k + " " + rundir.PartNotMined, k, rundir.PartNotMined, "", func(it exam.Item) bool { return it.Probe == k && !isMined(it) }})
 	}
-	sels = append(sels, sel{"probes " + rundir.PartMined, "", rundir.PartMined, "", func(it exam.Item) bool { return knowledge(it) && isMined(it) }})
+	sels = append(sels, sel{"probes " + rundir.PartMined, "", rundir.PartMined, "", func(it exam.Item) bool { return isKnowledge(it) && isMined(it) }})
 	for _, f := range fams {
 		sels = append(sels, sel{"familiarity " + f, "", "", f, func(it exam.Item) bool { return it.Probe != "" && it.Familiarity == f }})
 	}
