@@ -40,10 +40,10 @@ type SeedRow struct {
 }
 
 // SeedColumns are the columns `cem demo --seeds` prints: the exam, the
-// probes of mined facts together and per kind, interference, ood and
-// general.
+// probes of mined facts together, those whose distractors were mined too,
+// and per kind, interference, ood and general.
 func SeedColumns() []string {
-	return []string{"exam", "probes " + rundir.PartMined, exam.ProbeParaphrase + " " + rundir.PartMined,
+	return []string{"exam", "probes " + rundir.PartMined, "probes " + rundir.PartMined + ", " + rundir.PartMatched, exam.ProbeParaphrase + " " + rundir.PartMined,
 		exam.ProbeReverse + " " + rundir.PartMined, exam.ProbeCollateral + " " + rundir.PartMined, interferenceSuite, "ood", "general"}
 }
 

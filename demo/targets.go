@@ -31,6 +31,9 @@ func Targets(cem, random *rundir.Summary) []report.Target {
 			kinds += fmt.Sprintf("; %s %+.1f", k, p.Gain)
 		}
 	}
+	if p, ok := parts["heldout\x00probes "+rundir.PartMined+", "+rundir.PartMatched]; ok {
+		kinds += fmt.Sprintf("; distractors mined too %+.1f (n=%d)", p.Gain, p.Acc.N)
+	}
 	measured, met := "+0.0 (no round accepted)", false
 	if ok && probe.McNemarBase != nil {
 		measured = fmt.Sprintf("%+.1f (p=%.2g%s)", probe.Gain, probe.McNemarBase.P, kinds)

@@ -46,6 +46,11 @@ type Item struct {
 	// "withheld", "untaught"; "mixed" when too few distractors of the
 	// gold's status existed). Reports break accuracy down by it.
 	Familiarity string `json:"familiarity,omitempty"`
+	// ChoiceAbout, when set, has one entry per choice: the facts (About,
+	// else Fact, "|"-joined) of the probes whose answer the choice is, ""
+	// when none. Reports use it to tell whether a probe's distractors
+	// were trained as much as its gold (see rundir.PartMetrics).
+	ChoiceAbout []string `json:"choice_about,omitempty"`
 }
 
 // Probe kinds (Item.Probe).

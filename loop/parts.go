@@ -2,6 +2,7 @@ package loop
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/metrics"
@@ -69,6 +70,20 @@ func probeParts(r int, items []exam.Item, mined map[string]bool, base, cur metri
 			sel{k + " " + rundir.PartNotMined, k, rundir.PartNotMined, "", func(it exam.Item) bool { return it.Probe == k && !isMined(it) }})
 	}
 	sels = append(sels, sel{"probes " + rundir.PartMined, "", rundir.PartMined, "", func(it exam.Item) bool { return isKnowledge(it) && isMined(it) }})
+	// Matched: every distractor answers a mined fact too, so the gold is
+	// no more familiar from training than the choices beside it.
+	matched := func(it exam.Item) bool {
+		for j, facts := range it.ChoiceAbout {
+			if j != it.Answer.Index && !slices.ContainsFunc(strings.Split(facts, "|"), func(f string) bool { return mined[f] }) {
+				return false
+			}
+		}
+		return true
+	}
+	hasChoiceAbout := func(it exam.Item) bool { return isKnowledge(it) && isMined(it) && it.ChoiceAbout != nil }
+	sels = append(sels,
+		sel{"probes " + rundir.PartMined + ", " + rundir.PartMatched, "", rundir.PartMined, "", func(it exam.Item) bool { return hasChoiceAbout(it) && matched(it) }},
+		sel{"probes " + rundir.PartMined + ", " + rundir.PartUnmatched, "", rundir.PartMined, "", func(it exam.Item) bool { return hasChoiceAbout(it) && !matched(it) }})
 	for _, f := range fams {
 		sels = append(sels, sel{"familiarity " + f, "", "", f, func(it exam.Item) bool { return it.Probe != "" && it.Familiarity == f }})
 	}
@@ -86,6 +101,9 @@ func probeParts(r int, items []exam.Item, mined map[string]bool, base, cur metri
 		now, then := cur.Subset(ids), base.Subset(ids)
 		acc, acc0 := metrics.Accuracy(now), metrics.Accuracy(then)
 		p := PartMetrics{Name: s.name, Probe: s.probe, Mined: s.mined, Familiarity: s.fam, Acc: acc, Gain: 100 * (acc.P - acc0.P)}
+		if d, ok := strings.CutPrefix(s.name, "probes "+rundir.PartMined+", "); ok {
+			p.Distractors = d
+		}
 		if r > 0 {
 			t := metrics.McNemar(then, now)
 			p.McNemarBase = &t

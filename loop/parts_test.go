@@ -10,9 +10,11 @@ import (
 
 func TestProbeParts(t *testing.T) {
 	items := []exam.Item{
-		{ID: "p1", Probe: exam.ProbeParaphrase, About: "f1", Familiarity: "withheld"},
+		{ID: "p1", Probe: exam.ProbeParaphrase, About: "f1", Familiarity: "withheld",
+			Choices: []string{"x", "y"}, Answer: exam.Answer{Index: 0}, ChoiceAbout: []string{"f1", "f2"}}, // f2 not mined: unmatched
 		{ID: "p2", Probe: exam.ProbeParaphrase, About: "f2", Familiarity: "withheld"},
-		{ID: "r1", Probe: exam.ProbeReverse, About: "f1", Familiarity: "withheld"},
+		{ID: "r1", Probe: exam.ProbeReverse, About: "f1", Familiarity: "withheld",
+			Choices: []string{"x", "y"}, Answer: exam.Answer{Index: 1}, ChoiceAbout: []string{"f3|f1", "f1"}}, // matched
 		{ID: "c1", Probe: exam.ProbeCollateral, About: "f1", Familiarity: "pretrained"},
 		{ID: "i1", Probe: exam.ProbeInterference, Familiarity: "untaught"},
 		{ID: "i2", Probe: exam.ProbeInterference, Familiarity: "untaught"},
@@ -26,7 +28,7 @@ func TestProbeParts(t *testing.T) {
 	}{
 		"paraphrase": {2, 50}, "reverse": {1, 100}, "collateral": {1, 0}, "interference": {2, -50},
 		"paraphrase mined": {1, 100}, "paraphrase not mined": {1, 0}, "reverse mined": {1, 100}, "collateral mined": {1, 0},
-		"probes mined": {3, 200.0 / 3}, "familiarity withheld": {3, 200.0 / 3}, "familiarity pretrained": {1, 0}, "familiarity untaught": {2, -50},
+		"probes mined": {3, 200.0 / 3}, "probes mined, matched": {1, 100}, "probes mined, unmatched": {1, 100}, "familiarity withheld": {3, 200.0 / 3}, "familiarity pretrained": {1, 0}, "familiarity untaught": {2, -50},
 	}
 	got := map[string]bool{}
 	for _, p := range parts {

@@ -61,10 +61,17 @@ type SuiteMetrics struct {
 	Parts []PartMetrics `json:"parts,omitempty"`
 }
 
-// Mined statuses of a part (PartMetrics.Mined).
+// Mined statuses of a part (PartMetrics.Mined) and distractor statuses
+// (PartMetrics.Distractors).
 const (
 	PartMined    = "mined"     // probes about facts mined so far
 	PartNotMined = "not mined" // probes about exam facts not mined so far
+	// PartMatched probes of mined facts have every distractor answering
+	// a mined fact too (exam.Item.ChoiceAbout): as trained as the gold.
+	PartMatched = "matched"
+	// PartUnmatched probes of mined facts have a distractor answering no
+	// mined fact: the gold may win by being the string trained on.
+	PartUnmatched = "unmatched"
 )
 
 // PartMetrics are one subset of a probe suite's items at one round,
@@ -75,7 +82,9 @@ const (
 // suite with probes gets, in this order: each probe kind, a
 // non-interference kind followed by its mined and not-mined halves; all
 // non-interference probes of mined facts together (the demo's probe
-// gain); each familiarity. The
+// gain), then those split by whether their distractors were mined too
+// (Distractors matched or unmatched; probes with ChoiceAbout only); each
+// familiarity. The
 // mined subsets grow with the rounds, so each round compares its own
 // subset with round 0's answers on the same items.
 type PartMetrics struct {
@@ -83,6 +92,7 @@ type PartMetrics struct {
 	Probe       string `json:"probe,omitempty"`
 	Mined       string `json:"mined,omitempty"`
 	Familiarity string `json:"familiarity,omitempty"`
+	Distractors string `json:"distractors,omitempty"` // PartMatched or PartUnmatched
 	// Acc is the subset's accuracy, Gain its change since round 0 in
 	// points on the same items and McNemarBase its significance
 	// (absent at round 0).

@@ -170,8 +170,37 @@ const FamiliarityMixed = "mixed"
 // beside it. An item whose group has fewer than k-1 other answers gets
 // distractors from all items and from extra (open items asked nowhere,
 // only lending their answers) and Familiarity FamiliarityMixed; one with
-// too few even then is left out. Output follows the input order.
+// too few even then is left out. Output follows the input order. Each
+// item's ChoiceAbout names, per choice, the facts of the items (and
+// extra items) answered by it, so reports can check after training
+// whether the distractors were trained as much as the gold.
 func ProbeChoices(items, extra []exam.Item, k int, seed uint64) []exam.Item {
+	out := probeChoices(items, extra, k, seed)
+	facts := map[string][]string{}
+	for _, it := range append(slices.Clip(items), extra...) {
+		f := it.About
+		if f == "" {
+			f = it.Fact
+		}
+		n := exam.Normalize(it.Answer.Text)
+		if f != "" && !slices.Contains(facts[n], f) {
+			facts[n] = append(facts[n], f)
+		}
+	}
+	for i := range out {
+		about := make([]string, len(out[i].Choices))
+		for j, c := range out[i].Choices {
+			fs := slices.Clone(facts[exam.Normalize(c)])
+			slices.Sort(fs)
+			about[j] = strings.Join(fs, "|")
+		}
+		out[i].ChoiceAbout = about
+	}
+	return out
+}
+
+// probeChoices is ProbeChoices without ChoiceAbout.
+func probeChoices(items, extra []exam.Item, k int, seed uint64) []exam.Item {
 	groups := map[string][]exam.Item{}
 	for _, it := range items {
 		groups[it.Familiarity] = append(groups[it.Familiarity], it)

@@ -96,7 +96,7 @@ func TestProbeChoicesMatchFamiliarity(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		for _, fam := range []string{"withheld", "pretrained"} {
 			items = append(items, exam.Item{ID: fmt.Sprintf("%s-%d", fam, i), Question: fmt.Sprintf("Q %s %d?", fam, i),
-				Answer: exam.OpenAnswer(fmt.Sprintf("%s answer %d", fam, i)), Relation: "r", Familiarity: fam})
+				Answer: exam.OpenAnswer(fmt.Sprintf("%s answer %d", fam, i)), Relation: "r", Familiarity: fam, About: fmt.Sprintf("%sf-%d", fam, i)})
 		}
 	}
 	items = append(items, exam.Item{ID: "lonely", Question: "Q?", Answer: exam.OpenAnswer("lonely answer"), Relation: "r", Familiarity: "untaught"})
@@ -112,9 +112,13 @@ func TestProbeChoicesMatchFamiliarity(t *testing.T) {
 			}
 			continue
 		}
-		for _, c := range mc.Choices {
+		for j, c := range mc.Choices {
 			if !strings.HasPrefix(c, mc.Familiarity+" ") {
 				t.Errorf("%s: choice %q is not from its familiarity group %q", mc.ID, c, mc.Familiarity)
+			}
+			// "withheld answer 3" answers the fact of item withheld-3.
+			if want := "f-" + strings.ReplaceAll(strings.TrimPrefix(c, mc.Familiarity+" answer "), " ", ""); mc.ChoiceAbout[j] != mc.Familiarity+want {
+				t.Errorf("%s: choice %q about %q; want %q", mc.ID, c, mc.ChoiceAbout[j], mc.Familiarity+want)
 			}
 		}
 	}
