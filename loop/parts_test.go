@@ -2,6 +2,7 @@ package loop
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/cemlab/cem/exam"
@@ -40,6 +41,9 @@ func TestProbeParts(t *testing.T) {
 		got[p.Name] = true
 		if p.Acc.N != w.n || math.Abs(p.Gain-w.gain) > 1e-9 {
 			t.Errorf("part %s: n = %d, gain = %.2f; want n %d, gain %.2f", p.Name, p.Acc.N, p.Gain, w.n, w.gain)
+		}
+		if d := strings.TrimPrefix(p.Name, "probes mined, "); d != p.Name && p.Distractors != d {
+			t.Errorf("part %s: distractors = %q; want %q", p.Name, p.Distractors, d)
 		}
 		if p.McNemarBase == nil {
 			t.Errorf("part %s: no McNemar against round 0", p.Name)
