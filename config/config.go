@@ -134,7 +134,9 @@ type HelperConfig struct {
 	// true.
 	Extract *bool `yaml:"extract"`
 	// Write asks the helper for extra normative and extractive questions
-	// about each evidence passage; default false.
+	// about each evidence passage, and for paraphrases of it (relating
+	// the passage's entities, EntiGraph-style) for the augment part of
+	// the mix; default false.
 	Write *bool `yaml:"write"`
 	// Prompts override the built-in prompt templates.
 	Prompts PromptsConfig `yaml:"prompts"`
@@ -150,6 +152,9 @@ type PromptsConfig struct {
 	// Write is the question-writing prompt (text/template: {{.Passage}},
 	// {{.Answer}}, {{.Topic}}, {{.Max}}).
 	Write string `yaml:"write"`
+	// Paraphrase is the paraphrase prompt of the augment part
+	// (text/template: {{.Passage}}, {{.Entities}}, {{.Answer}}, {{.Max}}).
+	Paraphrase string `yaml:"paraphrase"`
 }
 
 // Extracts reports whether a helper is configured to extract knowledge points.
@@ -345,13 +350,17 @@ type CurationConfig struct {
 }
 
 // MixConfig sets the composition of a round's training set (see the
-// trainset package). CPT, Normative, Extractive, Review and General are
+// trainset package). CPT, Augment, Normative, Extractive, Review and General are
 // relative ratios of the non-replay part; Replay is the share of the whole
 // set given to general replay text, in [0, 0.9]. When every ratio is zero
 // the trainset package's default mix applies.
 type MixConfig struct {
 	// CPT: evidence passages as plain text.
 	CPT float64 `yaml:"cpt"`
+	// Augment: restatements of each evidence fact in several forms and
+	// both entity orders (offline from the passage; paraphrases too when
+	// helper.write is on).
+	Augment float64 `yaml:"augment"`
 	// Normative: questions in the exam's format written from the evidence.
 	Normative float64 `yaml:"normative"`
 	// Extractive: a passage plus a question, answered from it.

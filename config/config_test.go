@@ -192,7 +192,7 @@ helper:
   backend: native
   path: helper
   write: true
-  prompts: {extract: prompts/extract.tmpl, write: prompts/write.tmpl}
+  prompts: {extract: prompts/extract.tmpl, write: prompts/write.tmpl, paraphrase: prompts/paraphrase.tmpl}
 `
 	if err := os.WriteFile(filepath.Join(sub, "good.yaml"), []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
@@ -201,9 +201,10 @@ helper:
 		"model.path": filepath.Join(sub, "base"), "suites[0].path": filepath.Join(sub, "suites", "exam.jsonl"),
 		"suites[1].path": "/abs/heldout.jsonl", "sources.index": filepath.Join(sub, "index", "bm25.idx"),
 		"mix.general_examples": filepath.Join(sub, "general.jsonl"), "helper.path": filepath.Join(sub, "helper"),
-		"helper.prompts.extract": filepath.Join(sub, "prompts", "extract.tmpl"),
-		"helper.prompts.write":   filepath.Join(sub, "prompts", "write.tmpl"),
-		"model.cache_dir":        "", "helper.cache_dir": "", // native model and helper: no cache
+		"helper.prompts.extract":    filepath.Join(sub, "prompts", "extract.tmpl"),
+		"helper.prompts.write":      filepath.Join(sub, "prompts", "write.tmpl"),
+		"helper.prompts.paraphrase": filepath.Join(sub, "prompts", "paraphrase.tmpl"),
+		"model.cache_dir":           "", "helper.cache_dir": "", // native model and helper: no cache
 	}
 	for _, tt := range []struct{ wd, path string }{{sub, "good.yaml"}, {root, filepath.Join("fx", "good.yaml")}, {sub, filepath.Join("..", "fx", "good.yaml")}} {
 		t.Run(tt.path, func(t *testing.T) {

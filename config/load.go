@@ -99,6 +99,8 @@ const (
 	PathExamples = "examples" // a JSON Lines file of training examples
 	PathPrompt   = "prompt"   // a prompt template file
 	PathCache    = "cache"    // a cache folder, made when missing
+	PathDocs     = "docs"     // a folder of documents, which must exist
+	PathBuilt    = "built"    // a file cem builds when missing or stale (a docs source's index)
 	// PathArtifact is a served model's artifact (a GGUF file, a folder of
 	// weights, an adapter): it must exist, in whatever form.
 	PathArtifact = "artifact"
@@ -131,7 +133,9 @@ func (c *Config) PathFields() []PathField {
 		s := &c.Sources.List[i]
 		fs = append(fs,
 			PathField{Key: fmt.Sprintf("sources.list[%d].path", i), Label: s.Name, Kind: PathIndex, Path: &s.Path},
-			PathField{Key: fmt.Sprintf("sources.list[%d].cache", i), Label: s.Name, Kind: PathCache, Path: &s.Cache})
+			PathField{Key: fmt.Sprintf("sources.list[%d].cache", i), Label: s.Name, Kind: PathCache, Path: &s.Cache},
+			PathField{Key: fmt.Sprintf("sources.list[%d].dir", i), Label: s.Name, Kind: PathDocs, Path: &s.Dir},
+			PathField{Key: fmt.Sprintf("sources.list[%d].index", i), Label: s.Name, Kind: PathBuilt, Path: &s.Index})
 	}
 	fs = append(fs, PathField{Key: "mix.general_examples", Kind: PathExamples, Path: &c.Mix.GeneralExamples})
 	if h := c.Helper; h != nil {
@@ -139,7 +143,8 @@ func (c *Config) PathFields() []PathField {
 			PathField{Key: "helper.path", Kind: PathModel, Path: &h.Path},
 			PathField{Key: "helper.cache_dir", Kind: PathCache, Path: &h.CacheDir},
 			PathField{Key: "helper.prompts.extract", Kind: PathPrompt, Path: &h.Prompts.Extract},
-			PathField{Key: "helper.prompts.write", Kind: PathPrompt, Path: &h.Prompts.Write})
+			PathField{Key: "helper.prompts.write", Kind: PathPrompt, Path: &h.Prompts.Write},
+			PathField{Key: "helper.prompts.paraphrase", Kind: PathPrompt, Path: &h.Prompts.Paraphrase})
 	}
 	return fs
 }
@@ -248,7 +253,7 @@ func (c *Config) Validate() error {
 	for _, f := range []struct {
 		key string
 		v   float64
-	}{{"mix.cpt", c.Mix.CPT}, {"mix.normative", c.Mix.Normative}, {"mix.extractive", c.Mix.Extractive},
+	}{{"mix.cpt", c.Mix.CPT}, {"mix.augment", c.Mix.Augment}, {"mix.normative", c.Mix.Normative}, {"mix.extractive", c.Mix.Extractive},
 		{"mix.review", c.Mix.Review}, {"mix.general", c.Mix.General}, {"mix.epochs", float64(c.Mix.Epochs)},
 		{"mix.budget_tokens", float64(c.Mix.BudgetTokens)}} {
 		if f.v < 0 {
@@ -354,6 +359,9 @@ func (c *Config) validateHelper() error {
 	}
 	if h.Prompts.Write != "" && !*h.Write {
 		return bad("prompts.write", "set, but helper.write is false")
+	}
+	if h.Prompts.Paraphrase != "" && !*h.Write {
+		return bad("prompts.paraphrase", "set, but helper.write is false")
 	}
 	return nil
 }

@@ -12,16 +12,17 @@ const (
 	SourceIndex     = "index"     // a BM25 index folder built by `cem index build`
 	SourceMediaWiki = "mediawiki" // a MediaWiki's Action API (Wikipedia or a team's wiki)
 	SourceWeb       = "web"       // a web search API, result pages fetched and extracted
+	SourceDocs      = "docs"      // a folder of a team's documents, indexed by `cem run` itself
 )
 
 // SourceKinds lists the valid kinds of sources.list entries.
-func SourceKinds() []string { return []string{SourceIndex, SourceMediaWiki, SourceWeb} }
+func SourceKinds() []string { return []string{SourceIndex, SourceMediaWiki, SourceWeb, SourceDocs} }
 
 // SourceConfig is one entry of sources.list: a source searched for its own
 // K passages per query, its ranks weighted by Weight when the sources'
 // hits are merged by reciprocal-rank fusion (see knowledge.Fused).
 type SourceConfig struct {
-	// Kind is index, mediawiki or web.
+	// Kind is index, mediawiki, web or docs.
 	Kind string `yaml:"kind"`
 	// Name labels the source; default the kind. Names are unique; a
 	// mediawiki source's passages carry it as their source.
@@ -39,7 +40,8 @@ type SourceConfig struct {
 	API string `yaml:"api"`
 	// Contact (an e-mail address or URL) is sent in the User-Agent.
 	Contact string `yaml:"contact"`
-	// License is the wiki's text licence; default CC-BY-SA-4.0.
+	// License is the wiki's text licence; default CC-BY-SA-4.0. For a
+	// docs source, the licence of files no licenses prefix matches.
 	License string `yaml:"license"`
 	// Cache is the folder of cached answers (relative to the config
 	// file); default the user cache folder's cem/mediawiki.
@@ -67,12 +69,61 @@ type SourceConfig struct {
 	// AllowPrivate lets the fetcher reach private, loopback and
 	// link-local addresses (tests, an intranet); default false.
 	AllowPrivate bool `yaml:"allow_private"`
-	// MaxBytes caps a page body; default 2 MiB.
+	// MaxBytes caps a page body (default 2 MiB), or a document's file
+	// (kind docs; default 64 MiB).
 	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one page fetch, e.g. "10s"; default 10s.
+	// Timeout bounds one page fetch, e.g. "10s"; default 10s. Kind docs:
+	// it bounds pdftotext on one PDF; default 30s.
 	Timeout string `yaml:"timeout"`
 	// UserAgent replaces cem's User-Agent (which names contact).
 	UserAgent string `yaml:"user_agent"`
+	// SearchRate caps search API requests per second; default 1 (a
+	// hosted API's plan may allow more; rate caps the page fetches).
+	SearchRate float64 `yaml:"search_rate"`
+
+	// Kind docs (License, MaxBytes and Timeout above apply too).
+	// Dir is the folder of documents (HTML, PDF, DOCX, Markdown, text),
+	// read recursively; relative to the config file.
+	Dir string `yaml:"dir"`
+	// Index is the BM25 index file the source keeps (relative to the
+	// config file); `cem run` builds it, or brings it up to date by
+	// reading only changed files, before the first round. Its manifest and
+	// build report are written next to it (<index>.docs.json,
+	// <index>.docs-report.json).
+	Index string `yaml:"index"`
+	// Licenses maps sub-folders of Dir (a path prefix such as
+	// "public/handbook") to their files' licence; the longest matching
+	// prefix wins, License is the default.
+	Licenses map[string]string `yaml:"licenses"`
+}
+
+// validateDocsSource checks the keys of a kind docs entry.
+func validateDocsSource(s SourceConfig, bad func(key, format string, args ...any) error) error {
+	if s.Dir == "" {
+		return bad("dir", "missing: the folder of documents to index")
+	}
+	if s.Index == "" {
+		return bad("index", "missing: the index file the source keeps (built and updated by `cem run`), e.g. docs.idx")
+	}
+	for prefix, lic := range s.Licenses {
+		if strings.TrimSpace(lic) == "" {
+			return bad("licenses", "sub-folder %q has an empty licence", prefix)
+		}
+	}
+	if s.MaxBytes < 0 {
+		return bad("max_bytes", "must be >= 0, got %d", s.MaxBytes)
+	}
+	if s.Timeout != "" {
+		if d, err := time.ParseDuration(s.Timeout); err != nil || d <= 0 {
+			return bad("timeout", "want a positive duration such as 30s, got %q", s.Timeout)
+		}
+	}
+	for _, f := range [][2]string{{"path", s.Path}, {"api", s.API}, {"url", s.URL}, {"contact", s.Contact}, {"cache", s.Cache}} {
+		if f[1] != "" {
+			return bad(f[0], "a docs source has no %s (it reads dir into index)", f[0])
+		}
+	}
+	return nil
 }
 
 // WebProviders lists the providers of a web source.
@@ -101,8 +152,8 @@ func validateWebSource(s SourceConfig, bad func(key, format string, args ...any)
 			return bad("timeout", "want a positive duration such as 10s, got %q", s.Timeout)
 		}
 	}
-	if s.Pages < 0 || s.Rate < 0 {
-		return bad("pages", "pages and rate must be >= 0")
+	if s.Pages < 0 || s.Rate < 0 || s.SearchRate < 0 {
+		return bad("pages", "pages, rate and search_rate must be >= 0")
 	}
 	for _, f := range [][2]string{{"path", s.Path}, {"api", s.API}} {
 		if f[1] != "" {
@@ -191,6 +242,10 @@ func (c *Config) validateSourceList() error {
 			}
 		case SourceWeb:
 			if err := validateWebSource(s, bad); err != nil {
+				return err
+			}
+		case SourceDocs:
+			if err := validateDocsSource(s, bad); err != nil {
 				return err
 			}
 		}

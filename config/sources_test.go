@@ -31,6 +31,10 @@ func TestSourceListErrors(t *testing.T) {
 		{"web bad timeout", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n    contact: a@b\n    timeout: soon\n", "sources.list[0].timeout", 9, "duration"},
 		{"web negative max_bytes", "sources:\n  list:\n  - kind: web\n    provider: brave\n    contact: a@b\n    max_bytes: -1\n", "sources.list[0].max_bytes", 9, ">= 0"},
 		{"web with api", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n    contact: a@b\n    api: http://x/api.php\n", "sources.list[0].api", 9, "url"},
+		{"docs needs dir", "sources:\n  list:\n  - kind: docs\n    index: d.idx\n", "sources.list[0].dir", 6, "folder of documents"},
+		{"docs needs index", "sources:\n  list:\n  - kind: docs\n    dir: team\n", "sources.list[0].index", 6, "index file"},
+		{"docs empty licence", "sources:\n  list:\n  - kind: docs\n    dir: team\n    index: d.idx\n    licenses: {public: ''}\n", "sources.list[0].licenses", 9, "empty licence"},
+		{"docs with url", "sources:\n  list:\n  - kind: docs\n    dir: team\n    index: d.idx\n    url: http://x\n", "sources.list[0].url", 9, "no url"},
 		{"both index and list", "sources:\n  index: ix\n  list:\n  - kind: index\n    path: ix\n", "sources.index", 5, "kind: index"},
 		{"unknown entry key", "sources:\n  list:\n  - kind: index\n    pth: ix\n", "pth", 7, "unknown key"},
 	}
@@ -75,8 +79,23 @@ func TestSourceListDefaultsAndPaths(t *testing.T) {
 	if err != nil || web.Sources.List[0].Name != "web" || web.Sources.List[0].APIKeyEnv != "MY_KEY" {
 		t.Errorf("web entry: %+v, %v", web.Sources.List, err)
 	}
+	d, err := Load(writeYAML(t, dir, sourcesBase+"sources:\n  list:\n  - {kind: docs, dir: team, index: idx/docs.idx, license: proprietary, licenses: {public: CC-BY-4.0}}\n"))
+	if err != nil || d.Sources.List[0].Name != "docs" || d.Sources.List[0].Dir != filepath.Join(dir, "team") ||
+		d.Sources.List[0].Index != filepath.Join(dir, "idx/docs.idx") || d.Sources.List[0].Licenses["public"] != "CC-BY-4.0" {
+		t.Errorf("docs entry: %+v, %v", d.Sources.List, err)
+	}
 	legacy, err := Parse([]byte(sourcesBase + "sources: {index: ix}\n"))
 	if err != nil || legacy.Sources.K != 4 || legacy.Sources.Index != "ix" {
 		t.Errorf("sources.index alone: %+v, %v", legacy.Sources, err)
 	}
+}
+
+// writeYAML writes a config file in dir and returns its path.
+func writeYAML(t *testing.T, dir, yaml string) string {
+	t.Helper()
+	path := filepath.Join(dir, "docs.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -329,7 +329,7 @@ func demoConfig(opts Options, ws string, suites []loop.Suite) *config.Config {
 		Sources: config.SourcesConfig{K: sourcesK},
 		// General examples (the base model's own instruction tuning first)
 		// and review are weighted up against forgetting the general suite.
-		Mix:  config.MixConfig{CPT: 0.3, Normative: 0.25, Extractive: 0.1, Review: 0.15, General: 0.2, Replay: 0.05, Epochs: 2},
+		Mix:  config.MixConfig{CPT: 0.3, Augment: 0.1, Normative: 0.25, Extractive: 0.1, Review: 0.15, General: 0.2, Replay: 0.05, Epochs: 2},
 		Exam: config.ExamConfig{BatchSize: 64, Scoring: opts.Scoring},
 	}
 	if c.Exam.Scoring == "" {

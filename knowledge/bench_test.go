@@ -85,12 +85,7 @@ func evaluate(b *testing.B, s searcher, items []exam.Item, r *evalResult) {
 	}
 	var lat []time.Duration
 	for _, it := range items {
-		t0 := time.Now()
-		texts, err := s(it.Question, 10)
-		lat = append(lat, time.Since(t0))
-		if err != nil {
-			b.Fatal(err)
-		}
+		texts := timedTop10(b, s, it, &lat)
 		if !countryCapital(it) {
 			continue
 		}
@@ -102,6 +97,19 @@ func evaluate(b *testing.B, s searcher, items []exam.Item, r *evalResult) {
 	slices.Sort(lat)
 	r.queries = len(lat)
 	r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
+}
+
+// timedTop10 returns the texts of the top ten passages for the item's
+// question and appends the search's latency to lat.
+func timedTop10(b *testing.B, s searcher, it exam.Item, lat *[]time.Duration) []string {
+	b.Helper()
+	t0 := time.Now()
+	texts, err := s(it.Question, 10)
+	*lat = append(*lat, time.Since(t0))
+	if err != nil {
+		b.Fatalf("%s: %v", it.ID, err)
+	}
+	return texts
 }
 
 func containsAnswer(texts []string, it exam.Item) bool {

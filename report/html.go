@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/model"
 	"github.com/cemlab/cem/report/headline"
 	"github.com/cemlab/cem/review"
@@ -94,10 +93,13 @@ type usageRow struct {
 }
 
 type roundView struct {
-	M        rundir.RoundMetrics
-	Mix      string
-	Evidence []curate.Verdict
-	Rejects  []kv
+	M   rundir.RoundMetrics
+	Mix string
+	// Sources is the round's curation by knowledge source (at most
+	// TopEvidence kept passages each); SourcesNote says why it is missing.
+	Sources     []SourceEvidence
+	SourcesNote string
+	Rejects     []kv
 	// Review is the round's review sample with the decisions in force;
 	// Dropped, the reasons sources lost their evidence to the review.
 	Review  []review.Entry
@@ -173,18 +175,18 @@ func build(dir string, opts Options) (*page, error) {
 		}
 		if vs, err := rundir.ReadVerdicts(dir, m.Round); err != nil {
 			note("curation verdicts", err)
+			rv.SourcesNote = rv.Notes[len(rv.Notes)-1]
 		} else {
-			var kept []curate.Verdict
 			for _, v := range vs {
-				if v.Keep {
-					kept = append(kept, v)
-				}
 				if v.Filter == review.FilterSource && !slices.Contains(rv.Dropped, v.Reason) {
 					rv.Dropped = append(rv.Dropped, v.Reason)
 				}
 			}
-			slices.SortStableFunc(kept, func(a, b curate.Verdict) int { return cmp.Compare(b.Score, a.Score) })
-			rv.Evidence = kept[:min(len(kept), opts.TopEvidence)]
+			rv.Sources = BySource(vs)
+			for i := range rv.Sources {
+				ev := &rv.Sources[i].Evidence
+				*ev = (*ev)[:min(len(*ev), opts.TopEvidence)]
+			}
 		}
 		if q, err := review.Queue(dir, m.Round); err == nil {
 			rv.Review = q
@@ -227,10 +229,12 @@ func writeFile(path string, data []byte) error {
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":     func(p float64) string { return fmt.Sprintf("%.1f", 100*p) },
-	"snippet": func(s string) string { return snippet(s, 240) },
-	"gate":    gateWord,
-	"scoring": modeCell,
+	"pct":       func(p float64) string { return fmt.Sprintf("%.1f", 100*p) },
+	"snippet":   func(s string) string { return snippet(s, 240) },
+	"gate":      gateWord,
+	"scoring":   modeCell,
+	"revision":  Revision,
+	"agreement": agreementText,
 }).Parse(pageHTML))
 
 func snippet(s string, n int) string {
@@ -279,9 +283,14 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 {{if .Review}}<h3>Human review</h3>{{range .Dropped}}<p class="bad">evidence dropped: {{.}}</p>{{end}}
 <table><tr><th class="l">passage</th><th class="l">source</th><th class="l">item</th><th class="l">verdict</th><th class="l">who</th><th class="l">when</th><th class="l">note</th><th class="l">text</th></tr>
 {{range .Review}}<tr><td class="l">{{.PassageID}}</td><td class="l">{{.Source}}</td><td class="l">{{.ItemID}}</td>{{with .Decision}}<td class="l">{{if eq .Verdict "reject"}}<span class="bad">rejected</span>{{else}}<span class="ok">approved</span>{{end}}</td><td class="l">{{.Who}}</td><td class="l">{{.At.Format "2006-01-02 15:04"}}</td><td class="l">{{.Note}}</td>{{else}}<td class="l">pending</td><td></td><td></td><td></td>{{end}}<td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
-{{if .Evidence}}<table><tr><th class="l">item</th><th class="l">source</th><th class="l">id</th><th class="l">licence</th><th>score</th><th class="l">text</th></tr>
-{{range .Evidence}}<tr><td class="l">{{.MistakeID}}</td><td class="l">{{.Source}}</td><td class="l">{{if .URL}}<a href="{{.URL}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td class="l">{{.License}}</td><td>{{printf "%.2f" .Score}}</td><td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
-{{end}}
+<h3>Evidence by source</h3>
+{{if .SourcesNote}}<p class="bad">evidence by source not shown: {{.SourcesNote}}</p>{{else if not .Sources}}<p>no passages were retrieved in this round.</p>{{end}}
+{{range .Sources}}<h4 class="source">{{.Source}}: {{.Candidates}} candidates, {{.Kept}} kept, {{len .Redactions}} PII redactions</h4>
+{{if .Evidence}}<table><tr><th class="l">item</th><th class="l">title</th><th class="l">passage</th><th class="l">licence</th><th class="l">revision</th><th class="l">agreeing sources</th><th>score</th><th class="l">text</th></tr>
+{{range .Evidence}}<tr><td class="l">{{.MistakeID}}</td><td class="l">{{.Title}}</td><td class="l">{{if .URL}}<a href="{{.URL}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td class="l">{{or .License "none"}}</td><td class="l">{{revision .}}</td><td class="l">{{agreement .}}</td><td>{{printf "%.2f" .Score}}</td><td class="l">{{snippet .Text}}</td></tr>{{end}}</table>{{end}}
+{{if .Redactions}}<table><tr><th class="l">PII redacted in</th><th class="l">item</th><th class="l">what</th><th class="l">passage kept</th></tr>
+{{range .Redactions}}<tr><td class="l">{{.PassageID}}</td><td class="l">{{.ItemID}}</td><td class="l">{{.Detail}}</td><td class="l">{{if .Kept}}yes{{else}}no{{end}}</td></tr>{{end}}</table>{{end}}
+{{end}}{{end}}
 {{if .Timings}}<h2>Wall time per stage</h2><table><tr><th>round</th><th class="l">stage</th><th>seconds</th><th class="l">note</th></tr>
 {{range .Timings}}<tr><td>{{.Round}}</td><td class="l">{{.Stage}}</td><td>{{printf "%.1f" .Seconds}}</td><td class="l">{{if .Skipped}}reused{{end}}</td></tr>{{end}}</table>{{end}}
 <p class="small">Written by cem report. Self-contained: no external assets.</p>

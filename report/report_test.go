@@ -140,24 +140,32 @@ func TestTableTrainingUsage(t *testing.T) {
 }
 
 // TestUnreadableFilesLeaveNotes: a damaged curation artifact and a missing
-// trainset manifest are named in the round's section, not silently left out.
+// trainset manifest are named in the round's section (and the evidence by
+// source says why it is missing), not silently left out.
 func TestUnreadableFilesLeaveNotes(t *testing.T) {
 	dir := writeRun(t, "cem", "", 1)
 	if err := os.WriteFile(filepath.Join(dir, "round-1", "curation.jsonl"), []byte("{\"keep\": tru\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := Write(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(data)
-	for _, want := range []string{"curation verdicts unreadable: ", "curation.jsonl:1", "training-set manifest not written"} {
+	page := writeHTML(t, dir)
+	for _, want := range []string{"curation verdicts unreadable: ", "curation.jsonl:1", "training-set manifest not written",
+		"evidence by source not shown: curation verdicts unreadable: "} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks the note %q", want)
+		}
+	}
+	// cem report's summary of the evidence by source says so too, for a
+	// damaged and for a missing curation.jsonl.
+	for _, remove := range []bool{false, true} {
+		if remove {
+			os.Remove(filepath.Join(dir, "round-1", "curation.jsonl"))
+		}
+		var text strings.Builder
+		if err := Sources(&text, dir, 0); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text.String(), "round 1 evidence by source: not shown, curation verdicts unreadable: ") {
+			t.Errorf("Sources (file removed %v) = %q; want the reason", remove, text.String())
 		}
 	}
 }

@@ -63,6 +63,9 @@ type Builder struct {
 	Format func(*exam.Item) string
 	// Writer, when set, adds its questions to the normative pool.
 	Writer QuestionWriter
+	// Paraphraser, when set, adds its restatements of each evidence
+	// passage to the augment pool (see LLMParaphraser).
+	Paraphraser Paraphraser
 }
 
 // ApproxTokens estimates tokens as 1.3 per whitespace-separated word,
@@ -79,12 +82,15 @@ func Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, error) {
 // Build makes the round's training set.
 //
 // It first generates a pool per kind: one CPT document per distinct
-// evidence passage; normative questions (template questions from the
-// item's subject and relation, a cloze from the passage, and the
-// Writer's questions), each formatted with Format and answered with the
-// gold answer; one extractive example per evidence (the passage and its
-// first question, or the Writer's first when the Writer names itself in
-// QA.By, as LLMWriter does); review
+// evidence passage; its augmentation (Augment's restatements of the
+// passage's facts in both entity orders, each statement decontaminated,
+// and the Paraphraser's); normative questions (template questions from
+// the item's subject and relation when it has them, else questions from
+// the passage's statements; the item's question restated; and the Writer's
+// questions), each formatted with Format and answered with the gold
+// answer; one extractive example per evidence (the passage and the
+// restated question, or the Writer's first when the Writer names itself
+// in QA.By, as LLMWriter does); review
 // examples from Previous, general ones from General and replay text from
 // Replay. Every pooled example that overlaps
 // an exam item is dropped and counted (Manifest.Decontaminated). Then
@@ -93,7 +99,7 @@ func Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, error) {
 // kinds cycling through their pool at most Epochs times. The result is
 // shuffled with mix.Seed. The same inputs, mix and seed give the same set.
 //
-// It fails on an invalid mix, a Writer error (naming the passage) or when
+// It fails on an invalid mix, a Writer or Paraphraser error (naming the passage) or when
 // ctx is done.
 func (b Builder) Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, error) {
 	mix, err := mix.withDefaults()
@@ -103,15 +109,15 @@ func (b Builder) Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, 
 	if b.Tokens == nil {
 		b.Tokens = ApproxTokens
 	}
-	pools, prov, err := b.pools(ctx, in, mix.Seed)
+	pools, prov, statements, err := b.pools(ctx, in, mix.Seed)
 	if err != nil {
 		return Set{}, Manifest{}, err
 	}
-	man := Manifest{Round: in.Round, Seed: mix.Seed, Mix: mix, Unit: "examples"}
+	man := Manifest{Round: in.Round, Seed: mix.Seed, Mix: mix, Unit: "examples", Dropped: statements}
 	if mix.BudgetTokens > 0 {
 		man.Unit = "tokens"
 	}
-	dropped := map[string]int{}
+	dropped := map[string]int{KindAugment: len(statements)}
 	for _, k := range Kinds {
 		pools[k] = b.decontaminate(pools[k], prov, &man, dropped)
 	}
@@ -148,7 +154,7 @@ func (b Builder) Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, 
 // epochsOf is how often an example of kind may repeat.
 func epochsOf(kind string, mix Mix) int {
 	switch kind {
-	case KindCPT, KindNormative, KindExtractive:
+	case KindCPT, KindAugment, KindNormative, KindExtractive:
 		return mix.Epochs
 	}
 	return 1
@@ -165,7 +171,7 @@ func (b Builder) targets(pools map[string][]model.Example, mix Mix, unit func(mo
 		return float64(s)
 	}
 	var sumRatio float64
-	for _, k := range Kinds[:5] {
+	for _, k := range ratioKinds {
 		sumRatio += mix.ratio(k)
 	}
 	t := map[string]float64{}
@@ -179,7 +185,7 @@ func (b Builder) targets(pools map[string][]model.Example, mix Mix, unit func(mo
 		t[KindReplay] = mix.Replay * float64(mix.Budget)
 	default:
 		var evUnits, evRatio float64
-		for _, k := range []string{KindCPT, KindNormative, KindExtractive} {
+		for _, k := range sizingKinds {
 			if mix.ratio(k) > 0 {
 				evUnits += units(k) * float64(mix.Epochs)
 				evRatio += mix.ratio(k)
@@ -190,7 +196,7 @@ func (b Builder) targets(pools map[string][]model.Example, mix Mix, unit func(mo
 		}
 	}
 	if sumRatio > 0 {
-		for _, k := range Kinds[:5] {
+		for _, k := range ratioKinds {
 			t[k] = mix.ratio(k) / sumRatio * nonReplay
 		}
 	}

@@ -30,7 +30,7 @@ type KindCount struct {
 	Examples int     `json:"examples"`
 	Tokens   int     `json:"tokens"` // prompt and text: what the trainer reads
 	// LossTokens counts the tokens that carry the training loss: the
-	// text of CPT examples and the answer (Text) of instruction examples,
+	// text of CPT and augment examples and the answer (Text) of instruction examples,
 	// whose prompts carry none. Token budgets count these.
 	LossTokens     int `json:"loss_tokens"`
 	Decontaminated int `json:"decontaminated"`
@@ -44,7 +44,9 @@ type Provenance struct {
 	Item   string `json:"item,omitempty"`   // the mined item, for evidence kinds
 	Source string `json:"source,omitempty"` // the passage's source
 	// Writer names what wrote a normative or extractive example's
-	// question: WriterTemplate, WriterCloze, WriterLLM or WriterOther.
+	// question (WriterTemplate, WriterRestate, WriterPassage, WriterLLM or
+	// WriterOther) or an augment example's text (WriterRestate: Augment;
+	// WriterLLM: the Paraphraser).
 	Writer string `json:"writer,omitempty"`
 }
 
@@ -55,6 +57,9 @@ type Dropped struct {
 	Origin   string `json:"origin"`
 	Item     string `json:"item,omitempty"`
 	Overlaps string `json:"overlaps"` // the protected item it overlaps
+	// Text is the dropped text of an augmentation statement (one
+	// sentence, removed before its document was made).
+	Text string `json:"text,omitempty"`
 }
 
 // Count returns the row of kind (zero when absent).

@@ -5,6 +5,7 @@ import "fmt"
 // Example kinds.
 const (
 	KindCPT        = "cpt"
+	KindAugment    = "augment"
 	KindNormative  = "normative"
 	KindExtractive = "extractive"
 	KindReview     = "review"
@@ -13,26 +14,39 @@ const (
 )
 
 // Kinds lists the example kinds in manifest order.
-var Kinds = []string{KindCPT, KindNormative, KindExtractive, KindReview, KindGeneral, KindReplay}
+var Kinds = []string{KindCPT, KindAugment, KindNormative, KindExtractive, KindReview, KindGeneral, KindReplay}
+
+// ratioKinds are the kinds with a relative ratio (all but replay), and
+// sizingKinds those whose pools size an evidence-sized set (see Mix).
+var (
+	ratioKinds  = Kinds[:6]
+	sizingKinds = []string{KindCPT, KindNormative, KindExtractive}
+)
 
 // Mix sets the composition of a training set.
 //
-// CPT, Normative, Extractive, Review and General are relative ratios of
-// the non-replay part (they need not sum to 1). Replay is the share of
-// the whole set given to replay text, in [0, 0.9]. When all six are zero
-// the DefaultMix ratios are used.
+// CPT, Augment, Normative, Extractive, Review and General are relative ratios of
+// the non-replay part (they need not sum to 1). Augment is the knowledge
+// augmentation: restatements of the evidence facts in several forms and
+// both entity orders (see Restate). Replay is the share of the whole set
+// given to replay text, in [0, 0.9]. When all seven are zero the
+// DefaultMix ratios are used.
 //
 // Size: with Budget > 0 the set has about Budget examples; with
 // BudgetTokens > 0 (which wins) the shares are of loss-bearing tokens
 // instead (see LossTokens: instruction prompts do not count). With
 // neither, the evidence sets the size: the evidence kinds (cpt,
 // normative, extractive) together use all their examples Epochs times,
-// and the other kinds get their ratio's share of that.
+// and the other kinds (augment, review, general) get their ratio's share
+// of that, so that augmentation takes a share of the set rather than
+// growing it.
 //
-// Epochs is how many times each evidence-derived example may appear
-// (default 1); review, general and replay examples appear at most once.
+// Epochs is how many times each evidence-derived example (cpt, augment,
+// normative, extractive) may appear (default 1); review, general and
+// replay examples appear at most once.
 type Mix struct {
 	CPT          float64 `json:"cpt"`
+	Augment      float64 `json:"augment"`
 	Normative    float64 `json:"normative"`
 	Extractive   float64 `json:"extractive"`
 	Review       float64 `json:"review"`
@@ -44,11 +58,12 @@ type Mix struct {
 	Seed         int64   `json:"seed"`
 }
 
-// DefaultMix is the mix used when none is set: 40 % CPT, 25 % normative,
-// 15 % extractive, 10 % review and 10 % general, plus 10 % replay, two
-// epochs over the evidence.
+// DefaultMix is the mix used when none is set: ratios 0.4 CPT, 0.15
+// augment, 0.25 normative, 0.15 extractive, 0.1 review and 0.1 general
+// (relative: augment comes on top of the other shares, which keep their
+// proportions), plus 10 % replay, two epochs over the evidence.
 func DefaultMix() Mix {
-	return Mix{CPT: 0.4, Normative: 0.25, Extractive: 0.15, Review: 0.1, General: 0.1, Replay: 0.1, Epochs: 2}
+	return Mix{CPT: 0.4, Augment: 0.15, Normative: 0.25, Extractive: 0.15, Review: 0.1, General: 0.1, Replay: 0.1, Epochs: 2}
 }
 
 // ratio returns the mix ratio of kind (replay excluded).
@@ -56,6 +71,8 @@ func (m Mix) ratio(kind string) float64 {
 	switch kind {
 	case KindCPT:
 		return m.CPT
+	case KindAugment:
+		return m.Augment
 	case KindNormative:
 		return m.Normative
 	case KindExtractive:
@@ -71,7 +88,7 @@ func (m Mix) ratio(kind string) float64 {
 // orDefault returns m, or DefaultMix with m's budgets, seed and epochs
 // (when set) when m has no ratio at all.
 func (m Mix) orDefault() Mix {
-	if m.CPT != 0 || m.Normative != 0 || m.Extractive != 0 || m.Review != 0 || m.General != 0 || m.Replay != 0 {
+	if m.CPT != 0 || m.Augment != 0 || m.Normative != 0 || m.Extractive != 0 || m.Review != 0 || m.General != 0 || m.Replay != 0 {
 		return m
 	}
 	d := DefaultMix()
@@ -88,7 +105,7 @@ func (m Mix) withDefaults() (Mix, error) {
 	if m.Epochs <= 0 {
 		m.Epochs = 1
 	}
-	for _, k := range Kinds[:5] {
+	for _, k := range ratioKinds {
 		if m.ratio(k) < 0 {
 			return m, fmt.Errorf("mix: %s ratio %v is negative", k, m.ratio(k))
 		}
@@ -107,8 +124,8 @@ type Ablation string
 
 // Ablations.
 const (
-	CPTOnly  Ablation = "cpt-only"  // only CPT text: no instruction examples, no replay
-	CITOnly  Ablation = "cit-only"  // only instruction examples: no CPT, no replay text
+	CPTOnly  Ablation = "cpt-only"  // only CPT text (passages and augmentation): no instruction examples, no replay
+	CITOnly  Ablation = "cit-only"  // only instruction examples: no CPT or augmentation, no replay text
 	NoReplay Ablation = "no-replay" // no replay text (review examples kept)
 	Full     Ablation = ""          // the mix unchanged
 )
@@ -121,7 +138,7 @@ func (m Mix) Ablate(a Ablation) (Mix, error) {
 	case CPTOnly:
 		m.Normative, m.Extractive, m.Review, m.General, m.Replay = 0, 0, 0, 0, 0
 	case CITOnly:
-		m.CPT, m.Replay = 0, 0
+		m.CPT, m.Augment, m.Replay = 0, 0, 0
 	case NoReplay:
 		m.Replay = 0
 	default:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/cemlab/cem/exam"
@@ -13,7 +14,10 @@ import (
 
 // pools generates the candidate examples of every kind and their
 // provenance (by example id).
-func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][]model.Example, map[string]Provenance, error) {
+//
+// Augmentation statements that overlap an exam item are dropped before
+// the documents are made; they are returned as dropped.
+func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][]model.Example, map[string]Provenance, []Dropped, error) {
 	pools := map[string][]model.Example{}
 	prov := map[string]Provenance{}
 	// add records e (the first example with an id wins) and where it came
@@ -26,33 +30,25 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 		prov[e.ID] = Provenance{ID: e.ID, Kind: e.Kind, Origin: e.Origin, Item: item, Source: source, Writer: writer}
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0xc401ce))
+	var dropped []Dropped
+	restated := map[string]bool{} // passages already augmented
 	for _, ev := range in.Evidence {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		p := ev.Passage
 		add(model.Example{ID: "cpt:" + p.ID, Kind: KindCPT, Text: passageText(p.Title, p.Text), Origin: p.ID}, ev.Item.ID, p.Source, "")
-		qas := TemplateQuestions(ev)
-		for i := range qas {
-			qas[i].By = cmp.Or(qas[i].By, WriterTemplate)
+		more, err := b.augment(ctx, ev, seed, !restated[p.ID], &dropped)
+		restated[p.ID] = true
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		if qa, ok := Cloze(ev); ok {
-			qa.By = cmp.Or(qa.By, WriterCloze)
-			qas = append(qas, qa)
+		for _, a := range more {
+			add(a.Example, ev.Item.ID, p.Source, a.writer)
 		}
-		ext := 0 // index of the extractive example's question
-		if b.Writer != nil {
-			more, err := b.Writer.Write(ctx, ev)
-			if err != nil {
-				return nil, nil, fmt.Errorf("write questions for passage %s (item %s): %w", p.ID, ev.Item.ID, err)
-			}
-			if len(more) > 0 && more[0].By != "" {
-				ext = len(qas) // a writer naming itself (LLMWriter) also writes the extractive example
-			}
-			for i := range more {
-				more[i].By = cmp.Or(more[i].By, WriterOther)
-			}
-			qas = append(qas, more...)
+		qas, ext, err := b.questions(ctx, ev)
+		if err != nil {
+			return nil, nil, nil, err
 		}
 		base := p.ID + "/" + ev.Item.ID
 		for i, qa := range qas {
@@ -89,7 +85,98 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 	for _, p := range in.Replay {
 		add(model.Example{ID: KindReplay + ":" + p.ID, Kind: KindReplay, Text: passageText(p.Title, p.Text), Origin: p.ID}, "", p.Source, "")
 	}
-	return pools, prov, nil
+	return pools, prov, dropped, nil
+}
+
+// questions writes the normative questions about ev: the item's own
+// subject/relation templates (when it has those fields), its question
+// restated (RestateQuestion), questions from the passage in place of
+// the templates when it has no such fields (PassageQuestions) and the
+// Writer's. ext is the index of the question
+// the extractive example asks: the Writer's first when the Writer names
+// itself in QA.By (as LLMWriter does), else the restated question, else
+// the first.
+func (b Builder) questions(ctx context.Context, ev Evidence) (qas []QA, ext int, err error) {
+	for _, qa := range TemplateQuestions(ev) {
+		qas = append(qas, QA{Question: qa.Question, Answer: qa.Answer, By: cmp.Or(qa.By, WriterTemplate)})
+	}
+	if q, ok := RestateQuestion(ev.Item.Question); ok {
+		ext = len(qas)
+		qas = append(qas, QA{Question: q, Answer: ev.Answer, By: WriterRestate})
+	}
+	if len(qas) == 0 || qas[0].By != WriterTemplate { // no subject/relation fields: the passage asks the fact
+		for _, qa := range PassageQuestions(ev) {
+			if !slices.ContainsFunc(qas, func(o QA) bool { return o.Question == qa.Question }) {
+				qas = append(qas, QA{Question: qa.Question, Answer: qa.Answer, By: cmp.Or(qa.By, WriterPassage)})
+			}
+		}
+	}
+	if b.Writer != nil {
+		more, err := b.Writer.Write(ctx, ev)
+		if err != nil {
+			return nil, 0, fmt.Errorf("write questions for passage %s (item %s): %w", ev.Passage.ID, ev.Item.ID, err)
+		}
+		if len(more) > 0 && more[0].By != "" {
+			ext = len(qas)
+		}
+		for i := range more {
+			more[i].By = cmp.Or(more[i].By, WriterOther)
+		}
+		qas = append(qas, more...)
+	}
+	return qas, ext, nil
+}
+
+// augmented is an augment example with the writer of its text.
+type augmented struct {
+	model.Example
+	writer string
+}
+
+// augment makes ev's passage's augment examples: Augment's documents
+// (when first, the passage's first evidence: their ids are
+// "augment:<passage id>:<form>"), their
+// statements decontaminated one by one, and the Paraphraser's
+// restatements ("augment:<passage id>/<item id>:llm-<n>"), each
+// decontaminated in Build with the other kinds.
+func (b Builder) augment(ctx context.Context, ev Evidence, seed int64, first bool, dropped *[]Dropped) ([]augmented, error) {
+	p := ev.Passage
+	var out []augmented
+	if first {
+		docs, _ := Augment(p, seed, b.keep(p.ID, ev.Item.ID, dropped))
+		for _, d := range docs {
+			out = append(out, augmented{model.Example{ID: "augment:" + p.ID + ":" + d.Form, Kind: KindAugment, Text: d.Text, Origin: p.ID}, WriterRestate})
+		}
+	}
+	if b.Paraphraser == nil {
+		return out, nil
+	}
+	lines, err := b.Paraphraser.Paraphrase(ctx, ev)
+	if err != nil {
+		return nil, fmt.Errorf("paraphrase passage %s (item %s): %w", p.ID, ev.Item.ID, err)
+	}
+	for i, l := range lines {
+		out = append(out, augmented{model.Example{ID: fmt.Sprintf("augment:%s/%s:%s-%d", p.ID, ev.Item.ID, FormLLM, i), Kind: KindAugment,
+			Text: l, Origin: p.ID}, WriterLLM})
+	}
+	return out, nil
+}
+
+// keep returns Augment's statement filter: without a Decontam it keeps
+// all; with one it drops (recording in dropped) each statement that
+// overlaps an exam item.
+func (b Builder) keep(passage, item string, dropped *[]Dropped) func(string) bool {
+	if b.Decontam == nil {
+		return nil
+	}
+	return func(s string) bool {
+		id, hit := b.Decontam.Match(s)
+		if hit {
+			*dropped = append(*dropped, Dropped{ID: fmt.Sprintf("augment:%s:statement-%d", passage, len(*dropped)), Kind: KindAugment,
+				Origin: passage, Item: item, Overlaps: id, Text: s})
+		}
+		return !hit
+	}
 }
 
 // format renders a generated question as the exam would show it: a copy

@@ -1,7 +1,7 @@
 package trainset
 
 import (
-	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -13,14 +13,15 @@ type QA struct {
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
 	// By names the writer of the question (WriterLLM for LLMWriter);
-	// empty means the pool's own templates or cloze.
+	// empty means the pool's own writers (templates, restated, passage).
 	By string `json:"by,omitempty"`
 }
 
 // Writer names recorded in Provenance.Writer.
 const (
 	WriterTemplate = "template" // TemplateQuestions
-	WriterCloze    = "cloze"    // Cloze
+	WriterPassage  = "passage"  // PassageQuestions
+	WriterRestate  = "restate"  // RestateQuestion; for augment examples, Augment
 	WriterLLM      = "llm"      // LLMWriter
 	WriterOther    = "writer"   // a Builder.Writer that leaves QA.By empty
 )
@@ -89,58 +90,202 @@ func TemplateQuestions(ev Evidence) []QA {
 	return out
 }
 
-// clozeMaxWords caps the words of a cloze question; clozeMinWords is the
-// fewest it may have before earlier clauses are added for context.
-const (
-	clozeMaxWords = 40
-	clozeMinWords = 6
-)
-
-// Cloze turns the clause of ev's passage that names the answer (or an
-// alias) into a fill-in-the-blank question: the clause (split at ';', '.'
-// followed by a space, or a newline), joined with the clauses before it,
-// then after it, while it has fewer than clozeMinWords words, cut to clozeMaxWords words
-// around the answer, with every mention of the answer and its aliases
-// replaced by "____". ok is false when no clause names the answer.
-func Cloze(ev Evidence) (QA, bool) {
-	text := passageText(ev.Passage.Title, ev.Passage.Text)
-	answers := answerWords(ev)
-	clauses := splitClauses(text)
-	for ci, clause := range clauses {
-		words := strings.Fields(clause)
-		if !hasAny(words, answers) {
-			continue
+// RestateQuestion rewords an exam question without its subject or
+// relation fields, so that the words differ from the exam's (whose
+// question text decontamination protects) while the question stays:
+//
+//	Which city is the capital of Chad?        Name the city that is the capital of Chad.
+//	Who wrote Hamlet?                         Name the person that wrote Hamlet.
+//	What is the capital of Chad?              The capital of Chad is what?
+//	N'Djamena is the capital of which country? Name the country in question: N'Djamena is the capital of that country.
+//
+// ok is false for a question none of these shapes fits.
+func RestateQuestion(q string) (string, bool) {
+	q = strings.TrimSpace(q)
+	for _, r := range restatements {
+		if m := r.re.FindStringSubmatch(q); m != nil && (!r.noun || !auxiliaries[strings.ToLower(m[1])]) {
+			return r.fn(m), true
 		}
-		for j := ci - 1; j >= 0 && len(words) < clozeMinWords; j-- {
-			prev := strings.Fields(clauses[j])
-			if len(prev) > 0 {
-				prev[len(prev)-1] += ";"
-			}
-			words = append(prev, words...)
-		}
-		for j := ci + 1; j < len(clauses) && len(words) < clozeMinWords; j++ {
-			if len(words) > 0 {
-				words[len(words)-1] += ";"
-			}
-			words = append(words, strings.Fields(clauses[j])...)
-		}
-		first, _ := firstOf(words, answers)
-		lo := max(0, first-clozeMaxWords/2)
-		words = words[lo:min(len(words), lo+clozeMaxWords)]
-		var out []string
-		for i := 0; i < len(words); {
-			if _, n := matchAt(words, i, answers); n > 0 {
-				out = append(out, "____")
-				i += n
-				continue
-			}
-			out = append(out, words[i])
-			i++
-		}
-		q := fmt.Sprintf("Fill in the blank: %s", strings.Join(out, " "))
-		return QA{Question: q, Answer: ev.Answer}, true
 	}
-	return QA{}, false
+	return "", false
+}
+
+// auxiliaries are the words that cannot be a question's noun ("Which is
+// ...?").
+var auxiliaries = map[string]bool{"is": true, "was": true, "are": true, "were": true, "does": true, "did": true,
+	"do": true, "has": true, "have": true, "had": true, "can": true, "could": true, "will": true, "would": true, "of": true}
+
+// restatements are RestateQuestion's rules, tried in order; noun marks
+// those whose first group is the asked-for noun, which an auxiliary
+// cannot be.
+var restatements = []struct {
+	re   *regexp.Regexp
+	noun bool
+	fn   func(m []string) string
+}{
+	{regexp.MustCompile(`^(?i:which|what) (\pL+(?: \pL+)??) (is|was|are|were|has|had|have) (.+?)\s*\?$`), true,
+		func(m []string) string {
+			if strings.HasPrefix(m[1], "of ") { // "Which of these is ...?"
+				m[1] = "one " + m[1]
+			}
+			return sentence("Name the " + m[1] + " that " + m[2] + " " + m[3])
+		}},
+	{regexp.MustCompile(`^(?i:who) (\pL+) (.+?)\s*\?$`), false,
+		func(m []string) string { return sentence("Name the person that " + m[1] + " " + m[2]) }},
+	{regexp.MustCompile(`^(?i:what) (is|was|are|were) (.+?)\s*\?$`), false,
+		func(m []string) string { return questionOf(m[2] + " " + m[1] + " what") }},
+	{regexp.MustCompile(`^(.+) (?i:which|what) (\pL+(?: \pL+)?)\s*\?$`), false,
+		func(m []string) string {
+			return "Name the " + m[2] + " in question: " + sentence(m[1]+" that "+m[2])
+		}},
+}
+
+// whPhrase is the phrase a question asks with: "which city" for "Which
+// city is ...?" or "... of which city?", "who", "when", "where", "how
+// many"; "what" otherwise.
+func whPhrase(q string) string {
+	w := strings.Fields(strings.ToLower(strings.TrimRight(strings.TrimSpace(q), "?")))
+	for i, x := range w {
+		switch x {
+		case "which", "what":
+			if i+1 < len(w) && !auxiliaries[w[i+1]] {
+				return "which " + strings.TrimSuffix(strings.Trim(w[i+1], ",;:"), "'s")
+			}
+			return "what"
+		case "who", "when", "where":
+			if i == 0 {
+				return x
+			}
+		case "how":
+			if i == 0 && len(w) > 1 && (w[1] == "many" || w[1] == "much") {
+				return "how " + w[1]
+			}
+		}
+	}
+	return "what"
+}
+
+// maxPassageQuestions caps PassageQuestions' questions per evidence.
+const maxPassageQuestions = 3
+
+// PassageQuestions writes questions from ev's passage alone, for any
+// item, with or without subject and relation fields: each restatement of
+// the passage's facts (see Facts and Restate, both orders) and each
+// sentence of the passage that names the answer (or an alias) exactly
+// once becomes a question, the answer replaced by the item question's
+// wh-phrase ("Kampala is the capital and largest city of which
+// country?", "Which city is the capital and largest city of Uganda?",
+// "What is the capital and largest city of Uganda called?").
+// Statements sharing more words with the item's question come first,
+// and among those as relevant the ones with the answer first; at most
+// maxPassageQuestions, each once.
+func PassageQuestions(ev Evidence) []QA {
+	wh := whPhrase(ev.Item.Question)
+	answers := answerWords(ev)
+	var stmts []string
+	for _, f := range Facts(ev.Passage) {
+		fwd, inv := Restate(f)
+		stmts = append(append(stmts, fwd), inv...)
+	}
+	qs := askByRelevance(stmts, ev.Item.Question, answers, wh)
+	if len(qs) == 0 { // no fact names the answer: ask the passage's own clauses
+		var clauses []string
+		for _, c := range splitClauses(ev.Passage.Text) {
+			if label, rest, ok := strings.Cut(c, ": "); ok && words(label) <= maxHeadWords {
+				c = rest
+			}
+			clauses = append(clauses, sentence(c))
+		}
+		qs = askByRelevance(clauses, ev.Item.Question, answers, wh)
+	}
+	var out []QA
+	for _, q := range qs {
+		if len(out) == maxPassageQuestions {
+			break
+		}
+		if !slices.ContainsFunc(out, func(o QA) bool { return o.Question == q }) {
+			out = append(out, QA{Question: q, Answer: ev.Answer})
+		}
+	}
+	return out
+}
+
+// askByRelevance asks stmts (see askStatements) in groups by how many
+// of the question's words of four letters or more (the wh-phrase's left
+// out) each holds, most first.
+func askByRelevance(stmts []string, question string, answers [][]string, wh string) []string {
+	var qw []string
+	for _, w := range curate.Words(question) {
+		if len(w) >= 4 && !slices.Contains(qw, w) && !slices.Contains(strings.Fields(wh), w) {
+			qw = append(qw, w)
+		}
+	}
+	groups := map[int][]string{}
+	top := 0
+	for _, s := range stmts {
+		n, sw := 0, curate.Words(s)
+		for _, w := range qw {
+			if slices.Contains(sw, w) {
+				n++
+			}
+		}
+		groups[n] = append(groups[n], s)
+		top = max(top, n)
+	}
+	var out []string
+	for n := top; n >= 0; n-- {
+		first, later := askStatements(groups[n], answers, wh)
+		out = append(append(out, first...), later...)
+	}
+	return out
+}
+
+// askStatements turns each statement naming an answer exactly once into
+// a question asking for it with wh: those with the answer first, then
+// the others.
+func askStatements(stmts []string, answers [][]string, wh string) (first, later []string) {
+	for _, s := range stmts {
+		words := strings.Fields(strings.TrimRight(s, ".?!"))
+		i, n := firstOf(words, answers)
+		if i < 0 || len(words)-n < 3 || len(words) > clauseMaxWords || strings.Count(s, ",") > 3 {
+			continue // no answer, too short or long, or a list
+		}
+		if j, _ := firstOf(words[i+n:], answers); j >= 0 {
+			continue // named twice: a blank would give it away
+		}
+		last := words[i+n-1]
+		tail := last[len(strings.TrimRight(last, ",;:")):] // punctuation after the answer stays
+		rest := strings.Join(words[i+n:], " ")
+		switch {
+		case i == 0:
+			first = append(first, questionOf(wh+tail+" "+rest))
+		case rest == "" && i >= 2 && words[i-2] == "is" && words[i-1] == "called":
+			later = append(later, questionOf("What is "+lowerArticle(strings.Join(words[:i-2], " "))+" called"))
+		default:
+			later = append(later, questionOf(strings.Join(words[:i], " ")+" "+wh+tail+" "+rest))
+		}
+	}
+	return first, later
+}
+
+// clauseMaxWords caps the words of a statement PassageQuestions asks
+// about.
+const clauseMaxWords = 40
+
+// questionOf capitalises s and ends it with a question mark.
+func questionOf(s string) string {
+	return strings.TrimSuffix(sentence(strings.TrimSpace(s)), ".") + "?"
+}
+
+// lowerArticle lower-cases a leading article ("The capital" -> "the
+// capital"), leaving names as they are.
+func lowerArticle(s string) string {
+	for _, a := range []string{"The ", "A ", "An "} {
+		if strings.HasPrefix(s, a) {
+			return strings.ToLower(a) + s[len(a):]
+		}
+	}
+	return s
 }
 
 // answerWords returns the normalised words of ev's answer and aliases,

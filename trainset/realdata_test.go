@@ -110,8 +110,65 @@ func TestWordNetCapitals(t *testing.T) {
 		}
 	}
 	for _, ev := range evidence {
-		if _, ok := Cloze(ev); !ok {
-			t.Errorf("no cloze from supporting passage %s for %s", ev.Passage.ID, ev.Item.ID)
+		if len(PassageQuestions(ev)) == 0 {
+			t.Errorf("no question from supporting passage %s for %s", ev.Passage.ID, ev.Item.ID)
+		}
+	}
+}
+
+// TestAugmentRealWordNet restates real WordNet synsets, as
+// knowledge.ReadWordNet renders them, in both entity orders.
+func TestAugmentRealWordNet(t *testing.T) {
+	wn, err := knowledge.ReadWordNet(context.Background(), demotest.Paths(t).WordNetDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBothOrders(t, wn.Passages, []restated{
+		{"Kampala, capital of Uganda", "Kampala is part of Buganda.", "Buganda includes Kampala."},
+		{"Kampala, capital of Uganda", "Kampala is the capital and largest city of Uganda on the north shore of Lake Victoria.", "Uganda's capital and largest city is Kampala."},
+		{"Kampala, capital of Uganda", "Kampala is also called capital of Uganda.", "Capital of Uganda is another name for Kampala."},
+		{"Uganda, Republic of Uganda", "Uganda includes Entebbe.", "Entebbe is part of Uganda."},
+		{"Uganda, Republic of Uganda", "Uganda is a landlocked republic in eastern Africa.", "A landlocked republic in eastern Africa is called Uganda."},
+		{"Reykjavik, capital of Iceland", "Reykjavik is part of Iceland.", "Iceland includes Reykjavik."},
+	})
+}
+
+// TestAugmentRealFactbook restates real Factbook fields, as
+// knowledge.ReadFactbook renders them, in both entity orders.
+func TestAugmentRealFactbook(t *testing.T) {
+	fb, err := knowledge.ReadFactbook(context.Background(), demotest.Factbook(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBothOrders(t, fb.Passages, []restated{
+		{"Uganda: Government > Capital > name", "The name of the capital of Uganda is Kampala.", "Kampala is the name of the capital of Uganda."},
+		{"Chile: Government > Capital > name", "The name of the capital of Chile is Santiago.", "Santiago is the name of the capital of Chile."},
+	})
+}
+
+// restated is a fact of the passage titled title, head first and the
+// other entity first.
+type restated struct{ title, forward, inverse string }
+
+func checkBothOrders(t *testing.T, passages []knowledge.Passage, tests []restated) {
+	t.Helper()
+	byTitle := map[string]knowledge.Passage{}
+	for _, p := range passages {
+		byTitle[p.Title] = p
+	}
+	for _, tt := range tests {
+		p, ok := byTitle[tt.title]
+		if !ok {
+			t.Errorf("no passage titled %q", tt.title)
+			continue
+		}
+		docs, _ := Augment(p, 1, nil)
+		texts := map[string]string{}
+		for _, d := range docs {
+			texts[d.Form] = d.Text
+		}
+		if !strings.Contains(texts[FormForward], tt.forward) || !strings.Contains(texts[FormInverse], tt.inverse) {
+			t.Errorf("%s (%q): forward %q, inverse %q; want %q and %q", p.ID, p.Text, texts[FormForward], texts[FormInverse], tt.forward, tt.inverse)
 		}
 	}
 }

@@ -53,28 +53,6 @@ func TestTemplateQuestions(t *testing.T) {
 	}
 }
 
-func TestCloze(t *testing.T) {
-	tests := []struct {
-		name, text, want string
-		ok               bool
-		item             exam.Item
-	}{
-		{"clause with answer", "Chad, Republic of Chad: a landlocked republic in north central Africa; capital N'Djamena; formerly French.",
-			"Fill in the blank: Chad, Republic of Chad: a landlocked republic in north central Africa; capital ____", true, chadItem},
-		{"alias spelling", "The capital of Chad is Ndjamena. It lies on the Chari.", "Fill in the blank: The capital of Chad is ____", true, chadItem},
-		{"every mention blanked", "Chad: a republic; Lake Chad lies in Chad and Cameroon", "Fill in the blank: ____ a republic; Lake ____ lies in ____ and Cameroon", true, chadReverse},
-		{"no answer", "Chad is a country in Africa.", "", false, chadItem},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			qa, ok := Cloze(ev("p", "wn", tt.text, tt.item))
-			if ok != tt.ok || qa.Question != tt.want {
-				t.Errorf("Cloze = %q, %v; want %q, %v", qa.Question, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
-
 // fixture returns inputs with two evidence items, review, general and
 // replay pools.
 func fixture() Inputs {
@@ -110,7 +88,7 @@ func checkManifest(t *testing.T, set Set, m Manifest) {
 		if p := m.Provenance[i]; p.ID != e.ID || p.Kind != e.Kind || p.Origin == "" {
 			t.Errorf("provenance[%d] = %+v; want id %s kind %s with an origin", i, p, e.ID, e.Kind)
 		}
-		if (e.Kind == KindCPT || e.Kind == KindReplay) != (e.Prompt == "") {
+		if (e.Kind == KindCPT || e.Kind == KindAugment || e.Kind == KindReplay) != (e.Prompt == "") {
 			t.Errorf("example %s (%s) prompt %q: CPT kinds have none, others must", e.ID, e.Kind, e.Prompt)
 		}
 	}
@@ -140,10 +118,15 @@ func TestBuild(t *testing.T) {
 	}
 	checkManifest(t, set, man)
 	c := kindCounts(set)
-	// Pools: 2 CPT docs; normative 3+1+2 (chad, wordnet) + 3+1+2 (chad, gcide) + 2+1+2 (reverse) minus
-	// the 3 copies of the exam question the writer produced; 3 extractive.
+	// Pools: 2 CPT docs; normative 3+1+2 (chad, wordnet: templates, restated question, writer)
+	// + 3+1+2 (chad, gcide) + 2+1+2 (reverse) minus the 3 copies of the exam question the writer
+	// produced; 3 extractive; augment 3 documents of wordnet:chad (once for both items) and 2 of
+	// gcide:ndjamena (no shuffle of a single fact).
 	if p := man.Count(KindNormative).Pool; p != 14 {
 		t.Errorf("normative pool = %d; want 14", p)
+	}
+	if p := man.Count(KindAugment).Pool; p != 5 {
+		t.Errorf("augment pool = %d; want 5", p)
 	}
 	if man.Decontaminated != 3 || man.Count(KindNormative).Decontaminated != 3 || len(man.Dropped) != 3 || man.Dropped[0].Overlaps != "capital/chad" {
 		t.Errorf("decontaminated = %d (%+v); want 3 copies of the exam question", man.Decontaminated, man.Dropped)
@@ -157,10 +140,11 @@ func TestBuild(t *testing.T) {
 			t.Errorf("normative example %s = %q -> %q; want the exam schema and the answer after a space", e.ID, e.Prompt, e.Text)
 		}
 	}
-	// Evidence-sized: 2 epochs of (2 + 14 + 3) = 38 evidence examples carry 0.8 of the ratio mass
-	// -> 47.5 non-replay: cpt 19 (capped at 2 docs x 2 epochs), normative 11.9, extractive 7.1
-	// (capped at 6), review and general 4.75 each; replay 0.1/0.9 of the 32 drawn.
-	want := map[string]int{KindCPT: 4, KindNormative: 12, KindExtractive: 6, KindReview: 5, KindGeneral: 5, KindReplay: 4}
+	// Evidence-sized: 2 epochs of (2 + 14 + 3) = 38 cpt, normative and extractive examples carry
+	// their 0.8 of ratio -> each ratio point is 47.5 examples: cpt 19 (capped at 2 docs x 2
+	// epochs), augment 7.1, normative 11.9, extractive 7.1 (capped at 6), review and general 4.75
+	// each; replay 0.1/0.9 of the 40 drawn.
+	want := map[string]int{KindCPT: 4, KindAugment: 8, KindNormative: 12, KindExtractive: 6, KindReview: 5, KindGeneral: 5, KindReplay: 5}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("counts = %v; want %v", c, want)
 	}
@@ -193,12 +177,12 @@ func TestBuildBudgetAndAblations(t *testing.T) {
 		want  string
 	}{
 		{"full", Full, func(c map[string]int) bool {
-			return c[KindReplay] == 10 && c[KindReview] == 9 && c[KindGeneral] == 9 && c[KindCPT] == 4
-		}, "replay 10, review 9, general 9, cpt capped at 4"},
-		{"cpt-only", CPTOnly, func(c map[string]int) bool { return len(c) == 1 && c[KindCPT] == 4 }, "only cpt (4 = 2 docs x 2 epochs)"},
+			return c[KindReplay] == 10 && c[KindReview] == 8 && c[KindGeneral] == 8 && c[KindCPT] == 4
+		}, "replay 10, review and general 8 (90 x 0.1/1.15), cpt capped at 4"},
+		{"cpt-only", CPTOnly, func(c map[string]int) bool { return len(c) == 2 && c[KindCPT] == 4 && c[KindAugment] > 0 }, "only cpt (4 = 2 docs x 2 epochs) and augment"},
 		{"cit-only", CITOnly, func(c map[string]int) bool {
-			return c[KindCPT] == 0 && c[KindReplay] == 0 && c[KindNormative] > 0 && c[KindReview] > 0
-		}, "no cpt or replay"},
+			return c[KindCPT] == 0 && c[KindAugment] == 0 && c[KindReplay] == 0 && c[KindNormative] > 0 && c[KindReview] > 0
+		}, "no cpt, augment or replay"},
 		{"no-replay", NoReplay, func(c map[string]int) bool { return c[KindReplay] == 0 && c[KindCPT] > 0 }, "no replay"},
 	}
 	for _, tt := range tests {

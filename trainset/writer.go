@@ -1,6 +1,7 @@
 package trainset
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
@@ -70,35 +71,21 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 	if maxTok <= 0 {
 		maxTok = 160
 	}
-	tpl := w.Template
-	if tpl == "" {
-		tpl = DefaultWriterTemplate
-	}
-	topic := ev.Item.Topic
-	if topic == "" {
-		topic = ev.Item.Relation
-	}
+	tpl := cmp.Or(w.Template, DefaultWriterTemplate)
+	topic := cmp.Or(ev.Item.Topic, ev.Item.Relation)
 	t, err := parseWriterTemplate(tpl)
 	if err != nil {
 		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
 	}
-	prompt, err := t.Execute(WriterFields{Passage: passageText(ev.Passage.Title, ev.Passage.Text),
-		Answer: ev.Answer, Topic: topic, Max: maxQ})
+	lines, err := generateLines(ctx, w.Model, t, WriterFields{Passage: passageText(ev.Passage.Title, ev.Passage.Text),
+		Answer: ev.Answer, Topic: topic, Max: maxQ}, maxTok, w.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
-	}
-	out, err := w.Model.Generate(ctx, []model.GenerateRequest{{Prompt: prompt, MaxTokens: maxTok, Seed: w.Seed}})
-	if err != nil {
-		return nil, fmt.Errorf("write questions for passage %s: %w", ev.Passage.ID, err)
-	}
-	if len(out) != 1 {
-		return nil, fmt.Errorf("write questions for passage %s: model returned %d replies, want 1", ev.Passage.ID, len(out))
 	}
 	answers := answerWords(ev)
 	var qas []QA
 	seen := map[string]bool{}
-	for _, line := range strings.Split(out[0], "\n") {
-		q := strings.TrimSpace(lineLead.ReplaceAllString(line, ""))
+	for _, q := range lines {
 		n := len(strings.Fields(q))
 		k := curate.Normalize(q)
 		if n < 3 || n > 40 || seen[k] || hasAny(strings.Fields(q), answers) {
@@ -111,4 +98,28 @@ func (w LLMWriter) Write(ctx context.Context, ev Evidence) ([]QA, error) {
 		}
 	}
 	return qas, nil
+}
+
+// generateLines fills t with fields, asks gen once (greedy, seeded, at
+// most maxTok tokens) and returns the reply's lines, each stripped of
+// bullets, numbering and a "Q:" label, empty ones left out.
+func generateLines(ctx context.Context, gen mistake.Generator, t *prompttmpl.Template, fields any, maxTok int, seed int64) ([]string, error) {
+	prompt, err := t.Execute(fields)
+	if err != nil {
+		return nil, err
+	}
+	out, err := gen.Generate(ctx, []model.GenerateRequest{{Prompt: prompt, MaxTokens: maxTok, Seed: seed}})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("model returned %d replies, want 1", len(out))
+	}
+	var lines []string
+	for _, line := range strings.Split(out[0], "\n") {
+		if l := strings.TrimSpace(lineLead.ReplaceAllString(line, "")); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines, nil
 }

@@ -41,7 +41,7 @@ var _ loop.Builder = (*Builder)(nil)
 
 // Build makes the round's set. The manifest is the trainset.Manifest.
 func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet, error) {
-	mix := trainset.Mix{CPT: b.Mix.CPT, Normative: b.Mix.Normative, Extractive: b.Mix.Extractive,
+	mix := trainset.Mix{CPT: b.Mix.CPT, Augment: b.Mix.Augment, Normative: b.Mix.Normative, Extractive: b.Mix.Extractive,
 		Review: b.Mix.Review, General: b.Mix.General, Replay: b.Mix.Replay,
 		Epochs: b.Mix.Epochs, BudgetTokens: b.Mix.BudgetTokens, Seed: in.Seed}
 	if in.Baseline != config.BaselineNone && in.Baseline != config.BaselineRandom && in.Baseline != config.BaselineRandomEvidence {

@@ -20,11 +20,13 @@ import (
 
 // Meter labels and the helper's call sites (label/site in the metrics).
 const (
-	labelModel   = "model"
-	labelHelper  = "helper"
-	siteExtract  = "extract"
-	siteWrite    = "write"
-	extractorLLM = "llm:" // prefix of a helper extractor's name
+	labelModel  = "model"
+	labelHelper = "helper"
+	siteExtract = "extract"
+	siteWrite   = "write"
+	// siteParaphrase counts the augment part's paraphrase requests.
+	siteParaphrase = "paraphrase"
+	extractorLLM   = "llm:" // prefix of a helper extractor's name
 )
 
 // meter sums the usage of the OpenAI-compatible models the stages open,
@@ -95,11 +97,12 @@ func openaiPrice(p config.PriceConfig) openai.Price {
 // helper is a configured helper model with its prompt templates ("" when
 // the task is off).
 type helper struct {
-	gen     mistake.Generator
-	name    string // "llm:<model>" in the queries artifact
-	cfg     config.HelperConfig
-	extract string
-	write   string
+	gen        mistake.Generator
+	name       string // "llm:<model>" in the queries artifact
+	cfg        config.HelperConfig
+	extract    string
+	write      string
+	paraphrase string
 }
 
 // newHelper builds the helper of cfg (nil when none is configured or it
@@ -119,6 +122,10 @@ func newHelper(cfg *config.Config, mt *meter) (*helper, error) {
 	}
 	if cfg.Writes() {
 		if h.write, err = prompt(hc.Prompts.Write, "helper.prompts.write", trainset.DefaultWriterTemplate, trainset.CheckWriterTemplate); err != nil {
+			return nil, err
+		}
+		if h.paraphrase, err = prompt(hc.Prompts.Paraphrase, "helper.prompts.paraphrase", trainset.DefaultParaphraseTemplate,
+			trainset.CheckParaphraseTemplate); err != nil {
 			return nil, err
 		}
 	}
@@ -185,6 +192,12 @@ func (h *helper) writer(seed int64) helperWriter {
 		print: h.fingerprint(siteWrite, h.write, seed)}
 }
 
+// paraphraser returns the LLM paraphraser of the augment part.
+func (h *helper) paraphraser(seed int64) helperParaphraser {
+	return helperParaphraser{LLMParaphraser: trainset.LLMParaphraser{Model: h.gen, Template: h.paraphrase, Seed: seed},
+		print: h.fingerprint(siteParaphrase, h.paraphrase, seed)}
+}
+
 // helperExtractor is mistake.LLM labelled for the queries artifact, the
 // usage counters and the queries stage's input hash.
 type helperExtractor struct {
@@ -218,6 +231,22 @@ func (w helperWriter) Write(ctx context.Context, ev trainset.Evidence) ([]trains
 // Fingerprint covers the helper model, the template and the seed.
 func (w helperWriter) Fingerprint() string { return w.print }
 
+// helperParaphraser is trainset.LLMParaphraser labelled for the usage
+// counters and the trainset stage's input hash.
+type helperParaphraser struct {
+	trainset.LLMParaphraser
+	print string
+}
+
+// Paraphrase asks the helper, counting its requests under
+// helper/paraphrase.
+func (p helperParaphraser) Paraphrase(ctx context.Context, ev trainset.Evidence) ([]string, error) {
+	return p.LLMParaphraser.Paraphrase(openai.WithSite(ctx, siteParaphrase), ev)
+}
+
+// Fingerprint covers the helper model, the template and the seed.
+func (p helperParaphraser) Fingerprint() string { return p.print }
+
 // Fingerprint is the Extractor's fingerprint (see loop.Fingerprinter);
 // "" for the heuristic.
 func (p Planner) Fingerprint() string {
@@ -227,13 +256,18 @@ func (p Planner) Fingerprint() string {
 	return ""
 }
 
-// Fingerprint is the question writer's fingerprint (see
-// loop.Fingerprinter); "" without a writer.
+// Fingerprint is the question writer's fingerprint, followed by the
+// paraphraser's when there is one (see loop.Fingerprinter); "" without
+// either.
 func (b *Builder) Fingerprint() string {
+	var out string
 	if f, ok := b.Trainset.Writer.(loop.Fingerprinter); ok {
-		return f.Fingerprint()
+		out = f.Fingerprint()
 	}
-	return ""
+	if f, ok := b.Trainset.Paraphraser.(loop.Fingerprinter); ok {
+		out += "+" + f.Fingerprint()
+	}
+	return out
 }
 
 var (

@@ -1,6 +1,7 @@
 package workers
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/knowledge"
+	"github.com/cemlab/cem/knowledge/docs"
 	"github.com/cemlab/cem/knowledge/mediawiki"
 	"github.com/cemlab/cem/knowledge/web"
 )
@@ -56,6 +58,12 @@ func openSource(sc config.SourceConfig) (knowledge.Source, error) {
 			CacheDir: cache, Rate: sc.Rate, MaxLag: sc.MaxLag, Pages: sc.Pages, TitleSearch: sc.TitleSearch})
 	case config.SourceWeb:
 		return openWeb(sc)
+	case config.SourceDocs:
+		ix, err := knowledge.Open(sc.Index, knowledge.Options{Name: sc.Name})
+		if err != nil {
+			return nil, fmt.Errorf("index: %w (`cem run` builds it from dir before the first round)", err)
+		}
+		return ix, nil
 	}
 	return nil, fmt.Errorf("kind %q: %w", sc.Kind, ErrNotImplemented)
 }
@@ -93,6 +101,33 @@ func openWeb(sc config.SourceConfig) (knowledge.Source, error) {
 		contact = sc.UserAgent
 	}
 	return web.New(web.Config{Name: sc.Name, Provider: p, Contact: contact, License: sc.License, Pages: sc.Pages,
-		CacheDir: cache, Fetch: web.FetchConfig{UserAgent: sc.UserAgent, AllowPrivate: sc.AllowPrivate,
+		CacheDir: cache, SearchRate: sc.SearchRate, Fetch: web.FetchConfig{UserAgent: sc.UserAgent, AllowPrivate: sc.AllowPrivate,
 			MaxBytes: sc.MaxBytes, Timeout: timeout, Rate: sc.Rate}})
+}
+
+// BuildDocs brings the index of every docs entry of sources.list up to
+// date, in list order (see docs.BuildIndex: only changed files are read,
+// an unchanged folder reads none), and returns their build reports.
+// Errors name the entry's key.
+func BuildDocs(ctx context.Context, cfg *config.Config) ([]*docs.Report, error) {
+	var reports []*docs.Report
+	for i, sc := range cfg.Sources.List {
+		if sc.Kind != config.SourceDocs {
+			continue
+		}
+		var timeout time.Duration
+		if sc.Timeout != "" {
+			var err error
+			if timeout, err = time.ParseDuration(sc.Timeout); err != nil {
+				return nil, fmt.Errorf("sources.list[%d] (%s): timeout: %w", i, sc.Name, err)
+			}
+		}
+		r, err := docs.BuildIndex(ctx, docs.Config{Dir: sc.Dir, Source: sc.Name, License: sc.License, Licenses: sc.Licenses,
+			MaxBytes: sc.MaxBytes, PDFTimeout: timeout}, sc.Index, knowledge.Options{Name: sc.Name})
+		if err != nil {
+			return nil, fmt.Errorf("sources.list[%d] (%s): %w", i, sc.Name, err)
+		}
+		reports = append(reports, r)
+	}
+	return reports, nil
 }

@@ -107,6 +107,7 @@ func New(opts Options) (loop.Workers, error) {
 	}
 	if cfg.Writes() {
 		st.Builder.(*Builder).Trainset.Writer = help.writer(cfg.Seed)
+		st.Builder.(*Builder).Trainset.Paraphraser = help.paraphraser(cfg.Seed)
 	}
 	if cfg.Model.Backend == config.BackendOpenAI || (cfg.Helper != nil && cfg.Helper.Backend == config.BackendOpenAI && help != nil) {
 		st.Meter = mt

@@ -23,7 +23,7 @@ type initOptions struct {
 
 func (o *initOptions) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&o.Force, "force", "f", false, "overwrite an existing file")
-	cmd.Flags().StringVar(&o.Prompts, "prompts", "", "also write the helper's built-in prompt templates (extract.tmpl, write.tmpl) into `DIR`, to edit and name under helper.prompts")
+	cmd.Flags().StringVar(&o.Prompts, "prompts", "", "also write the helper's built-in prompt templates (extract.tmpl, write.tmpl, paraphrase.tmpl) into `DIR`, to edit and name under helper.prompts")
 }
 
 func newInitCommand() *cobra.Command {
@@ -89,6 +89,7 @@ func writePrompts(opts initOptions, out io.Writer) error {
 	}
 	for _, f := range []struct{ name, text string }{
 		{"extract.tmpl", mistake.DefaultTemplate}, {"write.tmpl", trainset.DefaultWriterTemplate},
+		{"paraphrase.tmpl", trainset.DefaultParaphraseTemplate},
 	} {
 		path := filepath.Join(opts.Prompts, f.name)
 		if err := createFile(path, []byte(f.text), opts.Force); err != nil {

@@ -26,7 +26,11 @@ func newReportCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report RUN",
 		Short: "Write the self-contained HTML report of a run",
-		Args:  cobra.ExactArgs(1),
+		Long: `Write the self-contained HTML report of a run, then print each round's
+evidence by knowledge source: candidates, kept passages (the best ` + fmt.Sprint(reportTopEvidence) + ` per
+source, with title, URL, licence, revision and the sources agreeing) and
+the PII redactions made in the source's passages.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReport(opts, args[0], cmd.OutOrStdout())
 		},
@@ -35,12 +39,17 @@ func newReportCommand() *cobra.Command {
 	return cmd
 }
 
-// runReport writes the report of the run folder dir.
+// reportTopEvidence is the number of kept passages per source that
+// `cem report` prints.
+const reportTopEvidence = 3
+
+// runReport writes the report of the run folder dir and prints the
+// evidence by source.
 func runReport(opts reportOptions, dir string, out io.Writer) error {
 	path, err := report.Write(dir, report.Options{Out: opts.Out, Compare: opts.Compare})
 	if err != nil {
 		return usageError{err}
 	}
 	fmt.Fprintln(out, "wrote", path)
-	return nil
+	return report.Sources(out, dir, reportTopEvidence)
 }

@@ -104,6 +104,13 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	}
 	var ix knowledge.Source // none for an exam-only run
 	if !cfg.ExamOnly() {
+		reports, err := workers.BuildDocs(ctx, cfg)
+		if err != nil {
+			return usageError{fmt.Errorf("%s: %w", path, err)}
+		}
+		for _, r := range reports {
+			printDocsReport(out, r)
+		}
 		if ix, err = workers.OpenSources(cfg); err != nil {
 			return usageError{fmt.Errorf("%s: %w", path, err)}
 		}
@@ -169,16 +176,22 @@ func checkInputs(cfg *config.Config) error {
 	var bad []string
 	for _, f := range cfg.PathFields() {
 		p := *f.Path
-		if p == "" || f.Kind == config.PathCache || !neededInput(cfg, f) {
+		if p == "" || f.Kind == config.PathCache || f.Kind == config.PathBuilt || !neededInput(cfg, f) {
 			continue
 		}
 		fi, err := os.Stat(p)
-		wantDir := f.Kind == config.PathModel
+		wantDir := f.Kind == config.PathModel || f.Kind == config.PathDocs
 		switch {
+		case err == nil && f.Kind == config.PathDocs && fi.IsDir():
+			continue
 		case err != nil:
 			err = fmt.Errorf("%w; %s", err, makeHint(cfg, f))
 		case wantDir && !fi.IsDir():
-			err = fmt.Errorf("%s is a file; want a checkpoint folder (%s)", shownPath(p), makeHint(cfg, f))
+			what := "a checkpoint folder"
+			if f.Kind == config.PathDocs {
+				what = "a folder of documents"
+			}
+			err = fmt.Errorf("%s is a file; want %s (%s)", shownPath(p), what, makeHint(cfg, f))
 		case f.Kind == config.PathArtifact: // a file or a folder, opaque to cem
 			continue
 		case !wantDir && fi.IsDir():
@@ -225,6 +238,8 @@ func makeHint(cfg *config.Config, f config.PathField) string {
 		return fmt.Sprintf("build it with `cem suite build --out %s --mc 4 --split %s`", shownPath(filepath.Dir(*f.Path)), suiteSplit(cfg, filepath.Dir(*f.Path)))
 	case config.PathIndex:
 		return fmt.Sprintf("build it with `cem index build --out %s`", p)
+	case config.PathDocs:
+		return fmt.Sprintf("make the folder %s and put the documents in it, or correct the key", p)
 	case config.PathPrompt:
 		return fmt.Sprintf("write the built-in templates with `cem init --prompts %s`", shownPath(filepath.Dir(*f.Path)))
 	}

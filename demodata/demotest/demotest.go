@@ -19,6 +19,7 @@ package demotest
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/cemlab/cem/demodata"
@@ -121,4 +122,22 @@ func Factbook(t testing.TB) string {
 		missing(t, requireAll, fmt.Sprintf("Factbook absent (set %s): %v", demodata.EnvFactbook, err))
 	}
 	return dir
+}
+
+// Missing stops t for lack of something else that CI installs (a Debian
+// program such as pdftotext): a skip with msg, which should say how to
+// install it, or a failure under CEM_REQUIRE_DATA=1 or all.
+func Missing(t testing.TB, msg string) {
+	t.Helper()
+	missing(t, requireDemo, msg)
+}
+
+// PDFToText stops a test that needs poppler's pdftotext when it is not
+// installed: a skip naming the Debian package, a failure under
+// CEM_REQUIRE_DATA=1 or all (CI installs it).
+func PDFToText(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		Missing(t, "pdftotext absent (install Debian's poppler-utils: apt-get install --no-install-recommends poppler-utils)")
+	}
 }

@@ -7,6 +7,7 @@ package factbookwiki
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,6 +62,14 @@ func Title(name string) string {
 		return r
 	}, name)
 	return strings.Join(strings.Fields(name), " ")
+}
+
+// PageURL is the address of the rendered page of the profile named
+// country on the wiki whose api.php is api (index.php?title=..., in the
+// same folder), for tests that fetch the wiki's HTML pages as web pages.
+func PageURL(api, country string) string {
+	base := strings.TrimSuffix(api, "api.php")
+	return base + "index.php?title=" + url.QueryEscape(strings.ReplaceAll(Title(country), " ", "_"))
 }
 
 func nowiki(s string) string {

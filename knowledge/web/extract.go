@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
@@ -41,17 +42,18 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 	if err != nil {
 		return nil, &Refusal{URL: p.URL, Reason: ReasonScheme, Detail: err.Error()}
 	}
-	var secs []section
+	var secs []Section
 	out := &Extracted{}
 	if strings.HasPrefix(strings.ToLower(p.ContentType), "text/plain") {
 		out.Title = path.Base(base.Path)
-		secs = []section{{paras: paragraphs(p.Body)}}
+		secs = []Section{{Paras: paragraphs(p.Body)}}
 	} else {
 		doc, err := html.Parse(strings.NewReader(p.Body))
 		if err != nil {
 			return nil, &Refusal{URL: p.URL, Reason: ReasonNoText, Detail: fmt.Sprintf("HTML: %v", err)}
 		}
 		out.LicenseURL, out.License = statedLicense(doc, base)
+		dropEditChrome(doc)
 		art, err := readability.FromDocument(doc, base)
 		if err != nil || art.Node == nil {
 			return nil, &Refusal{URL: p.URL, Reason: ReasonNoText, Detail: fmt.Sprintf("readability found no main text (%v)", err)}
@@ -62,10 +64,7 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 		if out.Title == "" {
 			out.Title = strings.TrimSpace(art.Title())
 		}
-		w := &walker{}
-		w.walk(art.Node, false)
-		w.flush()
-		secs = w.secs
+		secs = Sections(art.Node)
 	}
 	if out.Title == "" {
 		out.Title = base.Host + base.Path
@@ -79,16 +78,16 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 	fetched := p.Fetched.UTC().Format(time.RFC3339)
 	for _, s := range secs {
 		title := out.Title
-		if s.heading != "" && s.heading != out.Title {
-			title += ": " + s.heading
+		if s.Heading != "" && s.Heading != out.Title {
+			title += ": " + s.Heading
 		}
 		u := *base
 		u.Fragment = ""
-		if s.anchor != "" {
-			u.Fragment = s.anchor
+		if s.Anchor != "" {
+			u.Fragment = s.Anchor
 		}
-		for _, chunk := range windows(s.paras, MaxPassageBytes) {
-			fields := map[string]string{"page": out.Title, "section": s.heading, "fetched": fetched}
+		for _, chunk := range Windows(s.Paras, MaxPassageBytes) {
+			fields := map[string]string{"page": out.Title, "section": s.Heading, "fetched": fetched}
 			if out.LicenseURL != "" {
 				fields["license_url"] = out.LicenseURL
 			}
@@ -104,16 +103,31 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 	return out, nil
 }
 
-// section is a heading and the paragraphs under it.
-type section struct {
-	heading, anchor string
-	paras           []string
+// Section is a heading and the paragraphs under it.
+type Section struct {
+	Heading, Anchor string
+	// Level is the heading's level, 1 to 6 for h1 to h6; 0 for the text
+	// before the first heading.
+	Level int
+	Paras []string
+}
+
+// Sections cuts the HTML tree under n into sections at the headings h1 to
+// h6, each with its paragraphs (block elements and <br> end paragraphs;
+// script, style, noscript and template are left out; <pre> keeps its
+// spacing). A heading with no paragraphs under it is kept, with empty
+// Paras, so that the nesting of the headings shows.
+func Sections(n *html.Node) []Section {
+	w := &walker{}
+	w.walk(n, false)
+	w.flush()
+	return w.secs
 }
 
 // walker turns an HTML tree into sections of paragraphs.
 type walker struct {
-	secs []section
-	cur  section
+	secs []Section
+	cur  Section
 	buf  strings.Builder
 }
 
@@ -148,8 +162,9 @@ func (w *walker) walk(n *html.Node, pre bool) {
 		case headings[n.DataAtom]:
 			w.para()
 			w.flush()
-			w.cur.heading = strings.Join(strings.Fields(textOf(n)), " ")
-			w.cur.anchor = anchorOf(n)
+			w.cur.Heading = strings.Join(strings.Fields(textOf(n)), " ")
+			w.cur.Anchor = anchorOf(n)
+			w.cur.Level = int(n.Data[1] - '0')
 			return
 		case n.DataAtom == atom.Br:
 			w.buf.WriteByte('\n')
@@ -182,17 +197,17 @@ func (w *walker) para() {
 	t := strings.TrimSpace(w.buf.String())
 	w.buf.Reset()
 	if t != "" {
-		w.cur.paras = append(w.cur.paras, t)
+		w.cur.Paras = append(w.cur.Paras, t)
 	}
 }
 
 // flush ends the section being written.
 func (w *walker) flush() {
 	w.para()
-	if len(w.cur.paras) > 0 {
+	if len(w.cur.Paras) > 0 || w.cur.Heading != "" {
 		w.secs = append(w.secs, w.cur)
 	}
-	w.cur = section{}
+	w.cur = Section{}
 }
 
 // docTitle is the text of the first <title>.
@@ -223,6 +238,22 @@ func textOf(n *html.Node) string {
 	}
 	rec(n)
 	return b.String()
+}
+
+// dropEditChrome removes a wiki's editing chrome under n, such as
+// MediaWiki's "[ edit ]" link beside each heading (span.mw-editsection),
+// which is not text of the page. It runs before readability, which
+// strips the class attributes that mark it.
+func dropEditChrome(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && hasToken(attr(c, "class"), "mw-editsection") {
+			n.RemoveChild(c)
+		} else {
+			dropEditChrome(c)
+		}
+		c = next
+	}
 }
 
 // anchorOf is the id of a heading, or of an element inside it.
@@ -260,9 +291,10 @@ func paragraphs(text string) []string {
 	return out
 }
 
-// windows groups paragraphs into pieces of at most about n bytes; a
-// longer paragraph is cut between words.
-func windows(paras []string, n int) []string {
+// Windows groups paragraphs into pieces of at most about n bytes, the
+// paragraphs of a piece separated by a blank line; a longer paragraph is
+// cut between words (inside a word when it has no space).
+func Windows(paras []string, n int) []string {
 	var out []string
 	var cur strings.Builder
 	emit := func() {
@@ -276,6 +308,9 @@ func windows(paras []string, n int) []string {
 			cut := strings.LastIndexAny(p[:n], " \n")
 			if cut <= 0 {
 				cut = n
+				for cut > 1 && !utf8.RuneStart(p[cut]) {
+					cut--
+				}
 			}
 			emit()
 			out = append(out, strings.TrimSpace(p[:cut]))

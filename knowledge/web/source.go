@@ -32,6 +32,7 @@ const (
 	DefaultName          = "web"
 	DefaultPages         = 5
 	DefaultSearchTimeout = 20 * time.Second
+	DefaultSearchRate    = 1.0
 )
 
 // Config describes a web source. Provider and Contact are required.
@@ -52,6 +53,8 @@ type Config struct {
 	CacheDir string
 	// SearchTimeout bounds one search request; default 20 s.
 	SearchTimeout time.Duration
+	// SearchRate caps search requests per second; default 1.
+	SearchRate float64
 	// Fetch sets up the page fetcher (UserAgent and CacheDir are filled
 	// in from Contact and CacheDir when empty).
 	Fetch FetchConfig
@@ -86,6 +89,9 @@ func New(cfg Config) (*Source, error) {
 	if cfg.SearchTimeout <= 0 {
 		cfg.SearchTimeout = DefaultSearchTimeout
 	}
+	if cfg.SearchRate <= 0 {
+		cfg.SearchRate = DefaultSearchRate
+	}
 	ua := polite.UserAgent(cfg.Contact)
 	if cfg.Fetch.UserAgent == "" {
 		cfg.Fetch.UserAgent = ua
@@ -93,7 +99,7 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Fetch.CacheDir == "" {
 		cfg.Fetch.CacheDir = cfg.CacheDir
 	}
-	search := polite.New(polite.Config{UserAgent: ua, Rate: 1, Retries: 2, Backoff: time.Second,
+	search := polite.New(polite.Config{UserAgent: ua, Rate: cfg.SearchRate, Retries: 2, Backoff: time.Second,
 		MaxBackoff: 10 * time.Second, MaxBytes: 8 << 20, CacheDir: cfg.CacheDir,
 		HTTP: &http.Client{Timeout: cfg.SearchTimeout}})
 	return &Source{cfg: cfg, search: search, fetcher: NewFetcher(cfg.Fetch)}, nil

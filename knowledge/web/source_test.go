@@ -236,3 +236,30 @@ func TestProviderParseErrors(t *testing.T) {
 		t.Errorf("unknown provider: %v", err)
 	}
 }
+
+// TestExtractDropsEditLinks checks that MediaWiki's "[ edit ]" links beside
+// headings stay out of passage titles and text, as rendered by the wiki's
+// skin (span.mw-editsection inside the heading).
+func TestExtractDropsEditLinks(t *testing.T) {
+	body := `<!DOCTYPE html><html><head><title>Peru - Factbook Wiki</title></head><body>
+<div id="content"><h1 id="firstHeading">Peru</h1><div id="mw-content-text"><div class="mw-parser-output">
+<p>Peru is a country in western South America, bordering the South Pacific Ocean between Chile and Ecuador.</p>
+<h2><span class="mw-headline" id="Capital">Capital</span><span class="mw-editsection"><span class="mw-editsection-bracket">[</span><a href="/index.php?title=Peru&amp;action=edit&amp;section=1" title="Edit section: Capital">edit</a><span class="mw-editsection-bracket">]</span></span></h2>
+<p>The capital of Peru is Lima, on the coast of the Pacific Ocean, where about a third of the people live.</p>
+</div></div></div></body></html>`
+	p := &Page{URL: "http://wiki.test/Peru", FinalURL: "http://wiki.test/Peru", ContentType: "text/html", Fetched: time.Unix(0, 0).UTC(), Body: body}
+	ex, err := Extract(p, "web", "CC-BY-SA-4.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lima bool
+	for _, ps := range ex.Passages {
+		if strings.Contains(ps.Title, "edit") || strings.Contains(ps.Text, "[ edit ]") || strings.Contains(ps.Text, "[edit]") {
+			t.Errorf("passage %s keeps the edit link: title %q text %q", ps.ID, ps.Title, ps.Text)
+		}
+		lima = lima || strings.Contains(ps.Text, "Lima") && strings.HasSuffix(ps.Title, "Capital")
+	}
+	if !lima {
+		t.Errorf("no passage under the Capital heading names Lima: %+v", ex.Passages)
+	}
+}

@@ -1,0 +1,5 @@
+package docs_test
+
+import "os/exec"
+
+var lookPath = exec.LookPath
