@@ -3,6 +3,7 @@ package suitebuild
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,8 +36,10 @@ func trigrams(s string, skip ...string) map[string]bool {
 
 // TestParaphraseUnlikeTraining checks that no paraphrase probe shares a
 // word trigram (the fact's names aside) with a question that a training
-// writer (trainset's templates, both directions) or a suite builder (the
-// quiz's forward and reverse wordings) produces for the same fact.
+// writer (trainset's templates, both directions; restatements of the
+// mined question; questions asked from a passage stating the fact) or a
+// suite builder (the quiz's forward and reverse wordings) produces for
+// the same fact.
 func TestParaphraseUnlikeTraining(t *testing.T) {
 	var relations []string
 	for r := range paraphrases {
@@ -64,6 +67,25 @@ func TestParaphraseUnlikeTraining(t *testing.T) {
 					training = append(training, fmt.Sprintf(qr.forward, "Ulm"))
 					if qr.reverse != "" {
 						training = append(training, fmt.Sprintf(qr.reverse, "Zed"))
+					}
+				}
+			}
+			// The normative writer also restates the mined question and
+			// asks the passage's statements (here a WordNet-style passage
+			// stating the fact) with the question's wh-phrase.
+			for _, q := range slices.Clone(training) {
+				if r, ok := trainset.RestateQuestion(q); ok {
+					training = append(training, r)
+				}
+			}
+			passage := knowledge.Passage{ID: "wordnet:1", Source: "wordnet", Title: "Ulm",
+				Text: "Ulm (noun): a place in the south\nHas part: Zed, " + rel + " of Ulm",
+				Fields: map[string]string{"lemmas": "Ulm", "has_part": "Zed"}}
+			for _, qr := range quizRelations {
+				if qr.relation == rel {
+					ev := trainset.Evidence{Passage: passage, Item: exam.Item{Question: fmt.Sprintf(qr.forward, "Ulm")}, Answer: "Zed"}
+					for _, qa := range trainset.PassageQuestions(ev) {
+						training = append(training, qa.Question)
 					}
 				}
 			}
