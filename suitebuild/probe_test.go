@@ -79,7 +79,7 @@ func TestParaphraseUnlikeTraining(t *testing.T) {
 				}
 			}
 			passage := knowledge.Passage{ID: "wordnet:1", Source: "wordnet", Title: "Ulm",
-				Text: "Ulm (noun): a place in the south\nHas part: Zed, " + rel + " of Ulm",
+				Text:   "Ulm (noun): a place in the south\nHas part: Zed, " + rel + " of Ulm",
 				Fields: map[string]string{"lemmas": "Ulm", "has_part": "Zed"}}
 			for _, qr := range quizRelations {
 				if qr.relation == rel {
