@@ -67,11 +67,11 @@ func answerOf(it exam.Item) string {
 // passages it asks, as open items with Probe collateral and About the
 // item's Fact:
 //
-//   - a WordNet passage whose first lemma is the subject and that is part
-//     of something (its "part_of" field): "<subject> lies within which
+//   - a WordNet passage whose first lemma is the subject, that names the
+//     object too and is part of something (its "part_of" field): "<subject> lies within which
 //     larger region?" -> the first whole (Africa), Fact "region/<subject>";
-//   - a WordNet passage about the item's Object (its first lemma) whose
-//     gloss says it stands on a river ("... on the Shari river"):
+//   - a WordNet passage about the item's Object (its first lemma, the
+//     text naming the subject too) whose gloss says it stands on a river ("... on the Shari river"):
 //     "<object> stands on which river?" -> the river, Fact
 //     "river/<object>";
 //   - a Factbook field of the subject's country other than its capital
@@ -111,7 +111,13 @@ func collateralOf(it exam.Item, p knowledge.Passage) (exam.Item, bool) {
 	subject := exam.Normalize(it.Subject)
 	key := strings.ReplaceAll(subject, " ", "-")
 	base := exam.Item{Subject: it.Subject, Source: p.ID, Topic: "collateral", About: it.Fact, Probe: exam.ProbeCollateral}
-	if lemmas := strings.Split(p.Fields["lemmas"], "|"); exam.Normalize(lemmas[0]) == subject && p.Fields["part_of"] != "" {
+	// A WordNet passage is about the fact's entity when its first lemma
+	// names it and its text names the other side of the fact too (the
+	// Georgia whose capital is Tbilisi, the Springfield in Illinois).
+	text := exam.Normalize(p.Text)
+	names := func(s string) bool { return s != "" && strings.Contains(text, exam.Normalize(s)) }
+	lemmas := strings.Split(p.Fields["lemmas"], "|")
+	if exam.Normalize(lemmas[0]) == subject && p.Fields["part_of"] != "" && names(it.Object) {
 		region, _, _ := strings.Cut(p.Fields["part_of"], "|")
 		if sameAnswer(region, it.Subject) {
 			return exam.Item{}, false
@@ -119,7 +125,7 @@ func collateralOf(it exam.Item, p knowledge.Passage) (exam.Item, bool) {
 		base.Relation, base.Object, base.Fact = "region", region, "region/"+key
 		return ask(base, "probe-region-"+key, exam.VariantForward, it.Subject+" lies within which larger region?", region, nil), true
 	}
-	if lemmas := strings.Split(p.Fields["lemmas"], "|"); it.Object != "" && exam.Normalize(lemmas[0]) == exam.Normalize(it.Object) {
+	if it.Object != "" && exam.Normalize(lemmas[0]) == exam.Normalize(it.Object) && names(it.Subject) {
 		m := riverRe.FindStringSubmatch(gloss(p.Text))
 		if m == nil {
 			return exam.Item{}, false

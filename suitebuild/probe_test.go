@@ -158,6 +158,8 @@ func TestCollateral(t *testing.T) {
 			Fields: map[string]string{"country": "Chad", "field": "Capital > name"}},
 		{ID: "factbook:cd/ports", Source: "factbook", Title: "Chad: Transportation > Ports", Text: "Chad, Transportation > Ports: N'Djamena river port",
 			Fields: map[string]string{"country": "Chad", "field": "Ports"}},
+		{ID: "wordnet:4", Source: "wordnet", Title: "N'Djamena", Text: "N'Djamena (noun): a town elsewhere on the Logone river",
+			Fields: map[string]string{"lemmas": "N'Djamena", "part_of": "Cameroon"}}, // another N'Djamena: not Chad's
 		{ID: "wordnet:3", Source: "wordnet", Title: "Peru", Text: "Peru (noun): a republic in western South America",
 			Fields: map[string]string{"lemmas": "Peru", "part_of": "South America"}},
 	}
