@@ -24,14 +24,13 @@ var EfficiencyScales = []float64{1, 2, 5}
 
 // BaselineRun is one baseline of a demo: its run name (the mode, with
 // the scale when not 1, as in "random-evidence-5x"), config mode and
-// scale, folder, summary and heldout parts.
+// scale, folder and summary.
 type BaselineRun struct {
 	Name    string
 	Mode    string
 	Scale   float64
 	Dir     string
 	Summary *rundir.Summary
-	Parts   []Part
 }
 
 // Title says what the baseline is, for tables.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cemlab/cem/internal/digest"
@@ -68,9 +69,6 @@ type Options struct {
 type Result struct {
 	CEM, Random       *rundir.Summary
 	CEMDir, RandomDir string
-	// CEMParts and RandomParts split heldout into the reverse questions
-	// of the exam's facts and the unmined items (see WriteTable).
-	CEMParts, RandomParts []Part
 	// Baselines are every baseline run, in the order run (the random
 	// one, when run, is also Random).
 	Baselines []BaselineRun
@@ -153,7 +151,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: suites: %w", err)
 	}
-	set, err := buildSuites(quiz, kn.corpora[0].Passages, sz, seed)
+	set, err := buildSuites(ctx, quiz, kn.corpora[0].Passages, kn.ix, sz, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +165,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := demoConfig(opts, ws)
+	cfg := demoConfig(opts, ws, set.suites)
 	cfg.Sources.Index = kn.ix.Path()
 	if !kn.factbook {
 		// Without the Factbook, WordNet is the only source stating a
@@ -272,9 +270,12 @@ func writeSuites(ws string, set *suiteSet, log *slog.Logger) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	log.Info(fmt.Sprintf("suites: exam %d, heldout %d (%d unmined), ood %d, general %d items (%d facts withheld from the base model, %d taught for review)",
-		len(set.suites[0].Items), len(set.suites[1].Items), len(set.unmined), len(set.suites[2].Items), len(set.suites[3].Items),
-		len(set.withheld), len(set.review)))
+	var sizes []string
+	for _, s := range set.suites {
+		sizes = append(sizes, fmt.Sprintf("%s %d", s.Name, len(s.Items)))
+	}
+	log.Info(fmt.Sprintf("suites: %s items (heldout: probes of the exam's facts, %d of %d collateral probes retrieval supports have 4 choices; interference: %d facts taught nowhere; %d facts withheld from the base model, %d taught for review)",
+		strings.Join(sizes, ", "), set.collateralKept, set.collateralFound, set.untaught, len(set.withheld), len(set.review)))
 	return nil
 }
 
@@ -321,20 +322,14 @@ func runAll(ctx context.Context, opts Options, ws string, cfg *config.Config, kn
 	if res.CEM, err = run(cfg, res.CEMDir); err != nil {
 		return nil, err
 	}
-	if res.CEMParts, err = heldoutParts(res.CEMDir, cfg.Rounds, set.unmined); err != nil {
-		return nil, err
-	}
 	var compare []string
 	for _, b := range plan {
 		b.Dir = filepath.Join(ws, "runs", b.Name)
 		if b.Summary, err = run(baselineConfig(cfg, b), b.Dir); err != nil {
 			return nil, err
 		}
-		if b.Parts, err = heldoutParts(b.Dir, cfg.Rounds, set.unmined); err != nil {
-			return nil, err
-		}
 		if b.Mode == config.BaselineRandom && b.Scale == 1 {
-			res.Random, res.RandomDir, res.RandomParts = b.Summary, b.Dir, b.Parts
+			res.Random, res.RandomDir = b.Summary, b.Dir
 		}
 		res.Baselines = append(res.Baselines, b)
 		compare = append(compare, b.Dir)
@@ -356,8 +351,9 @@ func runAll(ctx context.Context, opts Options, ws string, cfg *config.Config, kn
 // DefaultScoring is the demo's exam.scoring.
 const DefaultScoring = "mean"
 
-// demoConfig is the run configuration of the demo.
-func demoConfig(opts Options, ws string) *config.Config {
+// demoConfig is the run configuration of the demo, over its suites
+// (written under ws/suites).
+func demoConfig(opts Options, ws string, suites []loop.Suite) *config.Config {
 	// Rounds train at 3.5e-4 (0.7x of 5e-4): at 5e-4 round 3 forgot 2.2-2.7
 	// general points and was rolled back on seeds 1/2 (exam +28.0/+31.0); at
 	// 3.5e-4 every round was accepted, exam +36.5/+36.5, forgetting 1.5/0.7.
@@ -369,7 +365,7 @@ func demoConfig(opts Options, ws string) *config.Config {
 	c := &config.Config{Name: "cem", Seed: opts.Seed, Rounds: opts.Rounds,
 		Model:   config.ModelConfig{Backend: config.BackendNative},
 		Trainer: trainer,
-		Sources: config.SourcesConfig{K: 3},
+		Sources: config.SourcesConfig{K: sourcesK},
 		// General examples (the base model's own instruction tuning first)
 		// and review are weighted up against forgetting the general suite.
 		Mix:  config.MixConfig{CPT: 0.3, Augment: 0.1, Normative: 0.25, Extractive: 0.1, Review: 0.15, General: 0.2, Replay: 0.05, Epochs: 2},
@@ -383,8 +379,8 @@ func demoConfig(opts Options, ws string) *config.Config {
 		// for the general examples to hold their share (forgetting).
 		c.Mistakes.MaxItems = 100
 	}
-	for _, r := range config.Roles() {
-		c.Suites = append(c.Suites, config.SuiteConfig{Name: r, Role: r, Path: filepath.Join(ws, "suites", r+".jsonl")})
+	for _, s := range suites {
+		c.Suites = append(c.Suites, config.SuiteConfig{Name: s.Name, Role: s.Role, Path: filepath.Join(ws, "suites", s.Name+".jsonl")})
 	}
 	c.ApplyDefaults()
 	return c

@@ -1,11 +1,11 @@
 // Package demo runs cem's demonstration end to end on the demo data: it
-// fetches the data when missing, builds the four suites (exam, heldout,
-// ood, general), the BM25 index and a small native base model (each
-// cached in the workspace), runs CEM rounds and the baselines (random
-// and rag by default, see Options.Baselines; random-evidence at 1x, 2x
-// and 5x CEM's loss-bearing tokens with Options.Efficiency), and writes
-// the report with the baselines beside CEM. Without the Factbook it says
-// so as a warning (Result.Warnings, every run's summary, the report).
+// fetches the data when missing, builds the suites (exam, heldout probes,
+// interference, ood, general), the BM25 index and a small native base
+// model (each cached in the workspace), runs CEM rounds and the baselines
+// (random and rag by default, see Options.Baselines; random-evidence at
+// 1x, 2x and 5x CEM's loss-bearing tokens with Options.Efficiency), and
+// writes the report with the baselines beside CEM. Without the Factbook it
+// says so as a warning (Result.Warnings, every run's summary, the report).
 // `cem demo` is a thin shell around Run.
 //
 // The set-up, and why:
@@ -13,19 +13,24 @@
 //   - exam: forward multiple-choice questions about capitals ("What is the
 //     capital of Chad?"), the facts the base model mostly lacks (200 of
 //     the quiz data's 274 capital facts in the full demo);
-//   - heldout: the reverse questions about the same facts ("N'Djamena is
-//     the capital of which country?") plus forward and reverse questions
-//     about facts the exam never asks (unmined items, 44 facts), never
-//     mined, so gains there are knowledge, not memorised questions; the
-//     printed table splits heldout into these two parts (a display
-//     derived from the rounds' answers);
+//   - heldout: probes of the exam's facts, never mined: a paraphrase
+//     (the same direction in a wording no training writer uses), the
+//     reverse question ("N'Djamena is the capital of which country?")
+//     and collateral facts about the same entity found in the passages
+//     retrieval gets for the exam item (a country's region, a capital's
+//     river, a Factbook field); distractors share the gold's
+//     familiarity (pretrained or withheld exam facts);
+//   - interference (role heldout): forward and reverse questions about
+//     44 facts taught nowhere, reported as a loss with a ceiling, never
+//     as gain; the metrics break both down by probe kind, mined status
+//     and familiarity (rundir.PartMetrics);
 //   - ood: chemical-element symbols, another domain;
 //   - general: word-definition questions the base model was instruction
 //     tuned on, which must not be forgotten.
 //
 // The base model is pre-trained on WordNet passages from which every
 // passage naming a withheld fact (80% of the exam facts and every
-// unmined fact) has been removed, then instruction-tuned on definition
+// interference fact) has been removed, then instruction-tuned on definition
 // questions in the exam's prompt format (the general suite is a subset of
 // them) and on the capital questions of the remaining 30 facts, which are
 // in no suite (review facts: questions it answers right).

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cemlab/cem/demodata"
+	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/report"
 	"github.com/cemlab/cem/rundir"
 )
@@ -27,13 +28,23 @@ func SeedDir(dir string, seed int64) (string, error) {
 }
 
 // SeedRow is one seed's headline numbers: the final accepted gains over
-// round 0 per suite (points), McNemar's p of each against round 0, and
-// the forgetting on the general suite's test half.
+// round 0 per suite and per probe part of the heldout suite ("probes
+// mined", "reverse mined", ...; see rundir.PartMetrics) in points,
+// McNemar's p of each against round 0, and the forgetting on the general
+// suite's test half.
 type SeedRow struct {
 	Seed           int64
 	Gains          map[string]float64
 	P              map[string]float64
 	ForgettingTest float64
+}
+
+// SeedColumns are the columns `cem demo --seeds` prints: the exam, the
+// probes of mined facts together, those whose distractors were mined too,
+// and per kind, interference, ood and general.
+func SeedColumns() []string {
+	return []string{"exam", "probes " + rundir.PartMined, "probes " + rundir.PartMined + ", " + rundir.PartMatched, exam.ProbeParaphrase + " " + rundir.PartMined,
+		exam.ProbeReverse + " " + rundir.PartMined, exam.ProbeCollateral + " " + rundir.PartMined, interferenceSuite, "ood", "general"}
 }
 
 // SeedRowOf reads a demo run's summary into its SeedRow.
@@ -53,6 +64,16 @@ func SeedRowOf(seed int64, s *rundir.Summary) SeedRow {
 			if sm.McNemarBase != nil {
 				row.P[sm.Name] = sm.McNemarBase.P
 			}
+		}
+	}
+	for key, p := range finalParts(s) {
+		suite, name, _ := strings.Cut(key, "\x00")
+		if suite != "heldout" || p.Mined != rundir.PartMined {
+			continue
+		}
+		row.Gains[name] = p.Gain
+		if p.McNemarBase != nil {
+			row.P[name] = p.McNemarBase.P
 		}
 	}
 	return row

@@ -12,7 +12,7 @@ import (
 func TestSeedRowsAndWriteSeeds(t *testing.T) {
 	var rows []SeedRow
 	for i, exam1 := range []int{6, 8, 4} { // exam gains 40, 60, 20
-		s := summary(2, exam1, 10, 10, true)
+		s := withProbes(summary(2, exam1, 10, 10, true), float64(exam1), -1)
 		s.Roles = map[string]string{"exam": "exam", "general": "general"}
 		p := metrics.McNemarCounts(0, exam1-2)
 		s.Rounds[1].Suites[0].McNemarBase = &p
@@ -20,6 +20,9 @@ func TestSeedRowsAndWriteSeeds(t *testing.T) {
 	}
 	if math.Abs(rows[1].Gains["exam"]-60) > 1e-9 || rows[1].P["exam"] <= 0 || rows[1].P["exam"] >= 0.05 {
 		t.Fatalf("seed 2 row = %+v; want exam +60 with p < 0.05", rows[1])
+	}
+	if rows[1].Gains["probes mined"] != 8 || rows[1].Gains["reverse mined"] != 4 || rows[1].P["probes mined"] <= 0 {
+		t.Fatalf("seed 2 row = %+v; want probes mined +8 with its p, reverse mined +4", rows[1])
 	}
 	var b bytes.Buffer
 	if err := WriteSeeds(&b, rows, []string{"exam", "general"}); err != nil {

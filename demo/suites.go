@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -16,7 +17,7 @@ import (
 // sizes are the numbers of items and training data of a demo mode.
 type sizes struct {
 	facts, ood, general int // exam items (one per fact), ood and general items
-	unmined             int // facts the exam never asks, withheld; heldout asks both ways
+	untaught            int // facts the exam never asks, withheld and taught nowhere (interference)
 	review              int // facts outside every suite the base model is taught (review pool)
 	known               float64
 	pretrainTexts       int // general passages in pre-training
@@ -25,8 +26,8 @@ type sizes struct {
 }
 
 var (
-	fullSizes  = sizes{facts: 200, unmined: 44, review: 30, ood: 100, general: 400, known: 0.2, pretrainTexts: 3000, instruct: 600, tuneEpochs: 20}
-	quickSizes = sizes{facts: 16, unmined: 4, review: 4, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
+	fullSizes  = sizes{facts: 200, untaught: 44, review: 30, ood: 100, general: 400, known: 0.2, pretrainTexts: 3000, instruct: 600, tuneEpochs: 20}
+	quickSizes = sizes{facts: 16, untaught: 4, review: 4, ood: 8, general: 16, known: 0.2, pretrainTexts: 300, instruct: 120, tuneEpochs: 20}
 )
 
 // suiteSet are the demo suites plus what the base model is built from.
@@ -42,61 +43,100 @@ type suiteSet struct {
 	// instruct are the definition questions of instruction tuning (the
 	// general suite is a subset).
 	instruct []exam.Item
-	// unmined are the ids of the heldout items about facts the exam never
-	// asks (the rest of heldout reverses the exam's questions).
-	unmined map[string]bool
+	// untaught are the facts of the interference suite: withheld from
+	// the base model and asked by no exam item, so taught nowhere.
+	untaught int
+	// collateralFound counts the collateral probes retrieval supports;
+	// collateralKept those with enough distractors to be asked.
+	collateralFound, collateralKept int
 }
 
-// buildSuites makes the suites from the quiz items and WordNet passages.
-func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint64) (*suiteSet, error) {
+// Familiarities of the demo's probes (exam.Item.Familiarity): the
+// training status of a probe's gold answer and of its distractors, which
+// are drawn from the same group (suitebuild.ProbeChoices).
+const (
+	famPretrained = "pretrained" // exam facts the base model read in pre-training
+	famWithheld   = "withheld"   // exam facts withheld from the base model
+	famUntaught   = "untaught"   // facts taught nowhere (interference)
+)
+
+// Suite names of the demo beyond the roles' own.
+const interferenceSuite = "interference"
+
+// sourcesK is the passages kept per query (sources.k) in the demo's
+// runs; collateral probes are drawn from what retrieval finds with it.
+const sourcesK = 3
+
+// buildSuites makes the suites from the quiz items, WordNet passages and
+// src (the index rounds retrieve from, searched for collateral probes).
+func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage, src knowledge.Source, sz sizes, seed uint64) (*suiteSet, error) {
 	mc := suitebuild.MultipleChoice(quiz, 4, seed)
 	forward := map[string]exam.Item{}
-	reverse := map[string]exam.Item{}
+	open := map[string]exam.Item{} // open forward and reverse items by fact and variant
 	var symbols []exam.Item
+	for _, it := range quiz {
+		if it.Relation == "capital" {
+			open[it.Fact+"/"+it.Variant] = it
+		}
+	}
 	for _, it := range mc {
 		switch {
 		case it.Relation == "capital" && it.Variant == exam.VariantForward:
 			forward[it.Fact] = it
-		case it.Relation == "capital" && it.Variant == exam.VariantReverse:
-			reverse[it.Fact] = it
 		case it.Relation == "chemical symbol" && it.Variant == exam.VariantForward:
 			symbols = append(symbols, it)
 		}
 	}
 	var facts []string
 	for f := range forward {
-		if _, ok := reverse[f]; ok {
+		if _, ok := open[f+"/"+exam.VariantReverse]; ok {
 			facts = append(facts, f)
 		}
 	}
 	slices.Sort(facts)
 	rng := rand.New(rand.NewPCG(seed, 0xde30))
 	rng.Shuffle(len(facts), func(i, j int) { facts[i], facts[j] = facts[j], facts[i] })
-	if len(facts) < sz.facts+sz.unmined+sz.review || len(symbols) < sz.ood {
+	if len(facts) < sz.facts+sz.untaught+sz.review || len(symbols) < sz.ood {
 		return nil, fmt.Errorf("demo: the quiz data has %d capital facts with both directions and %d element symbols; need %d and %d",
-			len(facts), len(symbols), sz.facts+sz.unmined+sz.review, sz.ood)
+			len(facts), len(symbols), sz.facts+sz.untaught+sz.review, sz.ood)
 	}
-	unmined := facts[sz.facts : sz.facts+sz.unmined]
-	review := facts[sz.facts+sz.unmined : sz.facts+sz.unmined+sz.review]
+	untaught := facts[sz.facts : sz.facts+sz.untaught]
+	review := facts[sz.facts+sz.untaught : sz.facts+sz.untaught+sz.review]
+	rest := facts[sz.facts+sz.untaught+sz.review:]
 	facts = facts[:sz.facts]
-	s := &suiteSet{unmined: map[string]bool{}}
-	var examItems, heldout []exam.Item
+	s := &suiteSet{untaught: len(untaught)}
+	var examItems, probes, interference []exam.Item
 	nKnown := int(sz.known * float64(len(facts)))
 	for i, f := range facts {
 		examItems = append(examItems, forward[f])
-		heldout = append(heldout, reverse[f])
+		fam := famWithheld
 		if i < nKnown {
 			s.known = append(s.known, forward[f])
+			fam = famPretrained
 		} else {
 			s.withheld = append(s.withheld, forward[f])
 		}
+		ps, err := factProbes(ctx, src, open[f+"/"+exam.VariantForward], open[f+"/"+exam.VariantReverse], forward[f])
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		for _, p := range ps {
+			p.Familiarity = fam
+			probes = append(probes, p)
+			if p.Probe == exam.ProbeCollateral {
+				s.collateralFound++
+			}
+		}
 	}
-	// Unmined items: forward and reverse questions about facts outside
-	// the exam, whose knowledge is withheld from the base model too. Only
-	// spill-over (or interference) can move them.
-	for _, f := range unmined {
-		heldout = append(heldout, forward[f], reverse[f])
-		s.unmined[forward[f].ID], s.unmined[reverse[f].ID] = true, true
+	// Interference: forward and reverse questions about facts outside
+	// the exam, whose knowledge is withheld from the base model too and
+	// taught nowhere. Only interference can move them.
+	for _, f := range untaught {
+		for _, v := range []string{exam.VariantForward, exam.VariantReverse} {
+			it := open[f+"/"+v]
+			it.Probe, it.Familiarity = exam.ProbeInterference, famUntaught
+			interference = append(interference, it)
+		}
 		s.withheld = append(s.withheld, forward[f])
 	}
 	for _, f := range review {
@@ -108,13 +148,47 @@ func buildSuites(quiz []exam.Item, dict []knowledge.Passage, sz sizes, seed uint
 	if len(s.instruct) < sz.general {
 		return nil, fmt.Errorf("demo: only %d definition questions could be made from WordNet; need %d", len(s.instruct), sz.general)
 	}
+	// Collateral facts of the capital facts in no suite lend their answers
+	// to probes whose familiarity group is too small for distractors.
+	var spare []exam.Item
+	for _, f := range append(slices.Clip(review), rest...) {
+		col, err := suitebuild.Collateral(ctx, src, sourcesK, forward[f])
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		spare = append(spare, col...)
+	}
+	heldout := suitebuild.ProbeChoices(probes, spare, 4, seed)
+	for _, it := range heldout {
+		if it.Probe == exam.ProbeCollateral {
+			s.collateralKept++
+		}
+	}
 	s.suites = []loop.Suite{
 		{Name: "exam", Role: config.RoleExam, Items: examItems},
 		{Name: "heldout", Role: config.RoleHeldout, Items: heldout},
+		{Name: interferenceSuite, Role: config.RoleHeldout, Items: suitebuild.ProbeChoices(interference, nil, 4, seed)},
 		{Name: "ood", Role: config.RoleOOD, Items: symbols[:sz.ood]},
 		{Name: "general", Role: config.RoleGeneral, Items: s.instruct[:sz.general]},
 	}
 	return s, nil
+}
+
+// factProbes are the open probes of one exam fact: the paraphrase of
+// its forward question, its reverse question and the collateral facts
+// retrieval finds for the exam item (see suitebuild.Collateral).
+func factProbes(ctx context.Context, src knowledge.Source, fwd, rev, examItem exam.Item) ([]exam.Item, error) {
+	var out []exam.Item
+	if p, ok := suitebuild.Paraphrase(fwd); ok {
+		out = append(out, p)
+	}
+	rev.Probe, rev.About = exam.ProbeReverse, rev.Fact
+	out = append(out, rev)
+	col, err := suitebuild.Collateral(ctx, src, sourcesK, examItem)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, col...), nil
 }
 
 // definitionItems makes multiple-choice questions 'What does "word"

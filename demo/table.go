@@ -1,10 +1,8 @@
 package demo
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"text/tabwriter"
 
@@ -13,54 +11,13 @@ import (
 	"github.com/cemlab/cem/rundir"
 )
 
-// Part is a derived view of a run: one suite's accuracy on a subset of
-// its items, per round (the round's candidate model, as in the run's
-// table). The demo splits heldout into the reverse questions of the
-// exam's facts and the unmined items (facts the exam never asks).
-type Part struct {
-	Suite, Name string
-	// Acc is per round, round 0 first; Gain is over round 0 in points.
-	Acc  []metrics.Interval
-	Gain []float64
-}
-
-// heldoutParts splits the heldout suite of the run in dir into its
-// reverse-of-exam and unmined items, reading each round's answers.
-func heldoutParts(dir string, rounds int, unmined map[string]bool) ([]Part, error) {
-	parts := []Part{{Suite: "heldout", Name: "reverse"}, {Suite: "heldout", Name: "unmined"}}
-	for r := 0; r <= rounds; r++ {
-		answers, err := rundir.ReadAnswers(dir, r)
-		if errors.Is(err, fs.ErrNotExist) {
-			break // a rolled-back or unfinished run has fewer rounds
-		}
-		if err != nil {
-			return nil, fmt.Errorf("demo: %w", err)
-		}
-		split := [2]metrics.Outcomes{{}, {}}
-		for _, a := range answers {
-			if a.Suite != "heldout" {
-				continue
-			}
-			i := 0
-			if unmined[a.ID] {
-				i = 1
-			}
-			split[i][a.ID] = a.Correct
-		}
-		for i := range parts {
-			acc := metrics.Accuracy(split[i])
-			parts[i].Acc = append(parts[i].Acc, acc)
-			parts[i].Gain = append(parts[i].Gain, 100*(acc.P-parts[i].Acc[0].P))
-		}
-	}
-	return parts, nil
-}
-
 // WriteTable prints a run's per-round table: every suite's accuracy with
-// its Wilson 95 % interval and its change since round 0, then the parts
-// (derived subsets of suites), the gate's verdict, mined items, the share
-// of them fixed, forgetting on the general suites and training tokens.
-func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
+// its Wilson 95 % interval and its change since round 0, the gate's
+// verdict, mined items, the share of them fixed, forgetting on the
+// general suites and training tokens; then McNemar against round 0 and
+// the probe suites' parts (report.WriteProbes: each probe kind, mined
+// and not, each familiarity, interference's loss with its ceiling).
+func WriteTable(w io.Writer, s *rundir.Summary) error {
 	if err := writeScoring(w, s); err != nil {
 		return err
 	}
@@ -71,16 +28,9 @@ func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
 			head = append(head, fmt.Sprintf("%s (n=%d)", sm.Name, sm.Acc.N))
 		}
 	}
-	for _, p := range parts {
-		n := 0
-		if len(p.Acc) > 0 {
-			n = p.Acc[0].N
-		}
-		head = append(head, fmt.Sprintf("%s:%s (n=%d)", p.Suite, p.Name, n))
-	}
 	head = append(head, "mined", "fixed", "forget", "tokens (loss-bearing)")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
-	for i, m := range s.Rounds {
+	for _, m := range s.Rounds {
 		row := []string{fmt.Sprint(m.Round), "base"}
 		if m.Round > 0 {
 			row[1] = "accepted"
@@ -90,13 +40,6 @@ func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
 		}
 		for _, sm := range m.Suites {
 			row = append(row, cell(sm.Acc, sm.Gain, m.Round))
-		}
-		for _, p := range parts {
-			if i < len(p.Acc) {
-				row = append(row, cell(p.Acc[i], p.Gain[i], m.Round))
-			} else {
-				row = append(row, "-")
-			}
 		}
 		if m.Round == 0 {
 			row = append(row, "-", "-", "-", "-")
@@ -115,7 +58,10 @@ func WriteTable(w io.Writer, s *rundir.Summary, parts []Part) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	return writeSignificance(w, s)
+	if err := writeSignificance(w, s); err != nil {
+		return err
+	}
+	return report.WriteProbes(w, s)
 }
 
 // writeScoring prints the run's scoring and each suite's chance level.

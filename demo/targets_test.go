@@ -29,14 +29,30 @@ func summary(exam0, exam1, gen0, gen1 int, accepted bool) *rundir.Summary {
 			{Name: "exam", Gain: float64(10 * (exam1 - exam0))}, {Name: "general", Gain: float64(10 * (gen1 - gen0))}}}}}
 }
 
+// withProbes adds to s's round 1 a heldout suite whose mined probes
+// gained probeGain points and an interference suite that gained
+// interference points.
+func withProbes(s *rundir.Summary, probeGain, interference float64) *rundir.Summary {
+	mc := metrics.McNemarCounts(0, 10)
+	r := &s.Rounds[1]
+	r.Suites = append(r.Suites,
+		rundir.SuiteMetrics{Name: "heldout", Parts: []rundir.PartMetrics{
+			{Name: "probes mined", Mined: rundir.PartMined, Gain: probeGain, McNemarBase: &mc},
+			{Name: "reverse mined", Probe: "reverse", Mined: rundir.PartMined, Gain: probeGain / 2}}},
+		rundir.SuiteMetrics{Name: interferenceSuite, Parts: []rundir.PartMetrics{{Name: "interference", Probe: "interference", Gain: interference, MaxLoss: 9}}})
+	return s
+}
+
 func TestTargets(t *testing.T) {
 	tests := []struct {
 		name   string
 		cem    *rundir.Summary
 		random *rundir.Summary
-		met    []bool // exam, heldout, random, forgetting
+		met    []bool // exam, probes, [interference], random, forgetting
 	}{
-		{"all met but heldout", summary(2, 6, 10, 10, true), summary(2, 3, 10, 5, false), []bool{true, false, true, true}},
+		{"probes met, interference lost too much", withProbes(summary(2, 6, 10, 10, true), 20, -5), nil, []bool{true, true, false, true}},
+		{"probes short, interference held", withProbes(summary(2, 6, 10, 10, true), 10, -2), nil, []bool{true, false, true, true}},
+		{"all met but probes", summary(2, 6, 10, 10, true), summary(2, 3, 10, 5, false), []bool{true, false, true, true}},
 		{"random too strong", summary(2, 6, 10, 10, true), summary(2, 5, 10, 5, false), []bool{true, false, false, true}},
 		{"forgot", summary(2, 6, 10, 9, true), nil, []bool{true, false, false}},
 	}

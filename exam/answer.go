@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -74,8 +75,10 @@ func (it *Item) UnmarshalJSON(b []byte) error {
 // Validate checks an item: a non-empty ID and question; for multiple
 // choice at least two choices, no blank choice and an answer index within
 // them (it then sets Answer.Text to the chosen text); for open questions a
-// non-blank answer text and no choices; a non-negative weight; every text
-// field valid UTF-8 without U+FFFD.
+// non-blank answer text and no choices; a non-negative weight; a probe
+// kind that is one of ProbeKinds (or none); one choice_about entry per
+// choice when there are any; every text field valid UTF-8
+// without U+FFFD.
 func (it *Item) Validate() error {
 	switch {
 	case strings.TrimSpace(it.ID) == "":
@@ -84,6 +87,10 @@ func (it *Item) Validate() error {
 		return fmt.Errorf("item %s: empty question", it.ID)
 	case it.Weight < 0:
 		return fmt.Errorf("item %s: negative weight %g", it.ID, it.Weight)
+	case it.Probe != "" && !slices.Contains(ProbeKinds(), it.Probe):
+		return fmt.Errorf("item %s: unknown probe %q (want %s)", it.ID, it.Probe, strings.Join(ProbeKinds(), ", "))
+	case it.ChoiceAbout != nil && len(it.ChoiceAbout) != len(it.Choices):
+		return fmt.Errorf("item %s: %d choice_about entries for %d choices", it.ID, len(it.ChoiceAbout), len(it.Choices))
 	}
 	if err := it.checkText(); err != nil {
 		return err
@@ -123,6 +130,7 @@ func (it *Item) checkText() error {
 		{"choice", it.Choices}, {"alias", it.Aliases}, {"topic", []string{it.Topic}},
 		{"source", []string{it.Source}}, {"fact", []string{it.Fact}}, {"subject", []string{it.Subject}},
 		{"relation", []string{it.Relation}}, {"object", []string{it.Object}}, {"variant", []string{it.Variant}},
+		{"about", []string{it.About}}, {"familiarity", []string{it.Familiarity}}, {"choice_about", it.ChoiceAbout},
 	}
 	for _, f := range fields {
 		for _, s := range f.text {

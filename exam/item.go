@@ -35,6 +35,47 @@ type Item struct {
 	// prompt (see Prompt): the rag baseline's retrieved text. Suites on
 	// disk leave it empty.
 	Context string `json:"context,omitempty"`
+	// Probe says what a probe item (in a heldout suite) measures: one of
+	// the Probe constants (paraphrase, reverse, collateral,
+	// interference), "" for an item that is not a probe. Reports break
+	// a suite's accuracy down by it (see rundir.PartMetrics).
+	Probe string `json:"probe,omitempty"`
+	// About is the Fact of the exam item a probe is about: a paraphrase
+	// or reverse probe shares it, a collateral probe asks another fact of
+	// the same entity; "" for interference probes (facts taught nowhere).
+	// A probe whose About fact was mined counts as a probe of a mined fact.
+	About string `json:"about,omitempty"`
+	// Familiarity is the training status shared by the gold answer and
+	// the distractors, as the builder knew it (the demo: "pretrained",
+	// "withheld", "untaught"; "mixed" when too few distractors of the
+	// gold's status existed). Reports break accuracy down by it.
+	Familiarity string `json:"familiarity,omitempty"`
+	// ChoiceAbout, when set, has one entry per choice: the facts (About,
+	// else Fact, "|"-joined) of the probes whose answer the choice is, ""
+	// when none. Reports use it to tell whether a probe's distractors
+	// were trained as much as its gold (see rundir.PartMetrics).
+	ChoiceAbout []string `json:"choice_about,omitempty"`
+}
+
+// Probe kinds (Item.Probe).
+const (
+	// ProbeParaphrase asks an exam fact in its direction, worded as no
+	// training question writer words it.
+	ProbeParaphrase = "paraphrase"
+	// ProbeReverse asks an exam fact the other way (object -> subject).
+	ProbeReverse = "reverse"
+	// ProbeCollateral asks another fact about an exam fact's entity,
+	// stated in the passages retrieval finds for the exam item.
+	ProbeCollateral = "collateral"
+	// ProbeInterference asks a fact taught nowhere: it can only lose
+	// (interference), so it is reported as a loss with a ceiling, never
+	// as gain.
+	ProbeInterference = "interference"
+)
+
+// ProbeKinds lists the probe kinds in report order.
+func ProbeKinds() []string {
+	return []string{ProbeParaphrase, ProbeReverse, ProbeCollateral, ProbeInterference}
 }
 
 // Answer is the gold answer of an Item: an index into the item's choices

@@ -50,6 +50,7 @@ func roundMetrics(r int, suites []Suite, s *state, answers []rundir.Answer, mist
 	prev := outcomes(s.answers)
 	base := outcomes(s.history[0])
 	m := rundir.RoundMetrics{Round: r, Mined: len(mistakes)}
+	mined := minedFacts(suites, s, mistakes)
 	var general []string
 	for _, su := range suites {
 		acc := metrics.Accuracy(cur[su.Name])
@@ -69,6 +70,7 @@ func roundMetrics(r int, suites []Suite, s *state, answers []rundir.Answer, mist
 			sm.McNemarBase = &vs0
 		}
 		sm.Modes, sm.Failures = modesOf(answers, su.Name)
+		sm.Parts = probeParts(r, su.Items, mined, base[su.Name], cur[su.Name])
 		if su.Role == config.RoleGeneral {
 			general = append(general, su.Name)
 			splitGeneral(&sm, s.summary.Seed, su.Items, base[su.Name], cur[su.Name])

@@ -82,6 +82,8 @@ type page struct {
 	Compare  string
 	Targets  []Target
 	AccChart template.HTML
+	// Probes are the probe suites' parts over the rounds (ProbeRows).
+	Probes   []ProbeRow
 	TokChart template.HTML
 	Churn    template.HTML
 	Warnings []string
@@ -133,7 +135,7 @@ func build(dir string, opts Options) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &page{S: s, Targets: opts.Targets, AccChart: accuracyChart(s), TokChart: tokensChart(s), Churn: churnChart(s),
+	p := &page{S: s, Targets: opts.Targets, AccChart: accuracyChart(s), TokChart: tokensChart(s), Churn: churnChart(s), Probes: ProbeRows(s),
 		Warnings: append(slices.Clone(s.Warnings), opts.Warnings...)}
 	if len(opts.Efficiency) > 0 {
 		if p.Eff, err = Efficiency(opts.Efficiency); err != nil {
@@ -302,6 +304,9 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 <h2>Per round</h2>
 {{template "rounds" .S}}
 <p class="small">Cells: accuracy % [95% Wilson interval] and change since round 0 in points, for the round's candidate model. Hover a cell for McNemar p and items fixed/broken. Scoring: how the round's items were answered (likelihood of each choice; letter-logprobs: the first answer token's log-probabilities over the letters; letter-generated: a generated letter; failed: the server failed after retries).</p>
+{{if .Probes}}<h2>Probes</h2><table><tr><th class="l">suite</th><th class="l">part</th>{{range .S.Rounds}}<th>round {{.Round}}</th>{{end}}</tr>
+{{range .Probes}}<tr><td class="l">{{.Suite}}</td><td class="l">{{.Part}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>
+<p class="small">Probe items ask what training never asked in that form: paraphrase (the exam's direction, other wording), reverse (object to subject), collateral (another fact about the entity, from the passages retrieval finds for the exam item), interference (facts taught nowhere: reported as a loss with its 95% ceiling, never as gain). "mined": probes about facts mined so far; "familiarity": the training status the gold and its distractors share. Cells: accuracy % [95% Wilson], change since round 0 on the same items, McNemar p vs round 0.</p>{{end}}
 {{if .Usage}}<h2>API usage per round</h2><table><tr><th>round</th><th class="l">backend/site</th><th>requests</th><th>cache hits</th><th>failures</th><th>prompt tokens</th><th>completion tokens</th><th>cost</th><th>train s</th><th>GPU h</th><th>trained tokens</th></tr>
 {{range .Usage}}<tr><td>{{.Round}}</td><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td>{{.CacheHits}}</td><td>{{.Failures}}</td><td>{{.PromptTokens}}</td><td>{{.CompletionTokens}}</td><td>{{printf "%.4g" .Cost}}</td><td>{{printf "%.0f" .TrainSeconds}}</td><td>{{printf "%.3g" .GPUHours}}</td><td>{{.TrainedTokens}}</td></tr>{{end}}</table>
 <p class="small">Requests to OpenAI-compatible servers: "model" is the examined model, "helper" the helper model (extract: knowledge-point queries, write: training questions). Cost follows the configured price per 1000 tokens; "trainer/slurm" is the Slurm training job (elapsed seconds, and GPU hours: elapsed time times the GPUs requested); "trainer/openai" is the fine-tuning API's job (created to finished seconds, and the trained tokens it bills).</p>{{end}}

@@ -56,6 +56,54 @@ type SuiteMetrics struct {
 	Test     *metrics.Interval `json:"test,omitempty"`
 	DevGain  float64           `json:"dev_gain,omitempty"`
 	TestGain float64           `json:"test_gain,omitempty"`
+	// Parts break a suite of probe items (exam.Item.Probe) down; absent
+	// for a suite without probes. See PartMetrics.
+	Parts []PartMetrics `json:"parts,omitempty"`
+}
+
+// Mined statuses of a part (PartMetrics.Mined) and distractor statuses
+// (PartMetrics.Distractors).
+const (
+	PartMined    = "mined"     // probes about facts mined so far
+	PartNotMined = "not mined" // probes about exam facts not mined so far
+	// PartMatched probes of mined facts have every distractor answering
+	// a mined fact too (exam.Item.ChoiceAbout): as trained as the gold.
+	PartMatched = "matched"
+	// PartUnmatched probes of mined facts have a distractor answering no
+	// mined fact: the gold may win by being the string trained on.
+	PartUnmatched = "unmatched"
+)
+
+// PartMetrics are one subset of a probe suite's items at one round,
+// selected by the items' probe kind, whether the exam fact they are about
+// (exam.Item.About) was mined in an accepted round or this one, and their
+// familiarity; an empty selector takes every value, except that Probe ""
+// leaves out interference probes (the knowledge probes together). A
+// suite with probes gets, in this order: each probe kind, a
+// non-interference kind followed by its mined and not-mined halves; all
+// non-interference probes of mined facts together (the demo's probe
+// gain), then those split by whether their distractors were mined too
+// (Distractors matched or unmatched; probes with ChoiceAbout only); each
+// familiarity. The
+// mined subsets grow with the rounds, so each round compares its own
+// subset with round 0's answers on the same items.
+type PartMetrics struct {
+	Name        string `json:"name"` // "reverse", "reverse mined", "probes mined", "familiarity withheld"
+	Probe       string `json:"probe,omitempty"`
+	Mined       string `json:"mined,omitempty"`
+	Familiarity string `json:"familiarity,omitempty"`
+	Distractors string `json:"distractors,omitempty"` // PartMatched or PartUnmatched
+	// Acc is the subset's accuracy, Gain its change since round 0 in
+	// points on the same items and McNemarBase its significance
+	// (absent at round 0).
+	Acc         metrics.Interval     `json:"acc"`
+	Gain        float64              `json:"gain"`
+	McNemarBase *metrics.McNemarTest `json:"mcnemar_base,omitempty"`
+	// MaxLoss (interference parts, after round 0) is the ceiling on the
+	// points lost, at 95 %: round 0's accuracy minus the Wilson lower
+	// bound of the current one. Interference is reported as a loss under
+	// this ceiling, never as gain.
+	MaxLoss float64 `json:"max_loss,omitempty"`
 }
 
 // Gate is the accept-or-roll-back decision of a round.

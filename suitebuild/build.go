@@ -34,7 +34,12 @@ type BuildOptions struct {
 	// Variants, when both names are set, splits by variant instead (see
 	// SplitByVariant): [0] gets forward items, [1] the other variants.
 	Variants [2]string
-	Seed     uint64
+	// Probes, with a variant split, makes the second suite a probe suite
+	// (see AddProbes): its reverse items become reverse probes of the
+	// first suite's facts, and each forward item there adds a paraphrase
+	// probe.
+	Probes bool
+	Seed   uint64
 }
 
 // ParseSplitSpec parses the --split syntax: "exam=0.8,heldout=0.2" (by
@@ -85,6 +90,17 @@ func BuildSuites(o BuildOptions) (map[string][]exam.Item, error) {
 		items = append(items, got...)
 	}
 	items = MergeDuplicates(items)
+	var paraphrases []exam.Item
+	if o.Probes {
+		for _, it := range items {
+			if p, ok := Paraphrase(it); ok {
+				paraphrases = append(paraphrases, p)
+			}
+		}
+		if o.MC >= 2 {
+			paraphrases = ProbeChoices(paraphrases, nil, o.MC, o.Seed)
+		}
+	}
 	if o.MC >= 2 {
 		mc := MultipleChoice(items, o.MC, o.Seed)
 		made := map[string]bool{}
@@ -102,11 +118,44 @@ func BuildSuites(o BuildOptions) (map[string][]exam.Item, error) {
 	}
 	switch {
 	case o.Variants[0] != "" && o.Variants[1] != "":
-		return SplitByVariant(items, o.Variants[0], o.Variants[1]), nil
+		suites := SplitByVariant(items, o.Variants[0], o.Variants[1])
+		if o.Probes {
+			suites[o.Variants[1]] = AddProbes(suites[o.Variants[0]], suites[o.Variants[1]], paraphrases)
+		}
+		return suites, nil
+	case o.Probes:
+		return nil, errors.New("suitebuild: probes need a variant split (exam=forward,heldout=reverse)")
 	case len(o.Split) > 0:
 		return SplitByFact(items, o.Split, o.Seed), nil
 	}
 	return map[string][]exam.Item{exam.RoleExam: items}, nil
+}
+
+// AddProbes returns others (the non-forward items of a variant split)
+// as a probe suite of the facts of forward: reverse items of those facts
+// become reverse probes (Probe reverse, About their Fact), and
+// paraphrases (Paraphrase's probes, in any form) of those facts are
+// appended. Items about other facts are kept as they are.
+func AddProbes(forward, others, paraphrases []exam.Item) []exam.Item {
+	facts := map[string]bool{}
+	for _, it := range forward {
+		if it.Fact != "" {
+			facts[it.Fact] = true
+		}
+	}
+	out := make([]exam.Item, 0, len(others)+len(paraphrases))
+	for _, it := range others {
+		if it.Variant == exam.VariantReverse && facts[it.Fact] {
+			it.Probe, it.About = exam.ProbeReverse, it.Fact
+		}
+		out = append(out, it)
+	}
+	for _, p := range paraphrases {
+		if facts[p.About] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // sourceItems builds the items of one source.

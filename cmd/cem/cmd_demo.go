@@ -87,13 +87,13 @@ func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.
 		return nil, err
 	}
 	fmt.Fprintln(out, "\nCEM, per round (accuracy % [Wilson 95% interval], change since round 0 in points;")
-	fmt.Fprintln(out, "heldout:reverse = reverse questions of the exam's facts, heldout:unmined = facts the exam never asks):")
-	if err := demo.WriteTable(out, res.CEM, res.CEMParts); err != nil {
+	fmt.Fprintln(out, "heldout = probes of the exam's facts, interference = facts taught nowhere):")
+	if err := demo.WriteTable(out, res.CEM); err != nil {
 		return nil, err
 	}
 	for _, b := range res.Baselines {
 		fmt.Fprintf(out, "\n%s:\n", b.Title())
-		if err := demo.WriteTable(out, b.Summary, b.Parts); err != nil {
+		if err := demo.WriteTable(out, b.Summary); err != nil {
 			return nil, err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/cemlab/cem/config"
 	"github.com/cemlab/cem/demo"
 )
 
@@ -30,5 +29,5 @@ func runDemoSeeds(ctx context.Context, opts demoOptions, out io.Writer) error {
 		rows = append(rows, demo.SeedRowOf(o.Seed, res.CEM))
 	}
 	fmt.Fprintf(out, "\nCEM over %d seeds (final accepted gain since round 0 in points, McNemar p vs round 0):\n", len(rows))
-	return demo.WriteSeeds(out, rows, config.Roles())
+	return demo.WriteSeeds(out, rows, demo.SeedColumns())
 }

@@ -41,7 +41,8 @@ func TestDemoQuickResumesAfterKill(t *testing.T) {
 	if err := runDemo(t.Context(), demoOptions{Options: demo.Options{Dir: ws, Quick: true, Seed: 1}}, &out); err != nil {
 		t.Fatalf("demo --quick: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"CEM, per round", "random baseline (", "rag baseline (", "Targets:", "exam accuracy gain", "total wall time"} {
+	for _, want := range []string{"CEM, per round", "random baseline (", "rag baseline (", "Targets:", "exam accuracy gain", "total wall time",
+		"probe gain (mined facts)", "interference lost", "paraphrase mined", "reverse mined", "collateral", "familiarity withheld"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
@@ -52,8 +53,9 @@ func TestDemoQuickResumesAfterKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(filepath.Join(runDir, "report.html"))
-	if err != nil || !bytes.Contains(page, []byte("<svg")) || !bytes.Contains(page, []byte("Runs side by side")) || !bytes.Contains(page, []byte(" rag ")) {
-		t.Errorf("report.html: %v; want an HTML page with charts and the rag baseline beside CEM", err)
+	if err != nil || !bytes.Contains(page, []byte("<svg")) || !bytes.Contains(page, []byte("Runs side by side")) || !bytes.Contains(page, []byte(" rag ")) ||
+		!bytes.Contains(page, []byte("<h2>Probes</h2>")) {
+		t.Errorf("report.html: %v; want an HTML page with charts, the rag baseline beside CEM and the probes' table", err)
 	}
 
 	// Again from scratch (cached data, index and base model), killed mid-round.

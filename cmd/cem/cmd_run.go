@@ -158,6 +158,9 @@ func runRun(ctx context.Context, opts runOptions, path string, out io.Writer) er
 	if err := report.Table(out, sum); err != nil {
 		return err
 	}
+	if err := report.WriteProbes(out, sum); err != nil {
+		return err
+	}
 	if h, err := headline.FromRun(opts.Out); err == nil {
 		fmt.Fprintf(out, "\n%s\n", h.Paragraph())
 		for _, f := range h.Figures() {

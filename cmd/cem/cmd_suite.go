@@ -26,6 +26,7 @@ type suiteBuildOptions struct {
 	MC          int
 	KeepOpen    bool
 	Split       string
+	Probes      bool
 	Seed        uint64
 	DataRoot    string
 	FactbookDir string
@@ -39,6 +40,7 @@ func (o *suiteBuildOptions) addFlags(cmd *cobra.Command) {
 	f.IntVar(&o.MC, "mc", 0, "turn open items into multiple choice with this many choices (0: keep open)")
 	f.BoolVar(&o.KeepOpen, "keep-open", false, "with --mc, keep the open items too")
 	f.StringVar(&o.Split, "split", "", `split into suites: by fact "exam=0.8,heldout=0.2" or by variant "exam=forward,heldout=reverse" (default: one suite "exam")`)
+	f.BoolVar(&o.Probes, "probes", false, `with a variant split, make the second suite probes of the first's facts: reverse probes and a paraphrase probe per fact`)
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for distractors and splits")
 	f.StringVar(&o.DataRoot, "data", "", "demo data root (default $CEM_DATA or <user cache>/cem/data/root)")
 	f.StringVar(&o.FactbookDir, "factbook", "", "Factbook folder (default $CEM_FACTBOOK or ../shared/data/factbook)")
@@ -83,12 +85,15 @@ func newSuiteCommand() *cobra.Command {
 
 // runSuiteBuild builds the suites and writes one file per suite.
 func runSuiteBuild(o suiteBuildOptions, out io.Writer) error {
-	bo := suitebuild.BuildOptions{MC: o.MC, KeepOpen: o.KeepOpen, Seed: o.Seed}
+	bo := suitebuild.BuildOptions{MC: o.MC, KeepOpen: o.KeepOpen, Probes: o.Probes, Seed: o.Seed}
 	var err error
 	if o.Split != "" {
 		if bo.Split, bo.Variants, err = suitebuild.ParseSplitSpec(o.Split); err != nil {
 			return usageError{err}
 		}
+	}
+	if o.Probes && bo.Variants[1] == "" {
+		return usagef("suite build: --probes needs a variant split, e.g. --split exam=forward,heldout=reverse")
 	}
 	root := o.DataRoot
 	if root == "" {

@@ -41,3 +41,31 @@ func TestSuiteBuildAndStats(t *testing.T) {
 		t.Error("a split whose fractions do not sum to 1 was accepted")
 	}
 }
+
+func TestSuiteBuildProbes(t *testing.T) {
+	p := demotest.Paths(t)
+	out := t.TempDir()
+	var buf bytes.Buffer
+	if err := runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{suitebuild.SourceQuiz}, sourcesSet: true,
+		MC: 4, Split: "exam=forward,heldout=reverse", Probes: true, Seed: 2, DataRoot: p.Root}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	held, err := exam.ReadSuite(filepath.Join(out, "heldout.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, it := range held.Items {
+		kinds[it.Probe]++
+		if it.Probe != "" && (it.About == "" || !it.IsMultipleChoice()) {
+			t.Fatalf("probe %s: about %q, %d choices; want a multiple-choice probe about its exam fact", it.ID, it.About, len(it.Choices))
+		}
+	}
+	if kinds[exam.ProbeParaphrase] < 100 || kinds[exam.ProbeReverse] < 100 {
+		t.Errorf("heldout probes = %v; want at least 100 paraphrase and 100 reverse probes", kinds)
+	}
+	err = runSuiteBuild(suiteBuildOptions{Out: out, Sources: []string{suitebuild.SourceQuiz}, Probes: true, DataRoot: p.Root}, &buf)
+	if _, ok := err.(usageError); !ok {
+		t.Errorf("--probes without a variant split: err = %v; want a usage error", err)
+	}
+}
