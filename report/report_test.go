@@ -53,16 +53,8 @@ func writeRun(t *testing.T, name, baseline string, examAfter float64) string {
 func TestWriteHTML(t *testing.T) {
 	dir := writeRun(t, "cem", "", 1)
 	other := writeRun(t, "rand", "random", 0.25)
-	out, err := Write(dir, Options{Compare: []string{other},
+	page := writePage(t, dir, Options{Compare: []string{other},
 		Targets: []Target{{Name: "exam gain", Goal: "+30", Measured: "+100", Met: true}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(data)
 	for _, want := range []string{"<svg", "wordnet:1", "https://wordnet.princeton.edu", "N&#39;Djamena",
 		"support", "exam gain", "random", "Runs side by side", "scoring pmi", "chance: exam 25.0%", "API usage per round", "helper/extract", "<td>0.125</td>"} {
 		if !strings.Contains(page, want) {
@@ -174,17 +166,9 @@ func TestUnreadableFilesLeaveNotes(t *testing.T) {
 func TestWarningsEfficiencyAndLossTokens(t *testing.T) {
 	dir := writeRun(t, "cem", "", 1)
 	rev := writeRun(t, "rev", "random-evidence", 0.25)
-	out, err := Write(dir, Options{Compare: []string{rev}, Warnings: []string{"factbook absent: capitals come from WordNet alone"},
+	page := writePage(t, dir, Options{Compare: []string{rev}, Warnings: []string{"factbook absent: capitals come from WordNet alone"},
 		Efficiency: []EfficiencyRun{{Series: "CEM", Label: "1x", Dir: dir}, {Series: "random-evidence", Label: "1x", Dir: rev},
 			{Series: "random-evidence", Label: "2x", Dir: rev}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(data)
 	for _, want := range []string{"Warnings", "factbook absent: capitals come from WordNet alone", "Data efficiency",
 		"loss-bearing tokens trained", "random-evidence 2x: 126 loss-bearing tokens, exam +50.0 points", "<td>126</td><td>&#43;100.0 <span class=\"small\">(&#43;100.0)</span></td>",
 		"exam: last round", "<td class=\"l\">rev</td><td class=\"l\">random-evidence</td><td>126</td><td>&#43;100.0</td><td>&#43;0.0</td>"} {
@@ -226,4 +210,19 @@ func TestEfficiencyChartAxes(t *testing.T) {
 	if efficiencyChart(nil, []string{"exam"}) != "" {
 		t.Errorf("chart of no points is not empty")
 	}
+}
+
+// writePage writes the HTML report of the run in dir with opts and
+// returns the page.
+func writePage(t *testing.T, dir string, opts Options) string {
+	t.Helper()
+	out, err := Write(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
