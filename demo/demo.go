@@ -57,12 +57,12 @@ type Options struct {
 	// Scoring is the exam's multiple-choice scoring (mean, sum or pmi);
 	// "" is the demo's default, DefaultScoring.
 	Scoring string
-	// Mixed adds mixed training: reverse, collateral and extractive
-	// questions about capital facts outside every suite, in the base
-	// model's instruction tuning and in every round's general pool (see
-	// skillExamples), so that probes test a skill applied to new
-	// knowledge.
-	Mixed bool
+	// NoMixed leaves out mixed training, which is on by default:
+	// reverse, collateral and extractive questions about capital facts
+	// outside every suite, in the base model's instruction tuning and in
+	// every round's general pool (see skillExamples), so that probes test
+	// a skill applied to new knowledge.
+	NoMixed bool
 	// Observer receives the rounds' progress events.
 	Observer loop.Observer
 	// Log gets one line per preparation step at level info; nil is
@@ -171,7 +171,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	// general is the rounds' general pool: the base model's instruction
 	// tuning, with mixed training only a share of its skill examples.
 	general := spec.Tuning
-	if opts.Mixed {
+	if !opts.NoMixed {
 		facts := skillFacts(set, quiz, kn.corpora[0].Passages)
 		skill := skillExamples(set, facts, kn.corpora[0].Passages, seed)
 		spec.Texts = withPassages(spec.Texts, facts)

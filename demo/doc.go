@@ -35,8 +35,8 @@
 // them) and on the capital questions of the remaining 30 facts, which are
 // in no suite (review facts: questions it answers right).
 //
-// With Options.Mixed (`cem demo --mixed`, off by default) the base model
-// is also taught the skills the probes ask for, on facts outside every
+// Unless Options.NoMixed is set (`cem demo --no-mixed`), the base
+// model is also taught the skills the probes ask for, on facts outside every
 // suite (mixed training, after Allen-Zhu and Li's Physics of LMs 3.1):
 // reverse questions ("Copenhagen is the capital of which country?",
 // "Which state or province has Munich as its capital?"), the review

@@ -25,7 +25,7 @@ type demoOptions struct {
 	Efficiency bool
 	Scoring    string
 	Seeds      int
-	Mixed      bool
+	NoMixed    bool
 }
 
 func (o *demoOptions) AddFlags(cmd *cobra.Command) {
@@ -39,7 +39,7 @@ func (o *demoOptions) AddFlags(cmd *cobra.Command) {
 		" (untargeted and random-evidence each take as long as the CEM run; rag only one more exam)")
 	f.BoolVar(&o.Efficiency, "efficiency", false, fmt.Sprintf("also run random-evidence at %v times CEM's loss-bearing tokens and chart gain against tokens in the report", demo.EfficiencyScales))
 	f.IntVar(&o.Seeds, "seeds", 1, "run this many seeds (--seed, --seed+1, ...), each in <dir>/seed-N, and print the mean and range of the gains")
-	f.BoolVar(&o.Mixed, "mixed", false, "mixed training: also teach reverse, collateral and extractive questions about capital facts outside every suite, in base tuning and each round's general pool")
+	f.BoolVar(&o.NoMixed, "no-mixed", false, "leave out mixed training (reverse, collateral and extractive questions about capital facts outside every suite, in base tuning and each round's general pool)")
 	f.StringVar(&o.Scoring, "scoring", "", "multiple-choice scoring: mean, sum or pmi (default "+demo.DefaultScoring+")")
 }
 
@@ -85,7 +85,7 @@ func runDemo(ctx context.Context, opts demoOptions, out io.Writer) error {
 func runDemoResult(ctx context.Context, opts demoOptions, out io.Writer) (*demo.Result, error) {
 	pr := newPrinter(out)
 	res, err := demo.Run(ctx, demo.Options{Dir: opts.Dir, Quick: opts.Quick, Rounds: opts.Rounds, Seed: opts.Seed,
-		NoBaseline: opts.NoBaseline, Baselines: opts.Baselines, Efficiency: opts.Efficiency, Scoring: opts.Scoring, Mixed: opts.Mixed, Observer: pr,
+		NoBaseline: opts.NoBaseline, Baselines: opts.Baselines, Efficiency: opts.Efficiency, Scoring: opts.Scoring, NoMixed: opts.NoMixed, Observer: pr,
 		Log: newLogger(pr.line), Progress: pr})
 	pr.finish()
 	if err != nil {
