@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +57,12 @@ type Options struct {
 	// Scoring is the exam's multiple-choice scoring (mean, sum or pmi);
 	// "" is the demo's default, DefaultScoring.
 	Scoring string
+	// NoMixed leaves out mixed training, which is on by default:
+	// reverse, collateral and extractive questions about capital facts
+	// outside every suite, in the base model's instruction tuning and in
+	// every round's general pool (see skillExamples), so that probes test
+	// a skill applied to new knowledge.
+	NoMixed bool
 	// Observer receives the rounds' progress events.
 	Observer loop.Observer
 	// Log gets one line per preparation step at level info; nil is
@@ -161,6 +168,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	spec := baseSpec{Arch: arch, Epochs: 2, LR: 3e-3, Texts: baseTexts(kn.corpora[0].Passages, set, sz.pretrainTexts, seed),
 		Tuning: append(tuningExamples(set), reviewExamples(set)...), TuneEpochs: sz.tuneEpochs, Seed: seed}
+	// general is the rounds' general pool: the base model's instruction
+	// tuning, with mixed training only a share of its skill examples.
+	general := spec.Tuning
+	if !opts.NoMixed {
+		facts := skillFacts(set, quiz, kn.corpora[0].Passages)
+		skill := skillExamples(set, facts, kn.corpora[0].Passages, seed)
+		spec.Texts = withPassages(spec.Texts, facts)
+		spec.Tuning = append(spec.Tuning, skill...)
+		general = append(slices.Clip(general), skill[:min(len(skill), skillShare*len(set.review))]...)
+		opts.Log.Info(fmt.Sprintf("mixed training: %d skill examples about %d capital facts outside every suite and %d collateral facts of the review facts",
+			len(skill), len(facts), len(set.reviewCollateral)))
+	}
 	base, err := prepareBase(ctx, opts, spec)
 	if err != nil {
 		return nil, err
@@ -176,13 +195,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	cfg.Model.Path = base.Path
 	cfg.Mix.GeneralExamples = filepath.Join(ws, "general.jsonl")
-	if err := trainset.WriteExamples(cfg.Mix.GeneralExamples, spec.Tuning); err != nil {
+	if err := trainset.WriteExamples(cfg.Mix.GeneralExamples, general); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	if err := writeConfig(filepath.Join(ws, "cem.yaml"), cfg); err != nil {
 		return nil, err
 	}
-	res, err := runAll(ctx, opts, ws, cfg, kn, set, spec.Tuning, base, plan)
+	res, err := runAll(ctx, opts, ws, cfg, kn, set, general, base, plan)
 	if err != nil {
 		return nil, err
 	}

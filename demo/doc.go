@@ -35,6 +35,19 @@
 // them) and on the capital questions of the remaining 30 facts, which are
 // in no suite (review facts: questions it answers right).
 //
+// Unless Options.NoMixed is set (`cem demo --no-mixed`), the base
+// model is also taught the skills the probes ask for, on facts outside every
+// suite (mixed training, after Allen-Zhu and Li's Physics of LMs 3.1):
+// reverse questions ("Copenhagen is the capital of which country?",
+// "Which state or province has Munich as its capital?"), the review
+// facts' collateral questions (region, river) and extractive examples
+// (a passage and a forward or reverse question), about the review facts
+// and the capitals WordNet glosses state about places no quiz capital
+// fact names (their passages join pre-training). Examples naming a
+// withheld fact or overlapping a suite item are left out; a share of
+// them joins every round's general pool, so the skill is kept while new
+// facts are learned.
+//
 // Each round trains once over a mix weighted towards keeping what the
 // base knows: the base model's own instruction tuning is the pool of
 // general examples (the general suite's items excepted: decontamination

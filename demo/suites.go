@@ -40,6 +40,10 @@ type suiteSet struct {
 	// the base model reads in pre-training and is instruction tuned on:
 	// items it already answers right, offered for review every round.
 	review []exam.Item
+	// reviewCollateral are the collateral facts retrieval finds for the
+	// review facts (open items asked in no suite; see
+	// suitebuild.Collateral), which mixed training may teach.
+	reviewCollateral []exam.Item
 	// instruct are the definition questions of instruction tuning (the
 	// general suite is a subset).
 	instruct []exam.Item
@@ -151,12 +155,15 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 	// Collateral facts of the capital facts in no suite lend their answers
 	// to probes whose familiarity group is too small for distractors.
 	var spare []exam.Item
-	for _, f := range append(slices.Clip(review), rest...) {
+	for i, f := range append(slices.Clip(review), rest...) {
 		col, err := suitebuild.Collateral(ctx, src, sourcesK, forward[f])
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 		spare = append(spare, col...)
+		if i < len(review) {
+			s.reviewCollateral = append(s.reviewCollateral, col...)
+		}
 	}
 	heldout := suitebuild.ProbeChoices(probes, spare, 4, seed)
 	for _, it := range heldout {

@@ -19,30 +19,7 @@ import (
 // of the gold's familiarity, and interference asks only facts outside
 // the exam, against each other.
 func TestBuildSuitesProbes(t *testing.T) {
-	p := demotest.Paths(t)
-	ctx := context.Background()
-	quiz, err := suitebuild.QuizItems(p.QuizDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wn, err := knowledge.ReadWordNet(ctx, p.WordNetDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var places []knowledge.Passage
-	for _, ps := range wn.Passages {
-		if ps.Fields["lexfile"] == "noun.location" {
-			places = append(places, ps)
-		}
-	}
-	ix, err := knowledge.Build(ctx, places, knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := buildSuites(ctx, quiz, wn.Passages, ix, quickSizes, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, _, _ := quickSuites(t)
 	suites := map[string][]exam.Item{}
 	for _, s := range set.suites {
 		suites[s.Name] = s.Items
@@ -102,4 +79,36 @@ func TestBuildSuitesProbes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// quickSuites builds the quick demo's suites (seed 1) from the real quiz
+// data and WordNet, the index holding WordNet's places only, to stay
+// fast; it returns them with the quiz items and the WordNet passages.
+func quickSuites(t *testing.T) (*suiteSet, []exam.Item, []knowledge.Passage) {
+	t.Helper()
+	p := demotest.Paths(t)
+	ctx := context.Background()
+	quiz, err := suitebuild.QuizItems(p.QuizDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wn, err := knowledge.ReadWordNet(ctx, p.WordNetDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var places []knowledge.Passage
+	for _, ps := range wn.Passages {
+		if ps.Fields["lexfile"] == "noun.location" {
+			places = append(places, ps)
+		}
+	}
+	ix, err := knowledge.Build(ctx, places, knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := buildSuites(ctx, quiz, wn.Passages, ix, quickSizes, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, quiz, wn.Passages
 }

@@ -32,6 +32,7 @@ func (o *demoOptions) AddFlags(cmd *cobra.Command) {
 		" (untargeted and random-evidence each take as long as the CEM run; rag only one more exam)")
 	f.BoolVar(&o.Efficiency, "efficiency", false, fmt.Sprintf("also run random-evidence at %v times CEM's loss-bearing tokens and chart gain against tokens in the report", demo.EfficiencyScales))
 	f.IntVar(&o.Seeds, "seeds", 1, "run this many seeds (--seed, --seed+1, ...), each in <dir>/seed-N, and print the mean and range of the gains")
+	f.BoolVar(&o.NoMixed, "no-mixed", false, "leave out mixed training (reverse, collateral and extractive questions about capital facts outside every suite, in base tuning and each round's general pool)")
 	f.StringVar(&o.Scoring, "scoring", "", "multiple-choice scoring: mean, sum or pmi (default "+demo.DefaultScoring+")")
 }
 
