@@ -63,6 +63,14 @@ func TestEfficiencyTargets(t *testing.T) {
 	if len(ts) != 2 || ts[0].Met || !ts[1].Met || ts[0].Name != "random-evidence 5x: heldout gain" {
 		t.Errorf("EfficiencyTargets = %+v; want heldout missed (+11 >= +10), exam met (+12 < +30)", ts)
 	}
+	// A rolled-back random run is read at its last round, not at the
+	// nothing it kept.
+	rolled := pt("random-evidence", "5x", 0, 0)
+	rolled.Last = map[string]float64{"exam": 35, "heldout": 12}
+	ts = EfficiencyTargets([]report.EfficiencyPoint{pt("CEM", "1x", 30, 10), rolled})
+	if len(ts) != 2 || ts[0].Met || ts[1].Met {
+		t.Errorf("EfficiencyTargets of a rolled-back run = %+v; want both missed (last round +12, +35)", ts)
+	}
 	if ts := EfficiencyTargets(nil); ts != nil {
 		t.Errorf("EfficiencyTargets(nil) = %v; want none", ts)
 	}
