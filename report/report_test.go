@@ -140,7 +140,7 @@ func TestUnreadableFilesLeaveNotes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "round-1", "curation.jsonl"), []byte("{\"keep\": tru\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	page := writeHTML(t, dir)
+	page := writePage(t, dir, Options{})
 	for _, want := range []string{"curation verdicts unreadable: ", "curation.jsonl:1", "training-set manifest not written",
 		"evidence by source not shown: curation verdicts unreadable: "} {
 		if !strings.Contains(page, want) {

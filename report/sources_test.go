@@ -27,21 +27,6 @@ func writeVerdicts(t *testing.T, dir string, vs []curate.Verdict) {
 	}
 }
 
-// writeHTML writes the report of dir with the default options and
-// returns the page.
-func writeHTML(t *testing.T, dir string) string {
-	t.Helper()
-	out, err := Write(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
-}
-
 func verdict(keep bool, score float64, p knowledge.Passage, agree []string, events ...curate.Event) curate.Verdict {
 	return curate.Verdict{Keep: keep, Events: events, Candidate: curate.Candidate{MistakeID: "chad", Sources: agree, Agreement: len(agree),
 		Hit: knowledge.Hit{Score: score, Passage: p}}}
@@ -94,7 +79,7 @@ func TestBySource(t *testing.T) {
 func TestHTMLShowsEvidenceBySource(t *testing.T) {
 	dir := writeRun(t, "cem", "", 1)
 	writeVerdicts(t, dir, threeSources())
-	page := writeHTML(t, dir)
+	page := writePage(t, dir, Options{})
 	for _, want := range []string{
 		"Evidence by source",
 		"notes: 1 candidates, 1 kept, 0 PII redactions",
