@@ -157,8 +157,11 @@ func validateWebSource(s SourceConfig, bad func(key, format string, args ...any)
 			return bad("timeout", "want a positive duration such as 10s, got %q", s.Timeout)
 		}
 	}
-	if s.Pages < 0 || s.Rate < 0 || s.SearchRate < 0 {
-		return bad("pages", "pages, rate and search_rate must be >= 0")
+	if s.SearchRate < 0 {
+		return bad("search_rate", "must be >= 0 requests per second, got %g", s.SearchRate)
+	}
+	if s.Pages < 0 || s.Rate < 0 {
+		return bad("pages", "pages and rate must be >= 0")
 	}
 	for _, f := range [][2]string{{"path", s.Path}, {"api", s.API}} {
 		if f[1] != "" {

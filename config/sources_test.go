@@ -24,6 +24,7 @@ func TestSourceListErrors(t *testing.T) {
 		{"web needs contact", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n", "sources.list[0].contact", 6, "User-Agent"},
 		{"web bad timeout", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n    contact: a@b\n    timeout: soon\n", "sources.list[0].timeout", 9, "duration"},
 		{"web negative max_bytes", "sources:\n  list:\n  - kind: web\n    provider: brave\n    contact: a@b\n    max_bytes: -1\n", "sources.list[0].max_bytes", 9, ">= 0"},
+		{"web negative search_rate", "sources:\n  list:\n  - kind: web\n    provider: brave\n    contact: a@b\n    search_rate: -2\n", "sources.list[0].search_rate", 9, ">= 0 requests per second"},
 		{"web with api", "sources:\n  list:\n  - kind: web\n    url: http://127.0.0.1:8888\n    contact: a@b\n    api: http://x/api.php\n", "sources.list[0].api", 9, "url"},
 		{"docs needs dir", "sources:\n  list:\n  - kind: docs\n    index: d.idx\n", "sources.list[0].dir", 6, "folder of documents"},
 		{"docs needs index", "sources:\n  list:\n  - kind: docs\n    dir: team\n", "sources.list[0].index", 6, "index file"},
