@@ -64,7 +64,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 	suiteTerms := factTerms(capitals)
 	for _, it := range capitals {
 		for _, a := range it.Aliases {
-			suiteTerms = append(suiteTerms, " "+strings.Join(curate.Words(a), " ")+" ")
+			suiteTerms = append(suiteTerms, spaced(a))
 		}
 	}
 	byLemma := map[string][]knowledge.Passage{}
@@ -75,7 +75,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 		}
 	}
 	clean := func(p knowledge.Passage) bool {
-		return !mentions(" "+strings.Join(curate.Words(p.Text), " ")+" ", withheld)
+		return !mentions(spaced(p.Text), withheld)
 	}
 	var out []skillFact
 	for _, it := range set.review {
@@ -105,7 +105,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 		if _, part, ok := strings.Cut(p.Text, "\nPart of: "); ok {
 			names += " , " + part
 		}
-		terms := " " + strings.Join(curate.Words(names), " ") + " "
+		terms := spaced(names)
 		if mentions(terms, suiteTerms) || !clean(p) {
 			continue
 		}
@@ -173,7 +173,7 @@ func skillExamples(set *suiteSet, facts []skillFact, dict []knowledge.Passage, s
 	withheld := factTerms(set.withheld)
 	kept := out[:0]
 	for _, e := range out {
-		w := " " + strings.Join(curate.Words(e.Prompt+" "+e.Text), " ") + " "
+		w := spaced(e.Prompt + " " + e.Text)
 		if _, hit := dc.Match(e.Prompt + "\n" + e.Text); hit || mentions(w, withheld) {
 			continue
 		}
