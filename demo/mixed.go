@@ -11,6 +11,7 @@ import (
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/suitebuild"
 	"github.com/cemlab/cem/trainset"
 )
 
@@ -114,7 +115,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 		if strings.Contains(p.Fields["instance_of"], "national capital") {
 			kind = "country"
 		}
-		out = append(out, skillFact{id: "capital/" + strings.ReplaceAll(exam.Normalize(whole), " ", "-"), subject: whole, object: lemma,
+		out = append(out, skillFact{id: suitebuild.FactID("capital", whole), subject: whole, object: lemma,
 			kind: kind, passage: p})
 	}
 	return out
