@@ -58,7 +58,7 @@ func baseTexts(dict []knowledge.Passage, set *suiteSet, n int, seed uint64) []st
 	var texts []string
 	taken := map[int]bool{}
 	for _, i := range order {
-		w := " " + strings.Join(curate.Words(dict[i].Text), " ") + " "
+		w := spaced(dict[i].Text)
 		if mentions(w, withheld) {
 			continue
 		}
@@ -87,6 +87,10 @@ func factTerms(items []exam.Item) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// spaced is s's words (curate.Words) joined by single spaces, with a
+// space either side, so that mentions matches whole words only.
+func spaced(s string) string { return " " + strings.Join(curate.Words(s), " ") + " " }
 
 func mentions(words string, terms []string) bool {
 	for _, t := range terms {

@@ -11,6 +11,7 @@ import (
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/suitebuild"
 	"github.com/cemlab/cem/trainset"
 )
 
@@ -64,7 +65,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 	suiteTerms := factTerms(capitals)
 	for _, it := range capitals {
 		for _, a := range it.Aliases {
-			suiteTerms = append(suiteTerms, " "+strings.Join(curate.Words(a), " ")+" ")
+			suiteTerms = append(suiteTerms, spaced(a))
 		}
 	}
 	byLemma := map[string][]knowledge.Passage{}
@@ -75,7 +76,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 		}
 	}
 	clean := func(p knowledge.Passage) bool {
-		return !mentions(" "+strings.Join(curate.Words(p.Text), " ")+" ", withheld)
+		return !mentions(spaced(p.Text), withheld)
 	}
 	var out []skillFact
 	for _, it := range set.review {
@@ -105,7 +106,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 		if _, part, ok := strings.Cut(p.Text, "\nPart of: "); ok {
 			names += " , " + part
 		}
-		terms := " " + strings.Join(curate.Words(names), " ") + " "
+		terms := spaced(names)
 		if mentions(terms, suiteTerms) || !clean(p) {
 			continue
 		}
@@ -114,7 +115,7 @@ func skillFacts(set *suiteSet, quiz []exam.Item, dict []knowledge.Passage) []ski
 		if strings.Contains(p.Fields["instance_of"], "national capital") {
 			kind = "country"
 		}
-		out = append(out, skillFact{id: "capital/" + strings.ReplaceAll(exam.Normalize(whole), " ", "-"), subject: whole, object: lemma,
+		out = append(out, skillFact{id: suitebuild.FactID("capital", whole), subject: whole, object: lemma,
 			kind: kind, passage: p})
 	}
 	return out
@@ -173,7 +174,7 @@ func skillExamples(set *suiteSet, facts []skillFact, dict []knowledge.Passage, s
 	withheld := factTerms(set.withheld)
 	kept := out[:0]
 	for _, e := range out {
-		w := " " + strings.Join(curate.Words(e.Prompt+" "+e.Text), " ") + " "
+		w := spaced(e.Prompt + " " + e.Text)
 		if _, hit := dc.Match(e.Prompt + "\n" + e.Text); hit || mentions(w, withheld) {
 			continue
 		}

@@ -40,7 +40,7 @@ func TestSkillExamples(t *testing.T) {
 		if id, hit := dc.Match(e.Prompt + "\n" + e.Text); hit {
 			t.Errorf("%s overlaps suite item %s", e.ID, id)
 		}
-		if mentions(" "+strings.Join(curate.Words(e.Prompt+" "+e.Text), " ")+" ", withheld) {
+		if mentions(spaced(e.Prompt+" "+e.Text), withheld) {
 			t.Errorf("%s names a withheld fact: %q", e.ID, e.Prompt+e.Text)
 		}
 		if e.Kind != KindSkill || !strings.HasSuffix(e.Prompt, "Answer:") || e.Text != exam.Continuation(strings.TrimSpace(e.Text)) {

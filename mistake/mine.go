@@ -133,12 +133,14 @@ func MineSuites(suites []SuiteResults, opts MineOptions) []Mistake {
 
 // Draw returns n items drawn uniformly at random, without replacement,
 // from all suites' items (all of them when n is larger, none when n <= 0),
-// as mistakes of
-// kind Drawn whatever the model answered: the untargeted baseline's
+// as mistakes of kind Drawn whatever the model answered: the untargeted baseline's
 // "mistakes", as many as the real ones but chosen blind. Each keeps its
 // suite, priority and the model's prediction; they come in draw order.
 // The same suites, n and seed give the same draw.
 func Draw(suites []SuiteResults, n int, seed int64) []Mistake {
+	if n <= 0 {
+		return nil
+	}
 	var all []Mistake
 	for _, s := range suites {
 		pred := make(map[string]string, len(s.Results))
@@ -151,9 +153,6 @@ func Draw(suites []SuiteResults, n int, seed int64) []Mistake {
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0xd7a3))
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-	if n <= 0 {
-		return nil
-	}
 	return capped(all, n)
 }
 

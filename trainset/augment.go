@@ -40,17 +40,24 @@ type Augmentation struct {
 // chosen and ordered by seed and p's id, a sentence reordering). A
 // passage with no facts but several sentences gets a FormShuffled
 // reordering of its sentences. Each statement is first offered to keep
-// (nil keeps all); those it refuses (for example statements overlapping
-// an exam item) are left out of every document and returned as dropped.
+// (nil keeps all), once however often it recurs; those it refuses (for
+// example statements overlapping an exam item) are left out of every
+// document and returned as dropped.
 func Augment(p knowledge.Passage, seed int64, keep func(string) bool) (docs []Augmentation, dropped []string) {
+	verdict := map[string]bool{} // keep asked once per statement
 	ok := func(s string) bool {
-		if keep == nil || keep(s) {
+		if keep == nil {
 			return true
 		}
-		if !slices.Contains(dropped, s) {
-			dropped = append(dropped, s)
+		v, asked := verdict[s]
+		if !asked {
+			v = keep(s)
+			verdict[s] = v
+			if !v {
+				dropped = append(dropped, s)
+			}
 		}
-		return false
+		return v
 	}
 	h := fnv.New64a()
 	h.Write([]byte(p.ID))

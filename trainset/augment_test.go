@@ -310,3 +310,30 @@ func TestLLMParaphraser(t *testing.T) {
 		t.Errorf("augment pool %v: want the 3 offline documents and 2 paraphrases by %s from %s", pools[KindAugment], WriterLLM, kampalaWN.ID)
 	}
 }
+
+// TestAugmentAsksKeepOnce: a statement that recurs (the passage states
+// its fact twice) is offered to keep once and, refused, dropped once, so
+// the manifest does not record it twice.
+func TestAugmentAsksKeepOnce(t *testing.T) {
+	p := knowledge.Passage{ID: "kb-twice", Source: "kb",
+		Text: "The capital of Uganda is Kampala. The capital of Uganda is Kampala. Kampala lies on Lake Victoria."}
+	asked := map[string]int{}
+	keep := func(s string) bool { asked[s]++; return !strings.Contains(s, "capital") }
+	_, dropped := Augment(p, 1, keep)
+	if len(asked) == 0 {
+		t.Fatal("keep was never asked")
+	}
+	for s, n := range asked {
+		if n != 1 {
+			t.Errorf("keep asked %d times about %q; want once", n, s)
+		}
+	}
+	for i, s := range dropped {
+		if slices.Contains(dropped[:i], s) {
+			t.Errorf("dropped %q twice (%q)", s, dropped)
+		}
+	}
+	if len(dropped) == 0 {
+		t.Errorf("dropped nothing (asked %v); want the capital statements", asked)
+	}
+}
