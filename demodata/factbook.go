@@ -150,11 +150,11 @@ func FetchFactbook(ctx context.Context, opts FactbookOptions) (FactbookResult, e
 	}
 	target := NewPaths(opts.Dir).FactbookDirOf()
 	if st, err := readStamp(target); err == nil && st.ContentSHA256 == opts.SHA256 && !opts.Force {
-		return FactbookResult{From: FactbookFetched, Dir: target, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}, nil
+		return fetchedResult(target, st), nil
 	}
 	st, err := download(ctx, opts, target)
 	if err == nil {
-		return FactbookResult{From: FactbookFetched, Dir: target, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}, nil
+		return fetchedResult(target, st), nil
 	}
 	if errors.Is(err, ErrChecksum) || errors.Is(err, ErrBadArchive) || ctx.Err() != nil {
 		return FactbookResult{}, err
@@ -318,6 +318,12 @@ func ContentDigest(dir string) (string, int, error) {
 		fmt.Fprintf(all, "%x  %s\n", h.Sum(nil), rel)
 	}
 	return hex.EncodeToString(all.Sum(nil)), len(files), nil
+}
+
+// fetchedResult is the FactbookResult of the fetched copy in dir with
+// its marker st.
+func fetchedResult(dir string, st *FactbookStamp) FactbookResult {
+	return FactbookResult{From: FactbookFetched, Dir: dir, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}
 }
 
 // readStamp reads a fetched Factbook folder's marker.
