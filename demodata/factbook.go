@@ -196,7 +196,9 @@ func download(ctx context.Context, opts FactbookOptions, target string) (*Factbo
 		}
 		return nil, fmt.Errorf("factbook archive %s: %w: %w", opts.URL, ErrBadArchive, err)
 	}
-	io.Copy(io.Discard, body) // the rest of the stream, for the archive's hash
+	if _, err := io.Copy(io.Discard, body); err != nil { // the rest of the stream, for the archive's hash
+		return nil, fmt.Errorf("factbook archive %s: %w", opts.URL, err)
+	}
 	digest, files := digestOf(sums)
 	if digest != opts.SHA256 {
 		return nil, fmt.Errorf("factbook archive %s: %w: content sha256 %s, want %s", opts.URL, ErrChecksum, digest, opts.SHA256)
