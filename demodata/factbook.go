@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path"
@@ -150,11 +151,11 @@ func FetchFactbook(ctx context.Context, opts FactbookOptions) (FactbookResult, e
 	}
 	target := NewPaths(opts.Dir).FactbookDirOf()
 	if st, err := readStamp(target); err == nil && st.ContentSHA256 == opts.SHA256 && !opts.Force {
-		return FactbookResult{From: FactbookFetched, Dir: target, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}, nil
+		return fetchedResult(target, st), nil
 	}
 	st, err := download(ctx, opts, target)
 	if err == nil {
-		return FactbookResult{From: FactbookFetched, Dir: target, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}, nil
+		return fetchedResult(target, st), nil
 	}
 	if errors.Is(err, ErrChecksum) || errors.Is(err, ErrBadArchive) || ctx.Err() != nil {
 		return FactbookResult{}, err
@@ -188,17 +189,17 @@ func download(ctx context.Context, opts FactbookOptions, target string) (*Factbo
 	defer os.RemoveAll(tmp)
 	h := sha256.New()
 	body := io.TeeReader(io.LimitReader(resp.Body, maxFactbookArchive+1), h)
-	if err := untarGz(body, tmp); err != nil {
+	sums, err := untarGz(body, tmp)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, fmt.Errorf("factbook archive %s: %w: %w", opts.URL, ErrBadArchive, err)
 	}
-	io.Copy(io.Discard, body) // the rest of the stream, for the archive's hash
-	digest, files, err := ContentDigest(tmp)
-	if err != nil {
-		return nil, err
+	if _, err := io.Copy(io.Discard, body); err != nil { // the rest of the stream, for the archive's hash
+		return nil, fmt.Errorf("factbook archive %s: %w", opts.URL, err)
 	}
+	digest, files := digestOf(sums)
 	if digest != opts.SHA256 {
 		return nil, fmt.Errorf("factbook archive %s: %w: content sha256 %s, want %s", opts.URL, ErrChecksum, digest, opts.SHA256)
 	}
@@ -217,27 +218,29 @@ func download(ctx context.Context, opts FactbookOptions, target string) (*Factbo
 }
 
 // untarGz unpacks a gzipped tar stream into dir, dropping the archive's
-// top folder (factbook.json-<revision>/). Only folders and regular files
-// are kept; a path leaving dir, or an archive over the size limit, is
-// an error.
-func untarGz(r io.Reader, dir string) error {
+// top folder (factbook.json-<revision>/), and returns the SHA-256 of
+// each JSON file ContentDigest counts, by its slash path, hashed as it
+// is written. Only folders and regular files are kept; a path leaving
+// dir, or an archive over the size limit, is an error.
+func untarGz(r io.Reader, dir string) (map[string][]byte, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tr := tar.NewReader(zr)
+	sums := map[string][]byte{}
 	var total int64
 	for {
 		hd, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return sums, nil
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		name := path.Clean(strings.TrimPrefix(hd.Name, "./"))
 		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") || strings.Contains(name, "/../") {
-			return fmt.Errorf("entry %q leaves the archive's folder", hd.Name)
+			return nil, fmt.Errorf("entry %q leaves the archive's folder", hd.Name)
 		}
 		if i := strings.IndexByte(name, '/'); i >= 0 {
 			name = name[i+1:]
@@ -251,14 +254,18 @@ func untarGz(r io.Reader, dir string) error {
 		switch hd.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
+				return nil, err
 			}
 		case tar.TypeReg:
 			if total += hd.Size; total > maxFactbookArchive {
-				return fmt.Errorf("unpacked size over %d bytes", maxFactbookArchive)
+				return nil, fmt.Errorf("unpacked size over %d bytes", maxFactbookArchive)
 			}
-			if err := writeEntry(out, tr); err != nil {
-				return fmt.Errorf("entry %s: %w", hd.Name, err)
+			h := sha256.New()
+			if err := writeEntry(out, io.TeeReader(tr, h)); err != nil {
+				return nil, fmt.Errorf("entry %s: %w", hd.Name, err)
+			}
+			if counted(path.Base(name)) {
+				sums[name] = h.Sum(nil)
 			}
 		}
 	}
@@ -285,39 +292,54 @@ func writeEntry(out string, r io.Reader) error {
 // LC_ALL=C sort | xargs sha256sum | sha256sum` prints), and the number
 // of files.
 func ContentDigest(dir string) (string, int, error) {
-	var files []string
+	sums := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || !counted(d.Name()) {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
 		}
-		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".json") && d.Name() != FactbookMarker {
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			files = append(files, filepath.ToSlash(rel))
+		f, err := os.Open(p)
+		if err != nil {
+			return err
 		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return err
+		}
+		sums[filepath.ToSlash(rel)] = h.Sum(nil)
 		return nil
 	})
 	if err != nil {
 		return "", 0, err
 	}
-	slices.Sort(files)
+	digest, n := digestOf(sums)
+	return digest, n, nil
+}
+
+// counted reports whether a file of this name is part of the content
+// digest: a JSON file other than the marker.
+func counted(name string) bool {
+	return strings.HasSuffix(name, ".json") && name != FactbookMarker
+}
+
+// digestOf is ContentDigest's digest of the files' SHA-256 sums (by
+// slash path) and their number.
+func digestOf(sums map[string][]byte) (string, int) {
 	all := sha256.New()
-	for _, rel := range files {
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(rel)))
-		if err != nil {
-			return "", 0, err
-		}
-		h := sha256.New()
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			return "", 0, err
-		}
-		fmt.Fprintf(all, "%x  %s\n", h.Sum(nil), rel)
+	for _, rel := range slices.Sorted(maps.Keys(sums)) {
+		fmt.Fprintf(all, "%x  %s\n", sums[rel], rel)
 	}
-	return hex.EncodeToString(all.Sum(nil)), len(files), nil
+	return hex.EncodeToString(all.Sum(nil)), len(sums)
+}
+
+// fetchedResult is the FactbookResult of the fetched copy in dir with
+// its marker st.
+func fetchedResult(dir string, st *FactbookStamp) FactbookResult {
+	return FactbookResult{From: FactbookFetched, Dir: dir, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}
 }
 
 // readStamp reads a fetched Factbook folder's marker.

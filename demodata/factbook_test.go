@@ -108,6 +108,9 @@ func TestFetchFactbookChecksAndInstalls(t *testing.T) {
 	if data, err := os.ReadFile(filepath.Join(target, "africa", "cd.json")); err != nil || string(data) != factbookFiles["africa/cd.json"] {
 		t.Errorf("africa/cd.json = %q, %v; want the archive's file without its top folder", data, err)
 	}
+	if got, n, err := ContentDigest(target); err != nil || got != res.Digest || n != res.Stamp.Files {
+		t.Errorf("ContentDigest(%s) = %s, %d, %v; want the digest computed while unpacking, %s over %d files", target, got, n, err, res.Digest, res.Stamp.Files)
+	}
 	if !strings.Contains(res.String(), "fetched from "+opts.URL) {
 		t.Errorf("String() = %q; want it to say where it was fetched from", res.String())
 	}

@@ -142,7 +142,7 @@ func FindFactbook() (FactbookResult, error) {
 		if err != nil {
 			return FactbookResult{}, err
 		}
-		return FactbookResult{From: FactbookFetched, Dir: dir, Pinned: st.ContentSHA256 == FactbookSHA256, Digest: st.ContentSHA256, Stamp: st}, nil
+		return fetchedResult(dir, st), nil
 	}
 	return localResult()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/internal/defaults"
 	"github.com/cemlab/cem/internal/progress"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/loop"
@@ -63,10 +64,7 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 	if err != nil {
 		return loop.TrainSet{}, err
 	}
-	scale := in.Scale
-	if scale <= 0 {
-		scale = 1
-	}
+	scale := defaults.Positive(in.Scale, 1)
 	ref := &trainset.Reference{Tokens: man.Total.Tokens, LossTokens: man.Total.LossTokens, Scale: scale,
 		TargetLossTokens: int(math.Round(scale * float64(man.Total.LossTokens)))}
 	if in.Baseline == config.BaselineRandomEvidence && len(b.Corpus) > 0 {
