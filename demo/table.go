@@ -84,16 +84,10 @@ func writeScoring(w io.Writer, s *rundir.Summary) error {
 // gain over round 0 with McNemar's p against round 0 (not only against
 // the round before).
 func writeSignificance(w io.Writer, s *rundir.Summary) error {
-	last := -1
-	for i, m := range s.Rounds {
-		if m.Round > 0 && m.Gate.Accepted {
-			last = i
-		}
-	}
-	if last < 0 {
+	m, ok := lastAccepted(s)
+	if !ok {
 		return nil
 	}
-	m := s.Rounds[last]
 	var parts []string
 	for _, sm := range m.Suites {
 		if sm.McNemarBase == nil {

@@ -61,9 +61,9 @@ func Targets(cem, random *rundir.Summary) []report.Target {
 	}
 	// The gate watched the general suite's dev half; forgetting is judged
 	// on the test half it never saw (the last accepted round's), and on ood.
-	testDrop, ok := lastAcceptedTestDrop(cem)
-	if !ok {
-		testDrop = max(0, -genGain)
+	testDrop := max(0, -genGain)
+	if m, ok := lastAccepted(cem); ok {
+		testDrop = m.ForgettingTest
 	}
 	ts = append(ts, report.Target{Name: "forgetting on general-test", Goal: "≤ 2 points", Measured: fmt.Sprintf("%.1f", testDrop), Met: testDrop <= 2})
 	if _, oodGain, ok := report.Final(cem, "ood"); ok {
@@ -91,16 +91,15 @@ func finalParts(s *rundir.Summary) map[string]rundir.PartMetrics {
 	return out
 }
 
-// lastAcceptedTestDrop is the general-test forgetting of the last
-// accepted round (ok false when no round after 0 was accepted).
-func lastAcceptedTestDrop(s *rundir.Summary) (float64, bool) {
-	drop, ok := 0.0, false
-	for _, m := range s.Rounds {
-		if m.Round > 0 && m.Gate.Accepted {
-			drop, ok = m.ForgettingTest, true
+// lastAccepted is the last round after 0 that the gate accepted (ok
+// false when none was).
+func lastAccepted(s *rundir.Summary) (rundir.RoundMetrics, bool) {
+	for i := len(s.Rounds) - 1; i >= 0; i-- {
+		if m := s.Rounds[i]; m.Round > 0 && m.Gate.Accepted {
+			return m, true
 		}
 	}
-	return drop, ok
+	return rundir.RoundMetrics{}, false
 }
 
 // EfficiencyTargets measures the data-efficiency run (points as

@@ -10,7 +10,6 @@ import (
 	"github.com/cemlab/cem/curate"
 	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/mistake"
-	"github.com/cemlab/cem/rundir"
 )
 
 // ragRound is round 1 of a rag baseline run (config.BaselineRAG): no
@@ -24,21 +23,7 @@ import (
 func ragRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s *state) error {
 	const r = 1
 	cfg := opts.Config
-	stg := opts.Workers
-	asked := ragAsked(suites)
-	queries, qh, _, err := runStep(ctx, st, r, rundir.StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), rundir.StageQueries, config.BaselineRAG, s.suitesHash, cfg.Sources)...),
-		func(ctx context.Context) (stepOut[mistake.Query], error) {
-			qs, err := stg.Planner.Plan(ctx, asked)
-			return stepOut[mistake.Query]{records: qs}, err
-		})
-	if err != nil {
-		return err
-	}
-	cands, _, _, err := runStep(ctx, st, r, rundir.StageRetrieval, hashOf(withFingerprint(fingerprint(stg.Retriever), rundir.StageRetrieval, qh, cfg.Sources)...),
-		func(ctx context.Context) (stepOut[curate.Candidate], error) {
-			cs, err := stg.Retriever.Retrieve(ctx, queries)
-			return stepOut[curate.Candidate]{records: cs}, err
-		})
+	cands, _, err := searchStep(ctx, st, opts, r, ragAsked(suites), config.BaselineRAG, s.suitesHash)
 	if err != nil {
 		return err
 	}
@@ -46,7 +31,7 @@ func ragRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
-	m := roundMetrics(r, suites, s, answers, nil, trainStats{tokens: stg.Tokens})
+	m := roundMetrics(r, suites, s, answers, nil, trainStats{tokens: opts.Workers.Tokens})
 	m.Model = relRef(s.ref, opts.Dir)
 	m.Gate = gate(cfg.Gate, m)
 	if m.Gate.Accepted {

@@ -50,19 +50,7 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 	if err != nil {
 		return err
 	}
-	queries, qh, _, err := runStep(ctx, st, r, rundir.StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), rundir.StageQueries, mh, cfg.Sources)...),
-		func(ctx context.Context) (stepOut[mistake.Query], error) {
-			qs, err := stg.Planner.Plan(ctx, mistakes)
-			return stepOut[mistake.Query]{records: qs}, err
-		})
-	if err != nil {
-		return err
-	}
-	cands, ch, _, err := runStep(ctx, st, r, rundir.StageRetrieval, hashOf(withFingerprint(fingerprint(stg.Retriever), rundir.StageRetrieval, qh, cfg.Sources)...),
-		func(ctx context.Context) (stepOut[curate.Candidate], error) {
-			cs, err := stg.Retriever.Retrieve(ctx, queries)
-			return stepOut[curate.Candidate]{records: cs}, err
-		})
+	cands, ch, err := searchStep(ctx, st, opts, r, mistakes, mh)
 	if err != nil {
 		return err
 	}
@@ -177,6 +165,28 @@ func runRound(ctx context.Context, st *stepper, opts Options, suites []Suite, s 
 		}
 	}
 	return s.finishRound(ctx, st, opts, m, answers)
+}
+
+// searchStep runs the queries and retrieval stages of round r for ms;
+// planIn stands for ms in the queries stage's input hash. It returns the
+// retrieved candidates and the retrieval stage's hash.
+func searchStep(ctx context.Context, st *stepper, opts Options, r int, ms []mistake.Mistake, planIn ...any) ([]curate.Candidate, string, error) {
+	cfg, stg := opts.Config, opts.Workers
+	planKey := append(append([]any{rundir.StageQueries}, planIn...), cfg.Sources)
+	queries, qh, _, err := runStep(ctx, st, r, rundir.StageQueries, hashOf(withFingerprint(fingerprint(stg.Planner), planKey...)...),
+		func(ctx context.Context) (stepOut[mistake.Query], error) {
+			qs, err := stg.Planner.Plan(ctx, ms)
+			return stepOut[mistake.Query]{records: qs}, err
+		})
+	if err != nil {
+		return nil, "", err
+	}
+	cands, ch, _, err := runStep(ctx, st, r, rundir.StageRetrieval, hashOf(withFingerprint(fingerprint(stg.Retriever), rundir.StageRetrieval, qh, cfg.Sources)...),
+		func(ctx context.Context) (stepOut[curate.Candidate], error) {
+			cs, err := stg.Retriever.Retrieve(ctx, queries)
+			return stepOut[curate.Candidate]{records: cs}, err
+		})
+	return cands, ch, err
 }
 
 // finishRound records round metrics m (whose candidate answers are

@@ -2,15 +2,14 @@ package loop
 
 import (
 	"context"
-	"github.com/cemlab/cem/internal/progress"
-	"github.com/cemlab/cem/rundir"
 	"time"
 
 	"github.com/cemlab/cem/curate"
-	"github.com/cemlab/cem/mistake"
-
 	"github.com/cemlab/cem/exam"
+	"github.com/cemlab/cem/internal/progress"
+	"github.com/cemlab/cem/mistake"
 	"github.com/cemlab/cem/model"
+	"github.com/cemlab/cem/rundir"
 )
 
 // Suite is a loaded exam suite.
@@ -20,8 +19,8 @@ type Suite struct {
 	Items []exam.Item
 }
 
-// Examiner grades a model on a suite's items. progress, when not nil, is
-// called with the number of items done so far.
+// Examiner grades a model on a suite's items. progress, when not nil,
+// gets an update with the items done so far.
 type Examiner interface {
 	Exam(ctx context.Context, m model.Model, s Suite, progress progress.Reporter) ([]rundir.Answer, error)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/cemlab/cem/exam"
 	"github.com/cemlab/cem/rundir"
 )
 
@@ -58,7 +59,7 @@ func probeCell(round int, p rundir.PartMetrics) string {
 	if round == 0 || p.McNemarBase == nil {
 		return c
 	}
-	if p.Probe == "interference" {
+	if p.Probe == exam.ProbeInterference {
 		return c + fmt.Sprintf(" (lost %.1f, ceiling %.1f)", max(0, -p.Gain), p.MaxLoss)
 	}
 	return c + fmt.Sprintf(" (%+.1f, p=%.2g)", p.Gain, p.McNemarBase.P)

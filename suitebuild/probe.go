@@ -135,18 +135,17 @@ func collateralOf(it exam.Item, p knowledge.Passage) (exam.Item, bool) {
 		return ask(base, "probe-river-"+okey, exam.VariantForward, it.Object+" stands on which river?", m[1], nil), true
 	}
 	field := p.Fields["field"]
-	if exam.Normalize(p.Fields["country"]) != subject || field == "" || strings.Contains(strings.ToLower(field), "capital") {
+	rel := strings.ToLower(field)
+	if exam.Normalize(p.Fields["country"]) != subject || field == "" || strings.Contains(rel, "capital") {
 		return exam.Item{}, false
 	}
 	_, text, ok := strings.Cut(p.Text, ": ")
 	text = firstClause(text)
-	lf := strings.ToLower(field)
 	if !ok || !usable(text) || len(strings.Fields(text)) > 4 || strings.ContainsFunc(text, unicode.IsDigit) ||
-		strings.HasPrefix(strings.ToLower(text), "see ") || strings.Contains(lf, "note") || strings.Contains(lf, "diplomatic") ||
+		strings.HasPrefix(strings.ToLower(text), "see ") || strings.Contains(rel, "note") || strings.Contains(rel, "diplomatic") ||
 		(it.Object != "" && strings.Contains(exam.Normalize(text), exam.Normalize(it.Object))) {
 		return exam.Item{}, false
 	}
-	rel := strings.ToLower(field)
 	slug := strings.Join(strings.FieldsFunc(rel, func(r rune) bool { return !unicode.IsLetter(r) }), "-")
 	base.Relation, base.Object, base.Fact = rel, text, slug+"/"+key
 	return ask(base, "probe-"+slug+"-"+key, exam.VariantForward, fmt.Sprintf("%s: which of these is its %s?", it.Subject, rel), text, nil), true
