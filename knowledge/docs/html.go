@@ -2,9 +2,7 @@ package docs
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -51,7 +49,7 @@ func readHTML(b []byte) (*document, error) {
 	if err != nil {
 		return nil, skipf(ReasonMalformedHTML, "%v", err)
 	}
-	doc := &document{title: oneLine(textOfFirst(root, atom.Title))}
+	doc := &document{title: web.DocTitle(root)}
 	body := firstElement(root, atom.Body)
 	if body == nil {
 		body = root
@@ -89,21 +87,6 @@ func firstElement(n *html.Node, a atom.Atom) *html.Node {
 		}
 	}
 	return nil
-}
-
-// textOfFirst is the text of the first element a under n.
-func textOfFirst(n *html.Node, a atom.Atom) string {
-	e := firstElement(n, a)
-	if e == nil {
-		return ""
-	}
-	var b strings.Builder
-	for c := e.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.TextNode {
-			fmt.Fprint(&b, c.Data, " ")
-		}
-	}
-	return b.String()
 }
 
 // dropElements removes every element a under n.

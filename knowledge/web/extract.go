@@ -60,7 +60,7 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 		}
 		// The document's own <title>: readability's guess drops what
 		// follows a colon, which cuts "Page (Manual: subtitle)" badly.
-		out.Title = docTitle(doc)
+		out.Title = DocTitle(doc)
 		if out.Title == "" {
 			out.Title = strings.TrimSpace(art.Title())
 		}
@@ -210,13 +210,14 @@ func (w *walker) flush() {
 	w.cur = Section{}
 }
 
-// docTitle is the text of the first <title>.
-func docTitle(n *html.Node) string {
+// DocTitle is the text of the first <title> under n, its white space
+// collapsed; "" when there is none.
+func DocTitle(n *html.Node) string {
 	if n.Type == html.ElementNode && n.DataAtom == atom.Title {
 		return strings.Join(strings.Fields(textOf(n)), " ")
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if t := docTitle(c); t != "" {
+		if t := DocTitle(c); t != "" {
 			return t
 		}
 	}
