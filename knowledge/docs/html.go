@@ -54,7 +54,7 @@ func readHTML(b []byte) (*document, error) {
 	if body == nil {
 		body = root
 	}
-	dropElements(body, atom.Nav)
+	web.DropElements(body, func(n *html.Node) bool { return n.DataAtom == atom.Nav })
 	for _, s := range web.Sections(body) {
 		if s.Heading != "" {
 			doc.blocks = append(doc.blocks, block{level: s.Level, text: s.Heading, anchor: s.Anchor})
@@ -87,17 +87,4 @@ func firstElement(n *html.Node, a atom.Atom) *html.Node {
 		}
 	}
 	return nil
-}
-
-// dropElements removes every element a under n.
-func dropElements(n *html.Node, a atom.Atom) {
-	for c := n.FirstChild; c != nil; {
-		next := c.NextSibling
-		if c.Type == html.ElementNode && c.DataAtom == a {
-			n.RemoveChild(c)
-		} else {
-			dropElements(c, a)
-		}
-		c = next
-	}
 }

@@ -246,12 +246,18 @@ func textOf(n *html.Node) string {
 // which is not text of the page. It runs before readability, which
 // strips the class attributes that mark it.
 func dropEditChrome(n *html.Node) {
+	DropElements(n, func(c *html.Node) bool { return hasToken(attr(c, "class"), "mw-editsection") })
+}
+
+// DropElements removes every element under n for which drop is true,
+// with all it holds.
+func DropElements(n *html.Node, drop func(*html.Node) bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
-		if c.Type == html.ElementNode && hasToken(attr(c, "class"), "mw-editsection") {
+		if c.Type == html.ElementNode && drop(c) {
 			n.RemoveChild(c)
 		} else {
-			dropEditChrome(c)
+			DropElements(c, drop)
 		}
 		c = next
 	}
