@@ -1,6 +1,7 @@
 package docs
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cemlab/cem/internal/defaults"
 	"github.com/cemlab/cem/knowledge"
 )
 
@@ -55,21 +57,11 @@ type Config struct {
 }
 
 func (c *Config) applyDefaults() {
-	if c.Source == "" {
-		c.Source = DefaultSource
-	}
-	if c.MaxChars <= 0 {
-		c.MaxChars = knowledge.DefaultMaxChars
-	}
-	if c.MaxBytes <= 0 {
-		c.MaxBytes = DefaultMaxBytes
-	}
-	if c.PDFTimeout <= 0 {
-		c.PDFTimeout = DefaultPDFTimeout
-	}
-	if c.PDFToText == "" {
-		c.PDFToText = "pdftotext"
-	}
+	c.Source = cmp.Or(c.Source, DefaultSource)
+	c.MaxChars = defaults.Positive(c.MaxChars, knowledge.DefaultMaxChars)
+	c.MaxBytes = defaults.Positive(c.MaxBytes, DefaultMaxBytes)
+	c.PDFTimeout = defaults.Positive(c.PDFTimeout, DefaultPDFTimeout)
+	c.PDFToText = cmp.Or(c.PDFToText, "pdftotext")
 }
 
 // settings is what, besides a file's bytes, decides its passages: a
