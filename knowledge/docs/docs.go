@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -62,6 +63,7 @@ func (c *Config) applyDefaults() {
 	c.MaxBytes = defaults.Positive(c.MaxBytes, DefaultMaxBytes)
 	c.PDFTimeout = defaults.Positive(c.PDFTimeout, DefaultPDFTimeout)
 	c.PDFToText = cmp.Or(c.PDFToText, "pdftotext")
+	c.Workers = defaults.Positive(c.Workers, runtime.GOMAXPROCS(0))
 }
 
 // settings is what, besides a file's bytes, decides its passages: a
