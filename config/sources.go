@@ -110,17 +110,26 @@ func validateDocsSource(s SourceConfig, bad func(key, format string, args ...any
 			return bad("licenses", "sub-folder %q has an empty licence", prefix)
 		}
 	}
+	if err := validateLimits(s, "30s", bad); err != nil {
+		return err
+	}
+	for _, f := range [][2]string{{"path", s.Path}, {"api", s.API}, {"url", s.URL}, {"contact", s.Contact}, {"cache", s.Cache}} {
+		if f[1] != "" {
+			return bad(f[0], "a docs source has no %s (it reads dir into index)", f[0])
+		}
+	}
+	return nil
+}
+
+// validateLimits checks the max_bytes and timeout keys that web and docs
+// entries share; example is the duration the error suggests.
+func validateLimits(s SourceConfig, example string, bad func(key, format string, args ...any) error) error {
 	if s.MaxBytes < 0 {
 		return bad("max_bytes", "must be >= 0, got %d", s.MaxBytes)
 	}
 	if s.Timeout != "" {
 		if d, err := time.ParseDuration(s.Timeout); err != nil || d <= 0 {
-			return bad("timeout", "want a positive duration such as 30s, got %q", s.Timeout)
-		}
-	}
-	for _, f := range [][2]string{{"path", s.Path}, {"api", s.API}, {"url", s.URL}, {"contact", s.Contact}, {"cache", s.Cache}} {
-		if f[1] != "" {
-			return bad(f[0], "a docs source has no %s (it reads dir into index)", f[0])
+			return bad("timeout", "want a positive duration such as %s, got %q", example, s.Timeout)
 		}
 	}
 	return nil
@@ -149,13 +158,8 @@ func validateWebSource(s SourceConfig, bad func(key, format string, args ...any)
 	if strings.TrimSpace(s.Contact) == "" && s.UserAgent == "" {
 		return bad("contact", "missing: an e-mail address or URL for the User-Agent, so that sites can reach the operator")
 	}
-	if s.MaxBytes < 0 {
-		return bad("max_bytes", "must be >= 0, got %d", s.MaxBytes)
-	}
-	if s.Timeout != "" {
-		if d, err := time.ParseDuration(s.Timeout); err != nil || d <= 0 {
-			return bad("timeout", "want a positive duration such as 10s, got %q", s.Timeout)
-		}
+	if err := validateLimits(s, "10s", bad); err != nil {
+		return err
 	}
 	if s.SearchRate < 0 {
 		return bad("search_rate", "must be >= 0 requests per second, got %g", s.SearchRate)

@@ -83,6 +83,18 @@ func cacheDir(dir, kind string) (string, error) {
 	return filepath.Join(base, "cem", kind), nil
 }
 
+// timeoutOf parses an entry's timeout key; 0 when it is not set.
+func timeoutOf(sc config.SourceConfig) (time.Duration, error) {
+	if sc.Timeout == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(sc.Timeout)
+	if err != nil {
+		return 0, fmt.Errorf("timeout: %w", err)
+	}
+	return d, nil
+}
+
 // openWeb opens a kind web entry.
 func openWeb(sc config.SourceConfig) (knowledge.Source, error) {
 	cache, err := cacheDir(sc.Cache, "web")
@@ -93,11 +105,9 @@ func openWeb(sc config.SourceConfig) (knowledge.Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	var timeout time.Duration
-	if sc.Timeout != "" {
-		if timeout, err = time.ParseDuration(sc.Timeout); err != nil {
-			return nil, fmt.Errorf("timeout: %w", err)
-		}
+	timeout, err := timeoutOf(sc)
+	if err != nil {
+		return nil, err
 	}
 	contact := sc.Contact
 	if contact == "" {
@@ -138,12 +148,9 @@ func BuildDocs(ctx context.Context, cfg *config.Config) ([]*docs.Report, error) 
 		if sc.Kind != config.SourceDocs {
 			continue
 		}
-		var timeout time.Duration
-		if sc.Timeout != "" {
-			var err error
-			if timeout, err = time.ParseDuration(sc.Timeout); err != nil {
-				return nil, fmt.Errorf("sources.list[%d] (%s): timeout: %w", i, sc.Name, err)
-			}
+		timeout, err := timeoutOf(sc)
+		if err != nil {
+			return nil, fmt.Errorf("sources.list[%d] (%s): %w", i, sc.Name, err)
 		}
 		r, err := docs.BuildIndex(ctx, docs.Config{Dir: sc.Dir, Source: sc.Name, License: sc.License, Licenses: sc.Licenses,
 			MaxBytes: sc.MaxBytes, PDFTimeout: timeout}, sc.Index, knowledge.Options{Name: sc.Name})

@@ -1,14 +1,17 @@
 package docs
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
+	"github.com/cemlab/cem/internal/defaults"
 	"github.com/cemlab/cem/knowledge"
 )
 
@@ -55,21 +58,12 @@ type Config struct {
 }
 
 func (c *Config) applyDefaults() {
-	if c.Source == "" {
-		c.Source = DefaultSource
-	}
-	if c.MaxChars <= 0 {
-		c.MaxChars = knowledge.DefaultMaxChars
-	}
-	if c.MaxBytes <= 0 {
-		c.MaxBytes = DefaultMaxBytes
-	}
-	if c.PDFTimeout <= 0 {
-		c.PDFTimeout = DefaultPDFTimeout
-	}
-	if c.PDFToText == "" {
-		c.PDFToText = "pdftotext"
-	}
+	c.Source = cmp.Or(c.Source, DefaultSource)
+	c.MaxChars = defaults.Positive(c.MaxChars, knowledge.DefaultMaxChars)
+	c.MaxBytes = defaults.Positive(c.MaxBytes, DefaultMaxBytes)
+	c.PDFTimeout = defaults.Positive(c.PDFTimeout, DefaultPDFTimeout)
+	c.PDFToText = cmp.Or(c.PDFToText, "pdftotext")
+	c.Workers = defaults.Positive(c.Workers, runtime.GOMAXPROCS(0))
 }
 
 // settings is what, besides a file's bytes, decides its passages: a

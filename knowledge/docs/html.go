@@ -2,9 +2,7 @@ package docs
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -51,12 +49,12 @@ func readHTML(b []byte) (*document, error) {
 	if err != nil {
 		return nil, skipf(ReasonMalformedHTML, "%v", err)
 	}
-	doc := &document{title: oneLine(textOfFirst(root, atom.Title))}
+	doc := &document{title: web.DocTitle(root)}
 	body := firstElement(root, atom.Body)
 	if body == nil {
 		body = root
 	}
-	dropElements(body, atom.Nav)
+	web.DropElements(body, func(n *html.Node) bool { return n.DataAtom == atom.Nav })
 	for _, s := range web.Sections(body) {
 		if s.Heading != "" {
 			doc.blocks = append(doc.blocks, block{level: s.Level, text: s.Heading, anchor: s.Anchor})
@@ -89,32 +87,4 @@ func firstElement(n *html.Node, a atom.Atom) *html.Node {
 		}
 	}
 	return nil
-}
-
-// textOfFirst is the text of the first element a under n.
-func textOfFirst(n *html.Node, a atom.Atom) string {
-	e := firstElement(n, a)
-	if e == nil {
-		return ""
-	}
-	var b strings.Builder
-	for c := e.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.TextNode {
-			fmt.Fprint(&b, c.Data, " ")
-		}
-	}
-	return b.String()
-}
-
-// dropElements removes every element a under n.
-func dropElements(n *html.Node, a atom.Atom) {
-	for c := n.FirstChild; c != nil; {
-		next := c.NextSibling
-		if c.Type == html.ElementNode && c.DataAtom == a {
-			n.RemoveChild(c)
-		} else {
-			dropElements(c, a)
-		}
-		c = next
-	}
 }

@@ -142,12 +142,13 @@ func WriteSidecars(index string, results []*Result) error {
 func BuildIndex(ctx context.Context, cfg Config, index string, opts knowledge.Options) (*Report, error) {
 	cfg.applyDefaults()
 	prior := OpenPrior(index)
-	res, err := Read(ctx, cfg, prior.For(cfg.Source))
+	prev := prior.For(cfg.Source)
+	res, err := Read(ctx, cfg, prev)
 	if err != nil {
 		return nil, err
 	}
 	stale := res.Report.Read > 0 || len(res.Report.Removed) > 0 || res.Report.FullRead != "" ||
-		!sameFiles(prior.For(cfg.Source).Folder, &res.Folder) || prior.ix == nil || prior.ix.Stemmed() != opts.Stem
+		!sameFiles(prev.Folder, &res.Folder) || prior.ix == nil || prior.ix.Stemmed() != opts.Stem
 	if stale {
 		if opts.Name == "" {
 			opts.Name = cfg.Source

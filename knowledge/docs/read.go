@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,13 +84,9 @@ func Read(ctx context.Context, cfg Config, prev Previous) (*Result, error) {
 	}
 	r := &reader{cfg: &cfg, pdf: newPDFEngine(&cfg), old: old, ix: prev.Index}
 	results := make([]fileResult, len(files))
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(workers, max(1, len(files))) {
+	for range min(cfg.Workers, max(1, len(files))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

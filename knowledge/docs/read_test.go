@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,7 +91,8 @@ func TestReadFormats(t *testing.T) {
 		"public/memo.docx": docxBytes(t, factbookdocs.Doc{Title: "Memo", Blocks: []factbookdocs.Block{
 			{Level: 1, Text: "Memo"}, {Level: 2, Text: "Budget"}, {Text: "The budget is due on Friday."}}}),
 	}
-	pdf := haveCommand("pdftotext")
+	_, err := exec.LookPath("pdftotext")
+	pdf := err == nil
 	if pdf {
 		files["public/guide.pdf"] = twoPagePDF(t)
 	}
@@ -131,11 +133,6 @@ func TestReadFormats(t *testing.T) {
 	if strings.Contains(res.Passages[0].Text+res.Passages[1].Text, "Home") {
 		t.Errorf("navigation kept: %q", res.Passages[0].Text)
 	}
-}
-
-func haveCommand(name string) bool {
-	_, err := lookPath(name)
-	return err == nil
 }
 
 func TestLicenseOf(t *testing.T) {

@@ -60,7 +60,7 @@ func Extract(p *Page, source, license string) (*Extracted, error) {
 		}
 		// The document's own <title>: readability's guess drops what
 		// follows a colon, which cuts "Page (Manual: subtitle)" badly.
-		out.Title = docTitle(doc)
+		out.Title = DocTitle(doc)
 		if out.Title == "" {
 			out.Title = strings.TrimSpace(art.Title())
 		}
@@ -210,13 +210,14 @@ func (w *walker) flush() {
 	w.cur = Section{}
 }
 
-// docTitle is the text of the first <title>.
-func docTitle(n *html.Node) string {
+// DocTitle is the text of the first <title> under n, its white space
+// collapsed; "" when there is none.
+func DocTitle(n *html.Node) string {
 	if n.Type == html.ElementNode && n.DataAtom == atom.Title {
 		return strings.Join(strings.Fields(textOf(n)), " ")
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if t := docTitle(c); t != "" {
+		if t := DocTitle(c); t != "" {
 			return t
 		}
 	}
@@ -245,12 +246,18 @@ func textOf(n *html.Node) string {
 // which is not text of the page. It runs before readability, which
 // strips the class attributes that mark it.
 func dropEditChrome(n *html.Node) {
+	DropElements(n, func(c *html.Node) bool { return hasToken(attr(c, "class"), "mw-editsection") })
+}
+
+// DropElements removes every element under n for which drop is true,
+// with all it holds.
+func DropElements(n *html.Node, drop func(*html.Node) bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
-		if c.Type == html.ElementNode && hasToken(attr(c, "class"), "mw-editsection") {
+		if c.Type == html.ElementNode && drop(c) {
 			n.RemoveChild(c)
 		} else {
-			dropEditChrome(c)
+			DropElements(c, drop)
 		}
 		c = next
 	}

@@ -1,5 +1,0 @@
-package docs_test
-
-import "os/exec"
-
-var lookPath = exec.LookPath
