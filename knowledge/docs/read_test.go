@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/cemlab/cem/demodata/demotest"
 	"github.com/cemlab/cem/internal/factbookdocs"
 	"github.com/cemlab/cem/knowledge"
 	"github.com/cemlab/cem/knowledge/docs"
@@ -91,8 +92,13 @@ func TestReadFormats(t *testing.T) {
 		"public/memo.docx": docxBytes(t, factbookdocs.Doc{Title: "Memo", Blocks: []factbookdocs.Block{
 			{Level: 1, Text: "Memo"}, {Level: 2, Text: "Budget"}, {Text: "The budget is due on Friday."}}}),
 	}
+	// Without pdftotext the other formats are still checked; under
+	// CEM_REQUIRE_DATA its absence fails the test (demotest.Missing).
 	_, err := exec.LookPath("pdftotext")
 	pdf := err == nil
+	if !pdf {
+		t.Run("pdf", func(t *testing.T) { demotest.PDFToText(t) })
+	}
 	if pdf {
 		files["public/guide.pdf"] = twoPagePDF(t)
 	}
