@@ -296,7 +296,7 @@ func TestLLMParaphraser(t *testing.T) {
 		t.Errorf("a template without {{.Passage}} passed the check")
 	}
 	b := Builder{Paraphraser: LLMParaphraser{Model: scripted{reply: reply}}}
-	pools, prov, _, err := b.pools(context.Background(), Inputs{Evidence: []Evidence{ev2(kampalaWN, exam.Item{ID: "q", Question: "?", Answer: exam.OpenAnswer("Uganda")})}}, 1)
+	pools, prov, _, _, err := b.pools(context.Background(), Inputs{Evidence: []Evidence{ev2(kampalaWN, exam.Item{ID: "q", Question: "?", Answer: exam.OpenAnswer("Uganda")})}}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,5 +335,53 @@ func TestAugmentAsksKeepOnce(t *testing.T) {
 	}
 	if len(dropped) == 0 {
 		t.Errorf("dropped nothing (asked %v); want the capital statements", asked)
+	}
+}
+
+// TestUngroundedEvidence: a passage that does not state the answer (a
+// random-evidence draw) still gives its CPT text and restatements but
+// no question answered from the answer key; one that states it through
+// an alias does.
+func TestUngroundedEvidence(t *testing.T) {
+	it := exam.Item{ID: "q", Question: "Kampala is the capital of which country?", Subject: "Kampala", Relation: "capital",
+		Answer: exam.OpenAnswer("Uganda"), Aliases: []string{"Republic of Uganda"}}
+	elsewhere := knowledge.Passage{ID: "wordnet:lima", Source: "wordnet", Title: "Lima, capital of Peru",
+		Text: "Lima, capital of Peru (noun): the capital and largest city of Peru"}
+	alias := knowledge.Passage{ID: "notes:1", Source: "notes", Title: "Notes", Text: "The Republic of Uganda lies on Lake Victoria."}
+	for _, tc := range []struct {
+		name       string
+		p          knowledge.Passage
+		grounded   bool
+		ungrounded int
+	}{
+		{"answer stated", kampalaWN, true, 0},
+		{"alias stated", alias, true, 0},
+		{"answer absent", elsewhere, false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := ev2(tc.p, it)
+			ev.Aliases = it.Aliases
+			if got := StatesAnswer(ev); got != tc.grounded {
+				t.Fatalf("StatesAnswer = %v; want %v", got, tc.grounded)
+			}
+			set, man, err := Build(context.Background(), Inputs{Evidence: []Evidence{ev}}, Mix{CPT: 1, Normative: 1, Extractive: 1, Epochs: 1, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds := map[string]int{}
+			for _, e := range set.Examples {
+				kinds[e.Kind]++
+			}
+			if kinds[KindCPT] == 0 {
+				t.Errorf("no CPT example: %v", kinds)
+			}
+			answered := kinds[KindNormative] + kinds[KindExtractive]
+			if tc.grounded && (kinds[KindNormative] == 0 || kinds[KindExtractive] == 0) || !tc.grounded && answered > 0 {
+				t.Errorf("kinds %v; want questions only when the passage states the answer", kinds)
+			}
+			if man.Ungrounded != tc.ungrounded {
+				t.Errorf("Manifest.Ungrounded = %d; want %d", man.Ungrounded, tc.ungrounded)
+			}
+		})
 	}
 }

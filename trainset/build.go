@@ -109,11 +109,11 @@ func (b Builder) Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, 
 	if b.Tokens == nil {
 		b.Tokens = ApproxTokens
 	}
-	pools, prov, statements, err := b.pools(ctx, in, mix.Seed)
+	pools, prov, statements, ungrounded, err := b.pools(ctx, in, mix.Seed)
 	if err != nil {
 		return Set{}, Manifest{}, err
 	}
-	man := Manifest{Round: in.Round, Seed: mix.Seed, Mix: mix, Unit: "examples", Dropped: statements}
+	man := Manifest{Round: in.Round, Seed: mix.Seed, Mix: mix, Unit: "examples", Dropped: statements, Ungrounded: ungrounded}
 	if mix.BudgetTokens > 0 {
 		man.Unit = "tokens"
 	}

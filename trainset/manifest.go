@@ -17,9 +17,12 @@ type Manifest struct {
 	Total KindCount   `json:"total"`
 	// Decontaminated counts the pooled examples dropped for overlapping
 	// an exam item; Dropped lists them.
-	Decontaminated int          `json:"decontaminated"`
-	Dropped        []Dropped    `json:"dropped,omitempty"`
-	Provenance     []Provenance `json:"provenance"` // one per example, in set order
+	Decontaminated int       `json:"decontaminated"`
+	Dropped        []Dropped `json:"dropped,omitempty"`
+	// Ungrounded counts the evidence whose passage does not state its
+	// answer (StatesAnswer), which got no normative or extractive example.
+	Ungrounded int          `json:"ungrounded,omitempty"`
+	Provenance []Provenance `json:"provenance"` // one per example, in set order
 	// Reference, in a baseline's manifest, is the set CEM built in the
 	// same round that the baseline is sized against.
 	Reference *Reference `json:"reference,omitempty"`

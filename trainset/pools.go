@@ -16,10 +16,12 @@ import (
 // provenance (by example id).
 //
 // Augmentation statements that overlap an exam item are dropped before
-// the documents are made; they are returned as dropped.
-func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][]model.Example, map[string]Provenance, []Dropped, error) {
-	pools := map[string][]model.Example{}
-	prov := map[string]Provenance{}
+// the documents are made; they are returned as dropped. Evidence whose
+// passage does not state its answer (StatesAnswer) gets no normative or
+// extractive example; ungrounded counts it.
+func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (pools map[string][]model.Example, prov map[string]Provenance, dropped []Dropped, ungrounded int, err error) {
+	pools = map[string][]model.Example{}
+	prov = map[string]Provenance{}
 	// add records e (the first example with an id wins) and where it came
 	// from: the mined item, the passage's source and the question writer.
 	add := func(e model.Example, item, source, writer string) {
@@ -30,25 +32,28 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 		prov[e.ID] = Provenance{ID: e.ID, Kind: e.Kind, Origin: e.Origin, Item: item, Source: source, Writer: writer}
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0xc401ce))
-	var dropped []Dropped
 	restated := map[string]bool{} // passages already augmented
 	for _, ev := range in.Evidence {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, 0, err
 		}
 		p := ev.Passage
 		add(model.Example{ID: "cpt:" + p.ID, Kind: KindCPT, Text: passageText(p.Title, p.Text), Origin: p.ID}, ev.Item.ID, p.Source, "")
-		more, err := b.augment(ctx, ev, seed, !restated[p.ID], &dropped)
+		more, aerr := b.augment(ctx, ev, seed, !restated[p.ID], &dropped)
 		restated[p.ID] = true
-		if err != nil {
-			return nil, nil, nil, err
+		if err = aerr; err != nil {
+			return nil, nil, nil, 0, err
 		}
 		for _, a := range more {
 			add(a.Example, ev.Item.ID, p.Source, a.writer)
 		}
-		qas, ext, err := b.questions(ctx, ev)
-		if err != nil {
-			return nil, nil, nil, err
+		if !StatesAnswer(ev) { // nothing here grounds an answer-bearing example
+			ungrounded++
+			continue
+		}
+		qas, ext, qerr := b.questions(ctx, ev)
+		if err = qerr; err != nil {
+			return nil, nil, nil, 0, err
 		}
 		base := p.ID + "/" + ev.Item.ID
 		for i, qa := range qas {
@@ -85,7 +90,7 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (map[string][
 	for _, p := range in.Replay {
 		add(model.Example{ID: KindReplay + ":" + p.ID, Kind: KindReplay, Text: passageText(p.Title, p.Text), Origin: p.ID}, "", p.Source, "")
 	}
-	return pools, prov, dropped, nil
+	return pools, prov, dropped, ungrounded, nil
 }
 
 // questions writes the normative questions about ev: the item's own
@@ -217,4 +222,14 @@ func passageText(title, text string) string {
 func ExtractivePrompt(passage, question string) string {
 	return "Read the passage and answer the question.\n\nPassage: " + passage + "\n\n" +
 		exam.Prompt(&exam.Item{Question: question})
+}
+
+// StatesAnswer reports whether ev's passage (title or text) states its
+// answer or one of its aliases, compared as normalised words. Only such
+// evidence grounds answer-bearing examples: a passage that does not say
+// the answer teaches nothing about it, so questions answered from the
+// exam's answer key alone are never written (random-evidence baselines
+// get none for their random passages).
+func StatesAnswer(ev Evidence) bool {
+	return hasAny(strings.Fields(ev.Passage.Title+" "+ev.Passage.Text), answerWords(ev))
 }

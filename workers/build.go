@@ -85,7 +85,10 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 // randomEvidence returns ev with each passage replaced by a corpus
 // passage drawn at random (by seed) that does not name the evidence's
 // answer, the closest in length (tokens) of 8 such draws: the mistakes,
-// answers and key terms stay, the knowledge goes.
+// answers and key terms stay, the knowledge goes. As no random passage
+// states its answer, the recipe writes no question answered from the
+// exam's answer key for it (trainset.StatesAnswer): the set is the
+// passages, their restatements, review, general and replay.
 func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens func(string) int, seed int64) []trainset.Evidence {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x7a4d0e))
 	out := make([]trainset.Evidence, len(ev))
