@@ -154,7 +154,7 @@ func (b Builder) Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, 
 // epochsOf is how often an example of kind may repeat.
 func epochsOf(kind string, mix Mix) int {
 	switch kind {
-	case KindCPT, KindAugment, KindNormative, KindExtractive:
+	case KindCPT, KindAugment, KindNormative, KindExtractive, KindGeneral:
 		return mix.Epochs
 	}
 	return 1

@@ -10,7 +10,9 @@
 //	            LLMParaphraser adds paraphrases)
 //	normative   a question in the exam's own format, written from the
 //	            evidence (the item's fields, its question restated, the
-//	            passage's statements), answered with the gold answer
+//	            passage's statements), answered with the gold answer;
+//	            written only when the passage states that answer
+//	            (StatesAnswer), so no answer comes from the answer key alone
 //	extractive  the passage plus a question; the answer comes from it
 //	review      an example replayed from an earlier round
 //	general     a general instruction example (e.g. word definitions)

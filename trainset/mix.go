@@ -46,8 +46,10 @@ var (
 // growing it.
 //
 // Epochs is how many times each evidence-derived example (cpt, augment,
-// normative, extractive) may appear (default 1); review, general and
-// replay examples appear at most once.
+// normative, extractive) and each general example may appear (default
+// 1): a general pool is often small once the general suite's own items
+// are decontaminated out of it, and its share is what holds general
+// ability. Review and replay examples appear at most once.
 type Mix struct {
 	CPT          float64 `json:"cpt"`
 	Augment      float64 `json:"augment"`
