@@ -359,3 +359,25 @@ func TestTokenBudgetCountsLossBearingTokens(t *testing.T) {
 		t.Errorf("loss-bearing tokens = %d; want the budget 6 plus at most one example", man.Total.LossTokens)
 	}
 }
+
+// TestGeneralRepeatsUpToEpochs: a general pool smaller than its share
+// is cycled up to mix.Epochs times, never more.
+func TestGeneralRepeatsUpToEpochs(t *testing.T) {
+	in := fixture()
+	in.General = in.General[:2]
+	for _, epochs := range []int{1, 3} {
+		set, man, err := Build(context.Background(), in, Mix{CPT: 1, Normative: 1, General: 5, Epochs: epochs, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, e := range set.Examples {
+			if e.Kind == KindGeneral {
+				seen[e.Origin]++
+			}
+		}
+		if g := man.Count(KindGeneral); g.Examples != 2*epochs || len(seen) != 2 || seen["g0"] != epochs {
+			t.Errorf("epochs %d: %d general examples, per origin %v; want each of the 2 exactly %d times", epochs, g.Examples, seen, epochs)
+		}
+	}
+}
