@@ -70,3 +70,21 @@ func TestTargets(t *testing.T) {
 		})
 	}
 }
+
+// TestTargetsLimitEdge: forgetting of exactly the limit meets the target,
+// though 100*(1-392/400) is 2.0000000000000018 in floating point; more
+// does not.
+func TestTargetsLimitEdge(t *testing.T) {
+	for _, tt := range []struct {
+		drop float64
+		met  bool
+	}{{100 * (1 - 392.0/400), true}, {2.5, false}} {
+		s := summary(2, 6, 10, 10, true)
+		s.Rounds[1].ForgettingTest = tt.drop
+		for _, tg := range Targets(s, nil) {
+			if tg.Name == "forgetting on general-test" && tg.Met != tt.met {
+				t.Errorf("forgetting %v: met = %v; want %v", tt.drop, tg.Met, tt.met)
+			}
+		}
+	}
+}
