@@ -12,7 +12,10 @@
 //
 //   - exam: forward multiple-choice questions about capitals ("What is the
 //     capital of Chad?"), the facts the base model mostly lacks (200 of
-//     the quiz data's 274 capital facts in the full demo);
+//     the quiz data's 274 capital facts in the full demo); like the
+//     probes', their distractors are answers of exam facts with the
+//     gold's training status (pretrained or withheld), so round 0 starts
+//     near chance, not below it;
 //   - heldout: probes of the exam's facts, never mined: a paraphrase
 //     (the same direction in a wording no training writer uses), the
 //     reverse question ("N'Djamena is the capital of which country?")

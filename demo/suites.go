@@ -112,7 +112,6 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 	var examItems, probes, interference []exam.Item
 	nKnown := int(sz.known * float64(len(facts)))
 	for i, f := range facts {
-		examItems = append(examItems, forward[f])
 		fam := famWithheld
 		if i < nKnown {
 			s.known = append(s.known, forward[f])
@@ -120,6 +119,9 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 		} else {
 			s.withheld = append(s.withheld, forward[f])
 		}
+		q := open[f+"/"+exam.VariantForward]
+		q.Familiarity = fam
+		examItems = append(examItems, q)
 		ps, err := factProbes(ctx, src, open[f+"/"+exam.VariantForward], open[f+"/"+exam.VariantReverse], forward[f])
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
@@ -165,6 +167,11 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 			s.reviewCollateral = append(s.reviewCollateral, col...)
 		}
 	}
+	// The exam's distractors, like the probes', are answers of exam facts
+	// with the same training status as the gold (pre-trained or
+	// withheld): drawn from every country, the base model's familiar
+	// review and pre-trained answers pulled round 0 below chance.
+	examMC := suitebuild.ProbeChoices(examItems, spare, 4, seed)
 	heldout := suitebuild.ProbeChoices(probes, spare, 4, seed)
 	for _, it := range heldout {
 		if it.Probe == exam.ProbeCollateral {
@@ -172,7 +179,7 @@ func buildSuites(ctx context.Context, quiz []exam.Item, dict []knowledge.Passage
 		}
 	}
 	s.suites = []loop.Suite{
-		{Name: "exam", Role: config.RoleExam, Items: examItems},
+		{Name: "exam", Role: config.RoleExam, Items: examMC},
 		{Name: "heldout", Role: config.RoleHeldout, Items: heldout},
 		{Name: interferenceSuite, Role: config.RoleHeldout, Items: suitebuild.ProbeChoices(interference, nil, 4, seed)},
 		{Name: "ood", Role: config.RoleOOD, Items: symbols[:sz.ood]},
