@@ -38,7 +38,9 @@ const (
 	// BaselineRandomEvidence is the full CEM recipe (CPT, normative,
 	// extractive, review, general, replay, the same gate) with each
 	// evidence passage replaced by a random corpus passage, at the CEM
-	// set's loss-bearing tokens: what the retrieved knowledge adds.
+	// set's loss-bearing tokens: what the retrieved knowledge adds. A
+	// random passage does not state the mined answer, so the recipe
+	// writes no question for it (trainset.StatesAnswer).
 	BaselineRandomEvidence = "random-evidence"
 	// BaselineUntargeted is the full CEM recipe on evidence retrieved for
 	// exam items drawn at random (seeded, as many as the mistakes mined)
