@@ -406,8 +406,8 @@ type MixConfig struct {
 	General float64 `yaml:"general"`
 	// Replay: share of plain general-corpus text against forgetting.
 	Replay float64 `yaml:"replay"`
-	// Epochs: how often each evidence example may appear; 0 means the
-	// trainset default.
+	// Epochs: how often each evidence-derived and each general example
+	// may appear; 0 means the trainset default.
 	Epochs int `yaml:"epochs"`
 	// BudgetTokens, when > 0, sizes the set in loss-bearing tokens (CPT
 	// text and instruction answers; prompts carry no loss) instead of

@@ -83,23 +83,23 @@ func (b *Builder) Build(ctx context.Context, in loop.BuildInput) (loop.TrainSet,
 }
 
 // randomEvidence returns ev with each passage replaced by a corpus
-// passage drawn at random (by seed) that does not name the evidence's
-// answer, the closest in length (tokens) of 8 such draws: the mistakes,
-// answers and key terms stay, the knowledge goes. As no random passage
-// states its answer, the recipe writes no question answered from the
-// exam's answer key for it (trainset.StatesAnswer): the set is the
-// passages, their restatements, review, general and replay.
+// passage drawn at random (by seed) that does not state the evidence's
+// answer or an alias (trainset.StatesAnswer), the closest in length
+// (tokens) of 8 such draws; an entry for which 64 draws find none is
+// left out. The mistakes, answers and key terms stay, the knowledge
+// goes: as no passage left states its answer, the recipe writes no
+// question answered from the exam's answer key for it, and the set is
+// the passages, their restatements, review, general and replay.
 func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens func(string) int, seed int64) []trainset.Evidence {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x7a4d0e))
-	out := make([]trainset.Evidence, len(ev))
-	for i, e := range ev {
-		answer := strings.ToLower(strings.TrimSpace(e.Answer))
+	var out []trainset.Evidence
+	for _, e := range ev {
 		want := tokens(e.Passage.Title + " " + e.Passage.Text)
 		best, bestDiff := -1, 0
 		for try := 0; try < 64 && (best < 0 || try < 8); try++ {
 			j := rng.IntN(len(corpus))
 			p := corpus[j]
-			if answer != "" && strings.Contains(strings.ToLower(p.Title+" "+p.Text), answer) {
+			if trainset.StatesAnswer(trainset.Evidence{Passage: p, Answer: e.Answer, Aliases: e.Aliases}) {
 				continue
 			}
 			d := tokens(p.Title+" "+p.Text) - want
@@ -112,8 +112,8 @@ func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens f
 		}
 		if best >= 0 {
 			e.Passage = corpus[best]
+			out = append(out, e)
 		}
-		out[i] = e
 	}
 	return out
 }
@@ -122,8 +122,9 @@ func randomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, tokens f
 // mix on random passages, each about as long as the passage it replaces,
 // as many of them as bring the set's loss-bearing tokens to
 // ref.TargetLossTokens (within 3 %, in at most 4 builds: random passages
-// give fewer cloze questions than real evidence, and pools such as the
-// general one run out, so the count is corrected by the shortfall). A
+// give no questions (trainset.StatesAnswer), unlike real evidence, and
+// pools such as the general one run out, so the count is corrected by
+// the shortfall). A
 // fixed mix.budget_tokens is scaled instead. The manifest records
 // counted and loss-bearing tokens, and ref.
 func (b *Builder) randomEvidenceSet(ctx context.Context, inputs trainset.Inputs, mix trainset.Mix, seed int64, ref *trainset.Reference) (trainset.Set, trainset.Manifest, error) {
@@ -157,6 +158,9 @@ func scaledRandomEvidence(ev []trainset.Evidence, corpus []knowledge.Passage, to
 	var out []trainset.Evidence
 	for c := 0; len(out) < n; c++ {
 		part := randomEvidence(ev, corpus, tokens, seed+int64(c))
+		if len(part) == 0 {
+			break // every draw states the answers: nothing to repeat
+		}
 		out = append(out, part[:min(len(part), n-len(out))]...)
 	}
 	return out

@@ -78,7 +78,9 @@ func TestMinerBudgetAndOrder(t *testing.T) {
 	}
 }
 
-// builderFixture is a corpus of 200 plain sentences and a round's input
+// builderFixture is a corpus of 1000 distinct plain sentences (enough
+// for random-evidence at 5x CEM's tokens, which gets only CPT text and
+// its restatements from them) and a round's input
 // with one mistake (Chad's capital) and its one evidence passage
 // (wordnet:1).
 func builderFixture() ([]knowledge.Passage, loop.BuildInput) {
@@ -123,8 +125,10 @@ func TestBuilderRandomEvidence(t *testing.T) {
 			t.Errorf("%s: CEM %d, random-evidence %d examples; want some and none", k, c.Examples, r.Examples)
 		}
 	}
-	if rm.Ungrounded == 0 || cm.Ungrounded != 0 {
-		t.Errorf("ungrounded evidence: CEM %d, random-evidence %d; want 0 and all", cm.Ungrounded, rm.Ungrounded)
+	// Every random entry is ungrounded: as many as the random passages
+	// drawn (their CPT examples), at least one per evidence entry.
+	if n := rm.Count(trainset.KindCPT).Pool; rm.Ungrounded < len(in.Evidence) || rm.Ungrounded < n || cm.Ungrounded != 0 {
+		t.Errorf("ungrounded evidence: CEM %d, random-evidence %d (%d random passages); want 0 and every entry", cm.Ungrounded, rm.Ungrounded, n)
 	}
 	if got, want := float64(rm.Total.LossTokens), float64(cm.Total.LossTokens); got < 0.8*want || got > 1.2*want {
 		t.Errorf("random-evidence loss-bearing tokens = %v; want CEM's %v within 20 %%", got, want)
@@ -290,5 +294,25 @@ func TestMissingSources(t *testing.T) {
 	}
 	if got := MissingSources(cfg, knowledgetest.Fixed{}); got != nil {
 		t.Errorf("MissingSources of a source that cannot list its sources = %q; want none", got)
+	}
+}
+
+// TestBuilderRandomEvidenceNoUsablePassage: when every corpus passage
+// states the answer, random-evidence keeps no entry (and terminates)
+// instead of keeping the real passage.
+func TestBuilderRandomEvidenceNoUsablePassage(t *testing.T) {
+	_, in := builderFixture()
+	corpus := []knowledge.Passage{{ID: "c1", Source: "wordnet", Title: "Chad", Text: "N'Djamena is in Chad"}}
+	b := &Builder{Corpus: corpus}
+	in.Baseline = config.BaselineRandomEvidence
+	set, err := b.Build(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := set.Manifest.(trainset.Manifest)
+	for _, p := range m.Provenance {
+		if p.Origin == "wordnet:1" || p.Kind == trainset.KindNormative || p.Kind == trainset.KindExtractive {
+			t.Errorf("example %s (%s from %s); want no evidence kept and no question", p.ID, p.Kind, p.Origin)
+		}
 	}
 }
