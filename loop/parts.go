@@ -37,15 +37,15 @@ func minedFacts(suites []Suite, s *state, mistakes []mistake.Mistake) map[string
 
 // partSel selects the items of one part.
 type partSel struct {
-	PartMetrics // the selector fields (Name, Probe, Mined, Familiarity, Distractors)
-	keep        func(exam.Item) bool
+	rundir.PartMetrics // the selector fields (Name, Probe, Mined, Familiarity, Distractors)
+	keep               func(exam.Item) bool
 }
 
 // probeParts breaks a suite's probe items down (see rundir.PartMetrics):
 // base and cur are the suite's outcomes at round 0 and now, mined the
 // facts mined so far. It returns nil for a suite without probes.
-func probeParts(r int, items []exam.Item, mined map[string]bool, base, cur metrics.Outcomes) []PartMetrics {
-	var out []PartMetrics
+func probeParts(r int, items []exam.Item, mined map[string]bool, base, cur metrics.Outcomes) []rundir.PartMetrics {
+	var out []rundir.PartMetrics
 	for _, s := range partSels(items, mined) {
 		var ids []string
 		for _, it := range items {
@@ -102,7 +102,7 @@ func partSels(items []exam.Item, mined map[string]bool) []partSel {
 		return true
 	}
 	part := func(name, probe, minedSel, fam, distractors string, keep func(exam.Item) bool) partSel {
-		return partSel{PartMetrics{Name: name, Probe: probe, Mined: minedSel, Familiarity: fam, Distractors: distractors}, keep}
+		return partSel{rundir.PartMetrics{Name: name, Probe: probe, Mined: minedSel, Familiarity: fam, Distractors: distractors}, keep}
 	}
 	var sels []partSel
 	for _, k := range kinds {
@@ -126,6 +126,3 @@ func partSels(items []exam.Item, mined map[string]bool) []partSel {
 	}
 	return sels
 }
-
-// PartMetrics are one subset of a probe suite at one round.
-type PartMetrics = rundir.PartMetrics

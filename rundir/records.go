@@ -77,8 +77,9 @@ const (
 // PartMetrics are one subset of a probe suite's items at one round,
 // selected by the items' probe kind, whether the exam fact they are about
 // (exam.Item.About) was mined in an accepted round or this one, and their
-// familiarity; an empty selector takes every value, except that Probe ""
-// leaves out interference probes (the knowledge probes together). A
+// familiarity; an empty selector takes every value, except that the
+// mined parts with Probe "" leave out interference probes (the
+// knowledge probes together; the familiarity parts keep them). A
 // suite with probes gets, in this order: each probe kind, a
 // non-interference kind followed by its mined and not-mined halves; all
 // non-interference probes of mined facts together (the demo's probe

@@ -39,7 +39,7 @@ var paraphrases = map[string]string{
 // with the item's answer and aliases, ID "<id>-para", Probe paraphrase
 // and About the item's Fact. ok is false for other items.
 func Paraphrase(it exam.Item) (exam.Item, bool) {
-	if it.Subject == "" || it.Relation == "" || (it.Variant != "" && it.Variant != exam.VariantForward) || !sameAnswer(answerOf(it), it.Object) {
+	if it.Subject == "" || it.Relation == "" || (it.Variant != "" && it.Variant != exam.VariantForward) || !sameAnswer(mistake.AnswerText(it), it.Object) {
 		return exam.Item{}, false
 	}
 	tpl, ok := paraphrases[it.Relation]
@@ -47,17 +47,9 @@ func Paraphrase(it exam.Item) (exam.Item, bool) {
 		return exam.Item{}, false
 	}
 	q := strings.ReplaceAll(tpl, "{s}", it.Subject)
-	p := ask(it, strings.TrimSuffix(it.ID, mcSuffix(len(it.Choices)))+"-para", exam.VariantForward, q, answerOf(it), it.Aliases)
+	p := ask(it, strings.TrimSuffix(it.ID, mcSuffix(len(it.Choices)))+"-para", exam.VariantForward, q, mistake.AnswerText(it), it.Aliases)
 	p.Choices, p.Probe, p.About = nil, exam.ProbeParaphrase, it.Fact
 	return p, true
-}
-
-// answerOf is an item's gold answer text.
-func answerOf(it exam.Item) string {
-	if it.Answer.Text != "" || it.Answer.IsOpen() {
-		return it.Answer.Text
-	}
-	return it.Choices[it.Answer.Index]
 }
 
 // Collateral returns collateral probes of exam item it: other facts
