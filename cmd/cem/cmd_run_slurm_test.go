@@ -61,7 +61,15 @@ func TestRunSlurmTwoRounds(t *testing.T) {
 	}
 	cfg.Rounds = 2
 	cfg.Trainer.Backend = config.BackendSlurm
-	cfg.Trainer.Command = bin + " model train --from {{.From}} --data {{.Data}} --out {{.OutDir}} --epochs 2 --min-steps 4 --lr 3e-3 --log-every 1"
+	// Slurm accounts whole seconds, and on idle cores the quick model's
+	// training takes under one, which Slurm reports as 0: the job runs
+	// through a wrapper that waits 2 s first, so its elapsed time is
+	// never 0 and the usage assertions below can tell a missing record.
+	slow := filepath.Join(t.TempDir(), "cem-slow")
+	if err := os.WriteFile(slow, []byte("#!/bin/sh\nsleep 2\nexec "+bin+" \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Trainer.Command = slow + " model train --from {{.From}} --data {{.Data}} --out {{.OutDir}} --epochs 2 --min-steps 4 --lr 3e-3 --log-every 1"
 	cfg.Trainer.Slurm = &config.SlurmConfig{GPUs: 1, CPUs: 1, Time: "10:00"}
 	data, err := yaml.Marshal(cfg)
 	if err != nil {
