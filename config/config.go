@@ -413,6 +413,13 @@ type MixConfig struct {
 	// text and instruction answers; prompts carry no loss) instead of
 	// letting the evidence set it.
 	BudgetTokens int `yaml:"budget_tokens"`
+	// Weights scales the training loss of each example kind's tokens
+	// (cpt, augment, normative, extractive, review, general, replay): a
+	// kind absent or 0 trains at weight 1. Only trainers that read
+	// per-example weights honour it (the native one does); exports to
+	// formats without them say so and train at 1. Raising general's
+	// weight holds general ability without adding tokens.
+	Weights map[string]float64 `yaml:"weights"`
 	// GeneralExamples, when set, is a JSON Lines file (relative to the
 	// config file) of training examples
 	// (model.Example) forming the pool of general examples, typically the
@@ -420,6 +427,10 @@ type MixConfig struct {
 	// definitions made from the dictionary passages of the index.
 	GeneralExamples string `yaml:"general_examples"`
 }
+
+// MixKinds are the example kinds mix.weights may name (the trainset
+// package's kinds, in its manifest order).
+var MixKinds = []string{"cpt", "augment", "normative", "extractive", "review", "general", "replay"}
 
 // GateConfig decides whether a round is accepted or rolled back.
 type GateConfig struct {

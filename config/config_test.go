@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -30,7 +31,7 @@ func TestZeroValueDefaults(t *testing.T) {
 	if c.Name != "cem" || c.Seed != 1 || c.Rounds != 3 || c.Model.Backend != BackendNative {
 		t.Errorf("defaults = %+v", c)
 	}
-	if c.Mix != (MixConfig{}) {
+	if !reflect.ValueOf(c.Mix).IsZero() {
 		t.Errorf("default mix = %+v; want zero (the trainset default)", c.Mix)
 	}
 	before := c
@@ -60,6 +61,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad scoring", base + "exam:\n  scoring: median\n", "exam.scoring", 5, "mean, sum, pmi"},
 		{"per-item range", base + "curation:\n  max_per_item: -2\n", "curation.max_per_item", 5, ">= 0"},
 		{"replay share", base + "mix:\n  replay: 0.95\n", "mix.replay", 5, "[0, 0.9]"},
+		{"weight of no kind", base + "mix:\n  weights:\n    definitions: 2\n", "mix.weights.definitions", 6, "unknown example kind"},
+		{"negative weight", base + "mix:\n  weights: {general: -1}\n", "mix.weights.general", 5, ">= 0"},
 		{"command needs a line", "model: {path: m}\ntrainer: {backend: command}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "trainer.command", 2, "command line"},
 		{"native needs path", "suites:\n  - {path: e.jsonl, role: exam}\n", "model.path", 0, "checkpoint"},
 		{"slurm needs a line", "model: {path: m}\ntrainer: {backend: slurm}\nsuites:\n  - {path: e.jsonl, role: exam}\n", "trainer.command", 2, "slurm backend"},

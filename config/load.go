@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -268,6 +270,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Mix.Replay < 0 || c.Mix.Replay > 0.9 {
 		return bad("mix.replay", "must be in [0, 0.9], got %g", c.Mix.Replay)
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Mix.Weights)) {
+		if !slices.Contains(MixKinds, k) {
+			return bad("mix.weights."+k, "unknown example kind (want one of %s)", strings.Join(MixKinds, ", "))
+		}
+		if w := c.Mix.Weights[k]; w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+			return bad("mix.weights."+k, "must be a finite weight >= 0, got %g", w)
+		}
 	}
 	if err := validatePrice("model.price", c.Model.Price); err != nil {
 		return err

@@ -147,6 +147,7 @@ func (b Builder) Build(ctx context.Context, in Inputs, mix Mix) (Set, Manifest, 
 	}
 	rng := rand.New(rand.NewPCG(uint64(mix.Seed), 0x5eed))
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	all = mix.Weigh(all)
 	man.fill(all, pools, targets, dropped, prov, b.Tokens)
 	return Set{Round: in.Round, Seed: mix.Seed, Examples: all}, man, nil
 }

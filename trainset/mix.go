@@ -2,8 +2,12 @@ package trainset
 
 import (
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 
 	"github.com/cemlab/cem/config"
+	"github.com/cemlab/cem/model"
 )
 
 // Example kinds.
@@ -61,7 +65,10 @@ type Mix struct {
 	Budget       int     `json:"budget,omitempty"`
 	BudgetTokens int     `json:"budget_tokens,omitempty"`
 	Epochs       int     `json:"epochs,omitempty"`
-	Seed         int64   `json:"seed"`
+	// Weights scales the loss weight of every example of a kind (absent
+	// or 0: 1); see Weigh.
+	Weights map[string]float64 `json:"weights,omitempty"`
+	Seed    int64              `json:"seed"`
 }
 
 // FromConfig is the one conversion of a config's mix section into a Mix
@@ -70,7 +77,7 @@ type Mix struct {
 // the wiring. A section with no ratio means DefaultMix, as for any Mix.
 func FromConfig(c config.MixConfig, seed int64) Mix {
 	return Mix{CPT: c.CPT, Augment: c.Augment, Normative: c.Normative, Extractive: c.Extractive, Review: c.Review, General: c.General,
-		Replay: c.Replay, Epochs: c.Epochs, BudgetTokens: c.BudgetTokens, Seed: seed}
+		Replay: c.Replay, Epochs: c.Epochs, BudgetTokens: c.BudgetTokens, Weights: c.Weights, Seed: seed}
 }
 
 // DefaultMix is the mix used when none is set: ratios 0.4 CPT, 0.15
@@ -131,7 +138,34 @@ func (m Mix) withDefaults() (Mix, error) {
 	if m.Budget < 0 || m.BudgetTokens < 0 {
 		return m, fmt.Errorf("mix: negative budget")
 	}
+	for _, k := range slices.Sorted(maps.Keys(m.Weights)) {
+		if w := m.Weights[k]; !slices.Contains(Kinds, k) || w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+			return m, fmt.Errorf("mix: weight %v of kind %q (want a finite weight >= 0 of one of %v)", w, k, Kinds)
+		}
+	}
 	return m, nil
+}
+
+// Weigh returns examples with each one's loss weight (0 meaning 1)
+// multiplied by its kind's weight in m (a kind absent or 0: unchanged).
+// It copies the slice only when a weight changes something.
+func (m Mix) Weigh(examples []model.Example) []model.Example {
+	out := examples
+	copied := false
+	for i, e := range examples {
+		w := m.Weights[e.Kind]
+		if w == 0 || w == 1 {
+			continue
+		}
+		if !copied {
+			out, copied = slices.Clone(examples), true
+		}
+		if e.Weight == 0 {
+			e.Weight = 1
+		}
+		out[i].Weight = e.Weight * w
+	}
+	return out
 }
 
 // Ablation names a change to a mix for ablation studies.

@@ -21,6 +21,8 @@ func TestFromConfigCopiesEveryField(t *testing.T) {
 			f.SetFloat(float64(i+1) / 100)
 		case reflect.Int:
 			f.SetInt(int64(i + 1))
+		case reflect.Map:
+			f.Set(reflect.ValueOf(map[string]float64{KindGeneral: float64(i + 1)}))
 		}
 	}
 	m := FromConfig(c, 42)
@@ -44,5 +46,13 @@ func TestFromConfigCopiesEveryField(t *testing.T) {
 	}
 	if got, want := FromConfig(config.MixConfig{}, 1).orDefault(), DefaultMix(); got.CPT != want.CPT || got.Epochs != want.Epochs || got.Replay != want.Replay {
 		t.Errorf("empty section = %+v; want DefaultMix %+v", got, want)
+	}
+}
+
+// TestMixKindsMatch: the kinds config validates mix.weights against are
+// this package's.
+func TestMixKindsMatch(t *testing.T) {
+	if !reflect.DeepEqual(config.MixKinds, Kinds) {
+		t.Errorf("config.MixKinds = %v; want trainset.Kinds %v", config.MixKinds, Kinds)
 	}
 }

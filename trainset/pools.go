@@ -78,7 +78,9 @@ func (b Builder) pools(ctx context.Context, in Inputs, seed int64) (pools map[st
 		if !strings.HasPrefix(id, KindReview+":") {
 			id = KindReview + ":" + id
 		}
-		add(model.Example{ID: id, Kind: KindReview, Prompt: e.Prompt, Text: e.Text, Weight: e.Weight, Origin: origin}, "", "", "")
+		// A review example trains at the review kind's weight (Mix.Weights),
+		// not at the weight it had in its round, so weights never compound.
+		add(model.Example{ID: id, Kind: KindReview, Prompt: e.Prompt, Text: e.Text, Origin: origin}, "", "", "")
 	}
 	for _, e := range in.General {
 		origin := e.Origin

@@ -3,6 +3,7 @@ package trainset
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -378,6 +379,56 @@ func TestGeneralRepeatsUpToEpochs(t *testing.T) {
 		}
 		if g := man.Count(KindGeneral); g.Examples != 2*epochs || len(seen) != 2 || seen["g0"] != epochs {
 			t.Errorf("epochs %d: %d general examples, per origin %v; want each of the 2 exactly %d times", epochs, g.Examples, seen, epochs)
+		}
+	}
+}
+
+// TestWeights: Mix.Weights multiplies each example's loss weight by its
+// kind's (a file's own weight kept, 0 meaning 1), leaves other kinds at
+// their weight, gives review examples the review weight rather than the
+// one they had in their round, and rejects unknown kinds and bad weights.
+func TestWeights(t *testing.T) {
+	in := fixture()
+	in.General = slices.Clone(in.General)
+	in.General[0].Weight = 3
+	in.Previous = []model.Example{{ID: "normative:old", Kind: KindNormative, Prompt: "Q?", Text: " A", Weight: 4}}
+	mix := Mix{CPT: 1, Normative: 1, Review: 1, General: 5, Epochs: 1, Seed: 3, Weights: map[string]float64{KindGeneral: 2, KindNormative: 0.5}}
+	set, _, err := Build(context.Background(), in, mix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{KindNormative: 0.5, KindCPT: 0, KindReview: 0}
+	seen := map[string]int{}
+	for _, e := range set.Examples {
+		seen[e.Kind]++
+		w, ok := want[e.Kind]
+		if e.Kind == KindGeneral {
+			w, ok = 2, true
+			if e.Origin == in.General[0].ID {
+				w = 6
+			}
+		}
+		if ok && e.Weight != w {
+			t.Errorf("%s example %s: weight %v; want %v", e.Kind, e.ID, e.Weight, w)
+		}
+	}
+	for _, k := range []string{KindCPT, KindNormative, KindReview, KindGeneral} {
+		if seen[k] == 0 {
+			t.Errorf("no %s example in the set; the test checks nothing for it", k)
+		}
+	}
+	unweighted, _, err := Build(context.Background(), in, Mix{CPT: 1, Normative: 1, Review: 1, General: 5, Epochs: 1, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unweighted.Examples) != len(set.Examples) {
+		t.Errorf("weights changed the set's size: %d examples, %d without", len(set.Examples), len(unweighted.Examples))
+	}
+	for _, bad := range []map[string]float64{{"definitions": 2}, {KindGeneral: -1}, {KindCPT: math.Inf(1)}} {
+		m := mix
+		m.Weights = bad
+		if _, _, err := Build(context.Background(), in, m); err == nil {
+			t.Errorf("weights %v: no error", bad)
 		}
 	}
 }
