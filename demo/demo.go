@@ -386,7 +386,8 @@ func demoConfig(opts Options, ws string, suites []loop.Suite) *config.Config {
 	// 1.0 +28.5/+26.0 and +10.5/+16.7, forgetting 1.5/1.0. Mining up to
 	// 150 mistakes a round (from 100) with the general examples' loss
 	// weighted 2 (mix.weights) gave +37.5/+32.0 exam and +12.2/+12.8
-	// probes, forgetting 1.5/1.0 (kept). Augmentation at 0.3 forgot 4.0
+	// probes, forgetting 1.5/1.0 (kept; +34.5/+33.0 and +13.7/+11.9,
+	// forgetting 1.0/1.0, on a machine with AVX-512). Augmentation at 0.3 forgot 4.0
 	// (rolled back); two passes over the set gained +46.0/+35.5 exam and
 	// +13.5/+15.4 probes but forgot 3.0/2.5, and still 3.0/1.5 with the
 	// general weight at 3; a general share of 0.4 rolled round 3 back on
