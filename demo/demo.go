@@ -387,11 +387,12 @@ func demoConfig(opts Options, ws string, suites []loop.Suite) *config.Config {
 	// 150 mistakes a round (from 100) with the general examples' loss
 	// weighted 2 (mix.weights) gave +37.5/+32.0 exam and +12.2/+12.8
 	// probes, forgetting 1.5/1.0 (kept; +34.5/+33.0 and +13.7/+11.9,
-	// forgetting 1.0/1.0, on a machine with AVX-512). Augmentation at 0.3 forgot 4.0
-	// (rolled back); two passes over the set gained +46.0/+35.5 exam and
-	// +13.5/+15.4 probes but forgot 3.0/2.5, and still 3.0/1.5 with the
-	// general weight at 3; a general share of 0.4 rolled round 3 back on
-	// both seeds. A fourth round added little and forgot 2.5-3.0.
+	// forgetting 1.0/1.0, on a machine with AVX-512). Augmentation at 0.3
+	// forgot 4.0 (rolled back); two passes over the set gained
+	// +46.0/+35.5 exam and +13.5/+15.4 probes but forgot 3.0/2.5, and
+	// still 3.0/1.5 with the general weight at 3; a general share of 0.4
+	// rolled round 3 back on both seeds. A fourth round added little and
+	// forgot 2.5-3.0.
 	trainer := config.TrainerConfig{Backend: config.BackendNative, Epochs: 1, LearningRate: 3.5e-4, BatchTokens: 2048}
 	if opts.Quick {
 		// The quick model is smaller and has one round to show a change.

@@ -58,8 +58,9 @@
 // answers, are replayed every round, meant to counter the pull of the
 // newly trained capitals on unrelated questions (interference); earlier
 // rounds' examples are reviewed too, the general examples' loss is
-// weighted 2 (mix.weights), and at most 150 mistakes are mined a round. The gate rolls back any round that loses more than 2 points
-// on the general suite.
+// weighted 2 (mix.weights), and at most 150 mistakes are mined a round.
+// The gate rolls back any round that loses more than 2 points on the
+// general suite.
 //
 // Quick mode (tests) uses a much smaller model and suites; it checks the
 // mechanics, and its numbers say little: its base model knows too little
