@@ -33,12 +33,24 @@ type Headline struct {
 	ComputeSeconds float64 `json:"compute_seconds"`
 	APICost        float64 `json:"api_cost"`
 	CostPerFix     float64 `json:"cost_per_fix"`
-	// Lost: the largest forgetting on a general suite and the items
-	// broken over the accepted rounds.
+	// Lost: the largest forgetting on a general suite (see forgetting)
+	// and the items broken over the accepted rounds.
 	Forgetting float64 `json:"forgetting"`
 	Broken     int     `json:"broken"`
 	// Gate is the last round's decision.
 	Gate string `json:"gate"`
+}
+
+// forgetting is the forgetting a round reports: the drop of a general
+// suite's test half, which the gate never sees (RoundMetrics.ForgettingTest),
+// or, for a round measured with no such split, the gate's own drop.
+func forgetting(m rundir.RoundMetrics) float64 {
+	for _, sm := range m.Suites {
+		if sm.Test != nil {
+			return m.ForgettingTest
+		}
+	}
+	return m.Gate.Forgetting
 }
 
 // FromRun computes the headline of run folder dir.
@@ -64,7 +76,7 @@ func FromRun(dir string) (*Headline, error) {
 			h.TrainedTokens += n
 		}
 		h.Broken += m.Gate.Broken
-		h.Forgetting = max(h.Forgetting, m.Gate.Forgetting)
+		h.Forgetting = max(h.Forgetting, forgetting(m))
 		if err := h.addFixes(dir, m.Round); err != nil {
 			return nil, err
 		}
