@@ -14,7 +14,8 @@ import (
 // WriteTable prints a run's per-round table: every suite's accuracy with
 // its Wilson 95 % interval and its change since round 0, the gate's
 // verdict, mined items, the share of them fixed, forgetting on the
-// general suites and training tokens; then McNemar against round 0 and
+// general suites' test and dev halves (as report.Table) and training
+// tokens; then McNemar against round 0 and
 // the probe suites' parts (report.WriteProbes: each probe kind, mined
 // and not, each familiarity, interference's loss with its ceiling).
 func WriteTable(w io.Writer, s *rundir.Summary) error {
@@ -28,7 +29,7 @@ func WriteTable(w io.Writer, s *rundir.Summary) error {
 			head = append(head, fmt.Sprintf("%s (n=%d)", sm.Name, sm.Acc.N))
 		}
 	}
-	head = append(head, "mined", "fixed", "forget", "tokens (loss-bearing)")
+	head = append(head, "mined", "fixed", "forget test", "forget dev", "tokens (loss-bearing)")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, m := range s.Rounds {
 		row := []string{fmt.Sprint(m.Round), "base"}
@@ -42,7 +43,7 @@ func WriteTable(w io.Writer, s *rundir.Summary) error {
 			row = append(row, cell(sm.Acc, sm.Gain, m.Round))
 		}
 		if m.Round == 0 {
-			row = append(row, "-", "-", "-", "-")
+			row = append(row, "-", "-", "-", "-", "-")
 		} else {
 			tokens, loss := 0, 0
 			for _, v := range m.Tokens {
@@ -51,7 +52,8 @@ func WriteTable(w io.Writer, s *rundir.Summary) error {
 			for _, v := range m.LossTokens {
 				loss += v
 			}
-			row = append(row, fmt.Sprint(m.Mined), fmt.Sprintf("%.0f%%", 100*m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprintf("%d (%d)", tokens, loss))
+			row = append(row, fmt.Sprint(m.Mined), fmt.Sprintf("%.0f%%", 100*m.Targeted.P),
+				fmt.Sprintf("%.1f", m.ReportedForgetting()), fmt.Sprintf("%.1f", m.Gate.Forgetting), fmt.Sprintf("%d (%d)", tokens, loss))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}

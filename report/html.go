@@ -322,7 +322,7 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 <h2>Accuracy per suite (accepted model after each round, 95% Wilson intervals)</h2>{{.AccChart}}
 <h2>Tokens trained per kind</h2>{{.TokChart}}
 <h2>Churn (items fixed and broken versus the previous model)</h2>{{.Churn}}
-<h2>Gate decisions</h2><table><tr><th>round</th><th class="l">decision</th><th>forgetting (pts)</th><th>broken</th><th class="l">reasons</th></tr>
+<h2>Gate decisions</h2><table><tr><th>round</th><th class="l">decision</th><th>forget dev (pts)</th><th>broken</th><th class="l">reasons</th></tr>
 {{range .S.Rounds}}{{if .Round}}<tr><td>{{.Round}}</td><td class="l">{{if .Gate.Accepted}}<span class="ok">accepted</span>{{else}}<span class="bad">rolled back</span>{{end}}</td><td>{{printf "%.1f" .Gate.Forgetting}}</td><td>{{.Gate.Broken}}</td><td class="l">{{range .Gate.Reasons}}{{.}}; {{end}}</td></tr>{{end}}{{end}}</table>
 {{range .Rounds}}<h2>Round {{.M.Round}}</h2>
 <p>{{.M.Mined}} mistakes mined, {{.M.Candidates}} passages retrieved, {{.M.Evidence}} kept as evidence.</p>
@@ -344,8 +344,8 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}pre{background:#f7f7f7;padding:.
 {{range .Timings}}<tr><td>{{.Round}}</td><td class="l">{{.Stage}}</td><td>{{printf "%.1f" .Seconds}}</td><td class="l">{{if .Skipped}}reused{{end}}</td></tr>{{end}}</table>{{end}}
 <p class="small">Written by cem report. Self-contained: no external assets.</p>
 </body></html>
-{{define "rounds"}}<table><tr><th>round</th><th>gate</th>{{range (index .Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th>forgetting</th><th>BWT</th><th>evidence</th><th class="l">scoring</th></tr>
+{{define "rounds"}}<table><tr><th>round</th><th>gate</th>{{range (index .Rounds 0).Suites}}<th>{{.Name}} ({{.Role}})</th>{{end}}<th>mined</th><th>fix rate</th><th title="largest drop since round 0 of a general suite's test half, which the gate never sees">forget test</th><th title="Chaudhry's forgetting on the whole general suites">Chaudhry</th><th>BWT</th><th>evidence</th><th class="l">scoring</th></tr>
 {{range .Rounds}}<tr><td>{{.Round}}</td><td>{{gate .}}</td>{{range .Suites}}<td title="95% Wilson [{{pct .Acc.Low}}, {{pct .Acc.High}}], McNemar p={{printf "%.3g" .McNemar.P}} vs the round before{{if .McNemarBase}}, p={{printf "%.3g" .McNemarBase.P}} vs round 0{{end}}, +{{.Fixed}}/-{{.Broken}}">{{pct .Acc.P}} <span class="small">[{{pct .Acc.Low}}–{{pct .Acc.High}}]{{if .Gain}} {{printf "%+.1f" .Gain}}{{end}}{{if .Weighted}} · weighted {{pct .Weighted}}{{end}}</span></td>{{end}}
-<td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td><td class="l">{{scoring .}}</td></tr>
+<td>{{.Mined}}</td><td>{{if .Round}}{{pct .Targeted.P}}%{{end}}</td><td>{{if .Round}}{{printf "%.1f" .ReportedForgetting}}{{end}}</td><td>{{printf "%.1f" .Forgetting}}</td><td>{{printf "%.1f" .BWT}}</td><td>{{.Evidence}}/{{.Candidates}}</td><td class="l">{{scoring .}}</td></tr>
 {{end}}</table>
 {{end}}`

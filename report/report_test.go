@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,4 +226,48 @@ func writePage(t *testing.T, dir string, opts Options) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestTableForgettingColumns: the table's "forget test" column is the
+// drop of the general test half the run reports, "forget dev" the gate's
+// drop on the dev half, and neither is Chaudhry's measure.
+func TestTableForgettingColumns(t *testing.T) {
+	s, err := rundir.ReadSummary(writeRun(t, "cem", "", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := metrics.Wilson95(1, 1)
+	r := &s.Rounds[1]
+	r.Suites[1].Dev, r.Suites[1].Test = &half, &half
+	r.ForgettingTest, r.Gate.Forgetting, r.Forgetting = 1.5, 0.5, 7.0
+	var tb strings.Builder
+	if err := Table(&tb, s); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(tb.String()), "\n")
+	head := strings.Split(strings.TrimSpace(lines[0]), "  ")
+	var cols []string
+	for _, h := range head {
+		if h = strings.TrimSpace(h); h != "" {
+			cols = append(cols, h)
+		}
+	}
+	row := strings.Fields(lines[2])
+	// Suite cells hold "acc (gain)": two fields each after round 0.
+	at := func(name string) string {
+		i := slices.Index(cols, name)
+		if i < 0 {
+			t.Fatalf("Table header %q lacks %q", lines[0], name)
+		}
+		return row[i+len(r.Suites)]
+	}
+	if got := at("forget test"); got != "1.5" {
+		t.Errorf("forget test = %s, want 1.5 (ForgettingTest)\n%s", got, tb.String())
+	}
+	if got := at("forget dev"); got != "0.5" {
+		t.Errorf("forget dev = %s, want 0.5 (the gate's drop)\n%s", got, tb.String())
+	}
+	if strings.Contains(lines[2], "7.0") {
+		t.Errorf("Table shows Chaudhry's 7.0:\n%s", tb.String())
+	}
 }

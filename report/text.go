@@ -13,8 +13,9 @@ import (
 
 // Table writes the per-round table of s: for every round its gate
 // decision, each suite's accuracy (with the change since round 0), the
-// number of mistakes mined and the share of them fixed, general-suite
-// forgetting and the tokens trained; when a metered backend (an
+// number of mistakes mined and the share of them fixed, forgetting
+// ("forget test": RoundMetrics.ReportedForgetting; "forget dev": the
+// gate's drop on the general dev half) and the tokens trained; when a metered backend (an
 // OpenAI-compatible server) was used, also the round's requests, API
 // tokens (prompt + completion) and cost; when a cluster trained (the
 // slurm trainer), the training jobs' elapsed seconds and GPU hours; when
@@ -35,7 +36,7 @@ func Table(w io.Writer, s *rundir.Summary) error {
 			head = append(head, sm.Name)
 		}
 	}
-	head = append(head, "mined", "fixed", "forget", "tokens")
+	head = append(head, "mined", "fixed", "forget test", "forget dev", "tokens")
 	if metered {
 		head = append(head, "requests", "api tokens", "cost")
 	}
@@ -63,9 +64,10 @@ func Table(w io.Writer, s *rundir.Summary) error {
 			row = append(row, cell)
 		}
 		if m.Round == 0 {
-			row = append(row, "-", "-", "-", "-")
+			row = append(row, "-", "-", "-", "-", "-")
 		} else {
-			row = append(row, fmt.Sprint(m.Mined), pct(m.Targeted.P), fmt.Sprintf("%.1f", m.Forgetting), fmt.Sprint(total(m.Tokens)))
+			row = append(row, fmt.Sprint(m.Mined), pct(m.Targeted.P), fmt.Sprintf("%.1f", m.ReportedForgetting()),
+				fmt.Sprintf("%.1f", m.Gate.Forgetting), fmt.Sprint(total(m.Tokens)))
 		}
 		if metered {
 			u := model.TotalUsage(m.Usage)

@@ -119,6 +119,20 @@ type Gate struct {
 	Broken int `json:"broken"`
 }
 
+// ReportedForgetting is the forgetting a round reports, in points: the
+// largest drop since round 0 of a general suite's test half, which the
+// gate never sees (ForgettingTest), or, for a round measured with no
+// such split, the gate's own drop (Gate.Forgetting). The run summary's
+// "lost" and the tables' "forget test" column show it.
+func (m RoundMetrics) ReportedForgetting() float64 {
+	for _, sm := range m.Suites {
+		if sm.Test != nil {
+			return m.ForgettingTest
+		}
+	}
+	return m.Gate.Forgetting
+}
+
 // RoundMetrics are a round's measurements. Round 0 is the base model.
 type RoundMetrics struct {
 	Round int `json:"round"`

@@ -41,18 +41,6 @@ type Headline struct {
 	Gate string `json:"gate"`
 }
 
-// forgetting is the forgetting a round reports: the drop of a general
-// suite's test half, which the gate never sees (RoundMetrics.ForgettingTest),
-// or, for a round measured with no such split, the gate's own drop.
-func forgetting(m rundir.RoundMetrics) float64 {
-	for _, sm := range m.Suites {
-		if sm.Test != nil {
-			return m.ForgettingTest
-		}
-	}
-	return m.Gate.Forgetting
-}
-
 // FromRun computes the headline of run folder dir.
 func FromRun(dir string) (*Headline, error) {
 	s, err := rundir.ReadSummary(dir)
@@ -76,7 +64,7 @@ func FromRun(dir string) (*Headline, error) {
 			h.TrainedTokens += n
 		}
 		h.Broken += m.Gate.Broken
-		h.Forgetting = max(h.Forgetting, forgetting(m))
+		h.Forgetting = max(h.Forgetting, m.ReportedForgetting())
 		if err := h.addFixes(dir, m.Round); err != nil {
 			return nil, err
 		}
