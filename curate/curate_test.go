@@ -346,6 +346,9 @@ func TestSupportNeedsTheClaimsNames(t *testing.T) {
 	// of Chad?" and a reverse "Which country has Niamey as its capital?".
 	reverse := Claim{ItemID: "q-niger-rev", Answer: "Niger", KeyTerms: []string{"Niamey", "country", "capital"}}
 	congo := Claim{ItemID: "q-congo", Answer: "Brazzaville", KeyTerms: []string{"Rep. Congo", "capital"}}
+	helium := Claim{ItemID: "q-he", Answer: "He", KeyTerms: []string{"helium", "chemical", "symbol"}, Subject: "helium"}
+	longName := Claim{ItemID: "q-bo", Answer: "Plurinational State of Bolivia", KeyTerms: []string{"full", "official"}}
+	highest := Claim{ItemID: "q-fr", Answer: "Mont Blanc", KeyTerms: []string{"highest", "point", "mountain"}}
 	tests := []struct {
 		name string
 		c    Candidate
@@ -357,6 +360,16 @@ func TestSupportNeedsTheClaimsNames(t *testing.T) {
 		{"reverse: names the subject Niamey", cand("f1", "factbook", "Niger. Capital: Niamey. Government type: semi-presidential republic", reverse), true},
 		{"reverse: another capital", cand("f2", "factbook", "Niger. Capital: a city on the Niger river; country in West Africa", reverse), false},
 		{"multi-word name, words apart", cand("f3", "factbook", "Congo, Republic of the. Capital: Brazzaville", congo), true},
+		// A structured subject that is not capitalised is still a name.
+		{"lower-case subject named", cand("e1", "elements", "helium: symbol He, atomic number 2", helium), true},
+		{"lower-case subject absent", cand("e2", "elements", "He is the symbol of a noble gas", helium), false},
+		// Relation-free: the country is inside the answer, so no key term
+		// is a name and the first one ("full") is not required as one;
+		// half of them (1 of 2) must be there.
+		{"no names: half the terms", cand("l1", "factbook", "Bolivia, official long form: Plurinational State of Bolivia", longName), true},
+		{"no names: none of the terms", cand("l2", "factbook", "Bolivia, conventional long form: Plurinational State of Bolivia", longName), false},
+		{"no names: 1 of 3 is not half", cand("l3", "wordnet", "Mont Blanc, the highest peak of the Alps", highest), false},
+		{"no names: 2 of 3", cand("l4", "factbook", "Elevation, highest point: Mont Blanc 4,807 m", highest), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

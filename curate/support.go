@@ -11,10 +11,12 @@ import (
 
 // Support keeps a candidate only when its passage (title and text, both
 // normalised) names the claim's answer or one of its aliases and the
-// claim's key terms: every name among them (the first key term, which
-// KeyTerms puts first as the question's subject, and every capitalised
-// term such as "Chad") and, when the claim has other terms ("capital"),
-// at least one of those. A passage naming the answer plus one generic
+// claim's key terms: every name among them (the claim's Subject, the
+// item's structured subject such as "helium", and every capitalised term
+// such as "Chad") and, when the claim has other terms ("capital"), at
+// least one of those, or half of them (rounded up) when the claim names
+// nothing ("What is the full official name of ...?" with the country
+// inside the answer leaves "full" and "official"; neither is a name). A passage naming the answer plus one generic
 // word ("N'Djamena, a capital on the Chari") does not support "What is the
 // capital of Chad?". Words match exactly or up to a plural "s"/"es"
 // ("capital" matches "capitals"); a term must appear as a contiguous word
@@ -45,26 +47,36 @@ func supportReason(c *Candidate) string {
 		return fmt.Sprintf("does not name the answer %q or an alias", c.Claim.Answer)
 	}
 	var missing []string
-	others, otherFound := 0, false
-	for i, t := range c.Claim.KeyTerms {
+	names, others, found := 0, 0, 0
+	for _, t := range c.Claim.KeyTerms {
 		tw := Words(t)
 		if len(tw) == 0 || slices.ContainsFunc(answers, func(a []string) bool { return slices.Equal(a, tw) }) {
 			continue
 		}
-		if i == 0 || isName(t) {
+		if isName(t) || (c.Claim.Subject != "" && strings.EqualFold(t, c.Claim.Subject)) {
+			names++
 			if !containsName(words, tw) {
 				missing = append(missing, t)
 			}
 			continue
 		}
 		others++
-		otherFound = otherFound || containsPhrase(words, tw)
+		if containsPhrase(words, tw) {
+			found++
+		}
 	}
 	if len(missing) > 0 {
 		return fmt.Sprintf("does not name %s of the question (key terms %s)", strings.Join(missing, ", "), strings.Join(c.Claim.KeyTerms, ", "))
 	}
-	if others > 0 && !otherFound {
-		return fmt.Sprintf("names no other key term of the question (%s)", strings.Join(c.Claim.KeyTerms, ", "))
+	need := min(others, 1)
+	if names == 0 {
+		need = (others + 1) / 2
+	}
+	if found < need {
+		if need == 1 {
+			return fmt.Sprintf("names no other key term of the question (%s)", strings.Join(c.Claim.KeyTerms, ", "))
+		}
+		return fmt.Sprintf("names %d of the question's key terms (%s), needs %d", found, strings.Join(c.Claim.KeyTerms, ", "), need)
 	}
 	return ""
 }

@@ -129,9 +129,22 @@ func TestPoints(t *testing.T) {
 	if kp.Text != "What is the capital of Chad? N'Djamena" {
 		t.Errorf("Text = %q", kp.Text)
 	}
+	if kp.Subject != "" || kp.Claim().Subject != "" {
+		t.Errorf("Subject = %q for an item with no subject field; want none", kp.Subject)
+	}
 	m.Item.Subject, m.Item.Relation = "Chad", "capital"
-	if got := Points(m, PointOptions{})[0].Text; got != "Chad capital: N'Djamena" {
-		t.Errorf("structured Text = %q; want %q", got, "Chad capital: N'Djamena")
+	kp = Points(m, PointOptions{})[0]
+	if kp.Text != "Chad capital: N'Djamena" {
+		t.Errorf("structured Text = %q; want %q", kp.Text, "Chad capital: N'Djamena")
+	}
+	if kp.Subject != "Chad" || kp.Claim().Subject != "Chad" {
+		t.Errorf("Subject = %q, claim's %q; want Chad", kp.Subject, kp.Claim().Subject)
+	}
+	// A subject inside the answer is not a key term, so not the claim's.
+	m.Item.Subject, m.Item.Question = "Bolivia", "What is the full official name of Bolivia?"
+	m.Item.Choices, m.Item.Aliases = []string{"Plurinational State of Bolivia", "Republic of Chad"}, nil
+	if kp = Points(m, PointOptions{})[0]; kp.Subject != "" {
+		t.Errorf("Subject = %q with the subject inside the answer; want none", kp.Subject)
 	}
 }
 

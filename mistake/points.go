@@ -23,6 +23,11 @@ type KnowledgePoint struct {
 	// KeyTerms are the question's salient terms (capitalised names first,
 	// then other content words), never the answer itself.
 	KeyTerms []string `json:"key_terms,omitempty"`
+	// Subject is the key term that is the item's structured subject
+	// (exam.Item.Subject, "helium"), when it has one that is not part of
+	// the answer: supporting passages must name it even when it is not
+	// capitalised. Items with no subject field leave it empty.
+	Subject string `json:"subject,omitempty"`
 	// By names the extractor that made the queries: ByHeuristic or ByLLM
 	// (empty when made by Points directly).
 	By string `json:"by,omitempty"`
@@ -70,11 +75,13 @@ type Claim struct {
 	Answer   string   `json:"answer"`
 	Aliases  []string `json:"aliases,omitempty"`
 	KeyTerms []string `json:"key_terms,omitempty"`
+	// Subject is KnowledgePoint.Subject: a key term passages must name.
+	Subject string `json:"subject,omitempty"`
 }
 
 // Claim returns the claim of kp.
 func (kp KnowledgePoint) Claim() Claim {
-	return Claim{ItemID: kp.ItemID, Answer: kp.Answer, Aliases: kp.Aliases, KeyTerms: kp.KeyTerms}
+	return Claim{ItemID: kp.ItemID, Answer: kp.Answer, Aliases: kp.Aliases, KeyTerms: kp.KeyTerms, Subject: kp.Subject}
 }
 
 // Query is one search request for one knowledge point of a mistake: the
@@ -170,6 +177,9 @@ func Points(m Mistake, opts PointOptions) []KnowledgePoint {
 	ans := AnswerText(it)
 	terms := KeyTerms(it, ans, opts.MaxTerms)
 	kp := KnowledgePoint{ItemID: it.ID, Answer: ans, Aliases: it.Aliases, KeyTerms: terms}
+	if sub := strings.TrimSpace(it.Subject); sub != "" && len(terms) > 0 && strings.EqualFold(terms[0], sub) {
+		kp.Subject = terms[0]
+	}
 	if it.Subject != "" && it.Relation != "" {
 		kp.Text = it.Subject + " " + it.Relation + ": " + ans
 	} else {
