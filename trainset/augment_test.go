@@ -258,6 +258,9 @@ func TestRestateQuestion(t *testing.T) {
 		{"Which country has Kampala as its capital?", "Name the country that has Kampala as its capital."},
 		{"Who wrote Hamlet?", "Name the person that wrote Hamlet."},
 		{"What is the capital of Chad?", "The capital of Chad is what?"},
+		{"What are people from Chad called?", "People from Chad are called what?"},
+		{"What is the capital of Chad named?", "The capital of Chad is named what?"},
+		{"What is the highest point of Chad?", "The highest point of Chad is what?"},
 		{"N'Djamena is the capital of which country?", "Name the country in question: N'Djamena is the capital of that country."},
 		{"Which of these is a natural resource of Egypt?", "Name the one of these that is a natural resource of Egypt."},
 		{"How long is the Nile?", ""},
@@ -383,5 +386,25 @@ func TestUngroundedEvidence(t *testing.T) {
 				t.Errorf("Manifest.Ungrounded = %d; want %d", man.Ungrounded, tc.ungrounded)
 			}
 		})
+	}
+}
+
+// TestAskStatementsDropsFigures: a figure after the answer ("Inyangani
+// 2,592 m") is left out of the question, wherever the answer stands; a
+// number that is not right after the answer stays.
+func TestAskStatementsDropsFigures(t *testing.T) {
+	answers := [][]string{{"inyangani"}}
+	tests := []struct{ stmt, want string }{
+		{"The highest point of Zimbabwe is Inyangani 2,592 m.", "The highest point of Zimbabwe is what?"},
+		{"Inyangani 2,592 m is the highest point of Zimbabwe.", "What is the highest point of Zimbabwe?"},
+		{"The highest point of Zimbabwe is Inyangani in the Eastern Highlands.", "The highest point of Zimbabwe is what in the Eastern Highlands?"},
+		{"In 1980 the highest point of Zimbabwe was named Inyangani.", "In 1980 the highest point of Zimbabwe was named what?"},
+	}
+	for _, tt := range tests {
+		first, later := askStatements([]string{tt.stmt}, answers, "what")
+		got := append(first, later...)
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("askStatements(%q) = %q; want %q", tt.stmt, got, tt.want)
+		}
 	}
 }

@@ -133,12 +133,43 @@ var restatements = []struct {
 	{regexp.MustCompile(`^(?i:who) (\pL+) (.+?)\s*\?$`), false,
 		func(m []string) string { return sentence("Name the person that " + m[1] + " " + m[2]) }},
 	{regexp.MustCompile(`^(?i:what) (is|was|are|were) (.+?)\s*\?$`), false,
-		func(m []string) string { return questionOf(m[2] + " " + m[1] + " what") }},
+		func(m []string) string {
+			// "What are people from Chad called?": the verb goes before
+			// the participle, "People from Chad are called what?".
+			if head, part, ok := cutLast(m[2]); ok && participle(part) {
+				return questionOf(head + " " + m[1] + " " + part + " what")
+			}
+			return questionOf(m[2] + " " + m[1] + " what")
+		}},
 	{regexp.MustCompile(`^(.+) (?i:which|what) (\pL+(?: \pL+)?)\s*\?$`), false,
 		func(m []string) string {
 			return "Name the " + m[2] + " in question: " + sentence(m[1]+" that "+m[2])
 		}},
 }
+
+// cutLast splits s before its last word.
+func cutLast(s string) (head, last string, ok bool) {
+	i := strings.LastIndexByte(s, ' ')
+	if i < 0 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
+}
+
+// participle reports whether w is a past participle a "What is X
+// called?" question ends with: called, named, known, or a word in -ed.
+func participle(w string) bool {
+	w = strings.ToLower(w)
+	return w == "known" || w == "spoken" || w == "written" || (len(w) > 4 && strings.HasSuffix(w, "ed"))
+}
+
+// figureRe is a figure that follows an answer in a statement ("Inyangani
+// 2,592 m", "Everest 8,849 m"), which a question must not keep.
+var figureRe = regexp.MustCompile(`^[-+]?\d[\d.,]*$`)
+
+// unitRe is the unit after such a figure: a short word ("m", "km",
+// "sq", "ft", "mi").
+var unitRe = regexp.MustCompile(`^\pL{1,3}\.?[,;:]?$`)
 
 // whPhrase is the phrase a question asks with: "which city" for "Which
 // city is ...?" or "... of which city?", "who", "when", "where", "how
@@ -253,9 +284,16 @@ func askStatements(stmts []string, answers [][]string, wh string) (first, later 
 		if j, _ := firstOf(words[i+n:], answers); j >= 0 {
 			continue // named twice: a blank would give it away
 		}
-		last := words[i+n-1]
+		end := i + n
+		if end < len(words) && figureRe.MatchString(strings.TrimRight(words[end], ",;:")) {
+			end++ // "Inyangani 2,592 m": the figure is not part of what is asked
+			if end < len(words) && unitRe.MatchString(words[end]) {
+				end++
+			}
+		}
+		last := words[end-1]
 		tail := last[len(strings.TrimRight(last, ",;:")):] // punctuation after the answer stays
-		rest := strings.Join(words[i+n:], " ")
+		rest := strings.Join(words[end:], " ")
 		switch {
 		case i == 0:
 			first = append(first, questionOf(wh+tail+" "+rest))
