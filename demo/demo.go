@@ -251,7 +251,7 @@ type knowledgeBase struct {
 // (err), what that costs and how to get it.
 func FactbookWarning(err error) string {
 	return "the Factbook is absent (" + err.Error() + "): the demo runs without its second source of capitals, so " +
-		"CEM's evidence comes from WordNet alone and cross-source agreement is relaxed to one source; " +
+		"CEM's evidence comes from WordNet alone, with no second source to corroborate or rank it; " +
 		"run `cem data fetch` (or set " + demodata.EnvFactbook + ") and run the demo again"
 }
 

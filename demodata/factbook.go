@@ -112,7 +112,7 @@ func (r FactbookResult) String() string {
 		return fmt.Sprintf("factbook: %s, the shared copy%s (%s)", r.Dir, why, pin)
 	}
 	return "factbook: absent" + why + "; " + EnvFactbook + " is not set and there is no ../shared/data/factbook. " +
-		"The demo runs without its second source of capitals (WordNet alone, agreement relaxed to one source)"
+		"The demo runs without its second source of capitals (WordNet alone, no second source to corroborate its evidence)"
 }
 
 // FactbookDirOf is the data root's fetched Factbook folder.
