@@ -16,9 +16,9 @@ import (
 // such as "Chad") and, when the claim has other terms ("capital"), at
 // least one of those, or half of them (rounded up) when the claim names
 // nothing ("What is the full official name of ...?" with the country
-// inside the answer leaves "full" and "official"; neither is a name). A passage naming the answer plus one generic
-// word ("N'Djamena, a capital on the Chari") does not support "What is the
-// capital of Chad?". Words match exactly or up to a plural "s"/"es"
+// inside the answer leaves "full" and "official"; neither is a name). A
+// passage naming the answer plus one generic word ("N'Djamena, a capital
+// on the Chari") does not support "What is the capital of Chad?". Words match exactly or up to a plural "s"/"es"
 // ("capital" matches "capitals"); a term must appear as a contiguous word
 // sequence, except that a name of several words ("Rep. Congo") is present
 // when each of its words of four letters or more is. Terms equal to an

@@ -399,6 +399,7 @@ func TestAskStatementsDropsFigures(t *testing.T) {
 		{"Inyangani 2,592 m is the highest point of Zimbabwe.", "What is the highest point of Zimbabwe?"},
 		{"The highest point of Zimbabwe is Inyangani in the Eastern Highlands.", "The highest point of Zimbabwe is what in the Eastern Highlands?"},
 		{"In 1980 the highest point of Zimbabwe was named Inyangani.", "In 1980 the highest point of Zimbabwe was named what?"},
+		{"Inyangani 2,592 is the highest point of Zimbabwe.", "What is the highest point of Zimbabwe?"},
 	}
 	for _, tt := range tests {
 		first, later := askStatements([]string{tt.stmt}, answers, "what")

@@ -167,9 +167,10 @@ func participle(w string) bool {
 // 2,592 m", "Everest 8,849 m"), which a question must not keep.
 var figureRe = regexp.MustCompile(`^[-+]?\d[\d.,]*$`)
 
-// unitRe is the unit after such a figure: a short word ("m", "km",
-// "sq", "ft", "mi").
-var unitRe = regexp.MustCompile(`^\pL{1,3}\.?[,;:]?$`)
+// unitRe is the unit after such a figure ("m", "km", "sq", "ft", "mi"):
+// a list, not any short word, so that "Inyangani 2,592 is ..." keeps
+// its "is".
+var unitRe = regexp.MustCompile(`^(?:m|km|ft|mi|sq|kg|ha|mm|cm)\.?[,;:]?$`)
 
 // whPhrase is the phrase a question asks with: "which city" for "Which
 // city is ...?" or "... of which city?", "who", "when", "where", "how
